@@ -1,0 +1,73 @@
+package org.kuzet.core;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.kuzet.schema.Measurement;
+
+/**
+ * Measures many URLs with bounded parallelism. Each URL has its own worker for its whole measurement, so a
+ * blackholed site ties up one worker for its timeouts and nothing else; results are handed to the sink as
+ * each measurement completes, one at a time (the sink needs no locking of its own).
+ */
+public final class MeasurementRunner {
+  /** Receives results; called from worker threads but never concurrently. */
+  public interface Sink {
+    void measured(Measurement measurement);
+
+    /** A URL could not be measured because of a bug or bad input (never because of the network). */
+    void failed(String input, RuntimeException error);
+  }
+
+  private final WebConnectivity experiment;
+  private final int parallelism;
+
+  public MeasurementRunner(WebConnectivity experiment, int parallelism) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+    }
+    this.experiment = experiment;
+    this.parallelism = parallelism;
+  }
+
+  /** Measures every input, blocking until all are done or the thread is interrupted; returns how many completed. */
+  public int run(List<String> inputs, String reportId, Sink sink) throws InterruptedException {
+    AtomicInteger done = new AtomicInteger();
+    Object sinkLock = new Object();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, inputs.size())), r -> {
+      Thread t = new Thread(r, "kuzet-measure");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      for (String input : inputs) {
+        pool.execute(() -> {
+          if (Thread.currentThread().isInterrupted()) {
+            return;
+          }
+          try {
+            Measurement m = experiment.measure(input, reportId);
+            synchronized (sinkLock) {
+              sink.measured(m);
+              done.incrementAndGet();
+            }
+          } catch (RuntimeException e) {
+            synchronized (sinkLock) {
+              sink.failed(input, e);
+            }
+          }
+        });
+      }
+      pool.shutdown();
+      while (!pool.awaitTermination(1, TimeUnit.HOURS)) {
+        // Keep waiting: every step has its own deadline, so the pool always drains.
+      }
+      return done.get();
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      throw e;
+    }
+  }
+}

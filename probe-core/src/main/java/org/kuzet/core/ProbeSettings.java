@@ -1,0 +1,157 @@
+package org.kuzet.core;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.kuzet.core.net.AddressPolicy;
+import org.kuzet.core.tls.TrustRoots;
+
+/**
+ * Everything a measurement needs to know, immutable. Build with {@link #builder()}; defaults are the
+ * documented ones (DNS 4 s, connect 10 s, TLS 10 s, HTTP 10 s, parallelism 16, 10 redirects).
+ *
+ * @param systemResolvers the machine's configured nameservers, queried directly so that NXDOMAIN, SERVFAIL,
+ *     empty answers and silence are told apart; null means "read the OS configuration"
+ * @param resolvers extra resolvers, each queried over UDP and TCP
+ * @param dohUrls DNS-over-HTTPS endpoints (RFC 8484)
+ * @param injectionWindow how long a UDP query keeps listening after its first reply for a second, differing
+ *     reply (an on-path injector races the real resolver and wins, the real answer arrives later)
+ * @param maxAddresses connect to at most this many resolved addresses per host
+ */
+public record ProbeSettings(
+    Duration dnsTimeout,
+    Duration connectTimeout,
+    Duration tlsTimeout,
+    Duration httpTimeout,
+    Duration injectionWindow,
+    List<InetSocketAddress> systemResolvers,
+    List<InetSocketAddress> resolvers,
+    List<String> dohUrls,
+    TrustRoots trustRoots,
+    AddressPolicy addressPolicy,
+    int parallelism,
+    int maxRedirects,
+    int maxBodyBytes,
+    int maxAddresses,
+    String userAgent,
+    String probeAsn,
+    String probeCc,
+    Clock clock,
+    ProbeEventListener listener) {
+
+  public static final String DEFAULT_USER_AGENT =
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+  public ProbeSettings {
+    requirePositive(dnsTimeout, "DNS timeout");
+    requirePositive(connectTimeout, "connect timeout");
+    requirePositive(tlsTimeout, "TLS timeout");
+    requirePositive(httpTimeout, "HTTP timeout");
+    Objects.requireNonNull(injectionWindow, "injectionWindow");
+    systemResolvers = systemResolvers == null ? null : List.copyOf(systemResolvers);
+    resolvers = List.copyOf(resolvers);
+    dohUrls = List.copyOf(dohUrls);
+    Objects.requireNonNull(trustRoots, "trustRoots");
+    Objects.requireNonNull(addressPolicy, "addressPolicy");
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+    }
+    if (maxRedirects < 0 || maxRedirects > 30) {
+      throw new IllegalArgumentException("maxRedirects must be 0..30, got " + maxRedirects);
+    }
+    if (maxBodyBytes < 1) {
+      throw new IllegalArgumentException("maxBodyBytes must be positive, got " + maxBodyBytes);
+    }
+    if (maxAddresses < 1) {
+      throw new IllegalArgumentException("maxAddresses must be positive, got " + maxAddresses);
+    }
+    Objects.requireNonNull(userAgent, "userAgent");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(listener, "listener");
+  }
+
+  private static void requirePositive(Duration d, String what) {
+    if (d == null || d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(what + " must be positive, got " + d);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.dnsTimeout = dnsTimeout;
+    b.connectTimeout = connectTimeout;
+    b.tlsTimeout = tlsTimeout;
+    b.httpTimeout = httpTimeout;
+    b.injectionWindow = injectionWindow;
+    b.systemResolvers = systemResolvers == null ? null : new ArrayList<>(systemResolvers);
+    b.resolvers = new ArrayList<>(resolvers);
+    b.dohUrls = new ArrayList<>(dohUrls);
+    b.trustRoots = trustRoots;
+    b.addressPolicy = addressPolicy;
+    b.parallelism = parallelism;
+    b.maxRedirects = maxRedirects;
+    b.maxBodyBytes = maxBodyBytes;
+    b.maxAddresses = maxAddresses;
+    b.userAgent = userAgent;
+    b.probeAsn = probeAsn;
+    b.probeCc = probeCc;
+    b.clock = clock;
+    b.listener = listener;
+    return b;
+  }
+
+  public static final class Builder {
+    private Duration dnsTimeout = Duration.ofSeconds(4);
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration tlsTimeout = Duration.ofSeconds(10);
+    private Duration httpTimeout = Duration.ofSeconds(10);
+    private Duration injectionWindow = Duration.ofMillis(500);
+    private List<InetSocketAddress> systemResolvers;
+    private List<InetSocketAddress> resolvers = new ArrayList<>();
+    private List<String> dohUrls = new ArrayList<>();
+    private TrustRoots trustRoots;
+    private AddressPolicy addressPolicy = AddressPolicy.STANDARD;
+    private int parallelism = 16;
+    private int maxRedirects = 10;
+    private int maxBodyBytes = 1 << 20;
+    private int maxAddresses = 8;
+    private String userAgent = DEFAULT_USER_AGENT;
+    private String probeAsn = "AS0";
+    private String probeCc = "ZZ";
+    private Clock clock = Clock.systemUTC();
+    private ProbeEventListener listener = ProbeEventListener.NONE;
+
+    public Builder dnsTimeout(Duration d) { dnsTimeout = d; return this; }
+    public Builder connectTimeout(Duration d) { connectTimeout = d; return this; }
+    public Builder tlsTimeout(Duration d) { tlsTimeout = d; return this; }
+    public Builder httpTimeout(Duration d) { httpTimeout = d; return this; }
+    public Builder injectionWindow(Duration d) { injectionWindow = d; return this; }
+    public Builder systemResolvers(List<InetSocketAddress> r) { systemResolvers = r; return this; }
+    public Builder resolvers(List<InetSocketAddress> r) { resolvers = new ArrayList<>(r); return this; }
+    public Builder dohUrls(List<String> u) { dohUrls = new ArrayList<>(u); return this; }
+    public Builder trustRoots(TrustRoots t) { trustRoots = t; return this; }
+    public Builder addressPolicy(AddressPolicy p) { addressPolicy = p; return this; }
+    public Builder parallelism(int n) { parallelism = n; return this; }
+    public Builder maxRedirects(int n) { maxRedirects = n; return this; }
+    public Builder maxBodyBytes(int n) { maxBodyBytes = n; return this; }
+    public Builder maxAddresses(int n) { maxAddresses = n; return this; }
+    public Builder userAgent(String ua) { userAgent = ua; return this; }
+    public Builder probeAsn(String asn) { probeAsn = asn; return this; }
+    public Builder probeCc(String cc) { probeCc = cc; return this; }
+    public Builder clock(Clock c) { clock = c; return this; }
+    public Builder listener(ProbeEventListener l) { listener = l; return this; }
+
+    public ProbeSettings build() {
+      return new ProbeSettings(dnsTimeout, connectTimeout, tlsTimeout, httpTimeout, injectionWindow,
+          systemResolvers, resolvers, dohUrls, trustRoots == null ? TrustRoots.bundled() : trustRoots, addressPolicy,
+          parallelism, maxRedirects, maxBodyBytes, maxAddresses, userAgent, probeAsn, probeCc, clock, listener);
+    }
+  }
+}

@@ -1,0 +1,273 @@
+package org.kuzet.core;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.kuzet.core.net.IpLiterals;
+import org.kuzet.core.step.DnsStep;
+import org.kuzet.core.step.HttpStep;
+import org.kuzet.core.step.StepClock;
+import org.kuzet.core.step.TcpStep;
+import org.kuzet.core.step.TlsStep;
+import org.kuzet.schema.DnsAnswer;
+import org.kuzet.schema.DnsQuery;
+import org.kuzet.schema.Failures;
+import org.kuzet.schema.HttpTransaction;
+import org.kuzet.schema.Measurement;
+import org.kuzet.schema.MeasurementJson;
+import org.kuzet.schema.TcpConnect;
+import org.kuzet.schema.TestKeys;
+import org.kuzet.schema.TlsHandshake;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.Type;
+
+/**
+ * The web connectivity experiment, observations only: for one URL, DNS from every configured resolver, TCP to
+ * every resolved address, TLS per address, then HTTP GET hop by hop (each new host going through DNS/TCP/TLS
+ * again). Network failures end up in the records; only bugs and bad input throw.
+ *
+ * <p>Thread-safe; one instance serves a whole run. Steps inside a measurement (queries, connects) run
+ * concurrently on a shared daemon pool, so a blackholed address costs one connect timeout, not one per address.
+ */
+public final class WebConnectivity implements AutoCloseable {
+  private static final int MAX_HOPS_GUARD = 31;
+
+  private final ProbeSettings settings;
+  private final ProbeEventListener listener;
+  private final OkHttpClient base;
+  private final ExecutorService steps;
+  private final List<InetSocketAddress> systemResolvers;
+
+  public WebConnectivity(ProbeSettings settings) {
+    this.settings = settings;
+    this.listener = SafeListener.wrap(settings.listener());
+    this.base = new OkHttpClient.Builder().build();
+    this.steps = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "kuzet-step");
+      t.setDaemon(true);
+      return t;
+    });
+    this.systemResolvers = settings.systemResolvers() != null ? settings.systemResolvers()
+        : ResolverConfig.getCurrentConfig().servers();
+  }
+
+  /** Measures one URL. {@code input} must be an absolute http(s) URL; anything else is a caller bug. */
+  public Measurement measure(String input, String reportId) {
+    HttpUrl first = HttpUrl.parse(input);
+    if (first == null) {
+      throw new IllegalArgumentException("not an http(s) URL: " + input);
+    }
+    listener.measurementStart(input);
+    StepClock clock = new StepClock(settings.clock());
+    Run run = new Run(clock);
+    run.follow(first);
+    String start = MeasurementJson.ooniTime(clock.start());
+    Measurement m = new Measurement(
+        MeasurementIds.measurementUid(clock.start(), settings.probeCc(), settings.probeAsn()), reportId, input, start,
+        start, settings.probeAsn(), settings.probeCc(), Software.NAME, Software.VERSION, Measurement.TEST_NAME,
+        "0.1.0", clock.now(), Measurement.DATA_FORMAT_VERSION,
+        Map.of("engine_name", Software.NAME, "platform", platform()),
+        TestKeys.observations(run.queries, run.tcp, run.tls, run.requests, run.dnsExperimentFailure));
+    listener.measurementEnd(m);
+    return m;
+  }
+
+  private static String platform() {
+    String os = System.getProperty("os.name", "unknown").toLowerCase(java.util.Locale.ROOT);
+    return os.contains("linux") ? "linux" : os.contains("mac") ? "macos" : os.contains("win") ? "windows" : "unknown";
+  }
+
+  /** The state of one measurement; confined to the measuring thread (sub-steps only return records). */
+  private final class Run {
+    final List<DnsQuery> queries = new ArrayList<>();
+    final List<TcpConnect> tcp = new ArrayList<>();
+    final List<TlsHandshake> tls = new ArrayList<>();
+    final List<HttpTransaction> requests = new ArrayList<>();
+    final Map<String, List<InetAddress>> resolved = new HashMap<>();
+    final Map<String, Choice> endpoints = new HashMap<>();
+    final DnsStep dns;
+    final TcpStep tcpStep;
+    final TlsStep tlsStep;
+    final HttpStep http;
+    String dnsExperimentFailure;
+
+    Run(StepClock clock) {
+      dns = new DnsStep(settings.dnsTimeout(), settings.injectionWindow(), settings.addressPolicy(),
+          settings.trustRoots(), base, clock, listener);
+      tcpStep = new TcpStep(settings.connectTimeout(), clock, listener);
+      tlsStep = new TlsStep(settings.tlsTimeout(), settings.trustRoots(), clock, listener);
+      http = new HttpStep(base, settings.httpTimeout(), settings.trustRoots(), settings.maxBodyBytes(),
+          settings.userAgent(), clock, listener);
+    }
+
+    void follow(HttpUrl url) {
+      for (int hop = 0; hop <= Math.min(settings.maxRedirects(), MAX_HOPS_GUARD); hop++) {
+        List<InetAddress> addresses = resolved.computeIfAbsent(url.host(), h -> resolve(h, requests.isEmpty()));
+        String key = url.scheme() + "://" + url.host() + ":" + url.port();
+        HttpUrl current = url;
+        Choice choice = endpoints.computeIfAbsent(key, k -> connect(current, addresses));
+        if (choice.address == null) {
+          requests.add(http.notSent(url, hop, choice.failure));
+          return;
+        }
+        HttpTransaction tx = http.get(url, choice.address, hop);
+        requests.add(tx);
+        HttpUrl next = tx.failure() == null ? redirectTarget(url, tx) : null;
+        if (next == null) {
+          return;
+        }
+        url = next;
+      }
+    }
+
+    /** DNS for one host from every resolver, all concurrently; the usable addresses, system resolver's first. */
+    List<InetAddress> resolve(String host, boolean inputHost) {
+      if (IpLiterals.isLiteral(host)) {
+        return List.of(IpLiterals.parse(host));
+      }
+      List<Callable<DnsQuery>> jobs = new ArrayList<>();
+      for (int type : new int[] {Type.A, Type.AAAA}) {
+        if (!systemResolvers.isEmpty()) {
+          jobs.add(() -> dns.udp("system", systemResolvers.get(0), host, type));
+        }
+        for (InetSocketAddress r : settings.resolvers()) {
+          jobs.add(() -> dns.udp("udp", r, host, type));
+          jobs.add(() -> dns.tcp("tcp", r, host, type));
+        }
+        for (String url : settings.dohUrls()) {
+          jobs.add(() -> dns.doh(url, host, type));
+        }
+      }
+      List<DnsQuery> results = runAll(jobs);
+      queries.addAll(results);
+      if (inputHost) {
+        dnsExperimentFailure = systemFailure(results);
+      }
+      Set<InetAddress> usable = new LinkedHashSet<>();
+      results.stream().sorted((a, b) -> Boolean.compare(!a.engine().equals("system"), !b.engine().equals("system")))
+          .forEach(q -> {
+            addUsable(q.answers(), usable);
+            q.xExtraReplies().forEach(extra -> addUsable(extra, usable));
+          });
+      return usable.stream().limit(settings.maxAddresses()).toList();
+    }
+
+    private void addUsable(List<DnsAnswer> answers, Set<InetAddress> usable) {
+      for (DnsAnswer a : answers) {
+        if (a.address() != null && !a.xBogon()) {
+          usable.add(IpLiterals.parse(a.address()));
+        }
+      }
+    }
+
+    /** TCP (and TLS for https) to every address concurrently; picks the endpoint HTTP will use. */
+    Choice connect(HttpUrl url, List<InetAddress> addresses) {
+      if (addresses.isEmpty()) {
+        return new Choice(null, resolutionFailure(url.host()));
+      }
+      boolean https = url.isHttps();
+      List<Callable<Object[]>> jobs = new ArrayList<>();
+      for (InetAddress a : addresses) {
+        jobs.add(() -> {
+          TcpStep.Result r = tcpStep.connect(new InetSocketAddress(a, url.port()));
+          if (r.socket() == null) {
+            return new Object[] {r.connect(), null};
+          }
+          if (!https) {
+            r.socket().close();
+            return new Object[] {r.connect(), null};
+          }
+          return new Object[] {r.connect(), tlsStep.handshake(r.socket(), url.host())};
+        });
+      }
+      InetAddress chosen = null;
+      String firstFailure = null;
+      for (Object[] r : runAll(jobs)) {
+        TcpConnect c = (TcpConnect) r[0];
+        TlsHandshake h = (TlsHandshake) r[1];
+        tcp.add(c);
+        if (h != null) {
+          tls.add(h);
+        }
+        String failure = c.status().failure() != null ? c.status().failure() : h == null ? null : h.failure();
+        if (failure == null && chosen == null) {
+          chosen = IpLiterals.parse(c.ip());
+        } else if (failure != null && firstFailure == null) {
+          firstFailure = failure;
+        }
+      }
+      return new Choice(chosen, firstFailure);
+    }
+
+    private String resolutionFailure(String host) {
+      return queries.stream().filter(q -> q.hostname().equals(host) && q.failure() != null)
+          .map(DnsQuery::failure).findFirst().orElse(Failures.DNS_NO_ANSWER);
+    }
+
+    private <T> List<T> runAll(List<Callable<T>> jobs) {
+      List<Future<T>> futures = new ArrayList<>();
+      for (Callable<T> job : jobs) {
+        futures.add(steps.submit(job));
+      }
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : futures) {
+        try {
+          out.add(f.get());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          futures.forEach(x -> x.cancel(true));
+          throw new IllegalStateException("measurement interrupted", e);
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("a measurement step failed unexpectedly", e.getCause());
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
+   * The dns_experiment_failure: the system resolver's failure for the input host, unless one of its query
+   * types succeeded (an IPv4-only site legitimately has no AAAA).
+   */
+  private static String systemFailure(List<DnsQuery> results) {
+    List<DnsQuery> system = results.stream().filter(q -> q.engine().equals("system")).toList();
+    if (system.isEmpty() || system.stream().anyMatch(q -> q.failure() == null)) {
+      return null;
+    }
+    return system.stream().filter(q -> q.queryType().equals("A")).map(DnsQuery::failure).findFirst()
+        .orElse(system.get(0).failure());
+  }
+
+  private static HttpUrl redirectTarget(HttpUrl url, HttpTransaction tx) {
+    Integer code = tx.response().code();
+    if (code == null || code < 300 || code > 399 || code == 304) {
+      return null;
+    }
+    String location = tx.response().headers().entrySet().stream()
+        .filter(e -> e.getKey().equalsIgnoreCase("Location")).map(Map.Entry::getValue).findFirst().orElse(null);
+    return location == null ? null : url.resolve(location);
+  }
+
+  private record Choice(InetAddress address, String failure) {}
+
+  /** The step pool is shared by the whole run; close it when the run is over. */
+  @Override
+  public void close() {
+    steps.shutdownNow();
+    base.dispatcher().executorService().shutdown();
+    base.connectionPool().evictAll();
+  }
+
+}

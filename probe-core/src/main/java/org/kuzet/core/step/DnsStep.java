@@ -1,0 +1,292 @@
+package org.kuzet.core.step;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.kuzet.core.ProbeEventListener;
+import org.kuzet.core.classify.FailureClassifier;
+import org.kuzet.core.net.AddressPolicy;
+import org.kuzet.core.tls.RecordingTrustManager;
+import org.kuzet.core.tls.TlsContexts;
+import org.kuzet.core.tls.TrustRoots;
+import org.kuzet.schema.DnsAnswer;
+import org.kuzet.schema.DnsQuery;
+import org.kuzet.schema.Endpoints;
+import org.kuzet.schema.Failures;
+import org.kuzet.schema.TlsHandshake;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.WireParseException;
+
+/**
+ * DNS lookups as observations: one query of one type to one resolver over one transport, recorded with
+ * rcode, answers, TTLs and failure. kuzet builds and sends the messages itself (dnsjava for the wire format)
+ * instead of using a stub resolver, so that NXDOMAIN, SERVFAIL, an empty answer, silence and an injected
+ * second reply all stay distinguishable.
+ */
+public final class DnsStep {
+  private static final MediaType DNS_MESSAGE = MediaType.get("application/dns-message");
+  private static final int MAX_UDP = 4096;
+
+  private final Duration timeout;
+  private final Duration injectionWindow;
+  private final AddressPolicy policy;
+  private final TrustRoots trustRoots;
+  private final OkHttpClient dohBase;
+  private final StepClock clock;
+  private final ProbeEventListener listener;
+
+  public DnsStep(Duration timeout, Duration injectionWindow, AddressPolicy policy, TrustRoots trustRoots,
+      OkHttpClient dohBase, StepClock clock, ProbeEventListener listener) {
+    this.timeout = timeout;
+    this.injectionWindow = injectionWindow;
+    this.policy = policy;
+    this.trustRoots = trustRoots;
+    this.dohBase = dohBase;
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  /** A query over UDP; further replies with the same ID inside the injection window are kept as evidence. */
+  public DnsQuery udp(String engine, InetSocketAddress server, String hostname, int type) {
+    listener.dnsStart(engine, hostname, Type.string(type));
+    double t0 = clock.now();
+    Message query;
+    try {
+      query = newQuery(hostname, type);
+    } catch (TextParseException e) {
+      return end(engine, server, hostname, type, null, Failures.unknown("invalid hostname"), null, t0, List.of(), null);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (DatagramSocket socket = new DatagramSocket()) {
+      socket.connect(server);
+      byte[] wire = query.toWire();
+      socket.send(new DatagramPacket(wire, wire.length));
+      Message first = null;
+      long firstAt = 0;
+      List<List<DnsAnswer>> extra = new ArrayList<>();
+      byte[] buf = new byte[MAX_UDP];
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (first != null) {
+          left = Math.min(left, firstAt + injectionWindow.toNanos() - System.nanoTime());
+        }
+        if (left <= 0) {
+          break;
+        }
+        socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        DatagramPacket packet = new DatagramPacket(buf, buf.length);
+        try {
+          socket.receive(packet);
+        } catch (SocketTimeoutException e) {
+          break;
+        }
+        Message reply = parseReply(buf, packet.getLength(), query);
+        if (reply == null) {
+          continue; // not ours (wrong ID or question): ignore, as a stub resolver would
+        }
+        if (first == null) {
+          first = reply;
+          firstAt = System.nanoTime();
+        } else {
+          extra.add(answers(reply, type));
+        }
+      }
+      if (first == null) {
+        return end(engine, server, hostname, type, null, Failures.GENERIC_TIMEOUT, query.getHeader().getID(), t0,
+            List.of(), null);
+      }
+      return fromReply(engine, server, hostname, type, first, query.getHeader().getID(), t0, extra, null);
+    } catch (IOException e) {
+      return end(engine, server, hostname, type, null, FailureClassifier.classify(e), query.getHeader().getID(), t0,
+          List.of(), null);
+    }
+  }
+
+  /** A query over TCP (RFC 1035 two-byte length framing). */
+  public DnsQuery tcp(String engine, InetSocketAddress server, String hostname, int type) {
+    listener.dnsStart(engine, hostname, Type.string(type));
+    double t0 = clock.now();
+    Message query;
+    try {
+      query = newQuery(hostname, type);
+    } catch (TextParseException e) {
+      return end(engine, server, hostname, type, null, Failures.unknown("invalid hostname"), null, t0, List.of(), null);
+    }
+    int id = query.getHeader().getID();
+    try (Socket socket = new Socket(); Watchdog dog = Watchdog.start(socket, timeout)) {
+      try {
+        socket.connect(server, (int) timeout.toMillis());
+        socket.setSoTimeout((int) timeout.toMillis());
+        byte[] wire = query.toWire();
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.writeShort(wire.length);
+        out.write(wire);
+        out.flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        int len = in.readUnsignedShort();
+        byte[] buf = in.readNBytes(len);
+        if (buf.length < len) {
+          return end(engine, server, hostname, type, null, Failures.EOF, id, t0, List.of(), null);
+        }
+        Message reply = parseReply(buf, len, query);
+        if (reply == null) {
+          return end(engine, server, hostname, type, null, Failures.DNS_SERVER_MISBEHAVING, id, t0, List.of(), null);
+        }
+        return fromReply(engine, server, hostname, type, reply, id, t0, List.of(), null);
+      } catch (IOException e) {
+        String failure = dog.fired() ? Failures.GENERIC_TIMEOUT : FailureClassifier.classify(e);
+        return end(engine, server, hostname, type, null, failure, id, t0, List.of(), null);
+      }
+    } catch (IOException e) {
+      return end(engine, server, hostname, type, null, FailureClassifier.classify(e), id, t0, List.of(), null);
+    }
+  }
+
+  /** A query over DNS-over-HTTPS (RFC 8484 POST); the DoH server's TLS handshake is recorded with the query. */
+  public DnsQuery doh(String url, String hostname, int type) {
+    listener.dnsStart("doh", hostname, Type.string(type));
+    double t0 = clock.now();
+    Message query;
+    try {
+      query = newQuery(hostname, type);
+    } catch (TextParseException e) {
+      return end("doh", url, hostname, type, null, Failures.unknown("invalid hostname"), null, t0, List.of(), null);
+    }
+    query.getHeader().setID(0); // RFC 8484 §4.1: ID 0 keeps responses cacheable
+    RecordingTrustManager recorder = new RecordingTrustManager(trustRoots.trustManager(),
+        RecordingTrustManager.Mode.ENFORCE);
+    // A fresh connection pool per query: every DoH query performs, and records, its own TLS handshake.
+    OkHttpClient client = dohBase.newBuilder()
+        .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+        .sslSocketFactory(TlsContexts.with(recorder).getSocketFactory(), recorder)
+        .callTimeout(timeout)
+        .build();
+    HttpUrl httpUrl = HttpUrl.get(url);
+    Request request = new Request.Builder().url(httpUrl)
+        .header("Accept", DNS_MESSAGE.toString())
+        .post(RequestBody.create(query.toWire(), DNS_MESSAGE))
+        .build();
+    double tlsT0 = clock.now();
+    try (Response response = client.newCall(request).execute()) {
+      TlsHandshake tls = dohTls(httpUrl, response, recorder, null, tlsT0);
+      if (response.code() != 200) {
+        return end("doh", url, hostname, type, null, Failures.DNS_SERVER_MISBEHAVING, 0, t0, List.of(), tls);
+      }
+      byte[] body = response.body().bytes();
+      Message reply = parseReply(body, body.length, query);
+      if (reply == null) {
+        return end("doh", url, hostname, type, null, Failures.DNS_SERVER_MISBEHAVING, 0, t0, List.of(), tls);
+      }
+      return fromReply("doh", url, hostname, type, reply, 0, t0, List.of(), tls);
+    } catch (IOException e) {
+      String failure = FailureClassifier.classify(e);
+      TlsHandshake tls = recorder.chain().isEmpty() && !failure.startsWith("ssl_")
+          ? null : dohTls(httpUrl, null, recorder, failure, tlsT0);
+      return end("doh", url, hostname, type, null, failure, 0, t0, List.of(), tls);
+    }
+  }
+
+  private TlsHandshake dohTls(HttpUrl url, Response response, RecordingTrustManager recorder, String failure,
+      double t0) {
+    var hs = response == null ? null : response.handshake();
+    return new TlsHandshake(Endpoints.format(url.host(), url.port()), url.host(),
+        hs == null ? null : hs.tlsVersion().javaName(), hs == null ? null : hs.cipherSuite().javaName(),
+        response == null ? null : response.protocol().toString(), false, TlsStep.encode(recorder.chain()),
+        failure, t0, clock.now());
+  }
+
+  private static Message newQuery(String hostname, int type) throws TextParseException {
+    Name name = Name.fromString(hostname.endsWith(".") ? hostname : hostname + ".");
+    return Message.newQuery(Record.newRecord(name, type, DClass.IN));
+  }
+
+  /** The reply if it answers {@code query} (same ID, same question), else null. */
+  private static Message parseReply(byte[] buf, int len, Message query) {
+    try {
+      Message reply = new Message(java.util.Arrays.copyOf(buf, len));
+      if (reply.getHeader().getID() != query.getHeader().getID()) {
+        return null;
+      }
+      Record q = reply.getQuestion();
+      if (q != null && !q.equals(query.getQuestion())) {
+        return null;
+      }
+      return reply;
+    } catch (WireParseException e) {
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private DnsQuery fromReply(String engine, Object server, String hostname, int type, Message reply, Integer id,
+      double t0, List<List<DnsAnswer>> extra, TlsHandshake dohTls) {
+    int rcode = reply.getRcode();
+    List<DnsAnswer> answers = answers(reply, type);
+    String failure = switch (rcode) {
+      case Rcode.NOERROR -> answers.stream().anyMatch(a -> a.address() != null) ? null : Failures.DNS_NO_ANSWER;
+      case Rcode.NXDOMAIN -> Failures.DNS_NXDOMAIN;
+      case Rcode.SERVFAIL -> Failures.DNS_SERVFAIL;
+      case Rcode.REFUSED -> Failures.DNS_REFUSED;
+      default -> Failures.DNS_SERVER_MISBEHAVING;
+    };
+    return end(engine, server, hostname, type, rcode, failure, id, t0, extra, dohTls, answers);
+  }
+
+  private List<DnsAnswer> answers(Message reply, int type) {
+    List<DnsAnswer> out = new ArrayList<>();
+    for (Record r : reply.getSection(Section.ANSWER)) {
+      if (r instanceof ARecord a && type == Type.A) {
+        out.add(DnsAnswer.a(a.getAddress().getHostAddress(), r.getTTL(), policy.isBogon(a.getAddress())));
+      } else if (r instanceof AAAARecord a && type == Type.AAAA) {
+        InetAddress ip = a.getAddress();
+        out.add(DnsAnswer.aaaa(ip.getHostAddress(), r.getTTL(), policy.isBogon(ip)));
+      } else if (r instanceof CNAMERecord c) {
+        out.add(DnsAnswer.cname(c.getTarget().toString(true), r.getTTL()));
+      }
+    }
+    return out;
+  }
+
+  private DnsQuery end(String engine, Object server, String hostname, int type, Integer rcode, String failure,
+      Integer id, double t0, List<List<DnsAnswer>> extra, TlsHandshake dohTls) {
+    return end(engine, server, hostname, type, rcode, failure, id, t0, extra, dohTls, List.of());
+  }
+
+  private DnsQuery end(String engine, Object server, String hostname, int type, Integer rcode, String failure,
+      Integer id, double t0, List<List<DnsAnswer>> extra, TlsHandshake dohTls, List<DnsAnswer> answers) {
+    String resolver = server instanceof InetSocketAddress isa
+        ? Endpoints.format(isa.getAddress().getHostAddress(), isa.getPort()) : String.valueOf(server);
+    DnsQuery q = new DnsQuery(engine, resolver, hostname, Type.string(type), rcode, answers, failure, id, t0,
+        clock.now(), extra, dohTls);
+    listener.dnsEnd(q);
+    return q;
+  }
+}

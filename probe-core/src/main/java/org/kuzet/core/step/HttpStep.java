@@ -1,0 +1,176 @@
+package org.kuzet.core.step;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.ConnectionPool;
+import okhttp3.Dns;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+import org.kuzet.core.ProbeEventListener;
+import org.kuzet.core.classify.FailureClassifier;
+import org.kuzet.core.tls.TlsContexts;
+import org.kuzet.core.tls.RecordingTrustManager;
+import org.kuzet.core.tls.TrustRoots;
+import org.kuzet.schema.Endpoints;
+import org.kuzet.schema.HttpTransaction;
+
+/**
+ * One HTTP GET, one hop: sent to a chosen endpoint (the hostname is pinned to that address, so the request
+ * goes where the TCP/TLS steps looked), redirects not followed, the body read up to a cap.
+ */
+public final class HttpStep {
+  private static final Pattern TITLE = Pattern.compile("<title[^>]*>(.*?)</title>",
+      Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+  private static final int MAX_TITLE = 256;
+
+  private final OkHttpClient base;
+  private final Duration timeout;
+  private final TrustRoots roots;
+  private final int maxBodyBytes;
+  private final String userAgent;
+  private final StepClock clock;
+  private final ProbeEventListener listener;
+
+  public HttpStep(OkHttpClient base, Duration timeout, TrustRoots roots, int maxBodyBytes, String userAgent,
+      StepClock clock, ProbeEventListener listener) {
+    this.base = base;
+    this.timeout = timeout;
+    this.roots = roots;
+    this.maxBodyBytes = maxBodyBytes;
+    this.userAgent = userAgent;
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  /** The request as sent; also used to record a request that could not be sent at all. */
+  public HttpTransaction.Request request(HttpUrl url) {
+    return new HttpTransaction.Request("GET", url.toString(), headers(), "", "tcp");
+  }
+
+  /** A hop that never reached the network: no endpoint worked, so the step's failure is the earlier one. */
+  public HttpTransaction notSent(HttpUrl url, int hop, String failure) {
+    listener.httpStart(url.toString(), hop);
+    double t = clock.now();
+    HttpTransaction tx = new HttpTransaction(request(url), null, failure, t, t, null, hop);
+    listener.httpEnd(tx);
+    return tx;
+  }
+
+  public HttpTransaction get(HttpUrl url, InetAddress address, int hop) {
+    listener.httpStart(url.toString(), hop);
+    double t0 = clock.now();
+    String endpoint = Endpoints.format(address.getHostAddress(), url.port());
+    RecordingTrustManager tm = new RecordingTrustManager(roots.trustManager(), RecordingTrustManager.Mode.ENFORCE);
+    OkHttpClient client = base.newBuilder()
+        .dns(pinned(url.host(), address))
+        .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+        .sslSocketFactory(TlsContexts.with(tm).getSocketFactory(), tm)
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .retryOnConnectionFailure(false)
+        .connectTimeout(timeout)
+        .readTimeout(timeout)
+        .callTimeout(timeout)
+        .build();
+    Request.Builder rb = new Request.Builder().url(url);
+    headers().forEach(rb::header);
+    HttpTransaction.Response partial = null;
+    try (Response response = client.newCall(rb.build()).execute()) {
+      partial = new HttpTransaction.Response(response.code(), firstValues(response), allValues(response), null,
+          false, 0, null);
+      Body body = read(response.body());
+      HttpTransaction.Response full = new HttpTransaction.Response(response.code(), partial.headers(),
+          partial.headersList(), body.text, body.truncated, body.length, title(body.text));
+      return end(new HttpTransaction(request(url), full, null, t0, clock.now(), endpoint, hop));
+    } catch (IOException e) {
+      return end(new HttpTransaction(request(url), partial, FailureClassifier.classify(e), t0, clock.now(), endpoint,
+          hop));
+    }
+  }
+
+  private HttpTransaction end(HttpTransaction tx) {
+    listener.httpEnd(tx);
+    return tx;
+  }
+
+  private Map<String, String> headers() {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+    h.put("Accept-Language", "en-US,en;q=0.9");
+    h.put("User-Agent", userAgent);
+    return h;
+  }
+
+  private static Dns pinned(String host, InetAddress address) {
+    return name -> {
+      if (name.equalsIgnoreCase(host)) {
+        return List.of(address);
+      }
+      // Redirects are not followed by OkHttp, so no other name is ever looked up; refuse rather than leak.
+      throw new UnknownHostException("kuzet resolves " + name + " in its own DNS step");
+    };
+  }
+
+  private record Body(String text, boolean truncated, long length) {}
+
+  private Body read(ResponseBody body) throws IOException {
+    BufferedSource source = body.source();
+    Buffer buffer = new Buffer();
+    while (buffer.size() < maxBodyBytes) {
+      long n = source.read(buffer, Math.min(8192, maxBodyBytes - buffer.size()));
+      if (n == -1) {
+        break;
+      }
+    }
+    boolean truncated = buffer.size() >= maxBodyBytes && !source.exhausted();
+    Charset charset = body.contentType() == null ? StandardCharsets.UTF_8
+        : body.contentType().charset(StandardCharsets.UTF_8);
+    long length = buffer.size();
+    return new Body(buffer.readString(charset), truncated, length);
+  }
+
+  private static Map<String, String> firstValues(Response r) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (var pair : r.headers()) {
+      m.putIfAbsent(pair.getFirst(), pair.getSecond());
+    }
+    return m;
+  }
+
+  private static List<List<String>> allValues(Response r) {
+    List<List<String>> list = new ArrayList<>();
+    for (var pair : r.headers()) {
+      list.add(List.of(pair.getFirst(), pair.getSecond()));
+    }
+    return list;
+  }
+
+  /** The page title, whitespace collapsed, at most 256 characters; null when there is none. */
+  static String title(String body) {
+    if (body == null) {
+      return null;
+    }
+    Matcher m = TITLE.matcher(body);
+    if (!m.find()) {
+      return null;
+    }
+    String t = m.group(1).replaceAll("\\s+", " ").trim();
+    return t.length() > MAX_TITLE ? t.substring(0, MAX_TITLE) : t;
+  }
+}

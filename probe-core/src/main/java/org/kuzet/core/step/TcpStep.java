@@ -1,0 +1,56 @@
+package org.kuzet.core.step;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import org.kuzet.core.ProbeEventListener;
+import org.kuzet.core.classify.FailureClassifier;
+import org.kuzet.schema.Endpoints;
+import org.kuzet.schema.TcpConnect;
+
+/** TCP connect to one endpoint, recorded with its own failure. */
+public final class TcpStep {
+  private final Duration timeout;
+  private final StepClock clock;
+  private final ProbeEventListener listener;
+
+  public TcpStep(Duration timeout, StepClock clock, ProbeEventListener listener) {
+    this.timeout = timeout;
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  /** The observation, and the connected socket when it succeeded (the caller owns and closes it). */
+  public record Result(TcpConnect connect, Socket socket) {}
+
+  public Result connect(InetSocketAddress endpoint) {
+    String ip = endpoint.getAddress().getHostAddress();
+    listener.tcpStart(Endpoints.format(ip, endpoint.getPort()));
+    double t0 = clock.now();
+    Socket socket = new Socket();
+    try {
+      socket.connect(endpoint, (int) timeout.toMillis());
+      return end(new TcpConnect(ip, endpoint.getPort(), new TcpConnect.Status(true, null, null), t0, clock.now()),
+          socket);
+    } catch (IOException e) {
+      closeQuietly(socket);
+      String failure = FailureClassifier.classify(e);
+      return end(new TcpConnect(ip, endpoint.getPort(), new TcpConnect.Status(false, failure, null), t0,
+          clock.now()), null);
+    }
+  }
+
+  private Result end(TcpConnect connect, Socket socket) {
+    listener.tcpEnd(connect);
+    return new Result(connect, socket);
+  }
+
+  static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // Nothing was measured on this socket after the failure; there is nothing left to record.
+    }
+  }
+}

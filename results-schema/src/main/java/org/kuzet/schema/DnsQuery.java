@@ -1,0 +1,38 @@
+package org.kuzet.schema;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One DNS query and its outcome (OONI df-002 Query).
+ *
+ * @param engine "system" (the machine's configured nameserver, queried directly), "udp", "tcp" or "doh"
+ * @param rcode the reply's rcode, null when no reply arrived
+ * @param xExtraReplies further UDP replies to the same query ID after the first: the mark of an on-path
+ *     injector racing the real resolver; empty when there were none
+ * @param xDohTls the DoH server's TLS handshake as sent (chain included), for DoH queries only
+ */
+public record DnsQuery(
+    String engine,
+    String resolverAddress,
+    String hostname,
+    String queryType,
+    Integer rcode,
+    List<DnsAnswer> answers,
+    String failure,
+    Integer transactionId,
+    double t0,
+    double t,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<List<DnsAnswer>> xExtraReplies,
+    @JsonInclude(JsonInclude.Include.NON_NULL) TlsHandshake xDohTls) {
+
+  public DnsQuery {
+    Objects.requireNonNull(engine, "engine");
+    Objects.requireNonNull(hostname, "hostname");
+    Objects.requireNonNull(queryType, "queryType");
+    answers = answers == null ? List.of() : List.copyOf(answers);
+    xExtraReplies = xExtraReplies == null ? List.of() : xExtraReplies.stream().map(List::copyOf).toList();
+    Failures.requireValid(failure, "DNS query for " + hostname);
+  }
+}

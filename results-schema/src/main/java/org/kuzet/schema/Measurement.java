@@ -1,0 +1,60 @@
+package org.kuzet.schema;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One measurement of one input, in OONI's base data format (df-000-base) so OONI's tools can read it.
+ *
+ * <p>There is deliberately no {@code probe_ip}: the volunteer's address is never recorded (OONI's readers treat
+ * the key as optional). Times are UTC, {@code "YYYY-MM-DD hh:mm:ss"}.
+ */
+public record Measurement(
+    String measurementUid,
+    String reportId,
+    String input,
+    String measurementStartTime,
+    String testStartTime,
+    String probeAsn,
+    String probeCc,
+    String softwareName,
+    String softwareVersion,
+    String testName,
+    String testVersion,
+    double testRuntime,
+    String dataFormatVersion,
+    Map<String, String> annotations,
+    TestKeys testKeys) {
+
+  public static final String TEST_NAME = "web_connectivity";
+  public static final String DATA_FORMAT_VERSION = "0.2.0";
+  private static final Pattern TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+  private static final Pattern ASN = Pattern.compile("AS\\d+");
+  private static final Pattern CC = Pattern.compile("[A-Z]{2}");
+
+  public Measurement {
+    Objects.requireNonNull(measurementUid, "measurementUid");
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(testKeys, "testKeys");
+    requireMatch(TIME, measurementStartTime, "measurement_start_time");
+    requireMatch(TIME, testStartTime, "test_start_time");
+    requireMatch(ASN, probeAsn, "probe_asn");
+    requireMatch(CC, probeCc, "probe_cc");
+    if (testRuntime < 0) {
+      throw new IllegalArgumentException("test_runtime is negative: " + testRuntime);
+    }
+    annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+  }
+
+  private static void requireMatch(Pattern p, String value, String key) {
+    if (value == null || !p.matcher(value).matches()) {
+      throw new IllegalArgumentException(key + " \"" + value + "\" does not match " + p.pattern());
+    }
+  }
+
+  public Measurement withTestKeys(TestKeys keys) {
+    return new Measurement(measurementUid, reportId, input, measurementStartTime, testStartTime, probeAsn, probeCc,
+        softwareName, softwareVersion, testName, testVersion, testRuntime, dataFormatVersion, annotations, keys);
+  }
+}
