@@ -1,5 +1,55 @@
 package org.kuzet.agent.cli;
 
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/**
+ * Entry point of the kuzet jar. Exit codes: 0 done, 1 an operation failed (I/O, a bug), 2 bad input (an unknown
+ * flag, a malformed URL, an unreadable file), always with a one-line message naming the problem.
+ */
 public final class Main {
-  public static void main(String[] args) {}
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILED = 1;
+  public static final int EXIT_USAGE = 2;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs one kuzet command with the given output streams; the testable form of {@link #main}. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
+    CommandLine cli = new CommandLine(new KuzetCommand());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setParameterExceptionHandler((ex, a) -> {
+      CommandLine cmd = ex.getCommandLine();
+      err.println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage())
+          + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+      err.flush();
+      return EXIT_USAGE;
+    });
+    cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+      String name = cmd.getCommandSpec().qualifiedName();
+      if (ex instanceof UsageException) {
+        err.println(name + ": " + oneLine(ex.getMessage()));
+      } else {
+        err.println(name + ": " + ex.getClass().getSimpleName() + ": " + oneLine(ex.getMessage())
+            + (verbose ? "" : " (run with --verbose for details)"));
+      }
+      if (verbose) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return ex instanceof UsageException ? EXIT_USAGE : EXIT_FAILED;
+    });
+    return cli.execute(args);
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "" : message.replaceAll("\\s*\\R\\s*", "; ").trim();
+  }
 }

@@ -80,7 +80,9 @@ public final class FailureClassifier {
     }
     if (msg.contains("unable to find valid certification path") || msg.contains("pkix path building failed")
         || msg.contains("no trust anchor") || msg.contains("path does not chain with any of the trust anchors")
-        || msg.contains("trust anchor for certification path not found")) {
+        || msg.contains("trust anchor for certification path not found")
+        // A chain naming a trusted root's subject but signed by another key (a forged look-alike root).
+        || msg.contains("signature check failed")) {
       return Failures.SSL_UNKNOWN_AUTHORITY;
     }
     if (msg.contains("certificate expired") || msg.contains("validity check failed")
@@ -114,6 +116,9 @@ public final class FailureClassifier {
     }
     if (t instanceof ConnectException && msg.contains("timed out")) {
       return Failures.GENERIC_TIMEOUT;
+    }
+    if (msg.contains("unsupported or unrecognized ssl message")) {
+      return Failures.SSL_FAILED_HANDSHAKE; // the peer does not speak TLS (e.g. a plain-HTTP blockpage server)
     }
     if (t instanceof SSLHandshakeException && t.getCause() == null
         || t instanceof SSLException && msg.contains("handshake")) {

@@ -72,6 +72,10 @@ public final class TrustRoots {
       return certs;
     } catch (CertificateException e) {
       throw new IOException(file + ": not a PEM certificate file (" + e.getMessage() + ")", e);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IOException(file + ": no such file", e);
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new IOException(file + ": permission denied", e);
     }
   }
 

@@ -67,6 +67,8 @@ class FailureClassifierTest {
             + "to requested target"), Failures.SSL_UNKNOWN_AUTHORITY),
         row("unknown authority from trust manager", new CertificateException("No trust anchor"),
             Failures.SSL_UNKNOWN_AUTHORITY),
+        row("look-alike root signed by another key", new SSLHandshakeException("PKIX path validation failed: "
+            + "java.security.cert.CertPathValidatorException: signature check failed"), Failures.SSL_UNKNOWN_AUTHORITY),
         row("expired leaf", caused(new SSLHandshakeException("PKIX path validation failed"),
             new CertPathValidatorException("validity check failed", new CertificateExpiredException(
                 "NotAfter: Mon Jan 01 00:00:00 UTC 2024"))), Failures.SSL_INVALID_CERTIFICATE),
@@ -79,6 +81,8 @@ class FailureClassifierTest {
         row("wrong IP (JDK)", new CertificateException("No subject alternative names matching IP address "
             + "10.0.0.1 found"), Failures.SSL_INVALID_HOSTNAME),
         row("handshake alert", new SSLHandshakeException("Received fatal alert: handshake_failure"),
+            Failures.SSL_FAILED_HANDSHAKE),
+        row("plain text where TLS was expected", new SSLException("Unsupported or unrecognized SSL message"),
             Failures.SSL_FAILED_HANDSHAKE),
         row("getaddrinfo fallback", new UnknownHostException("holanews.kz: Name or service not known"),
             Failures.DNS_NXDOMAIN));

@@ -1,0 +1,32 @@
+package org.kuzet.agent.cli;
+
+import org.kuzet.core.Software;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code kuzet} command: subcommands only. */
+@Command(name = "kuzet", mixinStandardHelpOptions = true, versionProvider = KuzetCommand.Version.class,
+    description = "Measures website blocking and internet shutdowns from a volunteer's network.",
+    subcommands = {MeasureCommand.class})
+public final class KuzetCommand implements Runnable {
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT,
+      description = "Print stack traces with errors (for bug reports).")
+  boolean verbose;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing a command (see 'kuzet --help')");
+  }
+
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {Software.NAME + " " + Software.VERSION + " (Java " + Runtime.version() + ")"};
+    }
+  }
+}

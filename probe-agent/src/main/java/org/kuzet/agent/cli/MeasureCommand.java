@@ -1,0 +1,60 @@
+package org.kuzet.agent.cli;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.kuzet.core.MeasurementIds;
+import org.kuzet.core.MeasurementRunner;
+import org.kuzet.core.ProbeEventListener;
+import org.kuzet.core.ProbeSettings;
+import org.kuzet.core.WebConnectivity;
+import org.kuzet.schema.Measurement;
+import org.kuzet.schema.MeasurementJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kuzet measure}: measure URLs now and print the observations; nothing is stored or uploaded. */
+@Command(name = "measure", mixinStandardHelpOptions = true,
+    description = "Measure URLs over DNS, TCP, TLS and HTTP and print what was seen. Stores nothing.")
+public final class MeasureCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin TargetOptions targets;
+
+  @Mixin MeasurementOptions measurement;
+
+  @Option(names = "--json", description = "One JSON measurement per line (DESIGN.md format) instead of a summary.")
+  boolean json;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    List<String> urls = targets.resolveUrls(spec.commandLine().getErr());
+    ProbeSettings settings = measurement.toSettings(ProbeEventListener.NONE);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<String> failed = new ArrayList<>();
+    try (WebConnectivity experiment = new WebConnectivity(settings)) {
+      String reportId = MeasurementIds.reportId(Instant.now(), settings.probeCc(), settings.probeAsn());
+      new MeasurementRunner(experiment, settings.parallelism()).run(urls, reportId, new MeasurementRunner.Sink() {
+        @Override
+        public void measured(Measurement m) {
+          out.print(json ? MeasurementJson.toLine(m) + "\n" : HumanSummary.format(m));
+          out.flush();
+        }
+
+        @Override
+        public void failed(String input, RuntimeException error) {
+          failed.add(input);
+          err.println("kuzet: could not measure " + input + ": " + error.getMessage());
+          err.flush();
+        }
+      });
+    }
+    return failed.isEmpty() ? 0 : 1;
+  }
+}

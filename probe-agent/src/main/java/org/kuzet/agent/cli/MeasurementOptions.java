@@ -1,0 +1,111 @@
+package org.kuzet.agent.cli;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import okhttp3.HttpUrl;
+import org.kuzet.core.ProbeEventListener;
+import org.kuzet.core.ProbeSettings;
+import org.kuzet.core.net.AddressPolicy;
+import org.kuzet.core.net.Cidr;
+import org.kuzet.core.net.IpLiterals;
+import org.kuzet.core.tls.TrustRoots;
+import picocli.CommandLine.Option;
+
+/** The flags that shape a measurement; shared by {@code kuzet measure} and {@code kuzet run}. */
+public final class MeasurementOptions {
+  @Option(names = "--resolver", paramLabel = "IP[:PORT]",
+      description = "Also query this resolver over UDP and TCP (repeatable).")
+  List<String> resolvers = new ArrayList<>();
+
+  @Option(names = "--doh", paramLabel = "URL", description = "Also query this DNS-over-HTTPS endpoint (repeatable).")
+  List<String> dohUrls = new ArrayList<>();
+
+  @Option(names = "--system-resolver", paramLabel = "IP[:PORT]",
+      description = "Use this as the system resolver instead of the one the OS is configured with.")
+  String systemResolver;
+
+  @Option(names = "--trust-roots", paramLabel = "PEM",
+      description = "Trust these roots in addition to kuzet's bundled Mozilla roots (repeatable).")
+  List<Path> trustRoots = new ArrayList<>();
+
+  @Option(names = "--timeout-dns", paramLabel = "D", defaultValue = "4s", converter = DurationConverter.class,
+      description = "Per DNS query (default: ${DEFAULT-VALUE}).")
+  Duration dnsTimeout;
+
+  @Option(names = "--timeout-connect", paramLabel = "D", defaultValue = "10s", converter = DurationConverter.class,
+      description = "Per TCP connect (default: ${DEFAULT-VALUE}).")
+  Duration connectTimeout;
+
+  @Option(names = "--timeout-tls", paramLabel = "D", defaultValue = "10s", converter = DurationConverter.class,
+      description = "Per TLS handshake (default: ${DEFAULT-VALUE}).")
+  Duration tlsTimeout;
+
+  @Option(names = "--timeout-http", paramLabel = "D", defaultValue = "10s", converter = DurationConverter.class,
+      description = "Per HTTP request, body included (default: ${DEFAULT-VALUE}).")
+  Duration httpTimeout;
+
+  @Option(names = "--parallel", paramLabel = "N", defaultValue = "16",
+      description = "URLs measured at once (default: ${DEFAULT-VALUE}).")
+  int parallel;
+
+  // For test networks built on private or loopback addresses only: lets the probe connect to those ranges as
+  // if they were public. Hidden because a volunteer never needs it.
+  @Option(names = "--treat-as-public", paramLabel = "CIDR", hidden = true)
+  List<String> publicRanges = new ArrayList<>();
+
+  /** Validates every flag and builds the settings; bad values become a {@link UsageException}. */
+  ProbeSettings toSettings(ProbeEventListener listener) {
+    if (parallel < 1 || parallel > 1024) {
+      throw new UsageException("--parallel " + parallel + ": must be between 1 and 1024");
+    }
+    List<InetSocketAddress> extra = new ArrayList<>();
+    for (String r : resolvers) {
+      extra.add(endpoint("--resolver", r));
+    }
+    for (String u : dohUrls) {
+      HttpUrl url = HttpUrl.parse(u);
+      if (url == null || !url.isHttps()) {
+        throw new UsageException("--doh " + u + ": not an https:// URL");
+      }
+    }
+    List<Cidr> ranges = new ArrayList<>();
+    for (String c : publicRanges) {
+      try {
+        ranges.add(Cidr.parse(c));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--treat-as-public " + c + ": " + e.getMessage());
+      }
+    }
+    TrustRoots roots;
+    try {
+      roots = TrustRoots.bundled().plusPemFiles(trustRoots);
+    } catch (IOException e) {
+      throw new UsageException("--trust-roots: " + e.getMessage(), e);
+    }
+    return ProbeSettings.builder()
+        .dnsTimeout(dnsTimeout)
+        .connectTimeout(connectTimeout)
+        .tlsTimeout(tlsTimeout)
+        .httpTimeout(httpTimeout)
+        .resolvers(extra)
+        .dohUrls(dohUrls)
+        .systemResolvers(systemResolver == null ? null : List.of(endpoint("--system-resolver", systemResolver)))
+        .trustRoots(roots)
+        .addressPolicy(ranges.isEmpty() ? AddressPolicy.STANDARD : AddressPolicy.publicRanges(ranges))
+        .parallelism(parallel)
+        .listener(listener)
+        .build();
+  }
+
+  private static InetSocketAddress endpoint(String flag, String value) {
+    try {
+      return IpLiterals.parseEndpoint(value, 53);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(flag + " " + value + ": " + e.getMessage());
+    }
+  }
+}
