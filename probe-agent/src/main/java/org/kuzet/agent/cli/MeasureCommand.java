@@ -33,7 +33,8 @@ public final class MeasureCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    List<String> urls = targets.resolveUrls(spec.commandLine().getErr());
+    List<String> urls = targets.resolve(spec.commandLine().getErr(), null).targets().stream()
+        .map(org.kuzet.targets.Target::url).toList();
     ProbeSettings settings = measurement.toSettings(ProbeEventListener.NONE);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
