@@ -1,0 +1,14 @@
+package org.kuzet.agent.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** One in-process {@code kuzet} invocation with its exit code and captured output. */
+record CliRun(int exit, String out, String err) {
+  static CliRun of(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new CliRun(exit, out.toString(), err.toString());
+  }
+}
