@@ -12,8 +12,13 @@ if [ ! -f bench/target/kuzet-bench.jar ] || [ -n "$(find . -path ./bench/target 
 fi
 JAVA="${JAVA:-java}"
 BENCH="$JAVA -jar bench/target/kuzet-bench.jar"
+bin/kuzet --version >/dev/null   # build the agent jar now so no benchmark measures a build
 if [ "$QUICK" = 1 ]; then
   $BENCH throughput --urls 100 --parallel 16,64
+  echo
+  $BENCH footprint --repeats 3 --urls 100
 else
   $BENCH throughput --urls 500 --parallel 1,16,64
+  echo
+  $BENCH footprint --repeats 5 --urls 500
 fi

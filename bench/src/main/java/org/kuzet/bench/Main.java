@@ -1,8 +1,6 @@
 package org.kuzet.bench;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -15,7 +13,7 @@ import picocli.CommandLine.Option;
  * with {@code bench/run.sh}, which builds the jar and runs every benchmark in turn.
  */
 @Command(name = "kuzet-bench", mixinStandardHelpOptions = true,
-    subcommands = {Main.Throughput.class})
+    subcommands = {Main.Throughput.class, Main.Footprint.class})
 public final class Main implements Runnable {
   // MockWebServer logs every TCP-only connect (the probe's TCP step) as a warning; the figures are the output.
   private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("mockwebserver3");
@@ -74,7 +72,23 @@ public final class Main implements Runnable {
     }
   }
 
-  static List<Integer> ints(String csv) {
-    return new ArrayList<>(Arrays.stream(csv.split(",")).map(String::strip).map(Integer::parseInt).toList());
+  @Command(name = "footprint", mixinStandardHelpOptions = true,
+      description = "Startup time, CPU time and peak RSS of bin/kuzet (its real JVM flags), via GNU time.")
+  static final class Footprint implements Callable<Integer> {
+    @Option(names = "--launcher", defaultValue = "bin/kuzet") java.nio.file.Path launcher;
+
+    @Option(names = "--repeats", defaultValue = "5") int repeats;
+
+    @Option(names = "--urls", defaultValue = "500") int urls;
+
+    @Override
+    public Integer call() throws Exception {
+      List<FootprintBench.Row> rows = new FootprintBench(launcher, System.err).run(repeats, urls);
+      System.out.println("## Footprint of bin/kuzet (JVM flags as in the launcher)");
+      System.out.println("machine: " + machine());
+      System.out.println();
+      FootprintBench.print(rows, System.out);
+      return 0;
+    }
   }
 }
