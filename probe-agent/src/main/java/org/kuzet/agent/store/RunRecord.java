@@ -1,0 +1,20 @@
+package org.kuzet.agent.store;
+
+import java.time.Instant;
+
+/**
+ * One row of {@code runs}. {@code endedAt} is null while the run goes on, or when the process died during it.
+ * {@code probeAsn}/{@code probeCc} are null until a measurement of the run said which network it was on.
+ */
+public record RunRecord(
+    long id,
+    Instant startedAt,
+    Instant endedAt,
+    Trigger trigger,
+    String campaign,
+    String softwareVersion,
+    String probeAsn,
+    String probeCc,
+    ConnectivityState connectivity,
+    long measurementCount,
+    long blockedCount) {}

@@ -1,0 +1,332 @@
+package org.kuzet.agent.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kuzet.agent.upload.UploadQueue.QueueCounts;
+import org.kuzet.agent.upload.UploadQueue.QueuedMeasurement;
+import org.kuzet.schema.Measurement;
+import org.kuzet.schema.MeasurementJson;
+import org.kuzet.schema.Verdict;
+import org.kuzet.schema.db.SchemaMigrations;
+import org.kuzet.targets.Target;
+
+class ResultsStoreTest {
+  private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
+
+  @TempDir Path dir;
+
+  private Path db() {
+    return dir.resolve("data/kuzet/kuzet.db");
+  }
+
+  // ------------------------------------------------------------ migrations
+
+  @Test
+  void freshDatabaseGetsEveryMigrationWalAndPrivatePermissions() throws Exception {
+    try (ResultsStore store = ResultsStore.open(db())) {
+      assertEquals(SchemaMigrations.latestVersion(), store.schemaVersion());
+    }
+    assertEquals(SchemaMigrations.latestVersion(), ResultsStore.schemaVersion(db()));
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db()); Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+        rs.next();
+        assertEquals("wal", rs.getString(1));
+      }
+      for (String table : List.of("runs", "measurements", "connectivity_events", "settings")) {
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='" + table
+            + "'")) {
+          rs.next();
+          assertEquals(1, rs.getInt(1), table);
+        }
+      }
+      try (ResultSet rs = s.executeQuery("EXPLAIN QUERY PLAN SELECT start_time, x_verdict FROM measurements"
+          + " WHERE input = 'https://a.kz/' AND start_time >= '2026-11-01' AND start_time < '2026-12-01'")) {
+        rs.next();
+        assertTrue(rs.getString(4).contains("measurements_input_time"), rs.getString(4));
+      }
+    }
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db().getParent())));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db())));
+  }
+
+  @Test
+  void olderDatabaseIsMigratedKeepingItsRows() throws Exception {
+    Files.createDirectories(db().getParent());
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db()); Statement s = c.createStatement()) {
+      for (String sql : SchemaMigrations.all().get(0).statements()) {
+        s.execute(sql);
+      }
+      s.execute("PRAGMA user_version = 1");
+      s.execute("INSERT INTO runs (started_at, trigger, software_version) VALUES ('2026-10-01 00:00:00', 'manual',"
+          + " '0.0.1')");
+      s.execute("INSERT INTO measurements (uid, run_id, input, start_time, runtime, x_verdict, measurement_json)"
+          + " VALUES ('old-1', 1, 'https://a.kz/', '2026-10-01 00:00:01', 1.0, 'blocked', '{}')");
+    }
+    try (ResultsStore store = ResultsStore.open(db())) {
+      assertEquals(SchemaMigrations.latestVersion(), store.schemaVersion());
+      assertEquals(new QueueCounts(1, 0, 0), store.counts(), "a measurement from before the queue is pending");
+      assertEquals("blocked", store.byUid("old-1").orElseThrow().verdict());
+    }
+  }
+
+  @Test
+  void newerDatabaseIsRefusedAndLeftAsItWas() throws Exception {
+    try (ResultsStore store = ResultsStore.open(db())) {
+      store.putSetting("k", "v");
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db()); Statement s = c.createStatement()) {
+      s.execute("PRAGMA user_version = 99");
+    }
+    byte[] before = Files.readAllBytes(db());
+    StoreException e = assertThrows(StoreException.class, () -> ResultsStore.open(db()));
+    assertTrue(e.getMessage().contains("newer kuzet") && e.getMessage().contains("99")
+        && e.getMessage().contains(db().toString()), e.getMessage());
+    assertThrows(StoreException.class, () -> ResultsStore.openReadOnly(db()));
+    assertArrayEquals(before, Files.readAllBytes(db()));
+  }
+
+  @Test
+  void corruptOrForeignFilesAreRefusedUntouched() throws Exception {
+    Files.createDirectories(dir);
+    Path text = dir.resolve("notes.db");
+    Files.writeString(text, "my notes, not a database\n");
+    byte[] garbage = new byte[8192];
+    new Random(1).nextBytes(garbage);
+    System.arraycopy("SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, garbage, 0, 16);
+    Path damaged = dir.resolve("damaged.db");
+    Files.write(damaged, garbage);
+    Path foreign = dir.resolve("foreign.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + foreign); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE contacts (name TEXT)");
+    }
+    Map<Path, String> cases = Map.of(text, "not an SQLite database", damaged, "damaged", foreign, "not a kuzet one");
+    for (Map.Entry<Path, String> c : cases.entrySet()) {
+      byte[] before = Files.readAllBytes(c.getKey());
+      StoreException e = assertThrows(StoreException.class, () -> ResultsStore.open(c.getKey()));
+      assertTrue(e.getMessage().contains(c.getValue()) && e.getMessage().contains(c.getKey().toString()),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("untouched"), e.getMessage());
+      assertArrayEquals(before, Files.readAllBytes(c.getKey()), c.getKey() + " was changed");
+    }
+  }
+
+  @Test
+  void aLockedDatabaseWaitsThenSaysSo() throws Exception {
+    try (ResultsStore store = ResultsStore.open(db(), Duration.ofMillis(200));
+        Connection other = DriverManager.getConnection("jdbc:sqlite:" + db());
+        Statement s = other.createStatement()) {
+      s.execute("BEGIN IMMEDIATE");
+      StoreException e = assertThrows(StoreException.class,
+          () -> store.beginRun(Trigger.MANUAL, null, "0.1.0", null));
+      assertTrue(e.getMessage().contains("locked by another kuzet process"), e.getMessage());
+      s.execute("ROLLBACK");
+      assertEquals(1, store.beginRun(Trigger.MANUAL, null, "0.1.0", null), "works once the other writer is done");
+    }
+  }
+
+  // ------------------------------------------------------------ runs and measurements
+
+  @Test
+  void savesMeasurementsCountsThemInTheirRunAndQueuesThem() {
+    try (ResultsStore store = ResultsStore.open(db())) {
+      long run = store.beginRun(Trigger.CAMPAIGN, "election-2026", "0.1.0", ConnectivityState.ONLINE, T0);
+      Target target = new Target("https://kuresker.org/", "NEWS", "KZ", "kz", null, "");
+      Measurement blocked = TestMeasurements.blocked("https://kuresker.org/", T0.plusSeconds(1));
+      Measurement ok = TestMeasurements.accessible("https://holanews.kz/", T0.plusSeconds(2));
+      store.save(run, target, blocked);
+      store.save(run, "https://holanews.kz/", "kz", "NEWS", ok);
+      store.finishRun(run, T0.plusSeconds(60));
+
+      RunRecord r = store.lastRun().orElseThrow();
+      assertEquals(run, r.id());
+      assertEquals(Trigger.CAMPAIGN, r.trigger());
+      assertEquals("election-2026", r.campaign());
+      assertEquals(2, r.measurementCount());
+      assertEquals(1, r.blockedCount());
+      assertEquals("AS9198", r.probeAsn());
+      assertEquals("KZ", r.probeCc());
+      assertEquals(ConnectivityState.ONLINE, r.connectivity());
+      assertEquals(T0.plusSeconds(60), r.endedAt());
+
+      StoredMeasurement stored = store.byUid(blocked.measurementUid()).orElseThrow();
+      assertEquals("blocked", stored.verdict());
+      assertEquals("http-diff", stored.blocking());
+      assertEquals(Boolean.FALSE, stored.accessible());
+      assertEquals(List.of("tls.interception", "tls.known_interception_root"), stored.signals());
+      assertEquals("NEWS", stored.categoryCode());
+      assertEquals("kz", stored.targetList());
+      assertEquals(T0.plusSeconds(1), stored.startTime());
+      assertEquals("pending", stored.uploadState());
+      assertEquals(blocked, MeasurementJson.parse(stored.measurementJson()), "the full record round-trips");
+
+      StoreException dup = assertThrows(StoreException.class, () -> store.save(run, target, blocked));
+      assertTrue(dup.getMessage().contains("already stored"), dup.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> store.save(999, target,
+          TestMeasurements.accessible("https://x.kz/", T0)));
+      assertEquals(2, store.statusCounts().measurements(), "a failed save leaves nothing behind");
+
+      StoreCounts counts = store.statusCounts();
+      assertEquals(1, counts.runs());
+      assertEquals(1, counts.blocked());
+      assertEquals(new QueueCounts(2, 0, 0), counts.upload());
+      assertEquals(T0.plusSeconds(2), counts.lastMeasurementAt());
+    }
+  }
+
+  @Test
+  void findsByTimeUrlVerdictAndRun() {
+    try (ResultsStore store = ResultsStore.open(db())) {
+      long run1 = store.beginRun(Trigger.MANUAL, null, "0.1.0", null, T0);
+      long run2 = store.beginRun(Trigger.SCHEDULED, null, "0.1.0", null, T0);
+      for (int day = 0; day < 10; day++) {
+        Instant t = T0.plus(Duration.ofDays(day));
+        store.save(day < 5 ? run1 : run2, "https://a.kz/", "kz", "NEWS", TestMeasurements.blocked("https://a.kz/", t));
+        store.save(day < 5 ? run1 : run2, "https://b.kz/x", "kz", "HUMR",
+            TestMeasurements.accessible("https://b.kz/x", t));
+      }
+      assertEquals(20, store.find(MeasurementFilter.all()).size());
+      List<StoredMeasurement> newest = store.find(MeasurementFilter.all().withLimit(3));
+      assertEquals(T0.plus(Duration.ofDays(9)), newest.get(0).startTime(), "newest first");
+      assertEquals(3, newest.size());
+      assertEquals(6, store.find(new MeasurementFilter(T0.plus(Duration.ofDays(2)), T0.plus(Duration.ofDays(5)),
+          null, null, null, null)).size());
+      assertEquals(10, store.find(new MeasurementFilter(null, null, "b.kz", null, null, null)).size());
+      assertEquals(10, store.find(new MeasurementFilter(null, null, "https://a.*", null, null, null)).size());
+      assertEquals(10, store.find(new MeasurementFilter(null, null, null, Verdict.BLOCKED, null, null)).size());
+      assertEquals(10, store.find(new MeasurementFilter(null, null, null, null, run2, null)).size());
+
+      assertEquals(10, store.timeline("https://a.kz/", T0, T0.plus(Duration.ofDays(30))).size());
+      List<ResultsStore.CategoryDay> perDay = store.blockedPerCategoryPerDay(T0, T0.plus(Duration.ofDays(30)));
+      assertEquals(10, perDay.size());
+      assertEquals(new ResultsStore.CategoryDay("2026-11-01", "NEWS", 1), perDay.get(0));
+    }
+  }
+
+  @Test
+  void connectivityEventsOpenCloseAndOverlap() {
+    try (ResultsStore store = ResultsStore.open(db())) {
+      store.openConnectivityEvent(ConnectivityState.ONLINE, T0, null);
+      store.openConnectivityEvent(ConnectivityState.DOMESTIC_ONLY, T0.plusSeconds(600),
+          "{\"anchors_reached\":[\"kaznet\"]}");
+      assertEquals(ConnectivityState.DOMESTIC_ONLY, store.currentConnectivity().orElseThrow().state());
+      assertTrue(store.closeConnectivityEvent(T0.plusSeconds(1200)));
+      assertFalse(store.closeConnectivityEvent(T0.plusSeconds(1300)), "nothing open any more");
+      assertTrue(store.currentConnectivity().isEmpty());
+
+      List<ConnectivityEvent> all = store.connectivityEvents(null, null);
+      assertEquals(2, all.size());
+      assertEquals(T0.plusSeconds(600), all.get(0).endedAt(), "opening a new state closed the previous one");
+      assertEquals("{\"anchors_reached\":[\"kaznet\"]}", all.get(1).detailJson());
+      assertEquals(1, store.connectivityEvents(T0.plusSeconds(700), null).size());
+      assertThrows(IllegalArgumentException.class,
+          () -> store.openConnectivityEvent(ConnectivityState.OFFLINE, T0, "not json"));
+    }
+  }
+
+  @Test
+  void settingsPersist() {
+    try (ResultsStore store = ResultsStore.open(db())) {
+      assertTrue(store.setting("probe_id").isEmpty());
+      store.putSetting("probe_id", "a");
+      store.putSetting("probe_id", "b");
+    }
+    try (ResultsStore store = ResultsStore.open(db())) {
+      assertEquals("b", store.setting("probe_id").orElseThrow());
+    }
+  }
+
+  // ------------------------------------------------------------ UploadQueue
+
+  @Test
+  void uploadQueueFollowsItsContract() {
+    try (ResultsStore store = ResultsStore.open(db())) {
+      long run = store.beginRun(Trigger.MANUAL, null, "0.1.0", null, T0);
+      Measurement a = TestMeasurements.accessible("https://a.kz/", T0);
+      Measurement b = TestMeasurements.accessible("https://b.kz/", T0.plusSeconds(1));
+      Measurement c = TestMeasurements.accessible("https://c.kz/", T0.plusSeconds(2));
+      for (Measurement m : List.of(a, b, c)) {
+        store.save(run, m.input(), null, null, m);
+      }
+      List<QueuedMeasurement> due = store.due(2, T0);
+      assertEquals(List.of(a.measurementUid(), b.measurementUid()), due.stream().map(QueuedMeasurement::uid).toList(),
+          "oldest first, at most max");
+      assertEquals(MeasurementJson.toLine(a), due.get(0).measurementJson());
+      assertEquals(0, due.get(0).attempts());
+
+      store.markUploaded(List.of(a.measurementUid()), T0.plusSeconds(5));
+      store.markRetry(List.of(b.measurementUid()), "collector: 503", T0.plusMillis(60_500));
+      store.markRejected(c.measurementUid(), "collector: 400 bad signature", T0.plusSeconds(5));
+      assertEquals(new QueueCounts(1, 1, 1), store.counts());
+      assertTrue(store.due(10, T0.plusSeconds(60)).isEmpty(), "a retry is never due early");
+      QueuedMeasurement retried = store.due(10, T0.plusSeconds(61)).get(0);
+      assertEquals(b.measurementUid(), retried.uid());
+      assertEquals(1, retried.attempts());
+      assertEquals("collector: 503", store.byUid(b.measurementUid()).orElseThrow().uploadError());
+      assertEquals("collector: 400 bad signature", store.byUid(c.measurementUid()).orElseThrow().uploadError());
+
+      assertEquals(1, store.requeueRejected());
+      assertEquals(new QueueCounts(2, 1, 0), store.counts());
+      assertEquals(2, store.due(10, T0.plusSeconds(61)).size());
+      assertThrows(IllegalArgumentException.class, () -> store.markUploaded(List.of("no-such-uid"), T0));
+      assertNull(store.byUid(a.measurementUid()).orElseThrow().uploadError());
+      assertEquals("uploaded", store.byUid(a.measurementUid()).orElseThrow().uploadState());
+    }
+  }
+
+  // ------------------------------------------------------------ read-only
+
+  @Test
+  void readOnlyStoreRefusesWrites() {
+    try (ResultsStore store = ResultsStore.open(db())) {
+      store.beginRun(Trigger.MANUAL, null, "0.1.0", null, T0);
+    }
+    try (ResultsStore ro = ResultsStore.openReadOnly(db())) {
+      assertEquals("1", ro.query("SELECT count(*) AS n FROM runs", 10).rows().get(0).get(0));
+      for (String sql : List.of("DELETE FROM runs", "UPDATE runs SET campaign = 'x'", "DROP TABLE runs",
+          "INSERT INTO settings VALUES ('a', 'b')")) {
+        StoreException e = assertThrows(StoreException.class, () -> ro.query(sql, 10), sql);
+        assertTrue(e.getMessage().contains("read-only"), e.getMessage());
+      }
+      assertThrows(IllegalStateException.class, () -> ro.beginRun(Trigger.MANUAL, null, "0.1.0", null));
+      StoreException bad = assertThrows(StoreException.class, () -> ro.query("SELEC nonsense", 10));
+      assertTrue(bad.getMessage().startsWith("SQL error"), bad.getMessage());
+    }
+    StoreException missing = assertThrows(StoreException.class,
+        () -> ResultsStore.openReadOnly(dir.resolve("none.db")));
+    assertTrue(missing.getMessage().contains("no database at"), missing.getMessage());
+    assertFalse(Files.exists(dir.resolve("none.db")), "a read never creates a database");
+  }
+
+  @Test
+  void defaultPathsFollowEachOsConvention() {
+    Path home = Path.of("/home/v");
+    assertEquals(Path.of("/xdg/kuzet/kuzet.db"),
+        StorePaths.defaultDatabase("Linux", Map.of("XDG_DATA_HOME", "/xdg"), home));
+    assertEquals(Path.of("/home/v/.local/share/kuzet/kuzet.db"), StorePaths.defaultDatabase("Linux", Map.of(), home));
+    assertEquals(Path.of("/home/v/.local/share/kuzet/kuzet.db"),
+        StorePaths.defaultDatabase("Linux", Map.of("XDG_DATA_HOME", "relative"), home), "relative XDG is ignored");
+    assertEquals(Path.of("/home/v/Library/Application Support/kuzet/kuzet.db"),
+        StorePaths.defaultDatabase("Mac OS X", Map.of(), home));
+    assertEquals(Path.of("/home/v/AppData/Local/kuzet/kuzet.db"),
+        StorePaths.defaultDatabase("Windows 11", Map.of(), home));
+  }
+}
