@@ -332,9 +332,12 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
 
   // ---------------------------------------------------------------- measurements
 
-  /** Stores a measurement of {@code target} (list = the target's source, category = its category). */
-  public void save(long runId, Target target, Measurement m) {
-    save(runId, target.url(), target.source(), target.categoryCode(), m);
+  /**
+   * Stores a measurement of {@code target}, from the list named {@code targetList} (e.g. "kz", a file name,
+   * "command line"); see {@link #save(long, String, String, String, Measurement)}.
+   */
+  public long save(long runId, Target target, String targetList, Measurement m) {
+    return save(runId, target.url(), targetList, target.categoryCode(), m);
   }
 
   /**

@@ -152,7 +152,7 @@ class ResultsStoreTest {
       Target target = new Target("https://kuresker.org/", "NEWS", "KZ", "kz", null, "");
       Measurement blocked = TestMeasurements.blocked("https://kuresker.org/", T0.plusSeconds(1));
       Measurement ok = TestMeasurements.accessible("https://holanews.kz/", T0.plusSeconds(2));
-      store.save(run, target, blocked);
+      store.save(run, target, "kz", blocked);
       store.save(run, "https://holanews.kz/", "kz", "NEWS", ok);
       store.finishRun(run, T0.plusSeconds(60));
 
@@ -178,9 +178,9 @@ class ResultsStoreTest {
       assertEquals("pending", stored.uploadState());
       assertEquals(blocked, MeasurementJson.parse(stored.measurementJson()), "the full record round-trips");
 
-      StoreException dup = assertThrows(StoreException.class, () -> store.save(run, target, blocked));
+      StoreException dup = assertThrows(StoreException.class, () -> store.save(run, target, "kz", blocked));
       assertTrue(dup.getMessage().contains("already stored"), dup.getMessage());
-      assertThrows(IllegalArgumentException.class, () -> store.save(999, target,
+      assertThrows(IllegalArgumentException.class, () -> store.save(999, target, "kz",
           TestMeasurements.accessible("https://x.kz/", T0)));
       assertEquals(2, store.statusCounts().measurements(), "a failed save leaves nothing behind");
 

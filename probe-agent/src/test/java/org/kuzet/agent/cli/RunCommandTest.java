@@ -1,0 +1,117 @@
+package org.kuzet.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kuzet.agent.store.MeasurementFilter;
+import org.kuzet.agent.store.ResultsStore;
+import org.kuzet.agent.store.RunRecord;
+import org.kuzet.agent.store.StoredMeasurement;
+import org.kuzet.agent.store.Trigger;
+import org.kuzet.core.testing.FakeDnsServer;
+import org.kuzet.core.testing.LoopbackAddresses;
+import org.kuzet.core.testing.TestPki;
+import org.kuzet.core.testing.TlsSites;
+import org.kuzet.schema.MeasurementJson;
+
+/** {@code kuzet run --once} end to end on a loopback network: every measurement ends up in the database. */
+class RunCommandTest {
+  @TempDir Path dir;
+
+  private final FakeDnsServer dns = new FakeDnsServer();
+  private final TestPki pki = new TestPki();
+  private MockWebServer http;
+  private MockWebServer https;
+
+  @AfterEach
+  void close() {
+    dns.close();
+    for (MockWebServer s : new MockWebServer[] {http, https}) {
+      if (s != null) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void storesEveryMeasurementOfTheRunAndPrintsASummary() throws Exception {
+    InetAddress httpIp = LoopbackAddresses.next();
+    InetAddress httpsIp = LoopbackAddresses.next();
+    http = TlsSites.http(httpIp);
+    http.enqueue(new MockResponse.Builder().body("<title>Hola</title>news").build());
+    https = TlsSites.https(httpsIp, pki.serverCertificate("secure.kz"));
+    https.enqueue(new MockResponse.Builder().code(451).body("<title>Blocked</title>").build());
+    dns.answer("plain.kz", httpIp.getHostAddress());
+    dns.answer("secure.kz", httpsIp.getHostAddress());
+    dns.nxdomain("gone.kz");
+    Path roots = dir.resolve("roots.pem");
+    Files.writeString(roots, pki.rootPem());
+    Path db = dir.resolve("results/kuzet.db");
+    List<String> urls = List.of(TlsSites.httpUrl(http, "plain.kz", "/").toString(),
+        TlsSites.httpsUrl(https, "secure.kz", "/").toString(), "https://gone.kz/");
+
+    List<String> args = new ArrayList<>(List.of("run", "--once", "--db", db.toString(),
+        "--system-resolver", dns.address().getAddress().getHostAddress() + ":" + dns.port(),
+        "--treat-as-public", "127.0.0.0/8", "--timeout-dns", "1s", "--timeout-connect", "1s",
+        "--timeout-tls", "2s", "--timeout-http", "2s", "--trust-roots", roots.toString()));
+    args.addAll(urls);
+    CliRun run = CliRun.of(args.toArray(String[]::new));
+
+    assertEquals(0, run.exit(), run.err());
+    for (String url : urls) {
+      assertTrue(run.out().lines().anyMatch(l -> l.matches("\\[\\d/3\\] .*" + java.util.regex.Pattern.quote(url)
+          + ".*")), "one log line per measurement (not a terminal): " + run.out());
+    }
+    assertTrue(run.out().contains("3 measurement(s) stored in " + db.toAbsolutePath()), run.out());
+    assertTrue(run.out().contains("VERDICT"), run.out());
+    assertTrue(run.out().contains("kuzet results --run 1"), run.out());
+
+    try (ResultsStore store = ResultsStore.openReadOnly(db)) {
+      List<StoredMeasurement> stored = store.find(MeasurementFilter.all());
+      assertEquals(Set.copyOf(urls), stored.stream().map(StoredMeasurement::input).collect(Collectors.toSet()));
+      RunRecord r = store.lastRun().orElseThrow();
+      assertEquals(Trigger.MANUAL, r.trigger());
+      assertEquals(3, r.measurementCount());
+      assertTrue(r.endedAt() != null, "a completed run is closed");
+      assertEquals(3, store.counts().pending(), "every stored measurement is queued for upload");
+      for (StoredMeasurement s : stored) {
+        StoredMeasurement full = store.byUid(s.uid()).orElseThrow();
+        assertEquals(s.input(), MeasurementJson.parse(full.measurementJson()).input());
+        assertEquals("command line", full.targetList());
+        assertTrue(!full.measurementJson().contains("probe_ip"), "the volunteer's address is never stored");
+      }
+    }
+  }
+
+  @Test
+  void withoutOncePointsToTheService() {
+    CliRun run = CliRun.of("run", "--db", dir.resolve("k.db").toString(), "https://a.kz/");
+    assertEquals(Main.EXIT_USAGE, run.exit());
+    assertTrue(run.err().contains("kuzet service"), run.err());
+    assertEquals(1, run.err().lines().count(), run.err());
+    assertTrue(!Files.exists(dir.resolve("k.db")));
+  }
+
+  @Test
+  void aDamagedDatabaseIsAOneLineUsageErrorAndStaysUntouched() throws Exception {
+    Path db = dir.resolve("kuzet.db");
+    Files.writeString(db, "this is not a database\n");
+    CliRun run = CliRun.of("run", "--once", "--db", db.toString(), "https://a.kz/");
+    assertEquals(Main.EXIT_USAGE, run.exit(), run.err());
+    assertTrue(run.err().contains(db.toString()) && run.err().contains("not an SQLite database"), run.err());
+    assertEquals(1, run.err().lines().count(), run.err());
+    assertEquals("this is not a database\n", Files.readString(db));
+  }
+}
