@@ -9,7 +9,8 @@ import picocli.CommandLine.ScopeType;
 /** The {@code kuzet} command: subcommands only. */
 @Command(name = "kuzet", mixinStandardHelpOptions = true, versionProvider = KuzetCommand.Version.class,
     description = "Measures website blocking and internet shutdowns from a volunteer's network.",
-    subcommands = {MeasureCommand.class, TargetsCommand.class, RunCommand.class})
+    subcommands = {MeasureCommand.class, TargetsCommand.class, RunCommand.class, ResultsCommand.class,
+        ShowCommand.class, ExportCommand.class, QueryCommand.class, ReportCommand.class})
 public final class KuzetCommand implements Runnable {
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,

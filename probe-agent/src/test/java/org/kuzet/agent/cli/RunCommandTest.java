@@ -93,6 +93,9 @@ class RunCommandTest {
         assertTrue(!full.measurementJson().contains("probe_ip"), "the volunteer's address is never stored");
       }
     }
+    CliRun export = CliRun.of("export", "--db", db.toString());
+    assertEquals(3, export.out().lines().count(), export.err());
+    export.out().lines().forEach(ExportSchema::assertValid); // real measurements, not only synthetic ones
   }
 
   @Test

@@ -1,0 +1,190 @@
+package org.kuzet.agent.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.kuzet.agent.store.ResultsStore;
+import org.kuzet.agent.store.StoreTimes;
+import org.kuzet.agent.store.StoredMeasurement;
+import org.kuzet.schema.MeasurementJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kuzet export}: stored measurements, oldest first, as kuzet's JSON lines (DESIGN.md, valid against
+ * results-schema's JSON Schema), CSV (one row per measurement, the columns analysts filter on), or OONI
+ * measurement JSON lines (kuzet's x_ keys removed, for OONI's own tools).
+ */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = "Write stored measurements, oldest first: jsonl (kuzet's export lines), csv, or ooni (OONI"
+        + " measurement JSON lines).")
+public final class ExportCommand implements Callable<Integer> {
+  enum Format { jsonl, csv, ooni }
+
+  static final List<String> CSV_COLUMNS = List.of("measurement_uid", "start_time", "input", "target_list",
+      "category_code", "x_verdict", "x_signals", "blocking", "accessible", "runtime", "probe_asn", "probe_cc",
+      "run_id", "upload_state");
+
+  /**
+   * OONI's placeholder for a scrubbed probe address (its probes write it when the IP is not shared): the key is
+   * required by some OONI readers, and it is not the volunteer's address.
+   */
+  static final String OONI_SCRUBBED_IP = "127.0.0.1";
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "jsonl",
+      description = "jsonl, csv or ooni (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--output", paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+  Path output;
+
+  @Mixin FilterOptions filter;
+
+  @Mixin StoreOptions store;
+
+  @Override
+  public Integer call() throws IOException {
+    Format f;
+    try {
+      f = Format.valueOf(format.strip().toLowerCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--format '" + format + "': one of jsonl, csv, ooni");
+    }
+    var which = filter.toFilter(null);
+    if (output != null) {
+      Path parent = output.toAbsolutePath().getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        throw new UsageException("--output " + output + ": no such directory " + parent);
+      }
+      if (Files.isDirectory(output)) {
+        throw new UsageException("--output " + output + ": is a directory");
+      }
+    }
+    try (ResultsStore db = store.openForReading()) {
+      if (output == null) {
+        PrintWriter out = spec.commandLine().getOut();
+        write(db, which, f, out);
+        out.flush();
+      } else {
+        // A partial export never replaces a good one: write beside it, then move into place.
+        Path tmp = output.toAbsolutePath().resolveSibling(output.getFileName() + ".partial");
+        try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
+            StandardCharsets.UTF_8))) {
+          long n = write(db, which, f, w);
+          w.flush();
+          spec.commandLine().getErr().println("kuzet: exported " + n + " measurement(s) to " + output);
+        } catch (IOException | RuntimeException e) {
+          Files.deleteIfExists(tmp);
+          throw e;
+        }
+        Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return Main.EXIT_OK;
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static long write(ResultsStore db, org.kuzet.agent.store.MeasurementFilter which, Format f, Writer w)
+      throws IOException {
+    long[] n = {0};
+    if (f == Format.csv) {
+      w.write(String.join(",", CSV_COLUMNS) + "\r\n");
+    }
+    db.forEach(which, m -> {
+      try {
+        w.write(switch (f) {
+          case jsonl -> m.measurementJson();
+          case csv -> csvRow(m);
+          case ooni -> ooniLine(m.measurementJson());
+        });
+        w.write(f == Format.csv ? "\r\n" : "\n");
+        n[0]++;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    return n[0];
+  }
+
+  static String csvRow(StoredMeasurement m) {
+    List<String> cells = java.util.Arrays.asList(m.uid(), StoreTimes.format(m.startTime()), m.input(), m.targetList(),
+        m.categoryCode(), m.verdict(), String.join(" ", m.signals()), m.blocking(),
+        m.accessible() == null ? null : m.accessible().toString(), String.valueOf(m.runtime()), m.probeAsn(),
+        m.probeCc(), m.runId() == null ? null : String.valueOf(m.runId()), m.uploadState());
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < cells.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(csvCell(cells.get(i)));
+    }
+    return sb.toString();
+  }
+
+  /** RFC 4180 quoting; a cell a spreadsheet would run as a formula is prefixed with ' (CSV injection). */
+  static String csvCell(String s) {
+    if (s == null) {
+      return "";
+    }
+    if (!s.isEmpty() && "=+-@".indexOf(s.charAt(0)) >= 0) {
+      s = "'" + s;
+    }
+    if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
+      return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+    return s;
+  }
+
+  /** The OONI form of a stored line: kuzet's x_ keys dropped everywhere, OONI's scrubbed probe_ip added. */
+  static String ooniLine(String kuzetJson) {
+    try {
+      ObjectNode root = (ObjectNode) MeasurementJson.mapper().readTree(kuzetJson);
+      stripExtensions(root);
+      ObjectNode ooni = MeasurementJson.mapper().createObjectNode();
+      ooni.put("probe_ip", OONI_SCRUBBED_IP);
+      ooni.setAll(root);
+      ObjectNode annotations = ooni.has("annotations") && ooni.get("annotations").isObject()
+          ? (ObjectNode) ooni.get("annotations") : ooni.putObject("annotations");
+      annotations.put("engine_name", "kuzet");
+      return MeasurementJson.mapper().writeValueAsString(ooni);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored measurement is not JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static void stripExtensions(JsonNode node) {
+    if (node instanceof ObjectNode o) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getKey().startsWith("x_")) {
+          it.remove();
+        } else {
+          stripExtensions(e.getValue());
+        }
+      }
+    } else if (node instanceof ArrayNode a) {
+      a.forEach(ExportCommand::stripExtensions);
+    }
+  }
+}
