@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * with {@code bench/run.sh}, which builds the jar and runs every benchmark in turn.
  */
 @Command(name = "kuzet-bench", mixinStandardHelpOptions = true,
-    subcommands = {Main.Throughput.class, Main.Footprint.class})
+    subcommands = {Main.Throughput.class, Main.Footprint.class, Main.Store.class})
 public final class Main implements Runnable {
   // MockWebServer logs every TCP-only connect (the probe's TCP step) as a warning; the figures are the output.
   private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("mockwebserver3");
@@ -89,6 +89,49 @@ public final class Main implements Runnable {
       System.out.println();
       FootprintBench.print(rows, System.out);
       return 0;
+    }
+  }
+
+  @Command(name = "store", mixinStandardHelpOptions = true,
+      description = "Results store at volume: insert rate, bytes per measurement, the two analysts' queries.")
+  static final class Store implements Callable<Integer> {
+    @Option(names = "--measurements", defaultValue = "100000") int measurements;
+
+    @Option(names = "--urls", defaultValue = "500", description = "Distinct URLs (one run measures each once).")
+    int urls;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Times each query is run (first is cold).")
+    int repeats;
+
+    @Option(names = "--dir", description = "Where the temporary database goes (default: the system temp dir).")
+    java.nio.file.Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory(
+          dir == null ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir")) : dir, "kuzet-store-bench");
+      try {
+        StoreBench.Result r = new StoreBench(measurements, urls, System.err).run(tmp, repeats);
+        System.out.println("## Results store (" + r.measurements() + " measurements over 31 days, " + urls
+            + " URLs, one transaction each, synchronous=FULL, WAL)");
+        System.out.println("machine: " + machine() + "; database in " + tmp);
+        System.out.println();
+        System.out.println("| figure | value |");
+        System.out.println("|---|---:|");
+        System.out.printf(Locale.ROOT, "| insert rate | %.0f measurements/s (%.1f s in all) |%n",
+            r.measurements() / r.insertSeconds(), r.insertSeconds());
+        System.out.printf(Locale.ROOT, "| bytes on disk per measurement | %.0f (JSON line alone: %.0f) |%n",
+            (double) r.bytesOnDisk() / r.measurements(), r.jsonBytesAvg());
+        System.out.printf(Locale.ROOT, "| timeline of one URL over a month (%d rows) | first %.1f ms, median %.1f ms |%n",
+            r.timelineRows(), r.timelineMillis().get(0), StoreBench.median(r.timelineMillis()));
+        System.out.printf(Locale.ROOT, "| blocked per category per day, a month (%d rows) | first %.1f ms, median %.1f ms |%n",
+            r.perDayRows(), r.perDayMillis().get(0), StoreBench.median(r.perDayMillis()));
+        return 0;
+      } finally {
+        try (var files = java.nio.file.Files.walk(tmp)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
     }
   }
 }

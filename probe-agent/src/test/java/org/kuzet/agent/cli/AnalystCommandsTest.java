@@ -199,6 +199,23 @@ class AnalystCommandsTest {
   }
 
   @Test
+  void everyExampleQueryOfTheSchemaReadmeRuns() throws Exception {
+    String readme = Files.readString(Path.of("..", "results-schema", "README.md"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("```sql\\n(.*?)```", java.util.regex.Pattern.DOTALL)
+        .matcher(readme);
+    int n = 0;
+    while (m.find()) {
+      CliRun q = kuzet("query", m.group(1).strip());
+      assertEquals(0, q.exit(), m.group(1) + " → " + q.err());
+      n++;
+    }
+    assertTrue(n >= 5, "examples found: " + n);
+    CliRun timeline = kuzet("query", "SELECT start_time, x_verdict FROM measurements WHERE input ="
+        + " 'https://kuresker.org/' AND start_time >= '2026-11-01' AND start_time < '2026-12-01'");
+    assertEquals(1 + 4 + 1, timeline.out().lines().count(), timeline.out());
+  }
+
+  @Test
   void reportIsSelfContainedWellFormedAndEscaped() throws Exception {
     Path html = dir.resolve("report.html");
     CliRun run = kuzet("report", "--html", html.toString());
