@@ -43,7 +43,8 @@ public final class ShowCommand implements Callable<Integer> {
       Measurement m = MeasurementJson.parse(s.measurementJson());
       line(out, "uid", s.uid());
       line(out, "url", s.input());
-      line(out, "time", StoreTimes.format(s.startTime()) + " UTC, " + m.testRuntime() + " s");
+      line(out, "time", StoreTimes.format(s.startTime()) + " UTC, took "
+          + String.format(java.util.Locale.ROOT, "%.2f s", m.testRuntime()));
       line(out, "network", m.probeAsn() + " " + m.probeCc());
       line(out, "list", (s.targetList() == null ? "-" : s.targetList()) + ", category "
           + (s.categoryCode() == null ? "-" : s.categoryCode()));

@@ -32,7 +32,6 @@ import org.kuzet.schema.Verdict;
 import org.kuzet.schema.db.SchemaMigrations;
 import org.kuzet.targets.Target;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteException;
 
 /**
  * The local results database (SQLite): runs, measurements with their upload state, connectivity events and
@@ -889,9 +888,15 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     };
   }
 
+  /** SQLite's own detail: sqlite-jdbc writes "[CODE] generic text (detail)"; the detail is what helps. */
   private static String sqliteMessage(SQLException e) {
-    String m = e instanceof SQLiteException se && se.getResultCode() != null ? se.getMessage() : e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m.replaceFirst("^\\[SQLITE_[A-Z_]+\\]\\s*", "");
+    String m = e.getMessage();
+    if (m == null) {
+      return e.getClass().getSimpleName();
+    }
+    m = m.replaceFirst("^\\[SQLITE_[A-Z_]+\\]\\s*", "");
+    java.util.regex.Matcher detail = java.util.regex.Pattern.compile("^.*? \\((.+)\\)$").matcher(m);
+    return detail.matches() ? detail.group(1) : m;
   }
 
   private static String describe(IOException e) {
