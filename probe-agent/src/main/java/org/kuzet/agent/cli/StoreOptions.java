@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 public final class StoreOptions {
   @Option(names = "--db", paramLabel = "FILE",
       description = "Results database (default: $XDG_DATA_HOME/kuzet/kuzet.db or ~/.local/share/kuzet/kuzet.db;"
-          + " ~/Library/Application Support/kuzet on macOS, %LOCALAPPDATA%\\kuzet on Windows).")
+          + " ~/Library/Application Support/kuzet on macOS, %%LOCALAPPDATA%%\\kuzet on Windows).")
   Path db;
 
   public Path path() {

@@ -68,6 +68,16 @@ class AnalystCommandsTest {
   }
 
   @Test
+  void everyStoreCommandHasCleanHelp() {
+    for (String command : List.of("run", "results", "show", "export", "query", "report")) {
+      CliRun help = CliRun.of(command, "--help");
+      assertEquals(0, help.exit(), command);
+      assertEquals("", help.err(), command + " --help printed warnings");
+      assertTrue(help.out().contains("--db=FILE"), command);
+    }
+  }
+
+  @Test
   void resultsListsAndFilters() {
     CliRun all = kuzet("results");
     assertEquals(0, all.exit(), all.err());
