@@ -135,6 +135,10 @@ public final class ConfigLoader {
     Keys connectivity = keys(byKind, "connectivity");
 
     TargetSelection selection = targets.selection(DEFAULT_LISTS);
+    if (selection.isEmpty()) {
+      throw targets.error("lists", "nothing to measure: give a bundled list (lists = kz) or your own files "
+          + "(files = /etc/kuzet/extra.csv)");
+    }
     Schedule sched = schedule.build(() -> new Schedule(
         schedule.get("interval", Durations::parse, DEFAULT_INTERVAL),
         schedule.get("jitter", Durations::parseOrZero, DEFAULT_JITTER)), "jitter");
@@ -162,14 +166,18 @@ public final class ConfigLoader {
         new Upload(enabled, collector),
         keys(byKind, "store").get("database", this::path, baseDir.resolve(DEFAULT_DATABASE)),
         keys(byKind, "metrics").get("listen", ConfigLoader::metricsListen, null),
-        new Heartbeat(heartbeat.get("interval", Durations::parse, DEFAULT_HEARTBEAT),
-            heartbeat.get("campaign_interval", Durations::parse, DEFAULT_CAMPAIGN_HEARTBEAT)),
+        heartbeat.build(() -> new Heartbeat(heartbeat.get("interval", Durations::parse, DEFAULT_HEARTBEAT),
+            heartbeat.get("campaign_interval", Durations::parse, DEFAULT_CAMPAIGN_HEARTBEAT)), "interval"),
         new Connectivity(connectivity.list("domestic", Anchor::parse,
             DEFAULT_DOMESTIC.stream().map(Anchor::parse).toList()), foreign));
   }
 
   private Campaign campaign(Section s) {
     Keys k = new Keys(s);
+    if (!s.name().matches(Campaign.NAME_PATTERN)) {
+      throw new ConfigException(source, s.line(), s.title(), "a campaign name is lower-case letters, digits, '.', "
+          + "'_' or '-' (at most 64), e.g. [campaign election-2026]");
+    }
     for (String required : List.of("start", "end", "interval")) {
       if (!s.entries().containsKey(required)) {
         throw new ConfigException(source, s.line(), s.title(), "missing '" + required + "' (a campaign needs start, "
@@ -213,9 +221,17 @@ public final class ConfigLoader {
   }
 
   static Instant instant(String v) {
+    return time(v).toInstant();
+  }
+
+  /**
+   * A time as written in the file or on the command line: ISO-8601 with an offset, 'T' or a space between date
+   * and time; throws IllegalArgumentException with an example.
+   */
+  public static OffsetDateTime time(String v) {
     String s = v.strip().replace(' ', 'T');
     try {
-      return OffsetDateTime.parse(s).toInstant();
+      return OffsetDateTime.parse(s);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("'" + v + "' is not an ISO-8601 time with an offset (write e.g. "
           + "2026-03-19T06:00+05:00 for Almaty time, or 2026-03-19T01:00Z for UTC)");

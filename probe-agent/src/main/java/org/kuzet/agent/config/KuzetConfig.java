@@ -120,6 +120,14 @@ public record KuzetConfig(
     public Heartbeat {
       Objects.requireNonNull(interval, "interval");
       Objects.requireNonNull(campaignInterval, "campaignInterval");
+      if (interval.compareTo(Duration.ofSeconds(1)) < 0 || campaignInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("a heartbeat of less than 1s would keep the probe busy; use e.g. 60s");
+      }
+    }
+
+    /** The interval in force at {@code t}: the campaign one while a campaign is active. */
+    public Duration at(boolean campaignActive) {
+      return campaignActive ? campaignInterval : interval;
     }
   }
 
