@@ -1,0 +1,22 @@
+package org.kuzet.agent.service;
+
+import java.util.List;
+import org.kuzet.schema.Measurement;
+import org.kuzet.schema.TestKeys;
+import org.kuzet.schema.Verdict;
+
+/**
+ * Rewrites the analysis of a measurement made while the network was not online: the verdict becomes
+ * {@code offline} and no blocking is claimed, because a shutdown makes every site look blocked. Observations and
+ * the control are kept as they were: they are the evidence of the outage.
+ */
+public final class OfflineVerdict {
+  private OfflineVerdict() {}
+
+  public static Measurement apply(Measurement m) {
+    TestKeys k = m.testKeys();
+    return m.withTestKeys(new TestKeys(k.queries(), k.tcpConnect(), k.tlsHandshakes(), k.requests(), k.control(),
+        k.controlFailure(), k.dnsExperimentFailure(), k.dnsConsistency(), null, null, Verdict.OFFLINE, List.of(),
+        null));
+  }
+}
