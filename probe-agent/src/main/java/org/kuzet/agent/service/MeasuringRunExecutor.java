@@ -54,6 +54,9 @@ public final class MeasuringRunExecutor implements RunExecutor {
   @Override
   public RunOutcome run(RunRequest request) throws InterruptedException {
     List<Target> targets = load(request.targets());
+    if (targets.isEmpty()) {
+      throw new IllegalStateException("no targets left after the category filter " + request.targets().categories());
+    }
     ProbeSettings ps = settings.apply(request, ProbeSettings.builder()
         .resolvers(request.config().resolvers())
         .listener(request.listener()));
@@ -125,18 +128,18 @@ public final class MeasuringRunExecutor implements RunExecutor {
     }, "kuzet-run");
     worker.setDaemon(true);
     worker.start();
-    boolean stopped = false;
+    boolean interrupted = false;
     while (worker.isAlive()) {
       worker.join(250);
-      if (!stopped && request.stopRequested()) {
-        stopped = true;
+      if (!interrupted && request.stopRequested()) {
+        interrupted = true;
         worker.interrupt();
       }
     }
     if (error[0] != null) {
       throw error[0];
     }
-    return stopped;
+    return request.stopRequested();
   }
 
   /** The targets of a selection; bad lines of a list file are skipped (a service cannot stop to ask). */
