@@ -40,6 +40,12 @@ public final class ServiceCommand implements Callable<Integer> {
   /** Where runs and the outage timeline are stored; the agent's wiring binds the results store here. */
   public static volatile ServiceWiring wiring = ServiceWiring.UNBOUND;
 
+  /** Told about the service once it is built (tests use it to stop the loop; JMX-free introspection). */
+  static volatile java.util.function.Consumer<AgentService> onStart = s -> {};
+
+  /** Where the last started service serves metrics (for tests, which ask for port 0). */
+  static volatile java.net.InetSocketAddress metricsAddress;
+
   @Spec CommandSpec spec;
 
   @ParentCommand KuzetCommand root;
@@ -78,6 +84,7 @@ public final class ServiceCommand implements Callable<Integer> {
           server = MetricsServer.start(cfg.metricsListen(), metrics::scrape);
           err.println("kuzet service: metrics at http://" + org.kuzet.schema.Endpoints.format(
               server.address().getAddress().getHostAddress(), server.address().getPort()) + "/metrics");
+          metricsAddress = server.address();
         }
         AgentService service = AgentService.builder()
             .clock(clock)
@@ -102,6 +109,7 @@ public final class ServiceCommand implements Callable<Integer> {
           }
         }, "kuzet-stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        onStart.accept(service);
         try {
           service.run();
         } finally {
