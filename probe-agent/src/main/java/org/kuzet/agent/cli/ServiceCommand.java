@@ -76,7 +76,7 @@ public final class ServiceCommand implements Callable<Integer> {
       Clock clock = Clock.systemUTC();
       AgentMetrics metrics = new AgentMetrics(clock);
       MetricsServer server = null;
-      try (ServiceWiring.Bound bound = wiring.open(cfg, clock, err);
+      try (ServiceWiring.Bound bound = wiring.open(new ServiceWiring.Context(cfg, clock, metrics, upload, err));
           ConnectivityChecker checker = new ConnectivityChecker(LocalNetwork.SYSTEM, StepAnchorProber.standard(),
               cfg.connectivity().domestic(), cfg.connectivity().foreign(), ConnectivityChecker.DEFAULT_BUDGET,
               clock)) {

@@ -79,7 +79,7 @@ class ServiceCommandTest {
     java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CompletableFuture<AgentService> started = new java.util.concurrent.CompletableFuture<>();
     ServiceWiring before = ServiceCommand.wiring;
-    ServiceCommand.wiring = (config, clock, log) -> new ServiceWiring.Bound() {
+    ServiceCommand.wiring = context -> new ServiceWiring.Bound() {
       @Override
       public org.kuzet.agent.service.RunExecutor executor() {
         return r -> new RunOutcome(0, 0, false);
