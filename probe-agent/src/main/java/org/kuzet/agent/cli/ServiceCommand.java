@@ -69,6 +69,9 @@ public final class ServiceCommand implements Callable<Integer> {
       throw new UsageException("cannot create the lock file " + InstanceLock.lockFile(db) + ": " + e.getMessage()
           + " (is the database directory writable by this user?)");
     }
+    // Counted down when everything is closed (store, lock); the stop hook waits for it, since the JVM halts as
+    // soon as the hook returns.
+    java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
     try (lock) {
       Consent consent = consent(db, out);
       boolean upload = cfg.upload().enabled() && consent.upload();
@@ -99,7 +102,7 @@ public final class ServiceCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> {
           service.stop();
           try {
-            if (!service.awaitStopped(STOP_GRACE)) {
+            if (!finished.await(STOP_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
               err.println("kuzet service: the run in flight did not stop within " + STOP_GRACE.toSeconds()
                   + " s; exiting anyway (an unsaved measurement is dropped whole)");
               err.flush();
@@ -124,6 +127,8 @@ public final class ServiceCommand implements Callable<Integer> {
           server.close();
         }
       }
+    } finally {
+      finished.countDown();
     }
     return Main.EXIT_OK;
   }
