@@ -146,16 +146,36 @@ class SchedulerTest {
     assertEquals(at("10:45"), s.next(at("10:40")).at());
   }
 
+  /** Always draws the earliest offset the jitter allows. */
+  private static final java.util.random.RandomGenerator EARLIEST = new java.util.random.RandomGenerator() {
+    @Override
+    public long nextLong() {
+      return 0;
+    }
+
+    @Override
+    public long nextLong(long origin, long bound) {
+      return origin;
+    }
+  };
+
   @Test
   void aSlotFiredEarlyByItsJitterDoesNotComeRoundAgain() {
-    // Find a seed whose first draw fires the 06:00 slot early, then run it quickly.
-    Scheduler s = new Scheduler(new Schedule(Duration.ofHours(6), Duration.ofMinutes(30)), List.of(), new Random(3));
+    Scheduler s = new Scheduler(new Schedule(Duration.ofHours(6), Duration.ofMinutes(30)), List.of(), EARLIEST);
     Slot slot = s.next(at("01:00"));
-    Instant now = slot.at();
+    assertEquals(at("05:30"), slot.at(), "fired half an hour before its grid point");
     s.ran(slot);
-    now = now.plus(Duration.ofMinutes(1));
-    Slot next = s.next(now);
-    assertEquals(at("12:00"), next.nominal(), "first slot fired at " + slot.at());
+    // The run is over at 05:33, before 06:00: the 06:00 slot has been used and is not planned again.
+    assertEquals(at("12:00"), s.next(at("05:33")).nominal());
+    assertEquals(at("11:30"), s.next(at("05:33")).at());
+  }
+
+  @Test
+  void aSlotJitteredBeforeNowStartsNowNotInThePast() {
+    Scheduler s = new Scheduler(new Schedule(Duration.ofHours(6), Duration.ofMinutes(30)), List.of(), EARLIEST);
+    Slot slot = s.next(at("05:50"));
+    assertEquals(at("06:00"), slot.nominal());
+    assertEquals(at("05:50"), slot.at());
   }
 
   @Test
