@@ -6,6 +6,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -114,6 +116,7 @@ public final class ConfigWriter {
     Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
     try {
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      keepAccess(file, tmp);
       try {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
@@ -123,6 +126,27 @@ public final class ConfigWriter {
       Files.deleteIfExists(tmp);
     }
     return parsed;
+  }
+
+  /**
+   * Gives the new file the old one's permissions, owner and group. A temporary file is private (0600) and owned by
+   * whoever runs the command, often root through sudo; without this, the service's own user could no longer read
+   * its config after a {@code sudo kuzet campaign add}.
+   */
+  private static void keepAccess(Path from, Path to) throws IOException {
+    PosixFileAttributeView source = Files.getFileAttributeView(from, PosixFileAttributeView.class);
+    PosixFileAttributeView target = Files.getFileAttributeView(to, PosixFileAttributeView.class);
+    if (source == null || target == null) {
+      return; // not a POSIX file system: nothing to keep
+    }
+    PosixFileAttributes old = source.readAttributes();
+    target.setPermissions(old.permissions());
+    try {
+      target.setGroup(old.group());
+      target.setOwner(old.owner());
+    } catch (IOException e) {
+      // Not root: the file stays ours. We could write the directory, so we are its owner or were allowed to.
+    }
   }
 
   private static List<String> lines(String text) {

@@ -36,6 +36,10 @@ public final class ConsentFile {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new IOException("cannot read the consent file " + file + ": permission denied. Was 'kuzet consent' run "
+          + "as another user? Run it as the service's user (e.g. sudo -u kuzet java -jar kuzet.jar consent) or give "
+          + "that user the file", e);
     }
     Map<String, String> values = new HashMap<>();
     for (String line : text.split("\n")) {

@@ -85,6 +85,16 @@ class ConfigWriterTest {
   }
 
   @Test
+  void theRewrittenFileKeepsItsPermissions() throws Exception {
+    Path file = dir.resolve("kuzet.conf");
+    Files.writeString(file, FILE);
+    var readable = java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+    Files.setPosixFilePermissions(file, readable);
+    ConfigWriter.addCampaign(file, protest(), ALMATY);
+    assertEquals(readable, Files.getPosixFilePermissions(file), "the service's user must still read it");
+  }
+
+  @Test
   void theFileOnDiskIsRewrittenOnlyWhenTheResultLoads() throws Exception {
     Path file = dir.resolve("kuzet.conf");
     Files.writeString(file, FILE);
