@@ -65,6 +65,31 @@ public final class InstanceLock implements AutoCloseable {
     return new InstanceLock(file, channel, lock);
   }
 
+  /**
+   * Whether a service is running on {@code database}, without disturbing it (for {@code kuzet status}): the
+   * holder's process id ("?" when it wrote none), or empty when nobody holds the lock.
+   */
+  public static java.util.Optional<String> heldBy(Path database) throws IOException {
+    Path file = lockFile(database);
+    if (!Files.exists(file)) {
+      return java.util.Optional.empty();
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock probe;
+      try {
+        probe = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        probe = null;
+      }
+      if (probe != null) {
+        probe.release();
+        return java.util.Optional.empty();
+      }
+      String pid = readHolder(channel);
+      return java.util.Optional.of(pid == null ? "?" : pid);
+    }
+  }
+
   public Path file() {
     return file;
   }

@@ -13,12 +13,18 @@ class InstanceLockTest {
   @TempDir Path dir;
 
   @Test
+  void noLockFileMeansNoService() throws Exception {
+    assertEquals(java.util.Optional.empty(), InstanceLock.heldBy(dir.resolve("never.db")));
+  }
+
+  @Test
   void aSecondServiceOnTheSameDatabaseIsRefusedWithTheHoldersPid() throws Exception {
     Path db = dir.resolve("state/kuzet.db");
     try (InstanceLock first = InstanceLock.acquire(db)) {
       assertEquals(dir.resolve("state/kuzet.db.lock"), first.file());
       String pid = String.valueOf(ProcessHandle.current().pid());
       assertEquals(pid, Files.readString(first.file()).strip());
+      assertEquals(java.util.Optional.of(pid), InstanceLock.heldBy(db));
       InstanceLock.AlreadyRunningException e = assertThrows(InstanceLock.AlreadyRunningException.class,
           () -> InstanceLock.acquire(db));
       assertEquals(pid, e.holderPid());
@@ -30,6 +36,7 @@ class InstanceLockTest {
         assertTrue(Files.exists(other.file()));
       }
     }
+    assertEquals(java.util.Optional.empty(), InstanceLock.heldBy(db), "nobody holds it now");
     // Released on close: the next service starts.
     try (InstanceLock again = InstanceLock.acquire(db)) {
       assertTrue(Files.exists(again.file()));
