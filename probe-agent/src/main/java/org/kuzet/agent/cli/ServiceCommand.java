@@ -84,7 +84,13 @@ public final class ServiceCommand implements Callable<Integer> {
               cfg.connectivity().domestic(), cfg.connectivity().foreign(), ConnectivityChecker.DEFAULT_BUDGET,
               clock)) {
         if (cfg.metricsListen() != null) {
-          server = MetricsServer.start(cfg.metricsListen(), metrics::scrape);
+          try {
+            server = MetricsServer.start(cfg.metricsListen(), metrics::scrape);
+          } catch (IOException e) {
+            throw new UsageException("cannot serve metrics on " + cfg.metricsListen().getAddress().getHostAddress()
+                + ":" + cfg.metricsListen().getPort() + ": " + e.getMessage() + "; pick another [metrics] listen "
+                + "address or remove it to turn metrics off", e);
+          }
           err.println("kuzet service: metrics at http://" + org.kuzet.schema.Endpoints.format(
               server.address().getAddress().getHostAddress(), server.address().getPort()) + "/metrics");
           metricsAddress = server.address();
