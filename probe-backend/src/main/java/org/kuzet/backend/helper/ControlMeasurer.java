@@ -188,7 +188,8 @@ final class ControlMeasurer {
 
   /**
    * OONI's ipInfoToEndpoints: the URL's explicit port, else 443 for https and 80+443 for http (a TLS handshake
-   * on 443 tells whether an address is valid for the domain). Plus the probe's own endpoints as sent. Bogons
+   * on 443 tells whether an address is valid for the domain). Plus the probe's own endpoints as sent (with TLS
+   * for an https URL, whatever the port). Bogons
    * are never connected to unless the helper allows private addresses.
    */
   private List<Plan> plan(HttpUrl url, Map<InetAddress, String> names, Map<InetAddress, Long> flags,
@@ -201,20 +202,21 @@ final class ControlMeasurer {
         continue;
       }
       for (int port : ports) {
-        add(plans, new InetSocketAddress(e.getKey(), port), e.getValue(), url);
+        add(plans, new InetSocketAddress(e.getKey(), port), e.getValue(), url, false);
       }
     }
     for (InetSocketAddress p : probe.keySet()) {
       if (!Bogons.isBogon(p.getAddress()) || config.allowPrivate()) {
-        add(plans, p, names.get(p.getAddress()), url);
+        add(plans, p, names.get(p.getAddress()), url, true);
       }
     }
     return new ArrayList<>(plans.values());
   }
 
-  private static void add(Map<String, Plan> plans, InetSocketAddress a, String name, HttpUrl url) {
+  /** TLS on 443 (as OONI) and, for an https URL, on its port and wherever the probe itself did TLS. */
+  private static void add(Map<String, Plan> plans, InetSocketAddress a, String name, HttpUrl url, boolean probes) {
     String key = Endpoints.format(name, a.getPort());
-    boolean tls = a.getPort() == 443 || url.isHttps() && a.getPort() == url.port();
+    boolean tls = a.getPort() == 443 || url.isHttps() && (a.getPort() == url.port() || probes);
     plans.putIfAbsent(key, new Plan(a, key, tls));
   }
 

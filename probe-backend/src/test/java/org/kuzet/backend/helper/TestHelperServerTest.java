@@ -172,6 +172,27 @@ class TestHelperServerTest {
   }
 
   @Test
+  void connectsToTheProbesEndpointsAndItsOwn() throws Exception {
+    MockWebServer real = closeLater(TlsSites.https(pki.serverCertificate("lied.kz")));
+    MockWebServer blockpage = closeLater(TlsSites.https(pki.wrongHost("lied.kz")));
+    real.enqueue(new MockResponse.Builder().body("<title>Real</title>").build());
+    dns.answer("lied.kz", ip(real));
+
+    // The probe's resolver lied: it sent the blockpage's endpoint (in this test world, on another port).
+    String probeEndpoint = ip(blockpage) + ":" + blockpage.getPort();
+    JsonNode r = ask(testNetworkHelper(), TlsSites.httpsUrl(real, "lied.kz", "/").toString(), probeEndpoint).body();
+
+    assertTrue(r.get("tcp_connect").get(endpoint(real)).get("status").asBoolean());
+    assertTrue(r.get("tcp_connect").get(probeEndpoint).get("status").asBoolean());
+    assertEquals("ssl_invalid_hostname", r.get("tls_handshake").get(probeEndpoint).get("failure").asText());
+    assertEquals(IpInfo.FLAG_RESOLVED_BY_PROBE | IpInfo.FLAG_BOGON,
+        r.at("/ip_info/" + ip(blockpage) + "/flags").asLong());
+    assertEquals(IpInfo.FLAG_RESOLVED_BY_TH | IpInfo.FLAG_BOGON | IpInfo.FLAG_VALID_FOR_DOMAIN,
+        r.at("/ip_info/" + ip(real) + "/flags").asLong());
+    assertEquals("Real", r.at("/http_request/title").asText(), "the helper fetches via its own DNS");
+  }
+
+  @Test
   void untrustedCertificateIsRecordedWithItsLeaf() throws Exception {
     HandshakeCertificates untrusted = pki.untrusted("odd.kz");
     MockWebServer site = closeLater(TlsSites.https(untrusted));
@@ -185,7 +206,8 @@ class TestHelperServerTest {
     assertFalse(tls.get("x_chain_valid").asBoolean());
     assertEquals("CN=kuzet untrusted root", tls.get("x_leaf_issuer").asText());
     assertEquals(64, tls.get("x_leaf_spki_sha256").asText().length());
-    assertFalse(r.at("/ip_info/" + ip(site) + "/flags").asLong() % 16 >= IpInfo.FLAG_VALID_FOR_DOMAIN);
+    assertEquals(0, r.at("/ip_info/" + ip(site) + "/flags").asLong() & IpInfo.FLAG_VALID_FOR_DOMAIN,
+        "an untrusted handshake does not make the address valid for the domain");
     assertEquals("unknown_error", r.at("/http_request/failure").asText());
     assertEquals("ssl_unknown_authority", r.at("/http_request/x_failure").asText());
   }
