@@ -88,7 +88,8 @@ class WebConnectivityTest {
         .connectTimeout(Duration.ofSeconds(3))
         .tlsTimeout(Duration.ofSeconds(3))
         .httpTimeout(Duration.ofSeconds(3))
-        .injectionWindow(Duration.ofMillis(200))
+        // Every answered UDP query listens this long for an injected second reply; injection tests raise it.
+        .injectionWindow(Duration.ofMillis(50))
         .clock(new TickingClock())
         .listener(events)
         .probeCc("KZ")
@@ -301,7 +302,8 @@ class WebConnectivityTest {
   void injectedUdpAnswerIsRecordedAndTheRealAddressStillTried() {
     MockWebServer site = http(page("Real"));
     dns.answer(HOST, ip(site)).inject(HOST, BOGON);
-    TestKeys k = measure(TlsSites.httpUrl(site, HOST, "/")).testKeys();
+    ProbeSettings s = settings().injectionWindow(Duration.ofMillis(500)).build();
+    TestKeys k = measure(s, TlsSites.httpUrl(site, HOST, "/")).testKeys();
     DnsQuery a = k.queries().get(0);
     assertEquals(List.of(DnsAnswer.a(BOGON, 300, true)), a.answers());
     assertEquals(List.of(List.of(DnsAnswer.a(ip(site), 300, false))), a.xExtraReplies());
