@@ -47,6 +47,7 @@ import org.kuzet.schema.DnsAnswer;
 import org.kuzet.schema.DnsQuery;
 import org.kuzet.schema.HttpTransaction;
 import org.kuzet.schema.Measurement;
+import org.kuzet.schema.MeasurementJson;
 import org.kuzet.schema.TcpConnect;
 import org.kuzet.schema.TestKeys;
 import org.kuzet.schema.TlsHandshake;
@@ -183,6 +184,22 @@ class WebConnectivityTest {
     assertEquals(200, tx.response().code());
     assertEquals("Example", tx.response().xTitle());
     assertEquals(endpoint(site), tx.xAddress());
+  }
+
+  @Test
+  void measurementSurvivesTheExportLine() throws Exception {
+    MockWebServer site = https(pki.serverCertificate(HOST), page("Example"));
+    dns.answer(HOST, ip(site)).inject(HOST, BOGON);
+    Measurement m = measure(settings().injectionWindow(Duration.ofMillis(500)).build(),
+        TlsSites.httpsUrl(site, HOST, "/"));
+    String line = MeasurementJson.toLine(m);
+    assertEquals(m, MeasurementJson.parse(line));
+    var json = MeasurementJson.mapper().readTree(line);
+    for (String key : List.of("queries", "tcp_connect", "tls_handshakes", "requests")) {
+      assertTrue(json.get("test_keys").get(key).isArray(), key);
+    }
+    assertTrue(json.get("test_keys").get("queries").get(0).get("x_extra_replies").isArray());
+    assertNull(json.get("probe_ip"), "the volunteer's address is never recorded");
   }
 
   @Test
