@@ -16,6 +16,7 @@ import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.testing.DnsZone;
 import org.kuzet.core.testing.FakeDnsServer;
 import org.kuzet.core.testing.FakeDohServer;
+import org.kuzet.core.testing.FaultServer;
 import org.kuzet.core.testing.LoopbackAddresses;
 import org.kuzet.core.testing.RecordingListener;
 import org.kuzet.core.testing.TestPki;
@@ -283,6 +284,61 @@ class DnsStepTest {
     assertNotNull(q.xDohTls());
     assertEquals("ssl_unknown_authority", q.xDohTls().failure());
     assertEquals(2, q.xDohTls().peerCertificates().size());
+  }
+
+  @Test
+  void tcpResolverThatHangsUpIsEof() {
+    try (FaultServer hangsUp = new FaultServer().start(FaultServer.Fault.CLOSE_ON_FIRST_BYTES)) {
+      DnsQuery q = step.tcp("tcp", hangsUp.address(), "blocked.kz", Type.A);
+      assertEquals("eof_error", q.failure());
+      assertNull(q.rcode());
+    }
+  }
+
+  @Test
+  void tcpResolverConnectionResetIsConnectionReset() {
+    try (FaultServer resets = new FaultServer().start(FaultServer.Fault.RESET_ON_FIRST_BYTES)) {
+      assertEquals("connection_reset", step.tcp("tcp", resets.address(), "blocked.kz", Type.A).failure());
+    }
+  }
+
+  @Test
+  void tcpResolverThatNeverAnswersIsTimeout() {
+    try (FaultServer stalls = new FaultServer().start(FaultServer.Fault.STALL_AFTER_FIRST_BYTES)) {
+      DnsQuery q = step(roots, SILENCE).tcp("tcp", stalls.address(), "blocked.kz", Type.A);
+      assertEquals("generic_timeout_error", q.failure());
+    }
+  }
+
+  @Test
+  void dohServerResetDuringTlsIsConnectionResetWithNoHandshakeRecorded() {
+    try (FaultServer resets = new FaultServer().start(FaultServer.Fault.RESET_ON_FIRST_BYTES)) {
+      String url = "https://" + resets.address().getAddress().getHostAddress() + ":" + resets.port() + "/dns-query";
+      DnsQuery q = step.doh(url, "blocked.kz", Type.A);
+      assertEquals("connection_reset", q.failure());
+      assertNull(q.xDohTls(), "no certificate was ever seen");
+    }
+  }
+
+  @Test
+  void dohHttpErrorIsServerMisbehaving() {
+    DnsQuery q = step.doh(doh.httpUrl().resolve("/not-dns").toString(), "example.kz", Type.A);
+    assertEquals("dns_server_misbehaving", q.failure());
+    assertNull(q.rcode());
+    assertNull(q.xDohTls().failure(), "TLS worked; the HTTP answer was wrong");
+  }
+
+  @Test
+  void dohSilenceIsATimeoutOfTheQueryNotOfTheHandshake() {
+    dns.silent("blocked.kz");
+    // Long enough for the handshake itself to finish on a busy machine; the query then times out.
+    DnsQuery q = step(roots, Duration.ofSeconds(2)).doh(doh.url(), "blocked.kz", Type.A);
+    assertEquals("generic_timeout_error", q.failure());
+    TlsHandshake tls = q.xDohTls();
+    assertNotNull(tls);
+    assertNull(tls.failure(), "the handshake completed before the server went quiet");
+    assertEquals("TLSv1.3", tls.tlsVersion());
+    assertEquals(2, tls.peerCertificates().size());
   }
 
   @Test
