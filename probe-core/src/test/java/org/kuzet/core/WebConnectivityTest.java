@@ -302,6 +302,8 @@ class WebConnectivityTest {
     assertEquals(2, viaDoh.xDohTls().peerCertificates().size());
 
     assertEquals("dns_nxdomain_error", k.dnsExperimentFailure(), "the system resolver's view");
+    assertEquals(List.of(endpoint(site)), k.tcpConnect().stream().map(TcpConnect::endpoint).toList(),
+        "three resolvers gave the same address; it is connected to once");
     assertEquals(200, k.requests().get(0).response().code(), "the other resolvers' addresses were still tried");
   }
 

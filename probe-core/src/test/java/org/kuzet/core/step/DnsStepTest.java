@@ -37,7 +37,9 @@ class DnsStepTest {
   // Generous, since the first DoH query of a JVM loads the whole TLS stack; silence tests use SILENCE instead.
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
   private static final Duration SILENCE = Duration.ofMillis(300);
-  private static final Duration INJECTION_WINDOW = Duration.ofMillis(300);
+  // Every answered UDP query listens this long for a second reply; injection tests use INJECTION instead.
+  private static final Duration NO_INJECTION = Duration.ofMillis(50);
+  private static final Duration INJECTION = Duration.ofMillis(500);
   private static final String PUBLIC_IP = "93.184.216.34";
 
   private final TestPki pki = new TestPki();
@@ -47,7 +49,7 @@ class DnsStepTest {
   private final OkHttpClient okHttp = new OkHttpClient();
   private final RecordingListener events = new RecordingListener();
   private final TrustRoots roots = TrustRoots.of(List.of(pki.rootCertificate()));
-  private DnsStep step = step(roots, TIMEOUT);
+  private DnsStep step = step(roots, TIMEOUT, NO_INJECTION);
 
   @AfterEach
   void close() {
@@ -57,7 +59,11 @@ class DnsStepTest {
   }
 
   private DnsStep step(TrustRoots roots, Duration timeout) {
-    return new DnsStep(timeout, INJECTION_WINDOW, AddressPolicy.STANDARD, roots, okHttp,
+    return step(roots, timeout, NO_INJECTION);
+  }
+
+  private DnsStep step(TrustRoots roots, Duration timeout, Duration injectionWindow) {
+    return new DnsStep(timeout, injectionWindow, AddressPolicy.STANDARD, roots, okHttp,
         new StepClock(new TickingClock()), events);
   }
 
@@ -223,6 +229,7 @@ class DnsStepTest {
   @Test
   void injectedSecondUdpReplyIsKeptAsEvidence() {
     dns.answer("blocked.kz", PUBLIC_IP).inject("blocked.kz", "10.10.34.35");
+    step = step(roots, TIMEOUT, INJECTION);
     DnsQuery q = udp("blocked.kz", Type.A);
     assertNull(q.failure());
     assertEquals(List.of(DnsAnswer.a("10.10.34.35", 300, true)), q.answers(), "the injector's lie arrives first");
@@ -242,6 +249,7 @@ class DnsStepTest {
   @Test
   void injectedLieBeforeAnNxdomainKeepsBoth() {
     dns.nxdomain("blocked.kz").inject("blocked.kz", "10.10.34.35");
+    step = step(roots, TIMEOUT, INJECTION);
     DnsQuery q = udp("blocked.kz", Type.A);
     assertNull(q.failure(), "the first reply is the one a stub resolver would have used");
     assertEquals(List.of(DnsAnswer.a("10.10.34.35", 300, true)), q.answers());
