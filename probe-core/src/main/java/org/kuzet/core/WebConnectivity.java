@@ -253,9 +253,23 @@ public final class WebConnectivity implements AutoCloseable {
       return new Choice(chosen, firstFailure);
     }
 
+    /**
+     * Why a host left nothing to connect to: the first of its queries (system resolver's A first) that failed or
+     * answered only bogons. A bogon answer is not "no answer": the resolver answered, and the answer was unusable.
+     */
     private String resolutionFailure(String host) {
-      return queries.stream().filter(q -> q.hostname().equals(host) && q.failure() != null)
-          .map(DnsQuery::failure).findFirst().orElse(Failures.DNS_NO_ANSWER);
+      for (DnsQuery q : queries) {
+        if (!q.hostname().equals(host)) {
+          continue;
+        }
+        if (q.failure() != null) {
+          return q.failure();
+        }
+        if (q.answers().stream().anyMatch(DnsAnswer::xBogon)) {
+          return Failures.DNS_BOGON;
+        }
+      }
+      return Failures.DNS_NO_ANSWER;
     }
 
     private <T> List<T> runAll(List<Callable<T>> jobs) {
