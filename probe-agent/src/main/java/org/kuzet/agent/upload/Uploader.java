@@ -55,8 +55,11 @@ import org.kuzet.schema.upload.UploadProtocol;
  *
  * <p>Nothing but the measurements and their signatures is sent: no cookies, no identifiers, a fixed
  * {@code User-Agent}. Resending is harmless: the collector answers {@code duplicate} for a UID it already has.
+ *
+ * <p>Immutable and safe to share; two drains of one queue at once may send a measurement twice, which the
+ * collector answers with {@code duplicate}. {@link #close} releases pooled connections.
  */
-public final class Uploader {
+public final class Uploader implements AutoCloseable {
   public static final int DEFAULT_BATCH_SIZE = 100;
   public static final Duration DEFAULT_BASE_DELAY = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MAX_DELAY = Duration.ofHours(1);
@@ -122,6 +125,12 @@ public final class Uploader {
     }
     return new Result(counts.uploaded, counts.duplicate, counts.rejected, counts.retried,
         queue.counts().pending());
+  }
+
+  /** Closes idle pooled connections to the collector; the uploader stays usable (it reconnects). */
+  @Override
+  public void close() {
+    http.connectionPool().evictAll();
   }
 
   private static final class Counts {
@@ -239,7 +248,8 @@ public final class Uploader {
     long cap = maxDelay.toMillis();
     long delay = attempts >= 62 || base > (cap >> Math.min(attempts, 62)) ? cap : Math.min(cap, base << attempts);
     long half = delay / 2;
-    return Duration.ofMillis(half + (long) (random.nextDouble() * (delay - half)));
+    // At least 1 ms: an item put off must not be due again at the same instant (the clock may not move).
+    return Duration.ofMillis(Math.max(1, half + (long) (random.nextDouble() * (delay - half))));
   }
 
   private record Signed(QueuedMeasurement queued, UploadItem item) {
