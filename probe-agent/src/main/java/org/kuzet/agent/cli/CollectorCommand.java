@@ -15,7 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.kuzet.backend.collector.CollectorServer;
-import org.kuzet.backend.collector.ServerTls;
+import org.kuzet.backend.tls.ServerTls;
 import org.kuzet.backend.collector.SqliteCollectorStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
-import org.kuzet.backend.helper.PemKeys;
+import org.kuzet.backend.tls.ServerTls;
 import org.kuzet.backend.helper.TestHelperServer;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.core.tls.TrustRoots;
@@ -95,7 +95,7 @@ public final class HelperCommand implements Callable<Integer> {
     }
     if (tlsCert != null) {
       try {
-        SSLContext tls = PemKeys.serverContext(tlsCert, tlsKey);
+        SSLContext tls = ServerTls.fromPem(tlsCert, tlsKey);
         b.tls(tls);
       } catch (IOException e) {
         throw new UsageException("--tls-cert/--tls-key: " + e.getMessage(), e);

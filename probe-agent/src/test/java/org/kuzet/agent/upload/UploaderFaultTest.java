@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.upload.FaultyFront.Action;
 import org.kuzet.backend.collector.CollectorServer;
-import org.kuzet.backend.collector.ServerTls;
+import org.kuzet.backend.tls.ServerTls;
 import org.kuzet.backend.collector.SqliteCollectorStore;
 import org.kuzet.core.sign.ProbeKey;
 import org.kuzet.core.testing.LoopbackAddresses;

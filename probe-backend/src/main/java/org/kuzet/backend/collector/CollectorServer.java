@@ -367,7 +367,7 @@ public final class CollectorServer implements AutoCloseable {
       return this;
     }
 
-    /** Serve HTTPS with this identity (see {@link ServerTls#fromPem}); default plain HTTP. */
+    /** Serve HTTPS with this identity (see {@link org.kuzet.backend.tls.ServerTls#fromPem}); default plain HTTP. */
     public Builder tls(SSLContext sslContext) {
       this.sslContext = sslContext;
       return this;

@@ -14,13 +14,13 @@ import org.kuzet.schema.upload.UploadItem;
 import org.kuzet.schema.upload.UploadProtocol;
 
 /** Measurements and signed upload items for collector tests. */
-final class TestMeasurements {
-  static final ProbeKey KEY = ProbeKey.generate(new SecureRandom());
+public final class TestMeasurements {
+  public static final ProbeKey KEY = ProbeKey.generate(new SecureRandom());
 
   private TestMeasurements() {}
 
   /** A small measurement in the export format; the collector does not care about the rest of it. */
-  static ObjectNode measurement(String uid) {
+  public static ObjectNode measurement(String uid) {
     try {
       return (ObjectNode) UploadProtocol.mapper().readTree("""
           {"measurement_uid": "%s", "input": "https://holanews.kz/", "probe_cc": "KZ", "probe_asn": "AS9198",
@@ -33,19 +33,19 @@ final class TestMeasurements {
     }
   }
 
-  static UploadItem signed(JsonNode measurement) {
+  public static UploadItem signed(JsonNode measurement) {
     return new UploadItem(measurement, KEY.sign(measurement));
   }
 
-  static UploadItem signed(String uid) {
+  public static UploadItem signed(String uid) {
     return signed(measurement(uid));
   }
 
-  static byte[] batch(UploadItem... items) {
+  public static byte[] batch(UploadItem... items) {
     return UploadProtocol.encode(new UploadBatch(List.of(items)));
   }
 
-  static byte[] gzip(byte[] body) {
+  public static byte[] gzip(byte[] body) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
       gz.write(body);

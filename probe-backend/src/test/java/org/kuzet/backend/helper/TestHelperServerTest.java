@@ -33,6 +33,7 @@ import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kuzet.backend.tls.ServerTls;
 import org.kuzet.core.control.ControlClient;
 import org.kuzet.core.testing.FakeDnsServer;
 import org.kuzet.core.testing.FaultServer;
@@ -371,7 +372,7 @@ class TestHelperServerTest {
     // Listens on the IP the certificate names, so the probe's client verifies it like any site.
     TestHelperServer helper = closeLater(TestHelperServer.start(TestHelperServer.builder(new InetSocketAddress(listen, 0))
         .resolver(dns.address()).trustRoots(TrustRoots.of(List.of(pki.rootCertificate()))).allowPrivate(true)
-        .tls(PemKeys.serverContext(certFile, keyFile)).build()));
+        .tls(ServerTls.fromPem(certFile, keyFile)).build()));
     assertTrue(helper.url().startsWith("https://" + listen.getHostAddress()));
 
     InetAddress deadIp = LoopbackAddresses.next();
@@ -392,15 +393,4 @@ class TestHelperServerTest {
     }
   }
 
-  @Test
-  void pemKeyErrorsNameTheFile(@TempDir Path dir) throws Exception {
-    Path cert = Files.writeString(dir.resolve("cert.pem"), pki.issue("a.kz").certificatePem());
-    Path pkcs1 = Files.writeString(dir.resolve("rsa.pem"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
-    IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
-        () -> PemKeys.serverContext(cert, pkcs1));
-    assertTrue(e.getMessage().contains(pkcs1.toString()) && e.getMessage().contains("PKCS#8"), e.getMessage());
-    Path missing = dir.resolve("nope.pem");
-    e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> PemKeys.serverContext(cert, missing));
-    assertTrue(e.getMessage().contains("nope.pem"), e.getMessage());
-  }
 }

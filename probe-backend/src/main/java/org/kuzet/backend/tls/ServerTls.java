@@ -1,4 +1,4 @@
-package org.kuzet.backend.collector;
+package org.kuzet.backend.tls;
 
 import java.io.IOException;
 import java.io.Reader;

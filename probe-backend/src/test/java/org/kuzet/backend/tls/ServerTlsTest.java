@@ -1,4 +1,4 @@
-package org.kuzet.backend.collector;
+package org.kuzet.backend.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
+import org.kuzet.backend.collector.CollectorServer;
+import org.kuzet.backend.collector.SqliteCollectorStore;
+import org.kuzet.backend.collector.TestMeasurements;
 import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
