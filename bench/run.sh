@@ -1,0 +1,24 @@
+#!/bin/sh
+# Runs kuzet's benchmarks and prints their tables (Markdown). Figures only: nothing here fails on time.
+#   bench/run.sh               every benchmark, full size (about 10 minutes on 2 cores)
+#   bench/run.sh --quick       smaller inputs, for a smoke run
+# The curl+dig baseline needs 'dig' (Debian: apt-get install bind9-dnsutils); without it that row is skipped.
+set -eu
+cd "$(dirname "$0")/.."
+QUICK=0
+[ "${1:-}" = "--quick" ] && QUICK=1
+if [ ! -f bench/target/kuzet-bench.jar ] || [ -n "$(find . -path ./bench/target -prune -o -name '*.java' -newer bench/target/kuzet-bench.jar -print | head -n1)" ]; then
+  mvn -B -q -DskipTests install >&2
+fi
+JAVA="${JAVA:-java}"
+BENCH="$JAVA -jar bench/target/kuzet-bench.jar"
+bin/kuzet --version >/dev/null   # build the agent jar now so no benchmark measures a build
+if [ "$QUICK" = 1 ]; then
+  $BENCH throughput --urls 100 --parallel 16,64
+  echo
+  $BENCH footprint --repeats 3 --urls 100
+else
+  $BENCH throughput --urls 500 --parallel 1,16,64
+  echo
+  $BENCH footprint --repeats 5 --urls 500
+fi

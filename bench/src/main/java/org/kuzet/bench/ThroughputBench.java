@@ -1,0 +1,205 @@
+package org.kuzet.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.kuzet.core.MeasurementRunner;
+import org.kuzet.core.ProbeSettings;
+import org.kuzet.core.WebConnectivity;
+import org.kuzet.core.net.AddressPolicy;
+import org.kuzet.core.net.Cidr;
+import org.kuzet.core.testing.Blackhole;
+import org.kuzet.core.testing.FakeDnsServer;
+import org.kuzet.core.testing.FaultServer;
+import org.kuzet.core.testing.LoopbackAddresses;
+import org.kuzet.schema.Measurement;
+
+/**
+ * Whole-run throughput on a loopback world: N sites behind a fake resolver, 30% blackholed (connect timeout),
+ * 10% resetting, the rest answering 200. Measures kuzet's wall time at several parallelisms against the ideal
+ * (blackholed connects × timeout / parallelism) and against a curl + dig baseline run with {@code xargs -P}.
+ */
+final class ThroughputBench {
+  record Row(String tool, int parallelism, int urls, double wallSeconds, double idealSeconds) {
+    double urlsPerMinute() {
+      return urls / wallSeconds * 60;
+    }
+
+    double ratioToIdeal() {
+      return wallSeconds / idealSeconds;
+    }
+  }
+
+  private final int urls;
+  private final Duration connectTimeout;
+  private final List<Integer> parallelisms;
+  private final PrintStream log;
+
+  ThroughputBench(int urls, Duration connectTimeout, List<Integer> parallelisms, PrintStream log) {
+    this.urls = urls;
+    this.connectTimeout = connectTimeout;
+    this.parallelisms = parallelisms;
+    this.log = log;
+  }
+
+  List<Row> run() throws Exception {
+    List<Row> rows = new ArrayList<>();
+    InetAddress okIp = LoopbackAddresses.next();
+    InetAddress holeIp = LoopbackAddresses.next();
+    InetAddress resetIp = LoopbackAddresses.next();
+    try (FakeDnsServer dns = new FakeDnsServer();
+         MockWebServer site = new MockWebServer();
+         Blackhole hole = Blackhole.open(holeIp);
+         FaultServer reset = new FaultServer(resetIp)) {
+      site.setDispatcher(new Dispatcher() {
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+          return new MockResponse.Builder().body("<html><title>ok</title>fine</html>").build();
+        }
+      });
+      site.start(okIp, 0);
+      reset.start(FaultServer.Fault.RESET_ON_ACCEPT);
+      List<String> inputs = new ArrayList<>();
+      List<String> curlLines = new ArrayList<>();
+      int blackholed = 0;
+      for (int i = 0; i < urls; i++) {
+        String host = "site-" + i + ".bench.kz";
+        InetSocketAddress target;
+        int bucket = i % 10; // 0-2 blackhole (30%), 3 reset (10%), 4-9 answer (60%)
+        if (bucket < 3) {
+          target = hole.address();
+          blackholed++;
+        } else if (bucket == 3) {
+          target = reset.address();
+        } else {
+          target = new InetSocketAddress(okIp, site.getPort());
+        }
+        String ip = target.getAddress().getHostAddress();
+        dns.answer(host, ip);
+        inputs.add("http://" + host + ":" + target.getPort() + "/");
+        curlLines.add(host + " " + target.getPort());
+      }
+      for (int p : parallelisms) {
+        double ideal = blackholed * seconds(connectTimeout) / p;
+        rows.add(new Row("kuzet", p, urls, runKuzet(dns, inputs, p), ideal));
+        Double baseline = runBaseline(dns, curlLines, p);
+        if (baseline != null) {
+          rows.add(new Row("curl+dig", p, urls, baseline, ideal));
+        }
+      }
+    }
+    return rows;
+  }
+
+  private double runKuzet(FakeDnsServer dns, List<String> inputs, int parallelism) throws InterruptedException {
+    ProbeSettings settings = ProbeSettings.builder()
+        .systemResolvers(List.of(dns.address()))
+        .addressPolicy(AddressPolicy.publicRanges(List.of(Cidr.parse("127.0.0.0/8"))))
+        .dnsTimeout(Duration.ofSeconds(4))
+        .connectTimeout(connectTimeout)
+        .tlsTimeout(Duration.ofSeconds(10))
+        .httpTimeout(Duration.ofSeconds(10))
+        .parallelism(parallelism)
+        .build();
+    log.printf(Locale.ROOT, "kuzet     p=%-3d %d URLs ...%n", parallelism, inputs.size());
+    long start = System.nanoTime();
+    int[] counts = new int[2];
+    try (WebConnectivity experiment = new WebConnectivity(settings)) {
+      new MeasurementRunner(experiment, parallelism).run(inputs, "bench", new MeasurementRunner.Sink() {
+        @Override
+        public void measured(Measurement m) {
+          counts[0]++;
+          if (Boolean.getBoolean("bench.verbose")) {
+            log.printf(Locale.ROOT, "  %.2fs %s%n", m.testRuntime(), m.input());
+          }
+        }
+
+        @Override
+        public void failed(String input, RuntimeException error) {
+          counts[1]++;
+          log.println("  failed " + input + ": " + error);
+        }
+      });
+    }
+    double wall = (System.nanoTime() - start) / 1e9;
+    if (counts[0] != inputs.size()) {
+      log.printf("  WARNING: %d of %d measured%n", counts[0], inputs.size());
+    }
+    return wall;
+  }
+
+  /**
+   * What a volunteer could script instead: for each URL, {@code dig} the name at the same resolver, then {@code
+   * curl} the answer with the same connect and total timeouts, {@code xargs -P} wide. Returns null (and says why)
+   * when curl or dig is missing.
+   */
+  private Double runBaseline(FakeDnsServer dns, List<String> lines, int parallelism)
+      throws IOException, InterruptedException {
+    for (String tool : List.of("curl", "dig", "xargs")) {
+      if (!onPath(tool)) {
+        log.println("curl+dig  p=" + parallelism + " skipped: '" + tool + "' is not installed"
+            + ("dig".equals(tool) ? " (apt-get install bind9-dnsutils)" : ""));
+        return null;
+      }
+    }
+    Path input = Files.createTempFile("kuzet-bench", ".txt");
+    Path script = Files.createTempFile("kuzet-bench", ".sh");
+    try {
+      Files.write(input, lines, StandardCharsets.UTF_8);
+      long connect = Math.max(1, connectTimeout.toMillis());
+      // $1 host, $2 port. Same steps kuzet takes for an http:// URL: A lookup, TCP connect, GET with a body cap.
+      Files.writeString(script, String.join("\n",
+          "#!/bin/sh",
+          "ip=$(dig +short +time=4 +tries=1 -p " + dns.port() + " @" + dns.address().getAddress().getHostAddress()
+              + " \"$1\" A | tail -n1)",
+          "[ -n \"$ip\" ] || exit 0",
+          "curl -s -o /dev/null --max-filesize 1048576 --connect-timeout "
+              + String.format(Locale.ROOT, "%.3f", connect / 1000.0)
+              + " -m 10 --resolve \"$1:$2:$ip\" \"http://$1:$2/\" || true",
+          ""));
+      script.toFile().setExecutable(true);
+      log.printf(Locale.ROOT, "curl+dig  p=%-3d %d URLs ...%n", parallelism, lines.size());
+      long start = System.nanoTime();
+      Process xargs = new ProcessBuilder("xargs", "-P", Integer.toString(parallelism), "-L", "1",
+          script.toString())
+          .redirectInput(input.toFile())
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      if (!xargs.waitFor(2, TimeUnit.HOURS)) {
+        xargs.destroyForcibly();
+        throw new IOException("baseline did not finish within 2 hours");
+      }
+      return (System.nanoTime() - start) / 1e9;
+    } finally {
+      Files.deleteIfExists(input);
+      Files.deleteIfExists(script);
+    }
+  }
+
+  private static boolean onPath(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      if (Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
+  }
+}
