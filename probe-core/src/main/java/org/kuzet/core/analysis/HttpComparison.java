@@ -113,19 +113,20 @@ record HttpComparison(Boolean statusCodeMatch, Boolean bodyLengthMatch, Double b
   }
 
   /**
-   * kuzet's reading of ts-017: the page differs when the status codes differ, or when none of body length, headers
-   * and title match and at least one of them positively does not. A comparison that does not apply (null) is no
-   * evidence either way, so a truncated body or a missing title cannot turn a page into a "diff" (probe-cli's
-   * summary.go, unlike this, counts null as "no match").
+   * OONI's rule for "the page is the expected one" (probe-cli webconnectivity summary): the status codes match and
+   * at least one of body length, uncommon headers and title matches. Requiring only one of the three is what keeps
+   * dynamic pages (news front pages whose length changes by the minute) from reading as tampered.
    */
-  boolean differs() {
-    if (Boolean.FALSE.equals(statusCodeMatch)) {
-      return true;
-    }
-    boolean anyMatch = Boolean.TRUE.equals(bodyLengthMatch) || Boolean.TRUE.equals(headersMatch)
-        || Boolean.TRUE.equals(titleMatch);
-    boolean anyMismatch = Boolean.FALSE.equals(bodyLengthMatch) || Boolean.FALSE.equals(headersMatch)
-        || Boolean.FALSE.equals(titleMatch);
-    return !anyMatch && anyMismatch;
+  boolean pageMatches() {
+    return Boolean.TRUE.equals(statusCodeMatch) && (Boolean.TRUE.equals(bodyLengthMatch)
+        || Boolean.TRUE.equals(headersMatch) || Boolean.TRUE.equals(titleMatch));
+  }
+
+  /**
+   * The status comparison was set aside because the control got a 5xx: the control's page is an error page, so
+   * nothing can be concluded from a difference.
+   */
+  boolean controlErrored() {
+    return statusCodeMatch == null;
   }
 }
