@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import org.kuzet.core.analysis.Analysis;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.core.step.DnsStep;
 import org.kuzet.core.step.HttpStep;
@@ -34,9 +35,10 @@ import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.Type;
 
 /**
- * The web connectivity experiment, observations only: for one URL, DNS from every configured resolver, TCP to
+ * The web connectivity experiment: for one URL, DNS from every configured resolver, TCP to
  * every resolved address, TLS per address, then HTTP GET hop by hop (each new host going through DNS/TCP/TLS
- * again). Network failures end up in the records; only bugs and bad input throw.
+ * again), then the pure {@link Analysis} over those observations. Network failures end up in the records; only
+ * bugs and bad input throw.
  *
  * <p>Thread-safe; one instance serves a whole run. Steps inside a measurement (queries, connects) run
  * concurrently on a shared daemon pool, so a blackholed address costs one connect timeout, not one per address.
@@ -79,7 +81,7 @@ public final class WebConnectivity implements AutoCloseable {
         start, settings.probeAsn(), settings.probeCc(), Software.NAME, Software.VERSION, Measurement.TEST_NAME,
         "0.1.0", clock.now(), Measurement.DATA_FORMAT_VERSION,
         Map.of("engine_name", Software.NAME, "platform", platform()),
-        TestKeys.observations(run.queries, run.tcp, run.tls, run.requests, run.dnsExperimentFailure));
+        Analysis.analyze(TestKeys.observations(run.queries, run.tcp, run.tls, run.requests, run.dnsExperimentFailure)));
     listener.measurementEnd(m);
     return m;
   }
