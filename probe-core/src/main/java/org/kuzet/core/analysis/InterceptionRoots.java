@@ -104,12 +104,13 @@ public final class InterceptionRoots {
   }
 
   /**
-   * The first known root found in the chain, preferring roots that count over watched ones. Each certificate
-   * matches by its own SHA-256 or SPKI SHA-256 (the root itself was sent), or, for a certificate whose issuer
-   * DN equals a known root's subject, by issuer DN (the root was not sent, as is usual).
+   * The known root found in the chain, preferring roots that count over watched ones, and a certificate's own
+   * SHA-256 or SPKI SHA-256 (the root itself was sent) over an issuer DN equal to a root's subject (the root was
+   * not sent, as is usual). Several ISCA roots share one subject, so an issuer-DN match names the first of them
+   * in the list; the hash matches are exact.
    */
   public Optional<Match> match(List<X509Certificate> chain) {
-    Optional<Match> watched = Optional.empty();
+    Match best = null;
     for (int i = 0; i < chain.size(); i++) {
       X509Certificate c = chain.get(i);
       String cert = Certificates.certSha256(c);
@@ -118,19 +119,16 @@ public final class InterceptionRoots {
         MatchedBy by = r.certSha256().equals(cert) ? MatchedBy.CERT_SHA256
             : r.spkiSha256().equals(spki) ? MatchedBy.SPKI_SHA256
             : r.subject().equals(c.getIssuerX500Principal()) ? MatchedBy.ISSUER_DN : null;
-        if (by == null) {
-          continue;
-        }
-        Match m = new Match(r, by, i);
-        if (r.counts()) {
-          return Optional.of(m);
-        }
-        if (watched.isEmpty()) {
-          watched = Optional.of(m);
+        if (by != null && (best == null || rank(r, by) < rank(best.root(), best.matchedBy()))) {
+          best = new Match(r, by, i);
         }
       }
     }
-    return watched;
+    return Optional.ofNullable(best);
+  }
+
+  private static int rank(InterceptionRoot r, MatchedBy by) {
+    return (r.counts() ? 0 : 2) + (by == MatchedBy.ISSUER_DN ? 1 : 0);
   }
 
   /** The roots among these certificates (by cert or SPKI hash only: a trust store holds roots themselves). */

@@ -51,6 +51,17 @@ class InterceptionRootsTest {
   }
 
   @Test
+  void aRootSharingItsSubjectWithOthersIsNamedByItsHash() throws Exception {
+    // Seven ISCA roots share one subject DN; the one sent must be named exactly, not by its (own) issuer DN.
+    for (String name : List.of("isca-information-security-certification-authority-2020-0630",
+        "isca-information-security-certification-authority-2020-0704-to2050")) {
+      InterceptionRoots.Match m = InterceptionRoots.bundled().match(List.of(pem(name + ".pem"))).orElseThrow();
+      assertEquals(name, m.root().name());
+      assertEquals(InterceptionRoots.MatchedBy.CERT_SHA256, m.matchedBy());
+    }
+  }
+
+  @Test
   void aForgedChainWithoutTheRootMatchesByIssuerName() {
     // As on the wire in 2019: leaf and "C=KZ, CN=Security Certificate" intermediate, root not sent.
     InterceptionCa ca = new InterceptionCa("C=KZ, CN=Qaznet Trust Network", InterceptionCa.DEFAULT_INTERMEDIATE_DN);
