@@ -210,6 +210,10 @@ public final class Analysis {
       List<TlsAnalysis.Finding> certificates, String inputHost) {
     String failure = tx.failure();
     if (tx.xAddress() != null) {
+      if (Failures.CONNECTION_REFUSED.equals(failure)) {
+        // The HTTP step's own connect was refused although the TCP step's succeeded: TCP blocking (as OONI).
+        return new Step(STEP_TCP, tx, failure, signals(Signal.TCP_REFUSED), fromControlHttp(control));
+      }
       return new Step(STEP_HTTP, tx, failure, signals(httpSignal(failure)), fromControlHttp(control));
     }
     HttpUrl url = HttpUrl.parse(tx.request().url());

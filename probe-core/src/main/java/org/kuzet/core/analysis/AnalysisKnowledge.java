@@ -14,6 +14,11 @@ public record AnalysisKnowledge(InterceptionRoots interceptionRoots, Fingerprint
 
   /** The knowledge bundled in the jar (see SOURCE.md beside the resources). */
   public static AnalysisKnowledge bundled() {
-    return new AnalysisKnowledge(InterceptionRoots.bundled(), Fingerprints.bundled());
+    return Bundled.INSTANCE;
+  }
+
+  private static final class Bundled {
+    static final AnalysisKnowledge INSTANCE = new AnalysisKnowledge(InterceptionRoots.bundled(),
+        Fingerprints.bundled());
   }
 }

@@ -149,6 +149,14 @@ class AnalysisTest {
             obs().dns(SITE, IP).dnsVia("doh", SITE, Failures.GENERIC_TIMEOUT).tcp(IP, 80).page(http, ep80, NEWS)
                 .control(site(80).http(NEWS)),
             ACCESSIBLE, false, CONSISTENT),
+        row("address the helper found valid for the domain (ip_info flags)",
+            obs().dns(SITE, IP2).tcp(IP2, 80).page(http, Endpoints.format(IP2, 80), NEWS)
+                .control(site(80).http(NEWS).ip(IP2, 0, 8)),
+            ACCESSIBLE, false, CONSISTENT),
+        row("a name the control cannot resolve, served with a valid certificate",
+            obs().dns(SITE, IP).tcp(IP, 443).tls(IP, 443, SITE, null, LEAF).page(https, ep443, NEWS)
+                .control(new Ctl().dnsFailure(Failures.DNS_NXDOMAIN).httpFailure(Failures.DNS_NXDOMAIN)),
+            ACCESSIBLE, false, CONSISTENT),
         row("server CAPTCHA for the probe only, HTTPS: the real server's choice",
             obs().dns(SITE, IP).tcp(IP, 443).tls(IP, 443, SITE, null, LEAF).page(https, ep443, CAPTCHA)
                 .control(site(443).http(NEWS)),
@@ -343,6 +351,11 @@ class AnalysisTest {
                 .control(site(443).tls(ep443, Failures.SSL_INVALID_CERTIFICATE, BAD_LEAF, false)
                     .httpFailure(Failures.SSL_INVALID_CERTIFICATE)),
             BLOCKED, "http-failure", CONSISTENT, "tls.interception"),
+        row("interception on one address while the HTTPS fetch got through another",
+            obs().dns(SITE, IP, IP2).tcp(IP, 443).tls(IP, 443, SITE, Failures.SSL_UNKNOWN_AUTHORITY, chain(UNKNOWN_CA))
+                .tcp(IP2, 443).tls(IP2, 443, SITE, null, LEAF).page(https, Endpoints.format(IP2, 443), NEWS)
+                .control(site(443).dns(IP, IP2).http(NEWS)),
+            BLOCKED, "http-failure", CONSISTENT, "tls.interception"),
         row("interception with an unknown root and inconsistent DNS",
             obs().dns(SITE, LIE).tcp(LIE, 443).tls(LIE, 443, SITE, Failures.SSL_UNKNOWN_AUTHORITY, chain(UNKNOWN_CA))
                 .notSent(https, Failures.SSL_UNKNOWN_AUTHORITY).control(site(443).http(NEWS)),
@@ -389,6 +402,11 @@ class AnalysisTest {
         row("HTTP EOF",
             obs().dns(SITE, IP).tcp(IP, 80).failed(http, ep80, Failures.EOF).control(site(80).http(NEWS)),
             BLOCKED, "http-failure", CONSISTENT, "http.eof"),
+        row("HTTP step's own connect refused after the TCP step got through",
+            obs().dns(SITE, IP).tcp(IP, 80).failed(http, ep80, Failures.CONNECTION_REFUSED)
+                .control(site(80).http(NEWS)),
+            BLOCKED, "tcp_ip", CONSISTENT, "tcp.refused")
+            .and(failedHop(0, "tcp_connect", Failures.CONNECTION_REFUSED)),
         row("HTTP 451 page",
             obs().dns(SITE, IP).tcp(IP, 80).page(http, ep80, PAGE_451).control(site(80).http(NEWS)),
             BLOCKED, "http-diff", CONSISTENT, "http.451"),
