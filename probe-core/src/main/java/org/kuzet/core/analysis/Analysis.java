@@ -60,6 +60,16 @@ public final class Analysis {
 
   private record Step(String name, HttpTransaction tx, String failure, Set<Signal> signals, Agreement agreement) {}
 
+  /**
+   * What the analysis found before deciding.
+   *
+   * @param last the final request of the chain, null when none was recorded
+   * @param cut the chain ended on a redirect the probe did not follow
+   * @param step where the final request failed, null when it did not
+   */
+  private record Evidence(DnsAnalysis.Result dns, List<TlsAnalysis.Finding> certificates, Set<String> httpBlockpages,
+      boolean http451, HttpComparison comparison, HttpTransaction last, boolean cut, Step step) {}
+
   private record Decision(Verdict verdict, Object blocking, Boolean accessible, Set<Signal> signals) {
     static Decision ofAccessible() {
       return new Decision(Verdict.ACCESSIBLE, Boolean.FALSE, Boolean.TRUE, Set.of());
@@ -119,7 +129,8 @@ public final class Analysis {
     Step step = last == null || (last.failure() == null && !cut) ? null
         : cut ? cutChain(last, control) : locate(last, keys, control, dns, certificates, inputHost);
 
-    Decision d = decide(keys, control, dns, certificates, httpBlockpages, http451, comparison, last, cut, step);
+    Decision d = decide(control, new Evidence(dns, certificates, httpBlockpages, http451, comparison, last, cut,
+        step));
 
     Set<String> blockpages = new LinkedHashSet<>(httpBlockpages);
     blockpages.addAll(dns.fingerprints());
@@ -130,20 +141,21 @@ public final class Analysis {
         blockpages.isEmpty() ? null : List.copyOf(blockpages), step == null ? null : failedHop(step));
   }
 
-  private static Decision decide(TestKeys keys, Control control, DnsAnalysis.Result dns,
-      List<TlsAnalysis.Finding> certificates, Set<String> httpBlockpages, boolean http451,
-      HttpComparison comparison, HttpTransaction last, boolean cut, Step step) {
+  private static Decision decide(Control control, Evidence e) {
+    DnsAnalysis.Result dns = e.dns();
+    HttpTransaction last = e.last();
+    Step step = e.step();
     // 1. Local evidence, conclusive without a control.
     Set<Signal> local = EnumSet.noneOf(Signal.class);
-    boolean knownRoot = certificates.stream().anyMatch(f -> f.kind() == TlsAnalysis.Kind.KNOWN_ROOT);
+    boolean knownRoot = e.certificates().stream().anyMatch(f -> f.kind() == TlsAnalysis.Kind.KNOWN_ROOT);
     if (knownRoot) {
       local.add(Signal.TLS_INTERCEPTION);
       local.add(Signal.TLS_KNOWN_INTERCEPTION_ROOT);
     }
-    if (http451) {
+    if (e.http451()) {
       local.add(Signal.HTTP_451);
     }
-    if (!httpBlockpages.isEmpty()) {
+    if (!e.httpBlockpages().isEmpty()) {
       local.add(Signal.HTTP_BLOCKPAGE);
     }
     if (!local.isEmpty() || !dns.fingerprints().isEmpty()) {
@@ -156,14 +168,14 @@ public final class Analysis {
       return Decision.blocked(method, signals);
     }
     // 2. The helper saw this endpoint's certificate differently.
-    boolean intercepted = certificates.stream()
+    boolean intercepted = e.certificates().stream()
         .anyMatch(f -> f.kind() == TlsAnalysis.Kind.INTERCEPTED && f.control() != null);
     if (intercepted) {
       return Decision.blocked(dns.inconsistent() ? "dns" : "http-failure",
           union(EnumSet.of(Signal.TLS_INTERCEPTION), dns.signals()));
     }
     // 3. A validated HTTPS response.
-    if (last != null && last.failure() == null && !cut && isHttps(last)) {
+    if (last != null && last.failure() == null && !e.cut() && isHttps(last)) {
       return Decision.ofAccessible();
     }
     // 4. Nothing to compare with.
@@ -173,12 +185,12 @@ public final class Analysis {
     // 5. A plain-HTTP page, or a chain cut at the redirect limit, compared with the control's page.
     if (last != null && last.failure() == null) {
       if (control.http() == null || !control.http().succeeded()) {
-        return cut && control.http() != null ? Decision.down() : Decision.inconclusive(dns.signals());
+        return e.cut() && control.http() != null ? Decision.down() : Decision.inconclusive(dns.signals());
       }
-      if (comparison.pageMatches()) {
+      if (e.comparison().pageMatches()) {
         return Decision.ofAccessible();
       }
-      if (comparison.controlErrored()) {
+      if (e.comparison().controlErrored()) {
         return Decision.inconclusive(dns.signals());
       }
       return Decision.blocked(dns.inconsistent() ? "dns" : "http-diff",
