@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.kuzet.schema.Failures;
 import org.kuzet.schema.HttpTransaction;
 
 /** OONI's page comparison rules, one at a time. */
@@ -85,10 +86,6 @@ class HttpComparisonTest {
   }
 
   private static Control.Http control(int code, long length, String title, Map<String, String> h) {
-    return new Control.Http(code > 0 ? null : Failures.GENERIC, length, code, title, h, null);
-  }
-
-  private static final class Failures {
-    static final String GENERIC = org.kuzet.schema.Failures.GENERIC_TIMEOUT;
+    return new Control.Http(code > 0 ? null : Failures.GENERIC_TIMEOUT, length, code, title, h, null);
   }
 }
