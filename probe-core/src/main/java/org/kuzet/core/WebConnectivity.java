@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.kuzet.core.control.ControlClient;
+import org.kuzet.core.analysis.Analysis;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.core.step.DnsStep;
 import org.kuzet.core.step.HttpStep;
@@ -38,12 +39,13 @@ import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.Type;
 
 /**
- * The web connectivity experiment, observations only: for one URL, DNS from every configured resolver, TCP to
+ * The web connectivity experiment: for one URL, DNS from every configured resolver, TCP to
  * every resolved address, TLS per address, then HTTP GET hop by hop (each new host going through DNS/TCP/TLS
  * again). Network failures end up in the records; only bugs and bad input throw. Once the input host is resolved,
  * the control request (the probe's endpoints, OONI's test helper protocol) runs in the background, overlapping
  * the probe's own TCP/TLS/HTTP steps, and is joined at the end; without a control URL, {@code control} stays null
- * and {@code control_failure} is {@link ControlFailures#NOT_CONFIGURED}.
+ * and {@code control_failure} is {@link ControlFailures#NOT_CONFIGURED}. The pure {@link Analysis} over the
+ * observations and the control's view then fills the verdict keys.
  *
  * <p>Thread-safe; one instance serves a whole run. Steps inside a measurement (queries, connects) run
  * concurrently on a shared daemon pool, so a blackholed address costs one connect timeout, not one per address.
@@ -89,8 +91,8 @@ public final class WebConnectivity implements AutoCloseable {
         start, settings.probeAsn(), settings.probeCc(), Software.NAME, Software.VERSION, Measurement.TEST_NAME,
         "0.1.0", clock.now(), Measurement.DATA_FORMAT_VERSION,
         Map.of("engine_name", Software.NAME, "platform", platform()),
-        new TestKeys(run.queries, run.tcp, run.tls, run.requests, controlOutcome.response(),
-            controlOutcome.failure(), run.dnsExperimentFailure, null, null, null, null, null, null));
+        Analysis.analyze(new TestKeys(run.queries, run.tcp, run.tls, run.requests, controlOutcome.response(),
+            controlOutcome.failure(), run.dnsExperimentFailure, null, null, null, null, null, null)));
     listener.measurementEnd(m);
     return m;
   }
