@@ -9,8 +9,8 @@ import picocli.CommandLine.ScopeType;
 /** The {@code kuzet} command: subcommands only. */
 @Command(name = "kuzet", mixinStandardHelpOptions = true, versionProvider = KuzetCommand.Version.class,
     description = "Measures website blocking and internet shutdowns from a volunteer's network.",
-    subcommands = {MeasureCommand.class, TargetsCommand.class, CampaignCommand.class,
-        ConsentCommand.class, ServiceCommand.class})
+    subcommands = {MeasureCommand.class, TargetsCommand.class, HelperCommand.class, CollectorCommand.class,
+        CampaignCommand.class, ConsentCommand.class, ServiceCommand.class})
 public final class KuzetCommand implements Runnable {
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,

@@ -48,6 +48,15 @@ public final class MeasurementOptions {
       description = "Per HTTP request, body included (default: ${DEFAULT-VALUE}).")
   Duration httpTimeout;
 
+  @Option(names = "--control", paramLabel = "URL",
+      description = "Test helper (control) URL, OONI protocol; repeatable, tried in order. Without one, verdicts "
+          + "rest on local evidence only.")
+  List<String> controlUrls = new ArrayList<>();
+
+  @Option(names = "--timeout-control", paramLabel = "D", defaultValue = "30s", converter = DurationConverter.class,
+      description = "Per control URL, the whole exchange (default: ${DEFAULT-VALUE}).")
+  Duration controlTimeout;
+
   @Option(names = "--parallel", paramLabel = "N", defaultValue = "16",
       description = "URLs measured at once (default: ${DEFAULT-VALUE}).")
   int parallel;
@@ -70,6 +79,12 @@ public final class MeasurementOptions {
       HttpUrl url = HttpUrl.parse(u);
       if (url == null || !url.isHttps()) {
         throw new UsageException("--doh " + u + ": not an https:// URL");
+      }
+    }
+    for (String u : controlUrls) {
+      HttpUrl url = HttpUrl.parse(u);
+      if (url == null) {
+        throw new UsageException("--control " + u + ": not an http:// or https:// URL");
       }
     }
     List<Cidr> ranges = new ArrayList<>();
@@ -97,6 +112,8 @@ public final class MeasurementOptions {
         .trustRoots(roots)
         .addressPolicy(ranges.isEmpty() ? AddressPolicy.STANDARD : AddressPolicy.publicRanges(ranges))
         .parallelism(parallel)
+        .controlUrls(controlUrls)
+        .controlTimeout(controlTimeout)
         .listener(listener)
         .build();
   }

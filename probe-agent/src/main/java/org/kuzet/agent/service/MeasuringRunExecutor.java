@@ -40,8 +40,8 @@ public final class MeasuringRunExecutor implements RunExecutor {
   private final PrintWriter log;
 
   /**
-   * @param settings completes the probe settings of a run; it receives a builder with the config's resolvers and
-   *     the request's metrics listener already set
+   * @param settings completes the probe settings of a run; it receives a builder with the config's resolvers,
+   *     control URLs and the request's metrics listener already set
    */
   public MeasuringRunExecutor(RunStore store, BiFunction<RunRequest, ProbeSettings.Builder, ProbeSettings> settings,
       Clock clock, PrintWriter log) {
@@ -59,6 +59,7 @@ public final class MeasuringRunExecutor implements RunExecutor {
     }
     ProbeSettings ps = settings.apply(request, ProbeSettings.builder()
         .resolvers(request.config().resolvers())
+        .controlUrls(request.config().controlUrls())
         .listener(request.listener()));
     String reportId = MeasurementIds.reportId(clock.instant(), ps.probeCc(), ps.probeAsn());
     RunStore.Recorder recorder;
