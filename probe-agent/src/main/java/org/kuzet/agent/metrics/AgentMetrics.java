@@ -178,6 +178,18 @@ public final class AgentMetrics {
     lastUpload = at.toEpochMilli() / 1000.0;
   }
 
+  /**
+   * After one {@code Uploader.drain}: the queue depth it left ({@code Result.remaining}) and, when the collector
+   * took anything ({@code uploaded + duplicate > 0}), the time of that success.
+   */
+  public void uploadDrained(long remaining, boolean accepted, Instant at) {
+    long depth = Math.max(0, Math.min(Integer.MAX_VALUE, remaining));
+    uploadQueueDepth(() -> (int) depth);
+    if (accepted) {
+      uploadSucceeded(at);
+    }
+  }
+
   /** The Prometheus text exposition of every metric. */
   public String scrape() {
     return registry.scrape();

@@ -104,6 +104,11 @@ class MetricsServerTest {
       assertEquals(120, sample(get(server, "/metrics").body(), "kuzet_outage_seconds_total"),
           "a closed outage stops counting");
       assertEquals(404, get(server, "/").statusCode());
+      metrics.uploadDrained(3, true, Instant.parse("2022-01-05T07:00:00Z"));
+      String after = get(server, "/metrics").body();
+      assertEquals(3, sample(after, "kuzet_upload_queue_depth"));
+      assertEquals(Instant.parse("2022-01-05T07:00:00Z").getEpochSecond(),
+          sample(after, "kuzet_last_upload_success_timestamp_seconds"));
       assertTrue(s.lines().noneMatch(l -> l.contains("a.kz")), "no URL ever becomes a label");
     }
   }
