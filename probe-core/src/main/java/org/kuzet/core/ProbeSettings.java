@@ -11,7 +11,7 @@ import org.kuzet.core.tls.TrustRoots;
 
 /**
  * Everything a measurement needs to know, immutable. Build with {@link #builder()}; defaults are the
- * documented ones (DNS 4 s, connect 10 s, TLS 10 s, HTTP 10 s, parallelism 16, 10 redirects).
+ * documented ones (DNS 4 s, connect 10 s, TLS 10 s, HTTP 10 s, control 30 s, parallelism 16, 10 redirects, no control).
  *
  * @param systemResolvers the machine's configured nameservers, queried directly so that NXDOMAIN, SERVFAIL,
  *     empty answers and silence are told apart; null means "read the OS configuration"
@@ -20,6 +20,10 @@ import org.kuzet.core.tls.TrustRoots;
  * @param injectionWindow how long a UDP query keeps listening after its first reply for a second, differing
  *     reply (an on-path injector races the real resolver and wins, the real answer arrives later)
  * @param maxAddresses connect to at most this many resolved addresses per host
+ * @param controlUrls web connectivity test helpers (OONI protocol), tried in order; empty means no control, and
+ *     every measurement's control_failure is {@code no_control_configured}
+ * @param controlTimeout the whole exchange with one control URL (the helper does its own DNS, TCP, TLS and
+ *     HTTP inside it)
  */
 public record ProbeSettings(
     Duration dnsTimeout,
@@ -40,7 +44,9 @@ public record ProbeSettings(
     String probeAsn,
     String probeCc,
     Clock clock,
-    ProbeEventListener listener) {
+    ProbeEventListener listener,
+    List<String> controlUrls,
+    Duration controlTimeout) {
 
   public static final String DEFAULT_USER_AGENT =
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
@@ -71,6 +77,8 @@ public record ProbeSettings(
     Objects.requireNonNull(userAgent, "userAgent");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(listener, "listener");
+    controlUrls = List.copyOf(controlUrls);
+    requirePositive(controlTimeout, "control timeout");
   }
 
   private static void requirePositive(Duration d, String what) {
@@ -104,6 +112,8 @@ public record ProbeSettings(
     b.probeCc = probeCc;
     b.clock = clock;
     b.listener = listener;
+    b.controlUrls = new ArrayList<>(controlUrls);
+    b.controlTimeout = controlTimeout;
     return b;
   }
 
@@ -127,6 +137,8 @@ public record ProbeSettings(
     private String probeCc = "ZZ";
     private Clock clock = Clock.systemUTC();
     private ProbeEventListener listener = ProbeEventListener.NONE;
+    private List<String> controlUrls = new ArrayList<>();
+    private Duration controlTimeout = Duration.ofSeconds(30);
 
     public Builder dnsTimeout(Duration d) { dnsTimeout = d; return this; }
     public Builder connectTimeout(Duration d) { connectTimeout = d; return this; }
@@ -147,11 +159,14 @@ public record ProbeSettings(
     public Builder probeCc(String cc) { probeCc = cc; return this; }
     public Builder clock(Clock c) { clock = c; return this; }
     public Builder listener(ProbeEventListener l) { listener = l; return this; }
+    public Builder controlUrls(List<String> u) { controlUrls = new ArrayList<>(u); return this; }
+    public Builder controlTimeout(Duration d) { controlTimeout = d; return this; }
 
     public ProbeSettings build() {
       return new ProbeSettings(dnsTimeout, connectTimeout, tlsTimeout, httpTimeout, injectionWindow,
           systemResolvers, resolvers, dohUrls, trustRoots == null ? TrustRoots.bundled() : trustRoots, addressPolicy,
-          parallelism, maxRedirects, maxBodyBytes, maxAddresses, userAgent, probeAsn, probeCc, clock, listener);
+          parallelism, maxRedirects, maxBodyBytes, maxAddresses, userAgent, probeAsn, probeCc, clock, listener,
+          controlUrls, controlTimeout);
     }
   }
 }

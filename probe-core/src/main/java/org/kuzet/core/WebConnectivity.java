@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import org.kuzet.core.control.ControlClient;
+import org.kuzet.core.analysis.Analysis;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.core.step.DnsStep;
 import org.kuzet.core.step.HttpStep;
@@ -30,13 +33,19 @@ import org.kuzet.schema.MeasurementJson;
 import org.kuzet.schema.TcpConnect;
 import org.kuzet.schema.TestKeys;
 import org.kuzet.schema.TlsHandshake;
+import org.kuzet.schema.control.ControlFailures;
+import org.kuzet.schema.control.ControlRequest;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.Type;
 
 /**
- * The web connectivity experiment, observations only: for one URL, DNS from every configured resolver, TCP to
+ * The web connectivity experiment: for one URL, DNS from every configured resolver, TCP to
  * every resolved address, TLS per address, then HTTP GET hop by hop (each new host going through DNS/TCP/TLS
- * again). Network failures end up in the records; only bugs and bad input throw.
+ * again). Network failures end up in the records; only bugs and bad input throw. Once the input host is resolved,
+ * the control request (the probe's endpoints, OONI's test helper protocol) runs in the background, overlapping
+ * the probe's own TCP/TLS/HTTP steps, and is joined at the end; without a control URL, {@code control} stays null
+ * and {@code control_failure} is {@link ControlFailures#NOT_CONFIGURED}. The pure {@link Analysis} over the
+ * observations and the control's view then fills the verdict keys.
  *
  * <p>Thread-safe; one instance serves a whole run. Steps inside a measurement (queries, connects) run
  * concurrently on a shared daemon pool, so a blackholed address costs one connect timeout, not one per address.
@@ -49,6 +58,7 @@ public final class WebConnectivity implements AutoCloseable {
   private final OkHttpClient base;
   private final ExecutorService steps;
   private final List<InetSocketAddress> systemResolvers;
+  private final ControlClient control;
 
   public WebConnectivity(ProbeSettings settings) {
     this.settings = settings;
@@ -61,6 +71,7 @@ public final class WebConnectivity implements AutoCloseable {
     });
     this.systemResolvers = settings.systemResolvers() != null ? settings.systemResolvers()
         : ResolverConfig.getCurrentConfig().servers();
+    this.control = new ControlClient(settings.controlUrls(), settings.controlTimeout(), settings.trustRoots(), base);
   }
 
   /** Measures one URL. {@code input} must be an absolute http(s) URL; anything else is a caller bug. */
@@ -73,13 +84,15 @@ public final class WebConnectivity implements AutoCloseable {
     StepClock clock = new StepClock(settings.clock());
     Run run = new Run(clock);
     run.follow(first);
+    ControlClient.Outcome controlOutcome = run.joinControl();
     String start = MeasurementJson.ooniTime(clock.start());
     Measurement m = new Measurement(
         MeasurementIds.measurementUid(clock.start(), settings.probeCc(), settings.probeAsn()), reportId, input, start,
         start, settings.probeAsn(), settings.probeCc(), Software.NAME, Software.VERSION, Measurement.TEST_NAME,
         "0.1.0", clock.now(), Measurement.DATA_FORMAT_VERSION,
         Map.of("engine_name", Software.NAME, "platform", platform()),
-        TestKeys.observations(run.queries, run.tcp, run.tls, run.requests, run.dnsExperimentFailure));
+        Analysis.analyze(new TestKeys(run.queries, run.tcp, run.tls, run.requests, controlOutcome.response(),
+            controlOutcome.failure(), run.dnsExperimentFailure, null, null, null, null, null, null)));
     listener.measurementEnd(m);
     return m;
   }
@@ -102,6 +115,7 @@ public final class WebConnectivity implements AutoCloseable {
     final TlsStep tlsStep;
     final HttpStep http;
     String dnsExperimentFailure;
+    CompletableFuture<ControlClient.Outcome> controlCall;
 
     Run(StepClock clock) {
       dns = new DnsStep(settings.dnsTimeout(), settings.injectionWindow(), settings.addressPolicy(),
@@ -115,6 +129,9 @@ public final class WebConnectivity implements AutoCloseable {
     void follow(HttpUrl url) {
       for (int hop = 0; hop <= Math.min(settings.maxRedirects(), MAX_HOPS_GUARD); hop++) {
         List<InetAddress> addresses = resolved.computeIfAbsent(url.host(), h -> resolve(h, requests.isEmpty()));
+        if (controlCall == null) {
+          startControl(url, addresses);
+        }
         String key = url.scheme() + "://" + url.host() + ":" + url.port();
         HttpUrl current = url;
         Choice choice = endpoints.computeIfAbsent(key, k -> connect(current, addresses));
@@ -129,6 +146,33 @@ public final class WebConnectivity implements AutoCloseable {
           return;
         }
         url = next;
+      }
+    }
+
+    /** Fires the control request for the input URL with the probe's endpoints; it runs alongside TCP/TLS/HTTP. */
+    void startControl(HttpUrl url, List<InetAddress> addresses) {
+      if (!control.configured()) {
+        controlCall = CompletableFuture.completedFuture(
+            ControlClient.Outcome.failed(ControlFailures.NOT_CONFIGURED, null));
+        return;
+      }
+      Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+      http.request(url).headers().forEach((k, v) -> headers.put(k, List.of(v)));
+      List<String> endpoints = addresses.stream()
+          .map(a -> org.kuzet.schema.Endpoints.format(a.getHostAddress(), url.port())).toList();
+      ControlRequest request = new ControlRequest(url.toString(), headers, endpoints);
+      controlCall = CompletableFuture.supplyAsync(() -> control.query(request), steps);
+    }
+
+    ControlClient.Outcome joinControl() {
+      try {
+        return controlCall.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        controlCall.cancel(true);
+        throw new IllegalStateException("measurement interrupted", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("the control request failed unexpectedly", e.getCause());
       }
     }
 
@@ -211,9 +255,23 @@ public final class WebConnectivity implements AutoCloseable {
       return new Choice(chosen, firstFailure);
     }
 
+    /**
+     * Why a host left nothing to connect to: the first of its queries (system resolver's A first) that failed or
+     * answered only bogons. A bogon answer is not "no answer": the resolver answered, and the answer was unusable.
+     */
     private String resolutionFailure(String host) {
-      return queries.stream().filter(q -> q.hostname().equals(host) && q.failure() != null)
-          .map(DnsQuery::failure).findFirst().orElse(Failures.DNS_NO_ANSWER);
+      for (DnsQuery q : queries) {
+        if (!q.hostname().equals(host)) {
+          continue;
+        }
+        if (q.failure() != null) {
+          return q.failure();
+        }
+        if (q.answers().stream().anyMatch(DnsAnswer::xBogon)) {
+          return Failures.DNS_BOGON;
+        }
+      }
+      return Failures.DNS_NO_ANSWER;
     }
 
     private <T> List<T> runAll(List<Callable<T>> jobs) {

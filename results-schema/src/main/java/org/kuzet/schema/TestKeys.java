@@ -10,6 +10,14 @@ import java.util.List;
  *
  * @param blocking OONI's key: {@code false}, a method string ("dns", "tcp_ip", "http-failure", "http-diff"),
  *     or null when unknown
+ * @param bodyLengthMatch OONI's key: final body within the 0.7 proportion of the control's; null when not
+ *     comparable (no control body, truncated body, empty body)
+ * @param bodyProportion OONI's key: min/max of the two body lengths; null when not comparable
+ * @param headersMatch OONI's key: the uncommon response header names agree with the control's
+ * @param statusCodeMatch OONI's key: same status code as the control (null when the control got a 5xx)
+ * @param titleMatch OONI's key: every title word of five or more characters is in both titles
+ * @param xBlockpage names of the blocking fingerprints (OONI blocking-fingerprints) that matched; null when none
+ * @param xFailedHop where the failure behind the verdict happened: {@code {hop, url, step, failure}}
  */
 public record TestKeys(
     List<DnsQuery> queries,
@@ -24,7 +32,14 @@ public record TestKeys(
     Boolean accessible,
     Verdict xVerdict,
     List<Signal> xSignals,
-    JsonNode xInterception) {
+    JsonNode xInterception,
+    Boolean bodyLengthMatch,
+    Double bodyProportion,
+    Boolean headersMatch,
+    Boolean statusCodeMatch,
+    Boolean titleMatch,
+    List<String> xBlockpage,
+    JsonNode xFailedHop) {
 
   public TestKeys {
     queries = queries == null ? List.of() : List.copyOf(queries);
@@ -34,11 +49,23 @@ public record TestKeys(
     // Jackson reads a JSON null into a JsonNode field as NullNode; keep one representation of "absent".
     control = control == null || control.isNull() ? null : control;
     xInterception = xInterception == null || xInterception.isNull() ? null : xInterception;
+    xFailedHop = xFailedHop == null || xFailedHop.isNull() ? null : xFailedHop;
+    xBlockpage = xBlockpage == null ? null : List.copyOf(xBlockpage);
     xSignals = xSignals == null ? null : xSignals.stream().sorted((a, b) -> a.wire().compareTo(b.wire())).toList();
     if (blocking != null && !(blocking instanceof String) && !Boolean.FALSE.equals(blocking)) {
       throw new IllegalArgumentException("blocking is false, a method string, or null; got " + blocking);
     }
     Failures.requireValid(dnsExperimentFailure, "dns_experiment_failure");
+  }
+
+  /** The keys without OONI's HTTP comparison keys and kuzet's blockpage/hop details (all left null). */
+  public TestKeys(
+      List<DnsQuery> queries, List<TcpConnect> tcpConnect, List<TlsHandshake> tlsHandshakes,
+      List<HttpTransaction> requests, JsonNode control, String controlFailure, String dnsExperimentFailure,
+      String dnsConsistency, Object blocking, Boolean accessible, Verdict xVerdict, List<Signal> xSignals,
+      JsonNode xInterception) {
+    this(queries, tcpConnect, tlsHandshakes, requests, control, controlFailure, dnsExperimentFailure, dnsConsistency,
+        blocking, accessible, xVerdict, xSignals, xInterception, null, null, null, null, null, null, null);
   }
 
   /** Observations only: the analysis keys left null. */

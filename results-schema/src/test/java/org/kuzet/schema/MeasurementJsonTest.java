@@ -87,4 +87,26 @@ class MeasurementJsonTest {
     assertTrue(json.contains("\"x_verdict\":\"blocked\""), json);
     assertEquals(k, MeasurementJson.parse(json).testKeys());
   }
+
+  @Test
+  void writesOoniHttpComparisonKeysAndKuzetBlockpageKeys() throws Exception {
+    TestKeys k = new TestKeys(null, null, null, null, null, null, null, "consistent", "http-diff", false,
+        Verdict.BLOCKED, List.of(Signal.HTTP_BLOCKPAGE), null, false, 0.25, true, true, false,
+        List.of("cp.d_corp_kz_ps"), MeasurementJson.mapper().readTree("{\"hop\":1}"));
+    String line = MeasurementJson.toLine(sample().withTestKeys(k));
+    JsonNode keys = MeasurementJson.mapper().readTree(line).get("test_keys");
+    assertFalse(keys.get("body_length_match").asBoolean());
+    assertEquals(0.25, keys.get("body_proportion").asDouble());
+    assertTrue(keys.get("headers_match").asBoolean());
+    assertTrue(keys.get("status_code_match").asBoolean());
+    assertFalse(keys.get("title_match").asBoolean());
+    assertEquals("cp.d_corp_kz_ps", keys.at("/x_blockpage/0").asText());
+    assertEquals(1, keys.at("/x_failed_hop/hop").asInt());
+    assertEquals(k, MeasurementJson.parse(line).testKeys());
+    // Observations-only keys leave every comparison key null, and still round-trip.
+    Measurement plain = sample();
+    JsonNode raw = MeasurementJson.mapper().readTree(MeasurementJson.toLine(plain)).get("test_keys");
+    assertTrue(raw.get("body_length_match").isNull());
+    assertEquals(plain, MeasurementJson.parse(MeasurementJson.toLine(plain)));
+  }
 }

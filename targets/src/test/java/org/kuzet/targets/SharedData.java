@@ -4,29 +4,53 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 
 /**
- * The project's shared reference data (/work/shared/data), reached relative to the module directory,
- * which is Maven's working directory for tests. It is expected to exist: a missing file fails the
- * test with a message saying where it was looked for, rather than skipping it silently.
+ * The project's shared reference data (the Citizen Lab lists may not be bundled: CC BY-NC-SA), found at
+ * {@code -Dkuzet.sharedData=DIR}, {@code $KUZET_SHARED_DATA}, or the nearest {@code shared/data} beside an
+ * ancestor of the module directory (the checkout normally sits next to {@code shared/}).
+ *
+ * <p>When no such directory exists at all (a clone far from the reference data), the tests that read it are
+ * skipped with a message saying where it was looked for; when the directory exists, a missing file fails.
  */
 final class SharedData {
-  private static final Path ROOT = Path.of("../../shared/data");
+  private static final Optional<Path> ROOT = locate();
 
   private SharedData() {}
 
   static Path citizenLab(String name) {
-    return existing(ROOT.resolve("citizenlab").resolve(name));
+    return existing(root().resolve("citizenlab").resolve(name));
   }
 
   static Path kzLists(String name) {
-    return existing(ROOT.resolve("kz-lists").resolve(name));
+    return existing(root().resolve("kz-lists").resolve(name));
+  }
+
+  private static Path root() {
+    Assumptions.assumeTrue(ROOT.isPresent(), () -> "shared reference data not found: set -Dkuzet.sharedData=DIR"
+        + " or KUZET_SHARED_DATA, or place shared/data beside an ancestor of " + Path.of("").toAbsolutePath());
+    return ROOT.orElseThrow();
+  }
+
+  private static Optional<Path> locate() {
+    String explicit = System.getProperty("kuzet.sharedData", System.getenv("KUZET_SHARED_DATA"));
+    if (explicit != null && !explicit.isBlank()) {
+      return Optional.of(Path.of(explicit));
+    }
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("shared").resolve("data");
+      if (Files.isDirectory(candidate.resolve("citizenlab"))) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
   }
 
   private static Path existing(Path p) {
     if (!Files.isRegularFile(p)) {
-      fail("reference data file missing: " + p + " (resolved to " + p.toAbsolutePath().normalize()
-          + "); tests run from the targets module directory and expect the shared data two levels up");
+      fail("reference data file missing: " + p.toAbsolutePath().normalize());
     }
     return p;
   }

@@ -1,5 +1,6 @@
 package org.kuzet.agent.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +27,24 @@ final class HumanSummary {
         out.append("  ").append(k.xSignals().stream().map(s -> s.wire()).toList());
       }
       out.append('\n');
+    }
+    if (k.xBlockpage() != null && !k.xBlockpage().isEmpty()) {
+      out.append("  blockpage ").append(String.join(", ", k.xBlockpage())).append('\n');
+    }
+    if (k.xInterception() != null) {
+      for (JsonNode i : k.xInterception().isArray() ? k.xInterception() : List.of(k.xInterception())) {
+        out.append("  intercept ").append(i.path("issuer").asText("?"));
+        JsonNode root = i.path("known_root");
+        if (!root.isMissingNode() && !root.isNull()) {
+          out.append("  known root ").append(root.path("name").asText())
+              .append(root.path("counted").asBoolean(true) ? "" : " (watched, not counted)");
+        }
+        out.append('\n');
+      }
+    }
+    if (k.xFailedHop() != null && k.xFailedHop().path("hop").asInt(0) > 0) {
+      out.append("  failed at redirect hop ").append(k.xFailedHop().path("hop").asInt()).append(' ')
+          .append(k.xFailedHop().path("url").asText()).append('\n');
     }
     out.append("  dns      ").append(dns(k.queries())).append('\n');
     out.append("  tcp      ").append(tcp(k.tcpConnect())).append('\n');

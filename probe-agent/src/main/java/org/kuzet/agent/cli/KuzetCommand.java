@@ -10,7 +10,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "kuzet", mixinStandardHelpOptions = true, versionProvider = KuzetCommand.Version.class,
     description = "Measures website blocking and internet shutdowns from a volunteer's network.",
     subcommands = {MeasureCommand.class, TargetsCommand.class, RunCommand.class, ResultsCommand.class,
-        ShowCommand.class, ExportCommand.class, QueryCommand.class, ReportCommand.class})
+        ShowCommand.class, ExportCommand.class, QueryCommand.class, ReportCommand.class, HelperCommand.class,
+        CollectorCommand.class, CampaignCommand.class, ConsentCommand.class, ServiceCommand.class})
 public final class KuzetCommand implements Runnable {
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
@@ -18,6 +19,9 @@ public final class KuzetCommand implements Runnable {
   boolean verbose;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** Where questions are answered (consent); set by {@link Main}. */
+  Terminal terminal = new Terminal(new java.io.BufferedReader(java.io.Reader.nullReader()), false);
 
   @Override
   public void run() {

@@ -21,8 +21,15 @@ public final class Main {
 
   /** Runs one kuzet command with the given output streams; the testable form of {@link #main}. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return run(args, Terminal.system(), out, err);
+  }
+
+  /** As {@link #run(String[], PrintWriter, PrintWriter)}, answering questions from {@code terminal}. */
+  public static int run(String[] args, Terminal terminal, PrintWriter out, PrintWriter err) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
-    CommandLine cli = new CommandLine(new KuzetCommand());
+    KuzetCommand root = new KuzetCommand();
+    root.terminal = terminal;
+    CommandLine cli = new CommandLine(root);
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler((ex, a) -> {

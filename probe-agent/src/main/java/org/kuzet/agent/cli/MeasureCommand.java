@@ -38,6 +38,7 @@ public final class MeasureCommand implements Callable<Integer> {
     ProbeSettings settings = measurement.toSettings(ProbeEventListener.NONE);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    measurement.warnAboutInstalledInterceptionRoots(err);
     List<String> failed = new ArrayList<>();
     try (WebConnectivity experiment = new WebConnectivity(settings)) {
       String reportId = MeasurementIds.reportId(Instant.now(), settings.probeCc(), settings.probeAsn());

@@ -1,6 +1,7 @@
 package org.kuzet.agent.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.List;
 import okhttp3.HttpUrl;
 import org.kuzet.core.ProbeEventListener;
 import org.kuzet.core.ProbeSettings;
+import org.kuzet.core.analysis.TrustStoreAudit;
 import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.net.Cidr;
 import org.kuzet.core.net.IpLiterals;
@@ -48,6 +50,15 @@ public final class MeasurementOptions {
       description = "Per HTTP request, body included (default: ${DEFAULT-VALUE}).")
   Duration httpTimeout;
 
+  @Option(names = "--control", paramLabel = "URL",
+      description = "Test helper (control) URL, OONI protocol; repeatable, tried in order. Without one, verdicts "
+          + "rest on local evidence only.")
+  List<String> controlUrls = new ArrayList<>();
+
+  @Option(names = "--timeout-control", paramLabel = "D", defaultValue = "30s", converter = DurationConverter.class,
+      description = "Per control URL, the whole exchange (default: ${DEFAULT-VALUE}).")
+  Duration controlTimeout;
+
   @Option(names = "--parallel", paramLabel = "N", defaultValue = "16",
       description = "URLs measured at once (default: ${DEFAULT-VALUE}).")
   int parallel;
@@ -56,6 +67,27 @@ public final class MeasurementOptions {
   // if they were public. Hidden because a volunteer never needs it.
   @Option(names = "--treat-as-public", paramLabel = "CIDR", hidden = true)
   List<String> publicRanges = new ArrayList<>();
+
+  // Where to look for known interception roots installed on this machine (default: the JVM's cacerts and
+  // /etc/ssl/certs). Hidden: tests point it at a directory of their own.
+  @Option(names = "--audit-trust-store", paramLabel = "PATH", hidden = true)
+  List<Path> auditPaths = new ArrayList<>();
+
+  /**
+   * Warns on {@code err} for each known interception root found in this machine's own trust stores: kuzet does
+   * not use them, but the volunteer's browser does, so the volunteer should know.
+   */
+  void warnAboutInstalledInterceptionRoots(PrintWriter err) {
+    List<Path> paths = auditPaths.isEmpty() ? TrustStoreAudit.defaultPaths() : auditPaths;
+    for (TrustStoreAudit.Finding f : TrustStoreAudit.scan(paths.toArray(Path[]::new))) {
+      err.println("kuzet: warning: this machine trusts " + f.root().name() + " (" + f.root().subject().getName()
+          + ") in " + f.source() + (f.entry() == null ? "" : " [" + f.entry() + "]") + ": "
+          + (f.root().counts()
+              ? "a known TLS interception root; browsers here accept intercepted connections as genuine."
+              : "a state root kuzet watches; it is not proof of interception on its own."));
+    }
+    err.flush();
+  }
 
   /** Validates every flag and builds the settings; bad values become a {@link UsageException}. */
   ProbeSettings toSettings(ProbeEventListener listener) {
@@ -70,6 +102,12 @@ public final class MeasurementOptions {
       HttpUrl url = HttpUrl.parse(u);
       if (url == null || !url.isHttps()) {
         throw new UsageException("--doh " + u + ": not an https:// URL");
+      }
+    }
+    for (String u : controlUrls) {
+      HttpUrl url = HttpUrl.parse(u);
+      if (url == null) {
+        throw new UsageException("--control " + u + ": not an http:// or https:// URL");
       }
     }
     List<Cidr> ranges = new ArrayList<>();
@@ -97,6 +135,8 @@ public final class MeasurementOptions {
         .trustRoots(roots)
         .addressPolicy(ranges.isEmpty() ? AddressPolicy.STANDARD : AddressPolicy.publicRanges(ranges))
         .parallelism(parallel)
+        .controlUrls(controlUrls)
+        .controlTimeout(controlTimeout)
         .listener(listener)
         .build();
   }

@@ -59,6 +59,7 @@ public final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     TargetOptions.Selection selection = targets.resolve(err, DEFAULT_LIST);
     ProbeSettings settings = measurement.toSettings(ProbeEventListener.NONE);
+    measurement.warnAboutInstalledInterceptionRoots(err);
     Map<String, Target> byUrl = new HashMap<>();
     selection.targets().forEach(t -> byUrl.putIfAbsent(t.url(), t));
     List<String> urls = selection.targets().stream().map(Target::url).toList();

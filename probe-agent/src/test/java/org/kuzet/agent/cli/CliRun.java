@@ -1,6 +1,8 @@
 package org.kuzet.agent.cli;
 
+import java.io.BufferedReader;
 import java.io.PrintWriter;
+import java.io.StringReader;
 import java.io.StringWriter;
 
 /** One in-process {@code kuzet} invocation with its exit code and captured output. */
@@ -9,6 +11,15 @@ record CliRun(int exit, String out, String err) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new CliRun(exit, out.toString(), err.toString());
+  }
+
+  /** As {@link #of}, with a person at a terminal typing {@code input}. */
+  static CliRun atTerminal(String input, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(args, new Terminal(new BufferedReader(new StringReader(input)), true),
+        new PrintWriter(out, true), new PrintWriter(err, true));
     return new CliRun(exit, out.toString(), err.toString());
   }
 }

@@ -23,7 +23,9 @@ import org.kuzet.core.testing.TlsSites;
 import org.kuzet.schema.Failures;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
+import org.kuzet.schema.Signal;
 import org.kuzet.schema.TlsHandshake;
+import org.kuzet.schema.Verdict;
 
 /** {@code kuzet measure} end to end on a loopback network, and its handling of bad input. */
 class MeasureCommandTest {
@@ -88,12 +90,32 @@ class MeasureCommandTest {
     assertNull(tls.failure(), "the test root given with --trust-roots validates the chain");
     assertEquals("secure.kz", tls.serverName());
     assertEquals(451, secure.testKeys().requests().get(0).response().code());
+    assertEquals(Verdict.BLOCKED, secure.testKeys().xVerdict(), "a 451 is conclusive without a control");
+    assertEquals(List.of(Signal.HTTP_451), secure.testKeys().xSignals());
+    assertEquals(Verdict.INCONCLUSIVE, plain.testKeys().xVerdict(), "plain HTTP without a control proves nothing");
 
     Measurement gone = byInput.get("https://gone.kz/");
     assertTrue(gone.testKeys().queries().stream().allMatch(q -> Failures.DNS_NXDOMAIN.equals(q.failure())),
         "every query of gone.kz failed NXDOMAIN");
     assertTrue(gone.testKeys().tcpConnect().isEmpty());
     assertTrue(!run.out().contains("probe_ip"), "the volunteer's address is never printed");
+  }
+
+  @Test
+  void warnsWhenTheMachineTrustsAKnownInterceptionRoot() throws IOException {
+    Path store = Files.createDirectories(dir.resolve("certs"));
+    try (var in = getClass().getResourceAsStream(
+        "/org/kuzet/core/analysis/interception-roots/qaznet-trust-network-2016.pem")) {
+      Files.copy(in, store.resolve("qaznet.pem"));
+    }
+    dns.nxdomain("gone.kz");
+    CliRun run = CliRun.of(measure("--audit-trust-store", store.toString(), "https://gone.kz/"));
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.err().contains("warning: this machine trusts qaznet-trust-network-2016"), run.err());
+    assertTrue(run.err().contains("qaznet.pem"), run.err());
+
+    CliRun clean = CliRun.of(measure("--audit-trust-store", dir.resolve("empty").toString(), "https://gone.kz/"));
+    assertTrue(!clean.err().contains("warning"), clean.err());
   }
 
   @Test

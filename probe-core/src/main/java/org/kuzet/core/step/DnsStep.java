@@ -7,16 +7,22 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import okhttp3.Call;
 import okhttp3.ConnectionPool;
+import okhttp3.EventListener;
+import okhttp3.Handshake;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -182,11 +188,26 @@ public final class DnsStep {
     query.getHeader().setID(0); // RFC 8484 §4.1: ID 0 keeps responses cacheable
     RecordingTrustManager recorder = new RecordingTrustManager(trustRoots.trustManager(),
         RecordingTrustManager.Mode.ENFORCE);
+    // The handshake as OkHttp completed it, kept apart from the response: a resolver that completes TLS and
+    // then never answers has a working handshake and a timed-out query, not a timed-out handshake.
+    AtomicReference<Handshake> handshake = new AtomicReference<>();
+    AtomicReference<Protocol> protocol = new AtomicReference<>();
     // A fresh connection pool per query: every DoH query performs, and records, its own TLS handshake.
     OkHttpClient client = dohBase.newBuilder()
         .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
         .sslSocketFactory(TlsContexts.with(recorder).getSocketFactory(), recorder)
         .callTimeout(timeout)
+        .eventListener(new EventListener() {
+          @Override
+          public void secureConnectEnd(Call call, Handshake h) {
+            handshake.set(h);
+          }
+
+          @Override
+          public void connectEnd(Call call, InetSocketAddress address, Proxy proxy, Protocol p) {
+            protocol.set(p);
+          }
+        })
         .build();
     HttpUrl httpUrl = HttpUrl.get(url);
     Request request = new Request.Builder().url(httpUrl)
@@ -195,7 +216,7 @@ public final class DnsStep {
         .build();
     double tlsT0 = clock.now();
     try (Response response = client.newCall(request).execute()) {
-      TlsHandshake tls = dohTls(httpUrl, response, recorder, null, tlsT0);
+      TlsHandshake tls = dohTls(httpUrl, response.handshake(), response.protocol(), recorder, null, tlsT0);
       if (response.code() != 200) {
         return end("doh", url, hostname, type, null, Failures.DNS_SERVER_MISBEHAVING, 0, t0, List.of(), tls);
       }
@@ -207,18 +228,23 @@ public final class DnsStep {
       return fromReply("doh", url, hostname, type, reply, 0, t0, List.of(), tls);
     } catch (IOException e) {
       String failure = FailureClassifier.classify(e);
-      TlsHandshake tls = recorder.chain().isEmpty() && !failure.startsWith("ssl_")
-          ? null : dohTls(httpUrl, null, recorder, failure, tlsT0);
+      TlsHandshake tls;
+      if (handshake.get() != null) {
+        tls = dohTls(httpUrl, handshake.get(), protocol.get(), recorder, null, tlsT0); // failed after TLS
+      } else if (recorder.chain().isEmpty() && !failure.startsWith("ssl_")) {
+        tls = null; // failed before any certificate was seen: nothing about TLS to record
+      } else {
+        tls = dohTls(httpUrl, null, null, recorder, failure, tlsT0);
+      }
       return end("doh", url, hostname, type, null, failure, 0, t0, List.of(), tls);
     }
   }
 
-  private TlsHandshake dohTls(HttpUrl url, Response response, RecordingTrustManager recorder, String failure,
-      double t0) {
-    var hs = response == null ? null : response.handshake();
+  private TlsHandshake dohTls(HttpUrl url, Handshake hs, Protocol protocol, RecordingTrustManager recorder,
+      String failure, double t0) {
     return new TlsHandshake(Endpoints.format(url.host(), url.port()), url.host(),
         hs == null ? null : hs.tlsVersion().javaName(), hs == null ? null : hs.cipherSuite().javaName(),
-        response == null ? null : response.protocol().toString(), false, TlsStep.encode(recorder.chain()),
+        protocol == null ? null : protocol.toString(), false, TlsStep.encode(recorder.chain()),
         failure, t0, clock.now());
   }
 

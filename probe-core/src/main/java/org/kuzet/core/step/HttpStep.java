@@ -162,7 +162,7 @@ public final class HttpStep {
   }
 
   /** The page title, whitespace collapsed, at most 256 characters; null when there is none. */
-  static String title(String body) {
+  public static String title(String body) {
     if (body == null) {
       return null;
     }

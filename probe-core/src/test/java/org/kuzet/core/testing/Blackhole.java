@@ -38,11 +38,19 @@ public final class Blackhole implements AutoCloseable {
   }
 
   public static Blackhole open(InetAddress address) {
+    return open(address, 0);
+  }
+
+  /**
+   * A blackhole on {@code address:port} (0 for any free port). A fixed port lets one hostname resolve to a working
+   * site and a blackholed address alike: the probe connects to every address on the URL's one port.
+   */
+  public static Blackhole open(InetAddress address, int port) {
     ServerSocket listener = null;
     List<Socket> fillers = new ArrayList<>();
     try {
       listener = new ServerSocket();
-      listener.bind(new InetSocketAddress(address, 0), 1);
+      listener.bind(new InetSocketAddress(address, port), 1);
       // Linux queues backlog+1 connections; rather than rely on that arithmetic, fill until a connect times
       // out, which proves SYNs are now being dropped.
       while (true) {

@@ -54,6 +54,7 @@ public final class FaultServer implements AutoCloseable {
   public static final int RESET_GRACE_MILLIS = 100;
 
   private final InetAddress bindAddress;
+  private final int bindPort;
   private final AtomicInteger accepted = new AtomicInteger();
   private Workers workers;
   private ServerSocket server;
@@ -64,7 +65,16 @@ public final class FaultServer implements AutoCloseable {
   }
 
   public FaultServer(InetAddress address) {
+    this(address, 0);
+  }
+
+  /**
+   * On {@code address:port} (0 for any free port). A fixed port lets one hostname resolve to a working site and a
+   * faulty address alike: the probe connects to every address on the URL's one port.
+   */
+  public FaultServer(InetAddress address, int port) {
     this.bindAddress = address;
+    this.bindPort = port;
   }
 
   /** Listens and applies {@code fault} to every raw TCP connection. */
@@ -83,7 +93,7 @@ public final class FaultServer implements AutoCloseable {
     }
     try {
       server = new ServerSocket();
-      server.bind(new InetSocketAddress(bindAddress, 0), 50);
+      server.bind(new InetSocketAddress(bindAddress, bindPort), 50);
     } catch (IOException e) {
       Workers.closeQuietly(server);
       throw new UncheckedIOException("cannot listen on " + bindAddress.getHostAddress(), e);

@@ -1,0 +1,214 @@
+package org.kuzet.agent.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import org.kuzet.backend.collector.CollectorServer;
+import org.kuzet.backend.tls.ServerTls;
+import org.kuzet.backend.collector.SqliteCollectorStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kuzet collector}: the server probes upload their signed measurements to (docs/COLLECTOR.md). Runs until
+ * SIGTERM or SIGINT, then stops taking uploads and closes its database cleanly.
+ */
+@Command(name = "collector", mixinStandardHelpOptions = true,
+    description = {"Receive signed measurements from probes and store them in an SQLite database.",
+        "Verifies every signature, stores each measurement UID once, and never records the uploader's address."
+        + " Runs until stopped (SIGTERM or Ctrl-C)."})
+public final class CollectorCommand implements Callable<Integer> {
+  private static final Pattern HOST_PORT = Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)]|([^:\\[\\]]+)):(\\d{1,5})");
+  private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*([KMG]i?B?|B)?", Pattern.CASE_INSENSITIVE);
+
+  /** What the command does while the collector runs; normally: wait for a signal. Tests pass their own. */
+  interface Lifetime {
+    /** Returns when the collector should stop. */
+    void run(CollectorServer server) throws InterruptedException;
+
+    /** The server is stopped and the database closed (or they never opened). */
+    default void closed() {}
+  }
+
+  private final Lifetime lifetime;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--listen", required = true, paramLabel = "HOST:PORT",
+      description = "Address to listen on, e.g. 127.0.0.1:8443, 0.0.0.0:443 or [::]:443 (port 0: any free port).")
+  String listen;
+
+  @Option(names = "--db", required = true, paramLabel = "FILE",
+      description = "The collector's SQLite database; created if missing.")
+  Path db;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM",
+      description = "Certificate chain (leaf first) to serve HTTPS with; needs --tls-key. Without both: plain HTTP,"
+          + " for use behind a TLS-terminating proxy.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert (unencrypted PEM).")
+  Path tlsKey;
+
+  @Option(names = "--max-body", paramLabel = "BYTES",
+      description = "Largest request body, e.g. 8M or 500K (default: 8M); the gunzipped body may be 16 times that.")
+  String maxBody;
+
+  @Option(names = "--max-inflight", paramLabel = "N",
+      description = "Uploads handled at once; more are answered 503 and retried later by the probe (default: "
+          + CollectorServer.DEFAULT_MAX_INFLIGHT + ").")
+  Integer maxInflight;
+
+  public CollectorCommand() {
+    this(new UntilSignal());
+  }
+
+  CollectorCommand(Lifetime lifetime) {
+    this.lifetime = lifetime;
+  }
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    try {
+      return serve();
+    } finally {
+      lifetime.closed();
+    }
+  }
+
+  private int serve() throws IOException, InterruptedException {
+    InetSocketAddress address = parseListen(listen);
+    long bodyLimit = maxBody == null ? CollectorServer.DEFAULT_MAX_BODY_BYTES : parseSize(maxBody);
+    if (bodyLimit < 1024) {
+      throw new UsageException("--max-body " + maxBody + " is too small; at least 1024 bytes (1K)");
+    }
+    if (maxInflight != null && maxInflight < 1) {
+      throw new UsageException("--max-inflight must be at least 1, got " + maxInflight);
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new UsageException("--tls-cert and --tls-key go together: give both for HTTPS, or neither");
+    }
+    SSLContext tls = null;
+    if (tlsCert != null) {
+      try {
+        tls = ServerTls.fromPem(tlsCert, tlsKey);
+      } catch (IOException e) {
+        throw new UsageException(e.getMessage(), e);
+      }
+    }
+    // A client that opens a connection and then sends nothing holds a worker: let the JDK server drop it. Only
+    // when the operator did not choose, and only effective before the first HttpServer in this JVM.
+    setIfAbsent("sun.net.httpserver.maxReqTime", "120");
+    setIfAbsent("sun.net.httpserver.maxRspTime", "120");
+
+    SqliteCollectorStore store;
+    try {
+      store = SqliteCollectorStore.open(db);
+    } catch (IOException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+    try (store) {
+      CollectorServer.Builder builder = CollectorServer.builder(store).listen(address).maxBodyBytes(bodyLimit)
+          .tls(tls);
+      if (maxInflight != null) {
+        builder.maxInflight(maxInflight);
+      }
+      CollectorServer server;
+      try {
+        server = builder.start();
+      } catch (BindException e) {
+        throw new UsageException("cannot listen on " + listen + ": " + e.getMessage()
+            + " (another process has the port, or the address is not this machine's)", e);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      try (server) {
+        out.println("kuzet collector: listening on " + server.uploadUri() + ", storing in " + db
+            + " (" + store.count() + " measurements so far)");
+        out.flush();
+        lifetime.run(server);
+      }
+      CollectorServer.Stats s = server.stats();
+      out.println("kuzet collector: stopped; this run accepted " + s.accepted() + ", duplicates " + s.duplicates()
+          + ", rejected " + s.rejected());
+      out.flush();
+    }
+    return Main.EXIT_OK;
+  }
+
+  /**
+   * Waits for SIGTERM/SIGINT. The JVM ends once its shutdown hooks return, so the hook waits in turn until
+   * {@link #closed} says the database is closed.
+   */
+  private static final class UntilSignal implements Lifetime {
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    @Override
+    public void run(CollectorServer server) throws InterruptedException {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stop.countDown();
+        try {
+          closed.await(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "kuzet-collector-shutdown"));
+      stop.await();
+    }
+
+    @Override
+    public void closed() {
+      closed.countDown();
+    }
+  }
+
+  static InetSocketAddress parseListen(String value) {
+    Matcher m = HOST_PORT.matcher(value.trim());
+    if (!m.matches()) {
+      throw new UsageException("--listen " + value + ": expected HOST:PORT, e.g. 127.0.0.1:8443 or [::1]:8443");
+    }
+    String host = m.group(1) != null ? m.group(1) : m.group(2);
+    int port = Integer.parseInt(m.group(3));
+    if (port > 65535) {
+      throw new UsageException("--listen " + value + ": port " + port + " is out of range (0-65535)");
+    }
+    try {
+      return new InetSocketAddress(InetAddress.getByName(host), port);
+    } catch (UnknownHostException e) {
+      throw new UsageException("--listen " + value + ": unknown host " + host, e);
+    }
+  }
+
+  static long parseSize(String value) {
+    Matcher m = SIZE.matcher(value.trim());
+    if (!m.matches()) {
+      throw new UsageException("--max-body " + value + ": expected a size in bytes, e.g. 8388608, 8M or 512K");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "" : m.group(2).toUpperCase(Locale.ROOT);
+    int shift = unit.startsWith("K") ? 10 : unit.startsWith("M") ? 20 : unit.startsWith("G") ? 30 : 0;
+    if (n > (Long.MAX_VALUE >> shift)) {
+      throw new UsageException("--max-body " + value + " is too large");
+    }
+    return n << shift;
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

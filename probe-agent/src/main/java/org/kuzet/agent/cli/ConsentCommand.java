@@ -1,0 +1,121 @@
+package org.kuzet.agent.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.consent.Consent;
+import org.kuzet.agent.consent.ConsentFile;
+import org.kuzet.agent.consent.ConsentPrompt;
+import org.kuzet.agent.consent.ConsentText;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kuzet consent}: shows what running kuzet means for the volunteer and records their agreement beside the
+ * database. {@code kuzet service} does not start without it.
+ */
+@Command(name = "consent", mixinStandardHelpOptions = true,
+    description = {"Explain the risks of running kuzet and record the volunteer's consent (asked at a terminal).",
+        "For scripted installs: kuzet consent --yes [--upload]. Upload stays off unless --upload is given."})
+public final class ConsentCommand implements Callable<Integer> {
+  static Clock clock = Clock.systemUTC();
+
+  @Spec CommandSpec spec;
+
+  @ParentCommand KuzetCommand root;
+
+  @Mixin ConfigOptions config;
+
+  @Option(names = "--yes", description = "Record consent without asking (the volunteer has read 'kuzet consent --show').")
+  boolean yes;
+
+  @Option(names = "--upload", negatable = true,
+      description = "Agree (or, with --no-upload, do not agree) to upload and publish results. Default: no upload.")
+  Boolean upload;
+
+  @Option(names = "--show", description = "Print the explanation and exit.")
+  boolean show;
+
+  @Option(names = "--status", description = "Print the recorded consent and exit.")
+  boolean status;
+
+  @Option(names = "--withdraw", description = "Withdraw consent: the service will refuse to start.")
+  boolean withdraw;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    if (show) {
+      out.print(ConsentText.EXPLANATION);
+      out.flush();
+      return Main.EXIT_OK;
+    }
+    KuzetConfig c = config.load();
+    Path db = c.database();
+    if (status) {
+      Optional<Consent> given = ConsentFile.read(db);
+      out.println(given.map(g -> "consent given " + g.givenAt() + ", upload " + (g.upload() ? "agreed" : "not agreed")
+          + (g.isCurrent() ? "" : " (to an older explanation: run 'kuzet consent' again)"))
+          .orElse("no consent recorded for " + db + " (run 'kuzet consent')"));
+      out.flush();
+      return Main.EXIT_OK;
+    }
+    if (withdraw) {
+      boolean had = ConsentFile.delete(db);
+      out.println(had ? "consent withdrawn; 'kuzet service' will not start until it is given again"
+          : "no consent was recorded for " + db);
+      out.flush();
+      return Main.EXIT_OK;
+    }
+    Optional<Consent> consent = obtain(root.terminal, out, upload, yes);
+    if (consent.isEmpty()) {
+      out.println("no consent recorded; kuzet will not measure from this computer");
+      out.flush();
+      return Main.EXIT_FAILED;
+    }
+    ConsentFile.write(db, consent.get());
+    out.println("consent recorded in " + ConsentFile.path(db) + "; upload " + (consent.get().upload()
+        ? "agreed" : "not agreed: results stay on this computer"));
+    uploadNote(c, consent.get()).ifPresent(out::println);
+    out.flush();
+    return Main.EXIT_OK;
+  }
+
+  /**
+   * Consent from {@code --yes} or from the person at the terminal; without either, a usage error saying how to
+   * give it. Shared with {@code kuzet service}, which asks on its first interactive start.
+   */
+  static Optional<Consent> obtain(Terminal terminal, PrintWriter out, Boolean upload, boolean yes) throws IOException {
+    if (yes) {
+      out.print(ConsentText.EXPLANATION);
+      out.println();
+      return Optional.of(new Consent(clock.instant(), Boolean.TRUE.equals(upload), ConsentText.VERSION));
+    }
+    if (!terminal.interactive()) {
+      throw new UsageException("consent is needed and there is no terminal to ask at: read 'kuzet consent --show', "
+          + "then record it with 'kuzet consent --yes' (add --upload to publish results)");
+    }
+    return ConsentPrompt.ask(terminal.in(), out, clock.instant(), upload);
+  }
+
+  /** A word when the consent and the config disagree about upload; the stricter of the two always wins. */
+  static Optional<String> uploadNote(KuzetConfig config, Consent consent) {
+    if (consent.upload() && !config.upload().enabled()) {
+      return Optional.of("note: upload is off in the config file ([upload] enabled = false); nothing is uploaded "
+          + "until it is turned on there too");
+    }
+    if (!consent.upload() && config.upload().enabled()) {
+      return Optional.of("note: the config file turns upload on, but without your agreement nothing is uploaded "
+          + "(run 'kuzet consent --yes --upload' to agree)");
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,168 @@
+package org.kuzet.agent.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.consent.Consent;
+import org.kuzet.agent.consent.ConsentFile;
+import org.kuzet.agent.metrics.AgentMetrics;
+import org.kuzet.agent.metrics.MetricsServer;
+import org.kuzet.agent.schedule.InstanceLock;
+import org.kuzet.agent.service.AgentService;
+import org.kuzet.agent.service.ConfigSource;
+import org.kuzet.agent.service.ServiceWiring;
+import org.kuzet.core.connectivity.ConnectivityChecker;
+import org.kuzet.core.connectivity.LocalNetwork;
+import org.kuzet.core.connectivity.StepAnchorProber;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kuzet service}: the long-running agent (see {@link AgentService}). Order of start: config, the
+ * single-instance lock, consent (asked at a terminal the first time, else refused), metrics endpoint, then the
+ * loop. SIGTERM/SIGINT stop it cleanly through a shutdown hook.
+ */
+@Command(name = "service", mixinStandardHelpOptions = true,
+    description = {"Run the background agent: scheduled and campaign runs, connectivity heartbeat, metrics.",
+        "Needs consent first ('kuzet consent'). Stop with SIGTERM or Ctrl-C."})
+public final class ServiceCommand implements Callable<Integer> {
+  /** How long a stop waits for the run in flight to wind down; within systemd's TimeoutStopSec (30 s). */
+  static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+  /** Where runs and the outage timeline are stored; the agent's wiring binds the results store here. */
+  public static volatile ServiceWiring wiring = ServiceWiring.UNBOUND;
+
+  /** Told about the service once it is built (tests use it to stop the loop; JMX-free introspection). */
+  static volatile java.util.function.Consumer<AgentService> onStart = s -> {};
+
+  /** Where the last started service serves metrics (for tests, which ask for port 0). */
+  static volatile java.net.InetSocketAddress metricsAddress;
+
+  @Spec CommandSpec spec;
+
+  @ParentCommand KuzetCommand root;
+
+  @Mixin ConfigOptions config;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    KuzetConfig cfg = config.load();
+    Path db = cfg.database();
+    InstanceLock lock;
+    try {
+      lock = InstanceLock.acquire(db);
+    } catch (InstanceLock.AlreadyRunningException e) {
+      err.println("kuzet service: " + e.getMessage());
+      err.flush();
+      return Main.EXIT_FAILED;
+    } catch (IOException e) {
+      throw new UsageException("cannot create the lock file " + InstanceLock.lockFile(db) + ": " + e.getMessage()
+          + " (is the database directory writable by this user?)");
+    }
+    // Counted down when everything is closed (store, lock); the stop hook waits for it, since the JVM halts as
+    // soon as the hook returns.
+    java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    try (lock) {
+      Consent consent = consent(db, out);
+      boolean upload = cfg.upload().enabled() && consent.upload();
+      ConsentCommand.uploadNote(cfg, consent).ifPresent(err::println);
+      Clock clock = Clock.systemUTC();
+      AgentMetrics metrics = new AgentMetrics(clock);
+      MetricsServer server = null;
+      try (ServiceWiring.Bound bound = wiring.open(new ServiceWiring.Context(cfg, clock, metrics, upload, err));
+          ConnectivityChecker checker = new ConnectivityChecker(LocalNetwork.SYSTEM, StepAnchorProber.standard(),
+              cfg.connectivity().domestic(), cfg.connectivity().foreign(), ConnectivityChecker.DEFAULT_BUDGET,
+              clock)) {
+        if (cfg.metricsListen() != null) {
+          try {
+            server = MetricsServer.start(cfg.metricsListen(), metrics::scrape);
+          } catch (IOException e) {
+            throw new UsageException("cannot serve metrics on " + cfg.metricsListen().getAddress().getHostAddress()
+                + ":" + cfg.metricsListen().getPort() + ": " + e.getMessage() + "; pick another [metrics] listen "
+                + "address or remove it to turn metrics off", e);
+          }
+          err.println("kuzet service: metrics at http://" + org.kuzet.schema.Endpoints.format(
+              server.address().getAddress().getHostAddress(), server.address().getPort()) + "/metrics");
+          metricsAddress = server.address();
+        }
+        AgentService service = AgentService.builder()
+            .clock(clock)
+            .config(ConfigSource.watching(config.file(), cfg, err))
+            .connectivity(checker::check)
+            .timeline(bound.timeline())
+            .executor(bound.executor())
+            .metrics(metrics)
+            .upload(upload)
+            .log(err)
+            .build();
+        Thread hook = new Thread(() -> {
+          service.stop();
+          try {
+            if (!finished.await(STOP_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+              err.println("kuzet service: the run in flight did not stop within " + STOP_GRACE.toSeconds()
+                  + " s; exiting anyway (an unsaved measurement is dropped whole)");
+              err.flush();
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }, "kuzet-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        onStart.accept(service);
+        try {
+          service.run();
+        } finally {
+          try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+          } catch (IllegalStateException shuttingDown) {
+            // the hook is what stopped us
+          }
+        }
+      } finally {
+        if (server != null) {
+          server.close();
+        }
+      }
+    } finally {
+      finished.countDown();
+    }
+    return Main.EXIT_OK;
+  }
+
+  /** The recorded consent; asked for at a terminal when missing, else a usage error (exit 2). */
+  private Consent consent(Path db, PrintWriter out) throws IOException {
+    Optional<Consent> recorded;
+    try {
+      recorded = ConsentFile.read(db);
+    } catch (IOException e) {
+      throw new UsageException(e.getMessage());
+    }
+    if (recorded.isPresent() && recorded.get().isCurrent()) {
+      return recorded.get();
+    }
+    String why = recorded.isPresent() ? "the explanation of the risks has changed since consent was given"
+        : "no consent recorded for " + db;
+    if (!root.terminal.interactive()) {
+      throw new UsageException(why + "; refusing to start. Run 'kuzet consent' once at a terminal (or "
+          + "'kuzet consent --yes' in an install script, after reading 'kuzet consent --show')");
+    }
+    Optional<Consent> given = ConsentCommand.obtain(root.terminal, out, null, false);
+    if (given.isEmpty()) {
+      throw new UsageException("consent not given; kuzet will not measure from this computer");
+    }
+    ConsentFile.write(db, given.get());
+    out.println("consent recorded in " + ConsentFile.path(db));
+    out.flush();
+    return given.get();
+  }
+}

@@ -1,0 +1,333 @@
+package org.kuzet.agent.config;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.kuzet.agent.config.IniDocument.Entry;
+import org.kuzet.agent.config.IniDocument.Section;
+import org.kuzet.agent.config.KuzetConfig.Campaign;
+import org.kuzet.agent.config.KuzetConfig.Connectivity;
+import org.kuzet.agent.config.KuzetConfig.Heartbeat;
+import org.kuzet.agent.config.KuzetConfig.Schedule;
+import org.kuzet.agent.config.KuzetConfig.TargetSelection;
+import org.kuzet.agent.config.KuzetConfig.Upload;
+import org.kuzet.core.connectivity.Anchor;
+import org.kuzet.core.net.IpLiterals;
+import org.kuzet.targets.BundledLists;
+import org.kuzet.targets.Categories;
+
+/**
+ * Reads the config file into a {@link KuzetConfig}. Every key is optional; a missing key takes its documented
+ * default (constants below). Unknown sections and keys, and bad values, are rejected with the file, line, key,
+ * what was wrong and what to write instead. Relative paths are resolved against the config file's directory.
+ */
+public final class ConfigLoader {
+  public static final List<String> DEFAULT_LISTS = List.of("kz");
+  public static final Duration DEFAULT_INTERVAL = Duration.ofHours(6);
+  public static final Duration DEFAULT_JITTER = Duration.ofMinutes(30);
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_CAMPAIGN_HEARTBEAT = Duration.ofSeconds(15);
+  public static final int DEFAULT_METRICS_PORT = 9464;
+  public static final String DEFAULT_DATABASE = "kuzet.db";
+  /** Kazakhtelecom's public resolvers, asked for egov.kz: reachable from inside Kazakhstan when the border is cut. */
+  public static final List<String> DEFAULT_DOMESTIC = List.of(
+      "dns 195.210.46.195 egov.kz", "dns 195.210.46.132 egov.kz");
+  /** Three independent operators, over DNS and TLS (the TLS ones also prove no interception on that path). */
+  public static final List<String> DEFAULT_FOREIGN = List.of(
+      "dns 1.1.1.1 example.com", "dns 8.8.8.8 example.com", "dns 9.9.9.9 example.com",
+      "tls 1.1.1.1:443 one.one.one.one", "tls 8.8.8.8:443 dns.google", "tls 9.9.9.9:443 dns.quad9.net");
+
+  /** Every section and its keys: the only ones accepted. */
+  static final Map<String, List<String>> KEYS = new LinkedHashMap<>();
+
+  static {
+    KEYS.put("targets", List.of("lists", "files", "categories"));
+    KEYS.put("schedule", List.of("interval", "jitter"));
+    KEYS.put("network", List.of("resolvers"));
+    KEYS.put("control", List.of("urls"));
+    KEYS.put("upload", List.of("enabled", "collector"));
+    KEYS.put("store", List.of("database"));
+    KEYS.put("metrics", List.of("listen"));
+    KEYS.put("heartbeat", List.of("interval", "campaign_interval"));
+    KEYS.put("connectivity", List.of("domestic", "foreign"));
+    KEYS.put("campaign", List.of("start", "end", "interval", "jitter", "lists", "files", "categories"));
+  }
+
+  private final String source;
+  private final Path baseDir;
+
+  private ConfigLoader(String source, Path baseDir) {
+    this.source = source;
+    this.baseDir = baseDir;
+  }
+
+  /** Reads {@code file}; a missing or unreadable file is a ConfigException naming it. */
+  public static KuzetConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file.toString(), 0, null, "no such file (create it from deploy/kuzet.example.conf)");
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), 0, null, "cannot read: " + e.getMessage());
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    return parse(file.getFileName().toString(), text, dir);
+  }
+
+  /** Reads config text; {@code source} names it in errors, {@code baseDir} anchors relative paths. */
+  public static KuzetConfig parse(String source, String text, Path baseDir) {
+    return new ConfigLoader(source, baseDir).read(IniDocument.parse(source, text));
+  }
+
+  /** The configuration of an empty file. */
+  public static KuzetConfig defaults(Path baseDir) {
+    return parse("defaults", "", baseDir);
+  }
+
+  private KuzetConfig read(List<Section> sections) {
+    Map<String, Section> byKind = new LinkedHashMap<>();
+    List<Section> campaignSections = new ArrayList<>();
+    for (Section s : sections) {
+      List<String> keys = KEYS.get(s.kind());
+      if (keys == null) {
+        throw new ConfigException(source, s.line(), null, "unknown section " + s.title() + " (known: "
+            + String.join(", ", KEYS.keySet().stream().map(k -> k.equals("campaign") ? "[campaign NAME]" : "[" + k + "]")
+            .toList()) + ")");
+      }
+      if (s.kind().equals("campaign")) {
+        if (s.name() == null) {
+          throw new ConfigException(source, s.line(), null, "[campaign] needs a name: write e.g. [campaign election-2026]");
+        }
+        campaignSections.add(s);
+      } else if (s.name() != null) {
+        throw new ConfigException(source, s.line(), null, s.title() + " takes no name; write [" + s.kind() + "]");
+      } else {
+        byKind.put(s.kind(), s);
+      }
+      for (Entry e : s.entries().values()) {
+        if (!keys.contains(e.key())) {
+          throw new ConfigException(source, e.line(), s.title() + " " + e.key(), "unknown key (known in "
+              + s.title() + ": " + String.join(", ", keys) + "); fix the spelling or remove the line");
+        }
+      }
+    }
+    Keys targets = keys(byKind, "targets");
+    Keys schedule = keys(byKind, "schedule");
+    Keys upload = keys(byKind, "upload");
+    Keys heartbeat = keys(byKind, "heartbeat");
+    Keys connectivity = keys(byKind, "connectivity");
+
+    TargetSelection selection = targets.selection(DEFAULT_LISTS);
+    if (selection.isEmpty()) {
+      throw targets.error("lists", "nothing to measure: give a bundled list (lists = kz) or your own files "
+          + "(files = /etc/kuzet/extra.csv)");
+    }
+    Schedule sched = schedule.build(() -> new Schedule(
+        schedule.get("interval", Durations::parse, DEFAULT_INTERVAL),
+        schedule.get("jitter", Durations::parseOrZero, DEFAULT_JITTER)), "jitter");
+    List<Campaign> campaigns = new ArrayList<>();
+    for (Section s : campaignSections) {
+      campaigns.add(campaign(s));
+    }
+    boolean enabled = upload.get("enabled", ConfigLoader::bool, false);
+    String collector = upload.get("collector", v -> url(v), null);
+    if (enabled && collector == null) {
+      throw upload.error("enabled", "upload is on but [upload] collector is not set; add collector = https://…");
+    }
+    List<Anchor> foreign = connectivity.list("foreign", Anchor::parse, DEFAULT_FOREIGN.stream().map(Anchor::parse)
+        .toList());
+    if (foreign.isEmpty()) {
+      throw connectivity.error("foreign", "at least one foreign anchor is needed to tell a working network from a "
+          + "shutdown");
+    }
+    return new KuzetConfig(
+        selection,
+        sched,
+        campaigns,
+        keys(byKind, "network").list("resolvers", v -> IpLiterals.parseEndpoint(v, 53), List.of()),
+        keys(byKind, "control").list("urls", ConfigLoader::url, List.of()),
+        new Upload(enabled, collector),
+        keys(byKind, "store").get("database", this::path, baseDir.resolve(DEFAULT_DATABASE)),
+        keys(byKind, "metrics").get("listen", ConfigLoader::metricsListen, null),
+        heartbeat.build(() -> new Heartbeat(heartbeat.get("interval", Durations::parse, DEFAULT_HEARTBEAT),
+            heartbeat.get("campaign_interval", Durations::parse, DEFAULT_CAMPAIGN_HEARTBEAT)), "interval"),
+        new Connectivity(connectivity.list("domestic", Anchor::parse,
+            DEFAULT_DOMESTIC.stream().map(Anchor::parse).toList()), foreign));
+  }
+
+  private Campaign campaign(Section s) {
+    Keys k = new Keys(s);
+    if (!s.name().matches(Campaign.NAME_PATTERN)) {
+      throw new ConfigException(source, s.line(), s.title(), "a campaign name is lower-case letters, digits, '.', "
+          + "'_' or '-' (at most 64), e.g. [campaign election-2026]");
+    }
+    for (String required : List.of("start", "end", "interval")) {
+      if (!s.entries().containsKey(required)) {
+        throw new ConfigException(source, s.line(), s.title(), "missing '" + required + "' (a campaign needs start, "
+            + "end and interval, e.g. start = 2026-03-19T06:00+05:00, end = 2026-03-20T12:00+05:00, interval = 15m)");
+      }
+    }
+    Instant start = k.get("start", ConfigLoader::instant, null);
+    Instant end = k.get("end", ConfigLoader::instant, null);
+    if (!end.isAfter(start)) {
+      throw k.error("end", "the campaign ends before it starts (" + end + " ≤ " + start + "); check the dates");
+    }
+    Duration interval = k.get("interval", Durations::parse, null);
+    // A dense campaign keeps a tenth of its interval as jitter unless told otherwise, so volunteers' runs spread.
+    Duration jitter = k.get("jitter", Durations::parseOrZero, interval.dividedBy(10));
+    TargetSelection targets = k.selection(List.of());
+    return k.build(() -> new Campaign(s.name(), start, end, interval, jitter, targets), "jitter");
+  }
+
+  private Path path(String v) {
+    return baseDir.resolve(v);
+  }
+
+  static boolean bool(String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw new IllegalArgumentException("'" + v + "' is not true or false");
+    };
+  }
+
+  static String url(String v) {
+    try {
+      URI uri = new URI(v);
+      if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new IllegalArgumentException("'" + v + "' is not an http(s) URL (write e.g. https://example.org/)");
+      }
+      return v;
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("'" + v + "' is not a URL: " + e.getReason());
+    }
+  }
+
+  static Instant instant(String v) {
+    return time(v).toInstant();
+  }
+
+  /**
+   * A time as written in the file or on the command line: ISO-8601 with an offset, 'T' or a space between date
+   * and time; throws IllegalArgumentException with an example.
+   */
+  public static OffsetDateTime time(String v) {
+    String s = v.strip().replace(' ', 'T');
+    try {
+      return OffsetDateTime.parse(s);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("'" + v + "' is not an ISO-8601 time with an offset (write e.g. "
+          + "2026-03-19T06:00+05:00 for Almaty time, or 2026-03-19T01:00Z for UTC)");
+    }
+  }
+
+  static InetSocketAddress metricsListen(String v) {
+    if (Set.of("off", "false", "no").contains(v.toLowerCase(Locale.ROOT))) {
+      return null;
+    }
+    InetSocketAddress a = IpLiterals.parseEndpoint(v, DEFAULT_METRICS_PORT);
+    if (!a.getAddress().isLoopbackAddress()) {
+      throw new IllegalArgumentException(a.getAddress().getHostAddress() + " is not a loopback address: metrics "
+          + "reveal when this machine measured and when its network was cut, so kuzet serves them only on "
+          + "127.0.0.1 or ::1 (scrape through an SSH tunnel if needed)");
+    }
+    return a;
+  }
+
+  private Keys keys(Map<String, Section> byKind, String kind) {
+    Section s = byKind.get(kind);
+    return new Keys(s == null ? new Section(kind, null, 0, Map.of()) : s);
+  }
+
+  /** Typed access to one section's entries; every conversion error names the line and key. */
+  private final class Keys {
+    private final Section section;
+
+    Keys(Section section) {
+      this.section = section;
+    }
+
+    <T> T get(String key, Function<String, T> convert, T fallback) {
+      Entry e = section.entries().get(key);
+      if (e == null) {
+        return fallback;
+      }
+      if (e.value().isBlank()) {
+        throw error(key, "empty value; remove the line to use the default");
+      }
+      try {
+        return convert.apply(e.value().strip());
+      } catch (IllegalArgumentException ex) {
+        throw error(key, ex.getMessage());
+      }
+    }
+
+    <T> List<T> list(String key, Function<String, T> convert, List<T> fallback) {
+      Entry e = section.entries().get(key);
+      if (e == null) {
+        return fallback;
+      }
+      List<T> out = new ArrayList<>();
+      for (String item : IniDocument.list(e.value())) {
+        try {
+          out.add(convert.apply(item));
+        } catch (IllegalArgumentException ex) {
+          throw error(key, ex.getMessage());
+        }
+      }
+      return out;
+    }
+
+    TargetSelection selection(List<String> defaultLists) {
+      List<String> lists = list("lists", v -> {
+        if (!BundledLists.names().contains(v)) {
+          throw new IllegalArgumentException("no bundled list '" + v + "' (known: "
+              + String.join(", ", BundledLists.names()) + "; use 'files' for your own list files)");
+        }
+        return v;
+      }, section.entries().containsKey("files") ? List.of() : defaultLists);
+      List<Path> files = list("files", ConfigLoader.this::path, List.of());
+      List<String> categories = list("categories", v -> {
+        String code = v.toUpperCase(Locale.ROOT);
+        if (!Categories.isKnown(code)) {
+          throw new IllegalArgumentException("unknown category '" + v + "' (Citizen Lab codes, e.g. NEWS, POLR, HUMR;"
+              + " 'kuzet targets --help' lists them)");
+        }
+        return code;
+      }, List.of());
+      return new TargetSelection(lists, files, categories);
+    }
+
+    /** Runs a record constructor; its cross-key rule violations are reported against {@code key}. */
+    <T> T build(java.util.function.Supplier<T> constructor, String key) {
+      try {
+        return constructor.get();
+      } catch (IllegalArgumentException ex) {
+        throw error(key, ex.getMessage());
+      }
+    }
+
+    ConfigException error(String key, String problem) {
+      Entry e = section.entries().get(key);
+      int line = e != null ? e.line() : section.line();
+      return new ConfigException(source, line, section.title() + " " + key, problem);
+    }
+  }
+}

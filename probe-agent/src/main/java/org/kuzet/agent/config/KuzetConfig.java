@@ -1,0 +1,154 @@
+package org.kuzet.agent.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.kuzet.core.connectivity.Anchor;
+
+/**
+ * The background agent's configuration, typed and immutable; read by {@link ConfigLoader}. The file format and
+ * every key are documented in the README ("Running as a service") and {@code deploy/kuzet.example.conf}.
+ *
+ * @param metricsListen loopback address of the /metrics endpoint, or null when metrics are off
+ */
+public record KuzetConfig(
+    TargetSelection targets,
+    Schedule schedule,
+    List<Campaign> campaigns,
+    List<InetSocketAddress> resolvers,
+    List<String> controlUrls,
+    Upload upload,
+    Path database,
+    InetSocketAddress metricsListen,
+    Heartbeat heartbeat,
+    Connectivity connectivity) {
+
+  public KuzetConfig {
+    Objects.requireNonNull(targets, "targets");
+    Objects.requireNonNull(schedule, "schedule");
+    campaigns = List.copyOf(campaigns);
+    resolvers = List.copyOf(resolvers);
+    controlUrls = List.copyOf(controlUrls);
+    Objects.requireNonNull(upload, "upload");
+    Objects.requireNonNull(database, "database");
+    if (metricsListen != null && !metricsListen.getAddress().isLoopbackAddress()) {
+      throw new IllegalArgumentException("metrics listen address must be loopback, got " + metricsListen);
+    }
+    Objects.requireNonNull(heartbeat, "heartbeat");
+    Objects.requireNonNull(connectivity, "connectivity");
+  }
+
+  /**
+   * Which targets a run measures.
+   *
+   * @param lists bundled list names ({@code kz}, {@code control})
+   * @param files target list files (kuzet CSV, Citizen Lab CSV, or one URL per line)
+   * @param categories Citizen Lab category codes to keep; empty keeps all
+   */
+  public record TargetSelection(List<String> lists, List<Path> files, List<String> categories) {
+    public TargetSelection {
+      lists = List.copyOf(lists);
+      files = List.copyOf(files);
+      categories = List.copyOf(categories);
+    }
+
+    public boolean isEmpty() {
+      return lists.isEmpty() && files.isEmpty();
+    }
+  }
+
+  /** Regular runs: every {@code interval}, each moved by a uniform random offset within ±{@code jitter}. */
+  public record Schedule(Duration interval, Duration jitter) {
+    public Schedule {
+      Objects.requireNonNull(interval, "interval");
+      Objects.requireNonNull(jitter, "jitter");
+      if (interval.isZero() || interval.isNegative()) {
+        throw new IllegalArgumentException("interval must be positive");
+      }
+      if (jitter.isNegative() || jitter.multipliedBy(2).compareTo(interval) >= 0) {
+        throw new IllegalArgumentException("jitter must be less than half the interval");
+      }
+    }
+  }
+
+  /**
+   * A named window of denser runs, e.g. around an election or a protest.
+   *
+   * @param start inclusive
+   * @param end exclusive
+   * @param targets the campaign's own targets; when empty, the regular ones
+   */
+  public record Campaign(String name, Instant start, Instant end, Duration interval, Duration jitter,
+      TargetSelection targets) {
+    public static final String NAME_PATTERN = "[a-z0-9][a-z0-9._-]{0,63}";
+
+    public Campaign {
+      Objects.requireNonNull(name, "name");
+      if (!name.matches(NAME_PATTERN)) {
+        throw new IllegalArgumentException("campaign name '" + name + "' must be lower-case letters, digits, '.', "
+            + "'_' or '-' (at most 64), e.g. election-2026");
+      }
+      Objects.requireNonNull(start, "start");
+      Objects.requireNonNull(end, "end");
+      if (!end.isAfter(start)) {
+        throw new IllegalArgumentException("campaign " + name + " ends (" + end + ") before it starts (" + start + ")");
+      }
+      new Schedule(interval, jitter); // same rules as the regular schedule
+      Objects.requireNonNull(targets, "targets");
+    }
+
+    public boolean isActiveAt(Instant t) {
+      return !t.isBefore(start) && t.isBefore(end);
+    }
+  }
+
+  /** @param collector where measurements go when {@code enabled}; required then */
+  public record Upload(boolean enabled, String collector) {
+    public Upload {
+      if (enabled && collector == null) {
+        throw new IllegalArgumentException("upload is enabled but no collector is set");
+      }
+    }
+  }
+
+  /** How often the connectivity check runs: normally, and while a campaign is active. */
+  public record Heartbeat(Duration interval, Duration campaignInterval) {
+    public Heartbeat {
+      Objects.requireNonNull(interval, "interval");
+      Objects.requireNonNull(campaignInterval, "campaignInterval");
+      if (interval.compareTo(Duration.ofSeconds(1)) < 0 || campaignInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("a heartbeat of less than 1s would keep the probe busy; use e.g. 60s");
+      }
+    }
+
+    /** The interval in force at {@code t}: the campaign one while a campaign is active. */
+    public Duration at(boolean campaignActive) {
+      return campaignActive ? campaignInterval : interval;
+    }
+  }
+
+  /** Anchors of the connectivity (shutdown) check; see {@link Anchor} for the syntax. */
+  public record Connectivity(List<Anchor> domestic, List<Anchor> foreign) {
+    public Connectivity {
+      domestic = List.copyOf(domestic);
+      foreign = List.copyOf(foreign);
+      if (foreign.isEmpty()) {
+        throw new IllegalArgumentException("at least one foreign anchor is needed");
+      }
+    }
+  }
+
+  /** The campaign whose window contains {@code t}; the earliest-starting one when windows overlap. */
+  public Optional<Campaign> campaignAt(Instant t) {
+    return campaigns.stream().filter(c -> c.isActiveAt(t))
+        .min((a, b) -> a.start().compareTo(b.start()));
+  }
+
+  public Optional<Campaign> campaign(String name) {
+    return campaigns.stream().filter(c -> c.name().equals(name)).findFirst();
+  }
+}

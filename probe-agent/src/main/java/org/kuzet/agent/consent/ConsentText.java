@@ -1,0 +1,39 @@
+package org.kuzet.agent.consent;
+
+/**
+ * What a volunteer is told before kuzet measures anything from their connection. Changing what it says about
+ * the risks means raising {@link #VERSION}, which asks everyone to agree again.
+ */
+public final class ConsentText {
+  public static final int VERSION = 1;
+
+  public static final String EXPLANATION = """
+      Before kuzet measures anything, please read this.
+
+      kuzet checks whether websites are blocked from your internet connection. To do that, this computer
+      connects, again and again, to the sites on kuzet's lists. Some of them may be blocked because the
+      authorities dislike them: news, human rights, political opposition, LGBTQ+ sites, tools to get around
+      blocking.
+
+      What that means for you:
+       * Anyone who can watch your network (your internet provider, the administrator of a work, school or
+         building network, or the state) can see that this computer connects to those sites, and can
+         recognise the pattern as a measurement probe. kuzet does not hide this.
+       * In some places, testing blocked sites can break a law or draw unwanted attention. You know your
+         situation best. If you are unsure, please do not run kuzet, or talk to the people who gave it to you.
+       * If you turn upload on, your results are sent to the collector and published for researchers and the
+         public. They include the time, your country and your provider's network number (ASN), never your
+         IP address, but they can still narrow down who ran them. With upload off (the default), your results
+         stay on this computer.
+       * You can stop at any time: stop the service, and delete its database to remove your results from this
+         computer. 'kuzet consent --withdraw' takes back this agreement.
+      """;
+
+  public static final String QUESTION_RUN =
+      "Do you understand this, and do you want kuzet to measure from this computer? [y/N] ";
+
+  public static final String QUESTION_UPLOAD =
+      "Should your results also be uploaded and published? You can change this later. [y/N] ";
+
+  private ConsentText() {}
+}

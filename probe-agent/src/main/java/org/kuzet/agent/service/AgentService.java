@@ -1,0 +1,289 @@
+package org.kuzet.agent.service;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.metrics.AgentMetrics;
+import org.kuzet.agent.schedule.Scheduler;
+import org.kuzet.agent.schedule.Slot;
+import org.kuzet.core.connectivity.ConnectivityCheck;
+import org.kuzet.core.connectivity.ConnectivityEvent;
+import org.kuzet.core.connectivity.ConnectivityMonitor;
+import org.kuzet.core.connectivity.NetworkState;
+
+/**
+ * The long-running agent: one loop that waits for the next slot, runs it, and between runs checks connectivity
+ * on the heartbeat (every {@code [heartbeat] interval}, {@code campaign_interval} while a campaign is active).
+ *
+ * <p>Runs happen on the loop's own thread, one at a time: a slot that comes due while a run is going is simply
+ * planned after it (never two runs at once; the {@link org.kuzet.agent.schedule.InstanceLock} keeps a second
+ * service off the same database). During a run the heartbeat is driven by the run itself: every
+ * {@link RunRequest#finish} checks connectivity again when a heartbeat is due, so a shutdown that begins
+ * mid-run marks the measurements made after it {@code offline}.
+ *
+ * <p>Every connectivity check feeds a {@link ConnectivityMonitor}; a change of state closes the previous
+ * {@link ConnectivityEvent} and opens the next ({@link ConnectivityLog}), giving the outage timeline.
+ *
+ * <p>{@link #stop()} (the JVM's shutdown hook on SIGTERM/SIGINT) makes the loop start nothing new; a run in
+ * progress sees {@link RunRequest#stopRequested()}, finishes the measurements in flight and returns. The open
+ * connectivity event is closed on the way out.
+ */
+public final class AgentService {
+  /** How many closed connectivity events are remembered for {@link RunRequest#finish}; runs are short. */
+  private static final int HISTORY = 64;
+
+  /** Checks connectivity now; {@link org.kuzet.core.connectivity.ConnectivityChecker#check} in production. */
+  @FunctionalInterface
+  public interface ConnectivityProbe {
+    ConnectivityCheck check() throws InterruptedException;
+  }
+
+  private final Clock clock;
+  private final Waiter waiter;
+  private final ConfigSource configs;
+  private final ConnectivityProbe probe;
+  private final ConnectivityLog timeline;
+  private final RunExecutor executor;
+  private final AgentMetrics metrics;
+  private final boolean upload;
+  private final PrintWriter log;
+  private final Scheduler scheduler;
+  private final ConnectivityMonitor monitor = new ConnectivityMonitor();
+  private final Deque<ConnectivityEvent> history = new ArrayDeque<>();
+  private final CountDownLatch stopLatch = new CountDownLatch(1);
+  private final CountDownLatch done = new CountDownLatch(1);
+  private volatile boolean stopping;
+  private KuzetConfig config;
+  private Instant lastCheck;
+  private Instant lastObserved;
+
+  private AgentService(Builder b) {
+    this.clock = Objects.requireNonNull(b.clock, "clock");
+    this.waiter = b.waiter != null ? b.waiter : Waiter.real(b.clock);
+    this.configs = Objects.requireNonNull(b.configs, "configs");
+    this.probe = Objects.requireNonNull(b.probe, "probe");
+    this.timeline = b.timeline != null ? b.timeline : ConnectivityLog.NONE;
+    this.executor = Objects.requireNonNull(b.executor, "executor");
+    this.metrics = b.metrics != null ? b.metrics : new AgentMetrics(b.clock);
+    this.upload = b.upload;
+    this.log = b.log != null ? b.log : new PrintWriter(System.err, true);
+    this.config = configs.current();
+    this.scheduler = new Scheduler(config.schedule(), config.campaigns(),
+        b.random != null ? b.random : RandomGenerator.getDefault());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Runs until {@link #stop()}; returns when the loop has ended and the open connectivity event is closed. */
+  public void run() throws InterruptedException {
+    try {
+      say("started; upload " + (upload ? "on" : "off") + (config.campaigns().isEmpty() ? ""
+          : ", campaigns: " + String.join(", ", config.campaigns().stream().map(c -> c.name()).toList())));
+      Slot announced = null;
+      while (!stopping) {
+        reloadConfig();
+        Instant now = clock.instant();
+        int skippedBefore = scheduler.skipped();
+        Slot slot = scheduler.next(now);
+        int skipped = scheduler.skipped() - skippedBefore;
+        if (skipped > 0) {
+          metrics.runSkipped(skipped);
+          say("missed " + skipped + " planned run(s) while asleep or stopped; not replayed");
+        }
+        metrics.nextRun(slot.at());
+        if (!slot.equals(announced)) {
+          say("next " + slot.describe() + " at " + seconds(slot.at()));
+          announced = slot;
+        }
+        if (Scheduler.isDue(slot, now)) {
+          runSlot(slot);
+          continue;
+        }
+        Duration heartbeat = config.heartbeat().at(scheduler.campaignAt(now) != null);
+        Instant heartbeatDue = lastCheck == null ? now : lastCheck.plus(heartbeat);
+        if (!now.isBefore(heartbeatDue)) {
+          check();
+          continue;
+        }
+        waiter.waitUntil(slot.at().isBefore(heartbeatDue) ? slot.at() : heartbeatDue, stopLatch);
+      }
+    } finally {
+      synchronized (this) {
+        monitor.close(observationTime()).ifPresent(e -> {
+          remember(e);
+          timeline.closed(e);
+        });
+      }
+      say("stopped");
+      done.countDown();
+    }
+  }
+
+  /** Asks the loop to stop; safe from any thread, any number of times. */
+  public void stop() {
+    stopping = true;
+    stopLatch.countDown();
+  }
+
+  /** Waits up to {@code timeout} for {@link #run()} to return; true when it did. */
+  public boolean awaitStopped(Duration timeout) throws InterruptedException {
+    return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public AgentMetrics metrics() {
+    return metrics;
+  }
+
+  private void reloadConfig() {
+    KuzetConfig latest = configs.current();
+    if (latest != config) {
+      config = latest;
+      scheduler.update(latest.schedule(), latest.campaigns());
+    }
+  }
+
+  private void runSlot(Slot slot) throws InterruptedException {
+    scheduler.ran(slot);
+    ConnectivityCheck check = check();
+    Instant started = clock.instant();
+    RunRequest request = new RunRequest(slot, started, RunRequest.targetsFor(config, slot), config, check, upload,
+        metrics.listener(), () -> stopping, this::stateSince);
+    say(slot.describe() + " started (network " + check.state().wire() + ")");
+    String outcome;
+    try {
+      RunOutcome o = executor.run(request);
+      outcome = o.stopped() ? "stopped" : "completed";
+      say(slot.describe() + " " + outcome + ": " + o.measured() + " measured, " + o.failed() + " failed, in "
+          + human(Duration.between(started, clock.instant())));
+    } catch (RuntimeException e) {
+      outcome = "failed";
+      say(slot.describe() + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+          + "; the next slot is tried as planned");
+    }
+    metrics.runFinished(slot.isCampaign(), outcome, Duration.between(started, clock.instant()));
+  }
+
+  /** Checks connectivity now and records what it found. */
+  private ConnectivityCheck check() throws InterruptedException {
+    ConnectivityCheck c = probe.check();
+    synchronized (this) {
+      lastCheck = clock.instant();
+      // A wall clock stepped back (NTP) must not break the timeline: never observe before the last observation.
+      Instant at = lastObserved != null && c.at().isBefore(lastObserved) ? lastObserved : c.at();
+      lastObserved = at;
+      boolean first = monitor.current().isEmpty();
+      Optional<ConnectivityEvent> closed = monitor.observe(c.state(), at);
+      closed.ifPresent(e -> {
+        remember(e);
+        timeline.closed(e);
+      });
+      if (first || closed.isPresent()) {
+        ConnectivityEvent open = monitor.current().orElseThrow();
+        timeline.opened(open, c);
+        say("network " + open.state().wire() + (first ? "" : " (was " + closed.get().state().wire() + " for "
+            + human(closed.get().duration(at)) + ")") + (c.link().up() ? "" : ": " + c.link().detail()));
+      }
+      metrics.connectivity(c.state());
+    }
+    return c;
+  }
+
+  /**
+   * The worst network state seen from {@code from} until now: an outage state when any check in that time
+   * found one, else online. Runs a check first when the heartbeat is due (the run calls this per measurement).
+   */
+  private NetworkState stateSince(Instant from) {
+    try {
+      Duration heartbeat;
+      Instant due;
+      synchronized (this) {
+        heartbeat = config.heartbeat().at(scheduler.campaignAt(clock.instant()) != null);
+        due = lastCheck == null ? clock.instant() : lastCheck.plus(heartbeat);
+      }
+      if (!clock.instant().isBefore(due)) {
+        check();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // stopping: judge on what is known
+    }
+    synchronized (this) {
+      ConnectivityEvent open = monitor.current().orElse(null);
+      if (open != null && open.state().isOutage()) {
+        return open.state();
+      }
+      for (ConnectivityEvent e : history) {
+        if (e.state().isOutage() && e.end().isAfter(from)) {
+          return e.state();
+        }
+      }
+      return NetworkState.ONLINE;
+    }
+  }
+
+  private void remember(ConnectivityEvent e) {
+    history.addFirst(e);
+    while (history.size() > HISTORY) {
+      history.removeLast();
+    }
+  }
+
+  private Instant observationTime() {
+    Instant now = clock.instant();
+    return lastObserved != null && now.isBefore(lastObserved) ? lastObserved : now;
+  }
+
+  private void say(String message) {
+    log.println(seconds(clock.instant()) + " kuzet service: " + message);
+    log.flush();
+  }
+
+  private static String human(Duration d) {
+    return d.truncatedTo(ChronoUnit.SECONDS).toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static Instant seconds(Instant t) {
+    return t.truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /** Everything the service needs; clock, configs, probe and executor are required. */
+  public static final class Builder {
+    private Clock clock = Clock.systemUTC();
+    private Waiter waiter;
+    private ConfigSource configs;
+    private ConnectivityProbe probe;
+    private ConnectivityLog timeline;
+    private RunExecutor executor;
+    private AgentMetrics metrics;
+    private boolean upload;
+    private PrintWriter log;
+    private RandomGenerator random;
+
+    public Builder clock(Clock c) { clock = c; return this; }
+    public Builder waiter(Waiter w) { waiter = w; return this; }
+    public Builder config(ConfigSource c) { configs = c; return this; }
+    public Builder connectivity(ConnectivityProbe p) { probe = p; return this; }
+    public Builder timeline(ConnectivityLog l) { timeline = l; return this; }
+    public Builder executor(RunExecutor e) { executor = e; return this; }
+    public Builder metrics(AgentMetrics m) { metrics = m; return this; }
+    /** Whether measurements may be queued for upload (config on and the volunteer agreed). */
+    public Builder upload(boolean u) { upload = u; return this; }
+    public Builder log(PrintWriter l) { log = l; return this; }
+    public Builder random(RandomGenerator r) { random = r; return this; }
+
+    public AgentService build() {
+      return new AgentService(this);
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package org.kuzet.agent.service;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import org.kuzet.agent.config.KuzetConfig.TargetSelection;
+import org.kuzet.core.MeasurementIds;
+import org.kuzet.core.MeasurementRunner;
+import org.kuzet.core.ProbeSettings;
+import org.kuzet.core.WebConnectivity;
+import org.kuzet.schema.Measurement;
+import org.kuzet.targets.BundledLists;
+import org.kuzet.targets.LoadOptions;
+import org.kuzet.targets.LoadResult;
+import org.kuzet.targets.Problem;
+import org.kuzet.targets.Target;
+import org.kuzet.targets.TargetListLoader;
+import org.kuzet.targets.TargetSelector;
+
+/**
+ * The {@link RunExecutor} that measures: loads the request's targets, measures them with probe-core's
+ * {@link MeasurementRunner}, passes each measurement through {@link RunRequest#finish} (offline verdicts) and
+ * hands it to a {@link RunStore}.
+ *
+ * <p>Stopping: the runner is driven from a helper thread which is interrupted when the service stops; no new
+ * measurement starts after that, and the ones in flight (cut short by the interrupt) are dropped whole, never
+ * saved half-done.
+ */
+public final class MeasuringRunExecutor implements RunExecutor {
+  private final RunStore store;
+  private final BiFunction<RunRequest, ProbeSettings.Builder, ProbeSettings> settings;
+  private final Clock clock;
+  private final PrintWriter log;
+
+  /**
+   * @param settings completes the probe settings of a run; it receives a builder with the config's resolvers,
+   *     control URLs and the request's metrics listener already set
+   */
+  public MeasuringRunExecutor(RunStore store, BiFunction<RunRequest, ProbeSettings.Builder, ProbeSettings> settings,
+      Clock clock, PrintWriter log) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.log = Objects.requireNonNull(log, "log");
+  }
+
+  @Override
+  public RunOutcome run(RunRequest request) throws InterruptedException {
+    List<Target> targets = load(request.targets());
+    if (targets.isEmpty()) {
+      throw new IllegalStateException("no targets left after the category filter " + request.targets().categories());
+    }
+    ProbeSettings ps = settings.apply(request, ProbeSettings.builder()
+        .resolvers(request.config().resolvers())
+        .controlUrls(request.config().controlUrls())
+        .listener(request.listener()));
+    String reportId = MeasurementIds.reportId(clock.instant(), ps.probeCc(), ps.probeAsn());
+    RunStore.Recorder recorder;
+    try {
+      recorder = store.begin(request, reportId, targets);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot record the run: " + e.getMessage(), e);
+    }
+    Object saveLock = new Object();
+    boolean[] closed = {false};
+    AtomicInteger saved = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    MeasurementRunner.Sink sink = new MeasurementRunner.Sink() {
+      @Override
+      public void measured(Measurement m) {
+        synchronized (saveLock) {
+          if (closed[0] || request.stopRequested()) {
+            return; // possibly cut short by the stop: dropped whole
+          }
+          try {
+            recorder.save(request.finish(m));
+            saved.incrementAndGet();
+          } catch (IOException e) {
+            failed.incrementAndGet();
+            log.println("kuzet service: could not store the measurement of " + m.input() + ": " + e.getMessage());
+            log.flush();
+          }
+        }
+      }
+
+      @Override
+      public void failed(String input, RuntimeException error) {
+        failed.incrementAndGet();
+        log.println("kuzet service: could not measure " + input + ": " + error.getMessage());
+        log.flush();
+      }
+    };
+    List<String> urls = targets.stream().map(Target::url).toList();
+    boolean stopped;
+    try (WebConnectivity experiment = new WebConnectivity(ps)) {
+      stopped = runStoppably(new MeasurementRunner(experiment, ps.parallelism()), urls, reportId, sink, request);
+    }
+    synchronized (saveLock) {
+      closed[0] = true; // workers cut short by a stop may still call the sink: nothing more is saved
+    }
+    RunOutcome outcome = new RunOutcome(saved.get(), failed.get(), stopped);
+    try {
+      recorder.finish(outcome);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close the run's record: " + e.getMessage(), e);
+    }
+    return outcome;
+  }
+
+  /** Runs the measurements on a helper thread, interrupting it when the service stops; true when it stopped. */
+  private static boolean runStoppably(MeasurementRunner runner, List<String> urls, String reportId,
+      MeasurementRunner.Sink sink, RunRequest request) throws InterruptedException {
+    RuntimeException[] error = new RuntimeException[1];
+    Thread worker = new Thread(() -> {
+      try {
+        runner.run(urls, reportId, sink);
+      } catch (InterruptedException e) {
+        // stopping
+      } catch (RuntimeException e) {
+        error[0] = e;
+      }
+    }, "kuzet-run");
+    worker.setDaemon(true);
+    worker.start();
+    boolean interrupted = false;
+    while (worker.isAlive()) {
+      worker.join(250);
+      if (!interrupted && request.stopRequested()) {
+        interrupted = true;
+        worker.interrupt();
+      }
+    }
+    if (error[0] != null) {
+      throw error[0];
+    }
+    return request.stopRequested();
+  }
+
+  /** The targets of a selection; bad lines of a list file are skipped (a service cannot stop to ask). */
+  List<Target> load(TargetSelection selection) {
+    List<Target> all = new ArrayList<>();
+    for (String name : selection.lists()) {
+      all.addAll(BundledLists.load(name));
+    }
+    for (Path file : selection.files()) {
+      try {
+        LoadResult r = TargetListLoader.load(file, LoadOptions.defaults().skipInvalid(true));
+        for (Problem p : r.warnings()) {
+          log.println("kuzet service: skipped " + p);
+        }
+        all.addAll(r.targets());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read target list " + file + ": " + e.getMessage(), e);
+      } catch (org.kuzet.targets.TargetListException e) {
+        throw new IllegalStateException("target list " + file + " rejected: " + e.getMessage(), e);
+      }
+    }
+    TargetSelector.Builder b = TargetSelector.builder();
+    if (!selection.categories().isEmpty()) {
+      b.categories(selection.categories());
+    }
+    return b.build().select(all);
+  }
+}

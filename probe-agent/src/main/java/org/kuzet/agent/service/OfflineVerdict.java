@@ -1,0 +1,25 @@
+package org.kuzet.agent.service;
+
+import java.util.List;
+import org.kuzet.schema.Measurement;
+import org.kuzet.schema.TestKeys;
+import org.kuzet.schema.Verdict;
+
+/**
+ * Rewrites the analysis of a measurement made while the network was not online: the verdict becomes
+ * {@code offline} and no blocking is claimed, because a shutdown makes every site look blocked. Observations, the
+ * control and the comparisons with it are kept as they were: they are the evidence of the outage.
+ */
+public final class OfflineVerdict {
+  private OfflineVerdict() {}
+
+  public static Measurement apply(Measurement m) {
+    TestKeys k = m.testKeys();
+    // OONI's comparison keys (body, headers, status, title) and the failed hop are facts about what was seen and
+    // are kept; blocking, accessibility, signals, interception and blockpage matches are claims and are dropped.
+    return m.withTestKeys(new TestKeys(k.queries(), k.tcpConnect(), k.tlsHandshakes(), k.requests(), k.control(),
+        k.controlFailure(), k.dnsExperimentFailure(), k.dnsConsistency(), null, null, Verdict.OFFLINE, List.of(),
+        null, k.bodyLengthMatch(), k.bodyProportion(), k.headersMatch(), k.statusCodeMatch(), k.titleMatch(), null,
+        k.xFailedHop()));
+  }
+}

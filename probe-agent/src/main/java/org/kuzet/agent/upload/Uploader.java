@@ -1,0 +1,472 @@
+package org.kuzet.agent.upload;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.kuzet.agent.upload.UploadQueue.QueuedMeasurement;
+import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.core.tls.TrustRoots;
+import org.kuzet.schema.upload.ItemResult;
+import org.kuzet.schema.upload.UploadBatch;
+import org.kuzet.schema.upload.UploadItem;
+import org.kuzet.schema.upload.UploadProtocol;
+
+/**
+ * Drains an {@link UploadQueue} to a collector (docs/COLLECTOR.md): due measurements in batches, each signed with
+ * the probe's key, gzip, one POST per batch over HTTPS with kuzet's own trust roots (never the machine's, which
+ * may hold an interception root).
+ *
+ * <p>Per item: accepted or duplicate → {@link UploadQueue#markUploaded}; rejected → {@link
+ * UploadQueue#markRejected} with the collector's reason, and the rest of the batch goes on. A batch the collector
+ * finds too large (413) or malformed (400) is split in halves until the offending measurement stands alone and
+ * is rejected by itself. A transient failure (network, 5xx, 429, a redirect or other 4xx that names a
+ * configuration problem) marks the batch for retry with capped exponential backoff and jitter, and ends the
+ * run: the collector is not hammered while it is down. A run ends when nothing is due.
+ *
+ * <p>Nothing but the measurements and their signatures is sent: no cookies, no identifiers, a fixed
+ * {@code User-Agent}. Resending is harmless: the collector answers {@code duplicate} for a UID it already has.
+ *
+ * <p>Immutable and safe to share; two drains of one queue at once may send a measurement twice, which the
+ * collector answers with {@code duplicate}. {@link #close} releases pooled connections.
+ */
+public final class Uploader implements AutoCloseable {
+  public static final int DEFAULT_BATCH_SIZE = 100;
+  public static final Duration DEFAULT_BASE_DELAY = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_MAX_DELAY = Duration.ofHours(1);
+  /** The collector's default body limit; a batch whose gzip body is larger is split before sending. */
+  public static final long DEFAULT_MAX_BODY_BYTES = 8L << 20;
+  static final String USER_AGENT = "kuzet";
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final URI collector;
+  private final ProbeKey key;
+  private final OkHttpClient http;
+  private final int batchSize;
+  private final long maxBodyBytes;
+  private final Duration baseDelay;
+  private final Duration maxDelay;
+  private final Clock clock;
+  private final RandomGenerator random;
+
+  private Uploader(Builder b) {
+    this.collector = b.collector;
+    this.key = b.key;
+    this.batchSize = b.batchSize;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.baseDelay = b.baseDelay;
+    this.maxDelay = b.maxDelay;
+    this.clock = b.clock;
+    this.random = b.random;
+    this.http = client(b.trustRoots, b.timeout);
+  }
+
+  /**
+   * An uploader to {@code collector} (the full URL, e.g. {@code https://collector.example/api/v1/measurements};
+   * a URL without a path gets {@value UploadProtocol#PATH}) signing with {@code key}.
+   */
+  public static Builder builder(URI collector, ProbeKey key) {
+    return new Builder(collector, key);
+  }
+
+  /** What one {@link #drain} did, counted in measurements. */
+  public record Result(int uploaded, int duplicate, int rejected, int retried, long remaining) {}
+
+  /**
+   * Sends every due measurement, then returns. Blocks; call from a background thread.
+   *
+   * @return counts of this run; {@code remaining} is the queue's pending count afterwards (including the
+   *     retried ones, due again later)
+   */
+  public Result drain(UploadQueue queue) {
+    Counts counts = new Counts();
+    Set<String> handled = new HashSet<>();
+    boolean goOn = true;
+    while (goOn) {
+      List<QueuedMeasurement> due = queue.due(batchSize, clock.instant());
+      if (due.isEmpty()) {
+        break;
+      }
+      for (QueuedMeasurement q : due) {
+        if (!handled.add(q.uid())) {
+          throw new IllegalStateException("the upload queue offered " + q.uid() + " again after it was marked");
+        }
+      }
+      goOn = sendBatch(queue, due, counts);
+    }
+    return new Result(counts.uploaded, counts.duplicate, counts.rejected, counts.retried,
+        queue.counts().pending());
+  }
+
+  /** Closes idle pooled connections to the collector; the uploader stays usable (it reconnects). */
+  @Override
+  public void close() {
+    http.connectionPool().evictAll();
+  }
+
+  private static final class Counts {
+    int uploaded;
+    int duplicate;
+    int rejected;
+    int retried;
+  }
+
+  /** Sends one batch from the queue, splitting it when the collector asks; false when the run should stop. */
+  private boolean sendBatch(UploadQueue queue, List<QueuedMeasurement> batch, Counts counts) {
+    Deque<List<Signed>> work = new ArrayDeque<>();
+    List<Signed> signed = new ArrayList<>(batch.size());
+    for (QueuedMeasurement q : batch) {
+      try {
+        signed.add(sign(q));
+      } catch (IllegalArgumentException e) {
+        queue.markRejected(q.uid(), e.getMessage(), clock.instant());
+        counts.rejected++;
+      }
+    }
+    if (!signed.isEmpty()) {
+      work.push(signed);
+    }
+    while (!work.isEmpty()) {
+      List<Signed> part = work.pop();
+      byte[] body = gzip(UploadProtocol.encode(new UploadBatch(part.stream().map(Signed::item).toList())));
+      if (body.length > maxBodyBytes) {
+        if (!split(part, work)) {
+          reject(queue, part.get(0), "the measurement is " + body.length + " bytes gzip, over the upload limit of "
+              + maxBodyBytes, counts);
+        }
+        continue;
+      }
+      Answer answer = post(body);
+      switch (answer.kind) {
+        case RESULTS -> record(queue, part, answer.results, counts);
+        case BAD_BATCH -> {
+          if (!split(part, work)) {
+            reject(queue, part.get(0), "collector answered " + answer.detail, counts);
+          }
+        }
+        case TRANSIENT -> {
+          retry(queue, part, answer.detail, counts);
+          return false; // the rest of this batch (if split) stays due: not marked, not counted as tried
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean split(List<Signed> part, Deque<List<Signed>> work) {
+    if (part.size() < 2) {
+      return false;
+    }
+    int half = part.size() / 2;
+    work.push(part.subList(half, part.size()));
+    work.push(part.subList(0, half));
+    return true;
+  }
+
+  private void record(UploadQueue queue, List<Signed> part, List<ItemResult> results, Counts counts) {
+    Map<String, ItemResult> byUid = new HashMap<>();
+    for (ItemResult r : results) {
+      if (r.uid() != null) {
+        byUid.putIfAbsent(r.uid(), r);
+      }
+    }
+    Instant now = clock.instant();
+    List<String> uploaded = new ArrayList<>();
+    List<Signed> unanswered = new ArrayList<>();
+    for (Signed s : part) {
+      ItemResult r = byUid.get(s.uid());
+      if (r == null) {
+        unanswered.add(s);
+        continue;
+      }
+      switch (r.status()) {
+        case ACCEPTED -> {
+          uploaded.add(s.uid());
+          counts.uploaded++;
+        }
+        case DUPLICATE -> {
+          uploaded.add(s.uid());
+          counts.duplicate++;
+        }
+        case REJECTED -> reject(queue, s, "collector rejected it: " + r.reason(), counts);
+      }
+    }
+    if (!uploaded.isEmpty()) {
+      queue.markUploaded(uploaded, now);
+    }
+    if (!unanswered.isEmpty()) {
+      retry(queue, unanswered, "the collector's answer did not mention this measurement", counts);
+    }
+  }
+
+  private void reject(UploadQueue queue, Signed s, String reason, Counts counts) {
+    queue.markRejected(s.uid(), reason, clock.instant());
+    counts.rejected++;
+  }
+
+  private void retry(UploadQueue queue, List<Signed> part, String error, Counts counts) {
+    int attempts = part.stream().mapToInt(s -> s.queued().attempts()).max().orElse(0);
+    queue.markRetry(part.stream().map(Signed::uid).toList(), error, clock.instant().plus(backoff(attempts)));
+    counts.retried += part.size();
+  }
+
+  /**
+   * The wait after the {@code attempts}+1-th failure: base × 2^attempts, capped, then "equal jitter" (between
+   * half and all of it) so probes that lost the collector together do not come back together.
+   */
+  Duration backoff(int attempts) {
+    long base = baseDelay.toMillis();
+    long cap = maxDelay.toMillis();
+    long delay = attempts >= 62 || base > (cap >> Math.min(attempts, 62)) ? cap : Math.min(cap, base << attempts);
+    long half = delay / 2;
+    // At least 1 ms: an item put off must not be due again at the same instant (the clock may not move).
+    return Duration.ofMillis(Math.max(1, half + (long) (random.nextDouble() * (delay - half))));
+  }
+
+  private record Signed(QueuedMeasurement queued, UploadItem item) {
+    String uid() {
+      return queued.uid();
+    }
+  }
+
+  private Signed sign(QueuedMeasurement q) {
+    JsonNode m;
+    try {
+      m = UploadProtocol.mapper().readTree(q.measurementJson());
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("the stored measurement is not valid JSON (" + e.getOriginalMessage()
+          + ")");
+    }
+    if (m == null || !m.isObject()) {
+      throw new IllegalArgumentException("the stored measurement is not a JSON object");
+    }
+    if (!q.uid().equals(m.path("measurement_uid").asText(null))) {
+      throw new IllegalArgumentException("the stored measurement's measurement_uid is not its queue UID "
+          + q.uid());
+    }
+    return new Signed(q, new UploadItem(m, key.sign(m)));
+  }
+
+  private enum Kind { RESULTS, BAD_BATCH, TRANSIENT }
+
+  private record Answer(Kind kind, List<ItemResult> results, String detail) {}
+
+  private Answer post(byte[] body) {
+    Request request = new Request.Builder()
+        .url(collector.toString())
+        .header("User-Agent", USER_AGENT)
+        .header("Content-Encoding", UploadProtocol.CONTENT_ENCODING)
+        .post(RequestBody.create(body, JSON))
+        .build();
+    try (Response response = http.newCall(request).execute()) {
+      ResponseBody rb = response.body();
+      byte[] bytes = rb == null ? new byte[0] : rb.bytes();
+      int code = response.code();
+      if (code == 200) {
+        try {
+          return new Answer(Kind.RESULTS, UploadProtocol.parseResponse(bytes).results(), null);
+        } catch (IllegalArgumentException e) {
+          return new Answer(Kind.TRANSIENT, null, "the collector's answer is not an upload answer ("
+              + e.getMessage() + ")");
+        }
+      }
+      String detail = code + describe(bytes, response);
+      if (code == 400 || code == 413) {
+        return new Answer(Kind.BAD_BATCH, null, detail);
+      }
+      return new Answer(Kind.TRANSIENT, null, "collector answered " + detail);
+    } catch (InterruptedIOException e) {
+      return new Answer(Kind.TRANSIENT, null, "collector did not answer in time (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      return new Answer(Kind.TRANSIENT, null, "cannot reach the collector (" + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+    }
+  }
+
+  private static String describe(byte[] body, Response response) {
+    String error = UploadProtocol.errorOf(body);
+    if (response.isRedirect()) {
+      return " redirecting to " + response.header("Location") + "; give the collector's final URL";
+    }
+    return error == null ? " " + response.message() : ": " + error;
+  }
+
+  private static byte[] gzip(byte[] json) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(json.length / 4 + 64);
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // in memory
+    }
+    return out.toByteArray();
+  }
+
+  private static OkHttpClient client(TrustRoots roots, Duration timeout) {
+    try {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, new TrustManager[] {roots.trustManager()}, null);
+      return new OkHttpClient.Builder()
+          .sslSocketFactory(ctx.getSocketFactory(), roots.trustManager())
+          // The uploader retries by itself, with backoff; a redirect could carry the measurements elsewhere.
+          .retryOnConnectionFailure(false)
+          .followRedirects(false)
+          .followSslRedirects(false)
+          .connectTimeout(timeout)
+          .readTimeout(timeout)
+          .writeTimeout(timeout)
+          .callTimeout(timeout.multipliedBy(4))
+          .build();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK cannot create a TLS context", e);
+    }
+  }
+
+  /** Settings of an {@link Uploader}; every one has a default fit for a volunteer's probe. */
+  public static final class Builder {
+    private final URI collector;
+    private final ProbeKey key;
+    private TrustRoots trustRoots = TrustRoots.bundled();
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private Duration baseDelay = DEFAULT_BASE_DELAY;
+    private Duration maxDelay = DEFAULT_MAX_DELAY;
+    private Duration timeout = Duration.ofSeconds(30);
+    private Clock clock = Clock.systemUTC();
+    private RandomGenerator random = RandomGenerator.getDefault();
+
+    private Builder(URI collector, ProbeKey key) {
+      this.collector = checkCollector(collector);
+      this.key = Objects.requireNonNull(key, "key");
+    }
+
+    private static URI checkCollector(URI uri) {
+      Objects.requireNonNull(uri, "collector");
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+        throw new IllegalArgumentException("collector URL " + uri + " is not an https:// URL");
+      }
+      if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+        throw new IllegalArgumentException("collector URL " + uri + " is plain http; measurements travel only"
+            + " over https (http is allowed for a collector on this machine)");
+      }
+      if (uri.getUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
+        throw new IllegalArgumentException("collector URL " + uri + " has a user, query or fragment; give"
+            + " scheme://host[:port][/path] only");
+      }
+      String path = uri.getRawPath();
+      if (path == null || path.isEmpty() || path.equals("/")) {
+        return uri.resolve(UploadProtocol.PATH);
+      }
+      return uri;
+    }
+
+    private static boolean isLoopback(String host) {
+      if (host.equalsIgnoreCase("localhost")) {
+        return true;
+      }
+      String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+      if (!literal.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+        return false; // a name: deciding would need a DNS lookup, and a name is not "this machine" anyway
+      }
+      try {
+        return InetAddress.getByName(literal).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+
+    /** The roots the collector's certificate must chain to. Default: kuzet's bundled roots. */
+    public Builder trustRoots(TrustRoots roots) {
+      this.trustRoots = Objects.requireNonNull(roots, "roots");
+      return this;
+    }
+
+    /** The bundled roots plus the certificates in these PEM files (a collector with a private CA; tests). */
+    public Builder extraRoots(List<Path> pemFiles) throws IOException {
+      this.trustRoots = TrustRoots.bundled().plusPemFiles(pemFiles);
+      return this;
+    }
+
+    /** Measurements per request (default {@value #DEFAULT_BATCH_SIZE}). */
+    public Builder batchSize(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("batch size must be at least 1, got " + n);
+      }
+      this.batchSize = n;
+      return this;
+    }
+
+    /** Largest gzip body to send; larger batches are split first. Match the collector's {@code --max-body}. */
+    public Builder maxBodyBytes(long bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("the body limit must be at least 1024 bytes, got " + bytes);
+      }
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /** Wait after the first failure (doubled per further failure) and the most it grows to. */
+    public Builder backoff(Duration base, Duration max) {
+      if (base.isNegative() || base.isZero() || max.compareTo(base) < 0) {
+        throw new IllegalArgumentException("backoff needs 0 < base <= max, got " + base + " and " + max);
+      }
+      this.baseDelay = base;
+      this.maxDelay = max;
+      return this;
+    }
+
+    /** Connect, read and write timeout of one request. */
+    public Builder timeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** The clock of "due", of marks and of the next attempt. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The randomness of the backoff jitter. */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    public Uploader build() {
+      return new Uploader(this);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package org.kuzet.agent.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kuzet.agent.config.ConfigLoader;
+import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.metrics.AgentMetrics;
+import org.kuzet.agent.schedule.Slot;
+import org.kuzet.core.connectivity.ConnectivityCheck;
+import org.kuzet.core.connectivity.LocalNetwork;
+import org.kuzet.core.connectivity.NetworkState;
+import org.kuzet.core.net.AddressPolicy;
+import org.kuzet.core.net.Cidr;
+import org.kuzet.core.testing.FakeDnsServer;
+import org.kuzet.core.testing.LoopbackAddresses;
+import org.kuzet.core.testing.TlsSites;
+import org.kuzet.schema.Measurement;
+import org.kuzet.schema.Verdict;
+import org.kuzet.targets.Target;
+
+/** The measuring executor against a loopback world, with an in-memory store. */
+class MeasuringRunExecutorTest {
+  @TempDir Path dir;
+
+  private final FakeDnsServer dns = new FakeDnsServer();
+  private MockWebServer site;
+
+  @AfterEach
+  void close() {
+    dns.close();
+    if (site != null) {
+      site.close();
+    }
+  }
+
+  /** What the store received. */
+  private static final class MemoryStore implements RunStore {
+    final List<Measurement> saved = new ArrayList<>();
+    final List<RunOutcome> finished = new ArrayList<>();
+    int targets;
+
+    @Override
+    public Recorder begin(RunRequest request, String reportId, List<Target> list) {
+      targets = list.size();
+      return new Recorder() {
+        @Override
+        public void save(Measurement m) {
+          saved.add(m);
+        }
+
+        @Override
+        public void finish(RunOutcome outcome) {
+          finished.add(outcome);
+        }
+      };
+    }
+  }
+
+  private KuzetConfig world() throws Exception {
+    InetAddress ip = LoopbackAddresses.next();
+    site = TlsSites.http(ip);
+    site.enqueue(new MockResponse.Builder().body("<title>News</title>").build());
+    dns.answer("news.kz", ip.getHostAddress());
+    dns.nxdomain("gone.kz");
+    Files.writeString(dir.resolve("urls.txt"), TlsSites.httpUrl(site, "news.kz", "/") + "\nhttp://gone.kz/\n");
+    return ConfigLoader.parse("t", "[targets]\nfiles = urls.txt\n", dir);
+  }
+
+  private MeasuringRunExecutor executor(MemoryStore store) {
+    return new MeasuringRunExecutor(store, (request, b) -> b
+        .systemResolvers(List.of(dns.address()))
+        .addressPolicy(AddressPolicy.publicRanges(List.of(Cidr.parse("127.0.0.0/8"))))
+        .dnsTimeout(Duration.ofSeconds(1)).connectTimeout(Duration.ofSeconds(2)).httpTimeout(Duration.ofSeconds(2))
+        .build(), Clock.systemUTC(), new PrintWriter(new StringWriter()));
+  }
+
+  private static RunRequest request(KuzetConfig config, NetworkState state, AgentMetrics metrics, boolean stop) {
+    Instant now = Instant.now();
+    return new RunRequest(new Slot(now, now, null), now, config.targets(), config,
+        new ConnectivityCheck(state, now, LocalNetwork.Link.up("test"), List.of(), List.of()), false,
+        metrics.listener(), () -> stop, since -> state);
+  }
+
+  @Test
+  void measuresEveryTargetAndStoresEachWhole() throws Exception {
+    KuzetConfig config = world();
+    MemoryStore store = new MemoryStore();
+    AgentMetrics metrics = new AgentMetrics(Clock.systemUTC());
+    RunOutcome outcome = executor(store).run(request(config, NetworkState.ONLINE, metrics, false));
+    assertEquals(new RunOutcome(2, 0, false), outcome);
+    assertEquals(List.of(outcome), store.finished);
+    assertEquals(2, store.targets);
+    assertTrue(store.saved.stream().noneMatch(m -> m.testKeys().xVerdict() == Verdict.OFFLINE));
+    String scrape = metrics.scrape();
+    assertTrue(scrape.contains("kuzet_step_duration_seconds_count{failure=\"none\",step=\"http\"}"), scrape);
+    assertTrue(scrape.contains("step=\"dns\""), scrape);
+  }
+
+  @Test
+  void whileTheNetworkIsDownEveryMeasurementIsOffline() throws Exception {
+    KuzetConfig config = world();
+    MemoryStore store = new MemoryStore();
+    executor(store).run(request(config, NetworkState.DOMESTIC_ONLY, new AgentMetrics(Clock.systemUTC()), false));
+    assertEquals(2, store.saved.size());
+    assertTrue(store.saved.stream().allMatch(m -> m.testKeys().xVerdict() == Verdict.OFFLINE
+        && m.testKeys().xSignals().isEmpty()));
+    assertNotEquals(0, store.saved.get(0).testKeys().queries().size(), "observations kept");
+  }
+
+  @Test
+  void aStoppingServiceSavesNothingHalfDone() throws Exception {
+    KuzetConfig config = world();
+    MemoryStore store = new MemoryStore();
+    RunOutcome outcome = executor(store).run(request(config, NetworkState.ONLINE,
+        new AgentMetrics(Clock.systemUTC()), true));
+    assertTrue(outcome.stopped());
+    assertEquals(List.of(), store.saved);
+    assertEquals(List.of(outcome), store.finished, "the run's record is still closed");
+  }
+}

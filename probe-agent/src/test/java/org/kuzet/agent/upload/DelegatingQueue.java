@@ -1,0 +1,44 @@
+package org.kuzet.agent.upload;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/** Passes everything to another queue; tests override one method to make it fail. */
+class DelegatingQueue implements UploadQueue {
+  private final UploadQueue inner;
+
+  DelegatingQueue(UploadQueue inner) {
+    this.inner = inner;
+  }
+
+  @Override
+  public List<QueuedMeasurement> due(int max, Instant now) {
+    return inner.due(max, now);
+  }
+
+  @Override
+  public void markUploaded(Collection<String> uids, Instant at) {
+    inner.markUploaded(uids, at);
+  }
+
+  @Override
+  public void markRejected(String uid, String reason, Instant at) {
+    inner.markRejected(uid, reason, at);
+  }
+
+  @Override
+  public void markRetry(Collection<String> uids, String error, Instant nextAttempt) {
+    inner.markRetry(uids, error, nextAttempt);
+  }
+
+  @Override
+  public int requeueRejected() {
+    return inner.requeueRejected();
+  }
+
+  @Override
+  public QueueCounts counts() {
+    return inner.counts();
+  }
+}

@@ -1,0 +1,112 @@
+package org.kuzet.core.analysis;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.kuzet.schema.Failures;
+import org.kuzet.schema.TlsHandshake;
+
+/**
+ * The certificate half of the analysis: for one handshake whose chain did not validate against kuzet's bundled
+ * roots, was it intercepted?
+ *
+ * <ul>
+ *   <li>The chain contains a known interception root that counts: intercepted, whatever the control says.
+ *   <li>The helper saw the same leaf key (x_leaf_spki_sha256) for that endpoint: the genuine server, since an
+ *       interceptor cannot hold the site's private key. If the helper found it valid, only our roots disagree; if
+ *       not, the site's certificate is broken everywhere (expired, wrong host, private CA): a shared failure.
+ *   <li>The helper validated that endpoint, or saw a different leaf key: intercepted.
+ *   <li>The helper failed the handshake with a certificate error of its own and sent no key: shared.
+ *   <li>No helper data for the endpoint: intercepted when the helper fetched the URL over validated HTTPS,
+ *       otherwise unknown.
+ * </ul>
+ * A watched root (e.g. the Russian Trusted Root, which issues real site certificates) is reported but decides
+ * nothing: the handshake is judged by the other rules.
+ */
+final class TlsAnalysis {
+  private static final Set<String> CERTIFICATE_FAILURES = Set.of(Failures.SSL_UNKNOWN_AUTHORITY,
+      Failures.SSL_INVALID_HOSTNAME, Failures.SSL_INVALID_CERTIFICATE);
+
+  enum Kind { KNOWN_ROOT, INTERCEPTED, GENUINE, SHARED, UNKNOWN }
+
+  /**
+   * @param root the known root in the chain (counted or watched), if any
+   * @param control the helper's view of the same endpoint, null when it sent none
+   */
+  record Finding(TlsHandshake handshake, Kind kind, Optional<InterceptionRoots.Match> root, String leafIssuer,
+      String leafSpkiSha256, Control.Tls control) {
+
+    boolean intercepted() {
+      return kind == Kind.KNOWN_ROOT || kind == Kind.INTERCEPTED;
+    }
+
+    /** Worth an {@code x_interception} entry: intercepted, or a known (even watched) root was seen. */
+    boolean reportable() {
+      return intercepted() || root.isPresent();
+    }
+  }
+
+  private TlsAnalysis() {}
+
+  static boolean certificateFailure(String failure) {
+    return failure != null && CERTIFICATE_FAILURES.contains(failure);
+  }
+
+  /**
+   * Judges one handshake that failed chain validation.
+   *
+   * @param control the usable control, or null
+   */
+  static Finding examine(TlsHandshake h, Control control, InterceptionRoots roots) {
+    List<X509Certificate> chain = Certificates.parse(h.peerCertificates());
+    Optional<InterceptionRoots.Match> root = roots.match(chain);
+    X509Certificate leaf = chain.isEmpty() ? null : chain.get(0);
+    String issuer = leaf == null ? null : leaf.getIssuerX500Principal().getName();
+    String spki = leaf == null ? null : Certificates.spkiSha256(leaf);
+    Control.Tls ct = control == null ? null : control.tls().get(Control.normalizeEndpoint(h.address()));
+    Kind kind;
+    if (root.isPresent() && root.get().root().counts()) {
+      kind = Kind.KNOWN_ROOT;
+    } else if (ct != null && spki != null && spki.equals(ct.leafSpkiSha256())) {
+      kind = ct.valid() ? Kind.GENUINE : Kind.SHARED;
+    } else if (ct != null && (ct.valid() || ct.leafSpkiSha256() != null)) {
+      kind = Kind.INTERCEPTED;
+    } else if (ct != null) {
+      kind = certificateFailure(ct.failure()) ? Kind.SHARED : Kind.UNKNOWN;
+    } else {
+      kind = control != null && control.httpSucceeded() ? Kind.INTERCEPTED : Kind.UNKNOWN;
+    }
+    return new Finding(h, kind, root, issuer, spki, ct);
+  }
+
+  /**
+   * The {@code x_interception} object: where, the injected leaf's issuer and SPKI SHA-256, the helper's SPKI when
+   * it sent one, and the matched known root with {@code counted} false for a watched root.
+   */
+  static ObjectNode describe(Finding f, int hop) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("address", f.handshake().address());
+    o.put("server_name", f.handshake().serverName());
+    o.put("hop", hop);
+    o.put("failure", f.handshake().failure());
+    o.put("issuer", f.leafIssuer());
+    o.put("spki_sha256", f.leafSpkiSha256());
+    o.put("intercepted", f.intercepted());
+    if (f.control() != null && f.control().leafSpkiSha256() != null) {
+      o.put("control_spki_sha256", f.control().leafSpkiSha256());
+    }
+    f.root().ifPresent(m -> {
+      ObjectNode r = o.putObject("known_root");
+      r.put("name", m.root().name());
+      r.put("status", m.root().status().wire());
+      r.put("counted", m.root().counts());
+      r.put("matched_by", m.matchedBy().wire());
+      r.put("chain_index", m.chainIndex());
+      r.put("subject", m.root().subject().getName());
+    });
+    return o;
+  }
+}

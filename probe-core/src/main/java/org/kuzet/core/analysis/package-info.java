@@ -1,0 +1,13 @@
+/**
+ * Pure analysis: a measurement's observations and its control in, OONI's analysis keys and kuzet's verdict out
+ * ({@link org.kuzet.core.analysis.Analysis}). The knowledge it relies on ships as resources beside these classes,
+ * with their sources in SOURCE.md: the known TLS interception roots ({@link
+ * org.kuzet.core.analysis.InterceptionRoots}) and blockpage fingerprints in OONI's format ({@link
+ * org.kuzet.core.analysis.Fingerprints}). {@link org.kuzet.core.analysis.TrustStoreAudit} looks for those roots
+ * in the machine's own trust stores, so the CLI can warn the volunteer.
+ *
+ * <p>Data flow: {@code WebConnectivity} records observations, the control client adds the control, and {@code
+ * Analysis.analyze} fills {@code dns_consistency}, the HTTP comparison keys, {@code blocking}, {@code accessible},
+ * {@code x_verdict}, {@code x_signals}, {@code x_interception}, {@code x_blockpage} and {@code x_failed_hop}.
+ */
+package org.kuzet.core.analysis;

@@ -1,0 +1,260 @@
+package org.kuzet.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.kuzet.core.net.AddressPolicy;
+import org.kuzet.core.net.Cidr;
+import org.kuzet.core.testing.Blackhole;
+import org.kuzet.core.testing.FakeDnsServer;
+import org.kuzet.core.testing.TlsSites;
+import org.kuzet.schema.Measurement;
+
+/**
+ * Bounded parallelism, asserted through counts and order rather than durations: how many measurements were in
+ * flight at once, and which finished while another was still stuck.
+ */
+class MeasurementRunnerTest {
+  private static final String REPORT = "20260101T000000Z_webconnectivity_KZ_9198_r1_test";
+  private static final long PATIENCE_SECONDS = 20;
+
+  private final FakeDnsServer dns = new FakeDnsServer();
+  private final MockWebServer site = TlsSites.http();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+    site.close();
+    dns.close();
+  }
+
+  private ProbeSettings.Builder settings() {
+    return ProbeSettings.builder()
+        .systemResolvers(List.of(dns.address()))
+        .addressPolicy(AddressPolicy.publicRanges(List.of(Cidr.parse("127.0.0.0/16"))))
+        .dnsTimeout(Duration.ofSeconds(5))
+        .connectTimeout(Duration.ofSeconds(5))
+        .httpTimeout(Duration.ofSeconds(PATIENCE_SECONDS))
+        .injectionWindow(Duration.ofMillis(50));
+  }
+
+  private WebConnectivity experiment(ProbeSettings settings) {
+    WebConnectivity wc = new WebConnectivity(settings);
+    closeables.add(wc);
+    return wc;
+  }
+
+  /** Site i is "s{i}.kz", all served by the one MockWebServer. */
+  private List<String> sites(int n) {
+    String ip = site.getSocketAddress().getAddress().getHostAddress();
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      dns.answer("s" + i + ".kz", ip);
+      urls.add("http://s" + i + ".kz:" + site.getPort() + "/" + i);
+    }
+    return urls;
+  }
+
+  /** Collects results in delivery order and checks the sink is never entered by two threads at once. */
+  private static class Collector implements MeasurementRunner.Sink {
+    final List<String> order = new ArrayList<>();
+    final Map<String, RuntimeException> failed = new ConcurrentHashMap<>();
+    final AtomicInteger inside = new AtomicInteger();
+    volatile boolean overlapped;
+
+    @Override
+    public void measured(Measurement m) {
+      enter();
+      synchronized (this) {
+        order.add(m.input());
+      }
+      leave();
+    }
+
+    @Override
+    public void failed(String input, RuntimeException error) {
+      enter();
+      failed.put(input, error);
+      synchronized (this) {
+        order.add(input);
+      }
+      leave();
+    }
+
+    private void enter() {
+      if (inside.incrementAndGet() > 1) {
+        overlapped = true;
+      }
+      Thread.yield();
+    }
+
+    private void leave() {
+      inside.decrementAndGet();
+    }
+
+    synchronized List<String> snapshot() {
+      return List.copyOf(order);
+    }
+  }
+
+  @Test
+  void everyInputIsMeasuredOnce() throws InterruptedException {
+    site.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return new MockResponse.Builder().body("ok").build();
+      }
+    });
+    List<String> urls = sites(5);
+    Collector sink = new Collector();
+    int done = new MeasurementRunner(experiment(settings().build()), 2).run(urls, REPORT, sink);
+    assertEquals(5, done);
+    assertEquals(urls.stream().sorted().toList(), sink.order.stream().sorted().toList());
+    assertFalse(sink.overlapped, "the sink is called one result at a time");
+  }
+
+  @Test
+  void badInputIsReportedAndDoesNotStopTheRun() throws InterruptedException {
+    site.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return new MockResponse.Builder().body("ok").build();
+      }
+    });
+    List<String> urls = new ArrayList<>(sites(2));
+    urls.add(1, "not a url");
+    Collector sink = new Collector();
+    int done = new MeasurementRunner(experiment(settings().build()), 2).run(urls, REPORT, sink);
+    assertEquals(2, done, "only completed measurements count");
+    assertEquals(List.of("not a url"), List.copyOf(sink.failed.keySet()));
+    assertInstanceOf(IllegalArgumentException.class, sink.failed.get("not a url"));
+  }
+
+  /**
+   * The site holds each request until {@code parallelism} requests are in flight at once. If the runner ran
+   * fewer measurements at a time the gate would never open by itself (the test would see a maximum below the
+   * bound); if it ran more, the maximum would exceed it.
+   */
+  @Test
+  void runsExactlyParallelismMeasurementsAtOnce() throws InterruptedException {
+    int parallelism = 3;
+    CountDownLatch gate = new CountDownLatch(parallelism);
+    site.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+        gate.countDown();
+        gate.await(PATIENCE_SECONDS, TimeUnit.SECONDS);
+        return new MockResponse.Builder().body("ok").build();
+      }
+    });
+    AtomicInteger active = new AtomicInteger();
+    AtomicInteger max = new AtomicInteger();
+    ProbeEventListener counter = new ProbeEventListener() {
+      @Override
+      public void measurementStart(String input) {
+        max.accumulateAndGet(active.incrementAndGet(), Math::max);
+      }
+
+      @Override
+      public void measurementEnd(Measurement m) {
+        active.decrementAndGet();
+      }
+    };
+    List<String> urls = sites(8);
+    Collector sink = new Collector();
+    int done = new MeasurementRunner(experiment(settings().listener(counter).build()), parallelism)
+        .run(urls, REPORT, sink);
+    assertEquals(8, done);
+    assertEquals(0, gate.getCount(), "three requests were in flight together");
+    assertEquals(parallelism, max.get());
+  }
+
+  /**
+   * One blackholed site (its connect would take the whole connect timeout) must not hold up the others: they all
+   * complete while it is still connecting. The run is then interrupted rather than waiting out the timeout.
+   */
+  @Test
+  void aBlackholedSiteDoesNotHoldUpTheOthers() throws Exception {
+    site.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return new MockResponse.Builder().body("ok").build();
+      }
+    });
+    Blackhole hole = Blackhole.open();
+    closeables.add(hole);
+    dns.answer("blackholed.kz", hole.address().getAddress().getHostAddress());
+    String blackholed = "http://blackholed.kz:" + hole.port() + "/";
+    List<String> fast = sites(5);
+    List<String> urls = new ArrayList<>(List.of(blackholed));
+    urls.addAll(fast);
+
+    CountDownLatch fastDone = new CountDownLatch(fast.size());
+    Collector sink = new Collector() {
+      @Override
+      public void measured(Measurement m) {
+        super.measured(m);
+        fastDone.countDown();
+      }
+    };
+    // The blackhole's connect timeout is far longer than the test waits: only interruption ends it.
+    WebConnectivity wc = experiment(settings().connectTimeout(Duration.ofSeconds(120)).build());
+    MeasurementRunner runner = new MeasurementRunner(wc, 2);
+    Thread run = new Thread(() -> {
+      try {
+        runner.run(urls, REPORT, sink);
+      } catch (InterruptedException e) {
+        // expected: the test stops the run once the fast sites are in
+      }
+    }, "kuzet-test runner");
+    run.setDaemon(true);
+    run.start();
+
+    assertTrue(fastDone.await(PATIENCE_SECONDS, TimeUnit.SECONDS), "fast sites finished: " + sink.snapshot());
+    assertEquals(fast.stream().sorted().toList(), sink.snapshot().stream().sorted().toList(),
+        "every fast site finished while the blackholed one was still connecting");
+    run.interrupt();
+    run.join(TimeUnit.SECONDS.toMillis(PATIENCE_SECONDS));
+    assertFalse(run.isAlive());
+  }
+
+  @Test
+  void parallelismMustBePositive() {
+    WebConnectivity wc = experiment(settings().build());
+    assertThrows(IllegalArgumentException.class, () -> new MeasurementRunner(wc, 0));
+  }
+
+  @Test
+  void moreWorkersThanInputsIsFine() throws InterruptedException {
+    site.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return new MockResponse.Builder().body("ok").build();
+      }
+    });
+    List<String> urls = sites(1);
+    Collector sink = new Collector();
+    assertEquals(1, new MeasurementRunner(experiment(settings().build()), 16).run(urls, REPORT, sink));
+    assertEquals(urls, sink.order);
+  }
+}
