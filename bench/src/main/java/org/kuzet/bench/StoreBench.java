@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
-import org.kuzet.agent.store.ConnectivityState;
+import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.Trigger;
 import org.kuzet.schema.DnsAnswer;
@@ -68,7 +68,7 @@ final class StoreBench {
           if (run > 0) {
             store.finishRun(run, t);
           }
-          run = store.beginRun(Trigger.SCHEDULED, null, "bench", ConnectivityState.ONLINE, t);
+          run = store.beginRun(Trigger.SCHEDULED, null, "bench", NetworkState.ONLINE, t);
         }
         int u = i % urls;
         Measurement m = synthetic(random, "https://site" + u + ".kz/", t, certificate, intermediate);

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.kuzet.agent.store.ConnectivityEvent;
-import org.kuzet.agent.store.ConnectivityState;
+import org.kuzet.agent.store.ConnectivityRecord;
+import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.agent.store.StoreTimes;
 import org.kuzet.agent.store.StoredMeasurement;
 import org.kuzet.schema.MeasurementJson;
@@ -85,7 +85,7 @@ public final class HtmlReport {
    * The page. {@code since}/{@code until} bound the timeline (null: the first/last measurement); {@code events}
    * are the connectivity events over that range.
    */
-  public String render(String title, Instant since, Instant until, List<ConnectivityEvent> events, Instant generated) {
+  public String render(String title, Instant since, Instant until, List<ConnectivityRecord> events, Instant generated) {
     Instant from = since != null ? since : first != null ? first : generated;
     Instant to = until != null ? until : last != null ? last.plusSeconds(1) : generated.plusSeconds(1);
     if (!to.isAfter(from)) {
@@ -142,12 +142,12 @@ public final class HtmlReport {
     }
 
     h.append("<h2>Connectivity gaps</h2>\n");
-    List<ConnectivityEvent> gaps = events.stream().filter(e -> e.state() != ConnectivityState.ONLINE).toList();
+    List<ConnectivityRecord> gaps = events.stream().filter(e -> e.state() != NetworkState.ONLINE).toList();
     if (gaps.isEmpty()) {
       h.append("<p>No connectivity gap recorded in this period.</p>\n");
     } else {
       h.append("<table><tr><th>state</th><th>from (UTC)</th><th>until (UTC)</th><th>duration</th><th>detail</th></tr>\n");
-      for (ConnectivityEvent e : gaps) {
+      for (ConnectivityRecord e : gaps) {
         h.append("<tr><td>").append(esc(e.state().wire())).append("</td><td>")
             .append(esc(StoreTimes.format(e.startedAt()))).append("</td><td>")
             .append(e.endedAt() == null ? "ongoing" : esc(StoreTimes.format(e.endedAt()))).append("</td><td>")
@@ -170,7 +170,7 @@ public final class HtmlReport {
         .append("<span style=\"background:#000;opacity:.15\"></span>connectivity gap</p>\n");
   }
 
-  private void timeline(StringBuilder h, Instant from, Instant to, List<ConnectivityEvent> events) {
+  private void timeline(StringBuilder h, Instant from, Instant to, List<ConnectivityRecord> events) {
     int height = Math.max(1, byTarget.size()) * ROW + 24;
     int width = LABEL_WIDTH + PLOT_WIDTH + 10;
     double span = Duration.between(from, to).toMillis();
@@ -178,8 +178,8 @@ public final class HtmlReport {
         .append(height).append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
         .append("\" role=\"img\" aria-label=\"timeline of verdicts per target\" font-size=\"11\"")
         .append(" font-family=\"sans-serif\">\n");
-    for (ConnectivityEvent e : events) {
-      if (e.state() == ConnectivityState.ONLINE) {
+    for (ConnectivityRecord e : events) {
+      if (e.state() == NetworkState.ONLINE) {
         continue;
       }
       Instant end = e.endedAt() == null ? to : e.endedAt();

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.kuzet.agent.upload.UploadQueue;
+import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
 import org.kuzet.schema.Signal;
@@ -247,8 +248,8 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
 
   // ---------------------------------------------------------------- runs
 
-  /** Starts a run now; see {@link #beginRun(Trigger, String, String, ConnectivityState, Instant)}. */
-  public long beginRun(Trigger trigger, String campaign, String softwareVersion, ConnectivityState connectivity) {
+  /** Starts a run now; see {@link #beginRun(Trigger, String, String, NetworkState, Instant)}. */
+  public long beginRun(Trigger trigger, String campaign, String softwareVersion, NetworkState connectivity) {
     return beginRun(trigger, campaign, softwareVersion, connectivity, Instant.now());
   }
 
@@ -259,7 +260,7 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
    * @param connectivity what the connectivity check before the run found, or null when none was made
    */
   public synchronized long beginRun(Trigger trigger, String campaign, String softwareVersion,
-      ConnectivityState connectivity, Instant startedAt) {
+      NetworkState connectivity, Instant startedAt) {
     if (trigger == Trigger.CAMPAIGN && (campaign == null || campaign.isBlank())) {
       throw new IllegalArgumentException("a campaign run needs the campaign's name");
     }
@@ -278,7 +279,7 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
   }
 
   /** Records what the connectivity check found, when it ran after {@link #beginRun}. */
-  public synchronized void setRunConnectivity(long runId, ConnectivityState connectivity) {
+  public synchronized void setRunConnectivity(long runId, NetworkState connectivity) {
     write("update run " + runId, () -> {
       try (PreparedStatement p = db.prepareStatement("UPDATE runs SET connectivity = ? WHERE id = ?")) {
         p.setString(1, connectivity == null ? null : connectivity.wire());
@@ -323,7 +324,7 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
         String connectivity = rs.getString(9);
         return Optional.of(new RunRecord(rs.getLong(1), StoreTimes.parse(rs.getString(2)),
             StoreTimes.parse(rs.getString(3)), Trigger.fromWire(rs.getString(4)), rs.getString(5), rs.getString(6),
-            rs.getString(7), rs.getString(8), connectivity == null ? null : ConnectivityState.fromWire(connectivity),
+            rs.getString(7), rs.getString(8), connectivity == null ? null : networkState(connectivity),
             rs.getLong(10), rs.getLong(11)));
       }
     }
@@ -572,7 +573,7 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
    *
    * @param detailJson what the check saw (anchors reached, failures), as a JSON object; may be null
    */
-  public synchronized long openConnectivityEvent(ConnectivityState state, Instant at, String detailJson) {
+  public synchronized long openConnectivityEvent(NetworkState state, Instant at, String detailJson) {
     if (detailJson != null) {
       try {
         JsonNode node = MeasurementJson.mapper().readTree(detailJson);
@@ -609,15 +610,15 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
   }
 
   /** The ongoing connectivity event, if any. */
-  public synchronized Optional<ConnectivityEvent> currentConnectivity() {
+  public synchronized Optional<ConnectivityRecord> currentConnectivity() {
     return read("read connectivity", () -> {
-      List<ConnectivityEvent> open = events("WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1");
+      List<ConnectivityRecord> open = events("WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1");
       return open.isEmpty() ? Optional.empty() : Optional.of(open.get(0));
     });
   }
 
   /** Events overlapping [since, until) (null: unbounded), oldest first. */
-  public synchronized List<ConnectivityEvent> connectivityEvents(Instant since, Instant until) {
+  public synchronized List<ConnectivityRecord> connectivityEvents(Instant since, Instant until) {
     return read("read connectivity events", () -> {
       String where = "WHERE 1 = 1"
           + (until == null ? "" : " AND started_at < '" + StoreTimes.format(until) + "'")
@@ -626,13 +627,13 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     });
   }
 
-  private List<ConnectivityEvent> events(String clause) throws SQLException {
-    List<ConnectivityEvent> out = new ArrayList<>();
+  private List<ConnectivityRecord> events(String clause) throws SQLException {
+    List<ConnectivityRecord> out = new ArrayList<>();
     try (Statement s = db.createStatement();
         ResultSet rs = s.executeQuery("SELECT id, state, started_at, ended_at, detail FROM connectivity_events "
             + clause)) {
       while (rs.next()) {
-        out.add(new ConnectivityEvent(rs.getLong(1), ConnectivityState.fromWire(rs.getString(2)),
+        out.add(new ConnectivityRecord(rs.getLong(1), networkState(rs.getString(2)),
             StoreTimes.parse(rs.getString(3)), StoreTimes.parse(rs.getString(4)), rs.getString(5)));
       }
     }
@@ -871,6 +872,15 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     if (updated != 1) {
       throw new IllegalArgumentException("no " + what);
     }
+  }
+
+  private static NetworkState networkState(String wire) {
+    for (NetworkState s : NetworkState.values()) {
+      if (s.wire().equals(wire)) {
+        return s;
+      }
+    }
+    throw new IllegalStateException("unknown connectivity state '" + wire + "' in the database");
   }
 
   private static StoreException translate(SQLException e, Path path, Duration busyTimeout, String what) {

@@ -1,6 +1,7 @@
 package org.kuzet.agent.store;
 
 import java.time.Instant;
+import org.kuzet.core.connectivity.NetworkState;
 
 /**
  * One row of {@code runs}. {@code endedAt} is null while the run goes on, or when the process died during it.
@@ -15,6 +16,6 @@ public record RunRecord(
     String softwareVersion,
     String probeAsn,
     String probeCc,
-    ConnectivityState connectivity,
+    NetworkState connectivity,
     long measurementCount,
     long blockedCount) {}

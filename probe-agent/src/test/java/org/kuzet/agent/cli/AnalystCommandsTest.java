@@ -15,7 +15,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kuzet.agent.store.ConnectivityState;
+import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.TestMeasurements;
 import org.kuzet.agent.store.Trigger;
@@ -38,8 +38,8 @@ class AnalystCommandsTest {
   void fill() {
     db = dir.resolve("kuzet.db");
     try (ResultsStore store = ResultsStore.open(db)) {
-      long run1 = store.beginRun(Trigger.MANUAL, null, "0.1.0", ConnectivityState.ONLINE, T0);
-      long run2 = store.beginRun(Trigger.SCHEDULED, null, "0.1.0", ConnectivityState.ONLINE, T0.plusSeconds(86400));
+      long run1 = store.beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE, T0);
+      long run2 = store.beginRun(Trigger.SCHEDULED, null, "0.1.0", NetworkState.ONLINE, T0.plusSeconds(86400));
       for (int day = 0; day < 4; day++) {
         Instant t = T0.plus(Duration.ofDays(day));
         long run = day < 2 ? run1 : run2;
@@ -53,9 +53,9 @@ class AnalystCommandsTest {
       }
       hostile = TestMeasurements.of(HOSTILE, T0.plusSeconds(60), Verdict.DOWN, null, false, List.of(), null);
       store.save(run1, hostile.input(), "file,with,commas.csv", "MISC", hostile);
-      store.openConnectivityEvent(ConnectivityState.ONLINE, T0, null);
-      store.openConnectivityEvent(ConnectivityState.DOMESTIC_ONLY, T0.plusSeconds(3600), "{\"anchors\":\"<b>\"}");
-      store.openConnectivityEvent(ConnectivityState.ONLINE, T0.plusSeconds(7200), null);
+      store.openConnectivityEvent(NetworkState.ONLINE, T0, null);
+      store.openConnectivityEvent(NetworkState.DOMESTIC_ONLY, T0.plusSeconds(3600), "{\"anchors\":\"<b>\"}");
+      store.openConnectivityEvent(NetworkState.ONLINE, T0.plusSeconds(7200), null);
     }
   }
 

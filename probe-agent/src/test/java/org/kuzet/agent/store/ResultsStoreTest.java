@@ -1,12 +1,5 @@
 package org.kuzet.agent.store;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,11 +16,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.upload.UploadQueue.QueueCounts;
 import org.kuzet.agent.upload.UploadQueue.QueuedMeasurement;
+import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
 import org.kuzet.schema.Verdict;
 import org.kuzet.schema.db.SchemaMigrations;
 import org.kuzet.targets.Target;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ResultsStoreTest {
   private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
@@ -148,7 +148,7 @@ class ResultsStoreTest {
   @Test
   void savesMeasurementsCountsThemInTheirRunAndQueuesThem() {
     try (ResultsStore store = ResultsStore.open(db())) {
-      long run = store.beginRun(Trigger.CAMPAIGN, "election-2026", "0.1.0", ConnectivityState.ONLINE, T0);
+      long run = store.beginRun(Trigger.CAMPAIGN, "election-2026", "0.1.0", NetworkState.ONLINE, T0);
       Target target = new Target("https://kuresker.org/", "NEWS", "KZ", "kz", null, "");
       Measurement blocked = TestMeasurements.blocked("https://kuresker.org/", T0.plusSeconds(1));
       Measurement ok = TestMeasurements.accessible("https://holanews.kz/", T0.plusSeconds(2));
@@ -164,7 +164,7 @@ class ResultsStoreTest {
       assertEquals(1, r.blockedCount());
       assertEquals("AS9198", r.probeAsn());
       assertEquals("KZ", r.probeCc());
-      assertEquals(ConnectivityState.ONLINE, r.connectivity());
+      assertEquals(NetworkState.ONLINE, r.connectivity());
       assertEquals(T0.plusSeconds(60), r.endedAt());
 
       StoredMeasurement stored = store.byUid(blocked.measurementUid()).orElseThrow();
@@ -224,21 +224,21 @@ class ResultsStoreTest {
   @Test
   void connectivityEventsOpenCloseAndOverlap() {
     try (ResultsStore store = ResultsStore.open(db())) {
-      store.openConnectivityEvent(ConnectivityState.ONLINE, T0, null);
-      store.openConnectivityEvent(ConnectivityState.DOMESTIC_ONLY, T0.plusSeconds(600),
+      store.openConnectivityEvent(NetworkState.ONLINE, T0, null);
+      store.openConnectivityEvent(NetworkState.DOMESTIC_ONLY, T0.plusSeconds(600),
           "{\"anchors_reached\":[\"kaznet\"]}");
-      assertEquals(ConnectivityState.DOMESTIC_ONLY, store.currentConnectivity().orElseThrow().state());
+      assertEquals(NetworkState.DOMESTIC_ONLY, store.currentConnectivity().orElseThrow().state());
       assertTrue(store.closeConnectivityEvent(T0.plusSeconds(1200)));
       assertFalse(store.closeConnectivityEvent(T0.plusSeconds(1300)), "nothing open any more");
       assertTrue(store.currentConnectivity().isEmpty());
 
-      List<ConnectivityEvent> all = store.connectivityEvents(null, null);
+      List<ConnectivityRecord> all = store.connectivityEvents(null, null);
       assertEquals(2, all.size());
       assertEquals(T0.plusSeconds(600), all.get(0).endedAt(), "opening a new state closed the previous one");
       assertEquals("{\"anchors_reached\":[\"kaznet\"]}", all.get(1).detailJson());
       assertEquals(1, store.connectivityEvents(T0.plusSeconds(700), null).size());
       assertThrows(IllegalArgumentException.class,
-          () -> store.openConnectivityEvent(ConnectivityState.OFFLINE, T0, "not json"));
+          () -> store.openConnectivityEvent(NetworkState.OFFLINE, T0, "not json"));
     }
   }
 

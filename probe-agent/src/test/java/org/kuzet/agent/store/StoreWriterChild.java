@@ -2,6 +2,7 @@ package org.kuzet.agent.store;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.schema.Measurement;
 
 /**
@@ -13,7 +14,7 @@ public final class StoreWriterChild {
 
   public static void main(String[] args) {
     try (ResultsStore store = ResultsStore.open(Path.of(args[0]))) {
-      long run = store.beginRun(Trigger.MANUAL, null, "0.1.0", ConnectivityState.ONLINE);
+      long run = store.beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE);
       for (long i = 0; ; i++) {
         Instant t = Instant.parse("2026-11-01T00:00:00Z").plusSeconds(i);
         Measurement m = i % 3 == 0 ? TestMeasurements.blocked("https://site" + i + ".kz/", t)
