@@ -38,7 +38,7 @@ public final class ServiceCommand implements Callable<Integer> {
   static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
   /** Where runs and the outage timeline are stored; the agent's wiring binds the results store here. */
-  public static volatile ServiceWiring wiring = ServiceWiring.UNBOUND;
+  public static volatile ServiceWiring wiring = new org.kuzet.agent.service.ResultsStoreWiring();
 
   /** Told about the service once it is built (tests use it to stop the loop; JMX-free introspection). */
   static volatile java.util.function.Consumer<AgentService> onStart = s -> {};

@@ -24,8 +24,8 @@ import org.kuzet.targets.Target;
 
 /**
  * The service bound to the results store: runs and their measurements go to {@link ResultsStore} (one
- * transaction each, queued for upload), the outage timeline to its {@code connectivity_events}. Install with
- * {@code ServiceCommand.wiring = new ResultsStoreWiring()}. The uploader is not started here (the upload issue).
+ * transaction each, queued for upload), the outage timeline to its {@code connectivity_events}. It is
+ * {@code ServiceCommand.wiring}'s default. No uploader is started here yet: measurements wait in the queue.
  */
 public final class ResultsStoreWiring implements ServiceWiring {
   @Override

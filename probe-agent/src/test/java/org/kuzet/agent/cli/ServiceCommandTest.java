@@ -50,14 +50,16 @@ class ServiceCommandTest {
   }
 
   @Test
-  void withoutAStoreWiredTheServiceSaysSoInsteadOfMeasuringIntoNowhere() throws Exception {
+  void aDamagedResultsDatabaseStopsTheServiceAndIsLeftUntouched() throws Exception {
     Path conf = dir.resolve("kuzet.conf");
     Path db = dir.resolve("kuzet.db");
     Files.writeString(conf, "[store]\ndatabase = kuzet.db\n");
+    Files.writeString(db, "not a database\n");
     ConsentFile.write(db, new Consent(Instant.parse("2026-01-01T00:00:00Z"), false, ConsentText.VERSION));
     CliRun run = CliRun.of("service", "--config", conf.toString());
     assertEquals(1, run.exit());
-    assertTrue(run.err().contains("no results store wired"), run.err());
+    assertTrue(run.err().contains("not an SQLite database"), run.err());
+    assertEquals("not a database\n", Files.readString(db));
   }
 
   @Test
