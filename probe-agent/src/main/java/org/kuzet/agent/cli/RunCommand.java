@@ -68,7 +68,8 @@ public final class RunCommand implements Callable<Integer> {
       Instant started = Instant.now();
       long runId = db.beginRun(Trigger.MANUAL, null, Software.VERSION, null, started);
       RunProgress progress = RunProgress.forOutput(out, urls.size(), System.console() != null);
-      List<Measurement> stored = new ArrayList<>();
+      // What the summary needs, not the measurements themselves (a long list would hold them all in memory).
+      List<Stored> stored = new ArrayList<>();
       List<String> failed = new ArrayList<>();
       StoreException[] storeFailure = new StoreException[1];
       // Ctrl-C: every completed measurement is already committed; close the run so it is not shown as crashed.
@@ -92,7 +93,7 @@ public final class RunCommand implements Callable<Integer> {
             Target t = byUrl.get(m.input());
             db.save(runId, m.input(), selection.sourceName(), t == null ? null : t.categoryCode(), m);
             synchronized (stored) {
-              stored.add(m);
+              stored.add(Stored.of(m));
             }
             progress.measured(m);
           }
@@ -128,7 +129,15 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static void printSummary(PrintWriter out, long runId, ResultsStore db, List<Measurement> stored,
+  /** One stored measurement as the summary shows it. */
+  private record Stored(String input, Verdict verdict, List<Signal> signals) {
+    static Stored of(Measurement m) {
+      return new Stored(m.input(), m.testKeys().xVerdict(),
+          m.testKeys().xSignals() == null ? List.of() : m.testKeys().xSignals());
+    }
+  }
+
+  private static void printSummary(PrintWriter out, long runId, ResultsStore db, List<Stored> stored,
       List<String> failed, String elapsed) {
     out.println();
     out.printf(Locale.ROOT, "run %d: %d measurement(s) stored in %s (%s)%n", runId, stored.size(), db.file(), elapsed);
@@ -136,11 +145,10 @@ public final class RunCommand implements Callable<Integer> {
     for (Verdict v : Verdict.values()) {
       perVerdict.put(v.wire(), 0);
     }
-    List<Measurement> blocked = new ArrayList<>();
-    for (Measurement m : stored) {
-      Verdict v = m.testKeys().xVerdict();
-      perVerdict.merge(v == null ? "not analysed" : v.wire(), 1, Integer::sum);
-      if (v == Verdict.BLOCKED) {
+    List<Stored> blocked = new ArrayList<>();
+    for (Stored m : stored) {
+      perVerdict.merge(m.verdict() == null ? "not analysed" : m.verdict().wire(), 1, Integer::sum);
+      if (m.verdict() == Verdict.BLOCKED) {
         blocked.add(m);
       }
     }
@@ -153,10 +161,9 @@ public final class RunCommand implements Callable<Integer> {
     if (!blocked.isEmpty()) {
       out.println();
       out.println("blocked:");
-      for (Measurement m : blocked) {
-        List<Signal> signals = m.testKeys().xSignals() == null ? List.of() : m.testKeys().xSignals();
-        out.printf(Locale.ROOT, "  %s  %s%n", m.input(),
-            String.join(",", signals.stream().map(Signal::wire).toList()));
+      for (Stored m : blocked) {
+        out.printf(Locale.ROOT, "  %s  %s%n", m.input(), String.join(",", m.signals().stream().map(Signal::wire)
+            .toList()));
       }
     }
     out.println();

@@ -76,6 +76,8 @@ class RunCommandTest {
     }
     assertTrue(run.out().contains("3 measurement(s) stored in " + db.toAbsolutePath()), run.out());
     assertTrue(run.out().contains("VERDICT"), run.out());
+    assertTrue(run.out().contains("blocked:\n  " + urls.get(1) + "  http.451"), "the 451 site in the summary: "
+        + run.out());
     assertTrue(run.out().contains("kuzet results --run 1"), run.out());
 
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
