@@ -619,22 +619,23 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
 
   /** Events overlapping [since, until) (null: unbounded), oldest first. */
   public synchronized List<ConnectivityRecord> connectivityEvents(Instant since, Instant until) {
-    return read("read connectivity events", () -> {
-      String where = "WHERE 1 = 1"
-          + (until == null ? "" : " AND started_at < '" + StoreTimes.format(until) + "'")
-          + (since == null ? "" : " AND (ended_at IS NULL OR ended_at >= '" + StoreTimes.format(since) + "')");
-      return events(where + " ORDER BY started_at, id");
-    });
+    return read("read connectivity events", () -> events("WHERE (? IS NULL OR started_at < ?)"
+        + " AND (? IS NULL OR ended_at IS NULL OR ended_at >= ?) ORDER BY started_at, id",
+        StoreTimes.format(until), StoreTimes.format(until), StoreTimes.format(since), StoreTimes.format(since)));
   }
 
-  private List<ConnectivityRecord> events(String clause) throws SQLException {
+  private List<ConnectivityRecord> events(String clause, String... args) throws SQLException {
     List<ConnectivityRecord> out = new ArrayList<>();
-    try (Statement s = db.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id, state, started_at, ended_at, detail FROM connectivity_events "
-            + clause)) {
-      while (rs.next()) {
-        out.add(new ConnectivityRecord(rs.getLong(1), networkState(rs.getString(2)),
-            StoreTimes.parse(rs.getString(3)), StoreTimes.parse(rs.getString(4)), rs.getString(5)));
+    try (PreparedStatement p = db.prepareStatement("SELECT id, state, started_at, ended_at, detail"
+        + " FROM connectivity_events " + clause)) {
+      for (int i = 0; i < args.length; i++) {
+        p.setString(i + 1, args[i]);
+      }
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.add(new ConnectivityRecord(rs.getLong(1), networkState(rs.getString(2)),
+              StoreTimes.parse(rs.getString(3)), StoreTimes.parse(rs.getString(4)), rs.getString(5)));
+        }
       }
     }
     return out;
