@@ -37,8 +37,9 @@ import org.kuzet.schema.Verdict;
  *       one of body length, uncommon headers, title); a different page is {@code http.diff}, or DNS blocking when
  *       the DNS was inconsistent. A control that could not fetch the page, or got a 5xx, leaves it inconclusive.
  *   <li>The fetch failed: the failure is attributed to its hop and step (dns, tcp_connect, tls_handshake, http).
- *       A failure the control did not share is blocked with the step's signal; one it shared is down; without
- *       the control's view of that step, inconclusive. A redirect chain cut at the probe's limit is a failure of
+ *       A failure the control did not share is blocked with the step's signal; one it shared is down, unless the
+ *       DNS was inconsistent and the control fetched the page (it failed only at the lie's address: blocked,
+ *       "dns"); without the control's view of that step, inconclusive. A redirect chain cut at the probe's limit is a failure of
  *       the last hop, judged like a page difference when the control completed its chain.
  * </ol>
  * {@code x_signals} name the evidence for a blocked or inconclusive verdict and are empty for accessible and
@@ -203,7 +204,10 @@ public final class Analysis {
     return switch (step.agreement()) {
       case UNEXPECTED -> Decision.blocked(dns.inconsistent() ? "dns" : method(step.name()),
           union(step.signals(), dns.signals()));
-      case EXPECTED -> Decision.down();
+      // The helper failing the same way at an address only the probe's resolver gave, while fetching the page
+      // from the addresses it resolved itself, is the lie's failure, not the site's (OONI: "dns").
+      case EXPECTED -> dns.inconsistent() && control.httpSucceeded()
+          ? Decision.blocked("dns", union(step.signals(), dns.signals())) : Decision.down();
       case GENUINE -> Decision.ofAccessible();
       case UNKNOWN -> Decision.inconclusive(union(step.signals(), dns.signals()));
     };
