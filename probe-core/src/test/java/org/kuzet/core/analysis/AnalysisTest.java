@@ -253,6 +253,14 @@ class AnalysisTest {
             obs().dnsInjected(SITE, LIE, IP).tcp(LIE, 80).page(http, Endpoints.format(LIE, 80), BLOCKPAGE)
                 .control(site(80).http(NEWS)),
             BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "dns.injected", "http.blockpage"),
+        row("injected lie dodged only by waiting for the late, true reply",
+            obs().dnsInjected(SITE, LIE, IP).tcpFail(LIE, 80, Failures.GENERIC_TIMEOUT).tcp(IP, 80)
+                .page(http, ep80, NEWS).control(site(80).http(NEWS)),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "dns.injected"),
+        row("injected lie dodged by waiting for the true reply, no control",
+            obs().dnsInjected(SITE, LIE, IP).tcpFail(LIE, 80, Failures.GENERIC_TIMEOUT).tcp(IP, 80)
+                .page(http, ep80, NEWS),
+            INCONCLUSIVE, null, null, "dns.injected"),
         row("known blockpage address in the DNS answer, no control",
             obs().dnsBogon(SITE, "10.10.34.34").notSent(http, Failures.DNS_NO_ANSWER),
             BLOCKED, "dns", null, "dns.bogon")
