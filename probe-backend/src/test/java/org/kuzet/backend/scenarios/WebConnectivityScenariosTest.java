@@ -228,6 +228,24 @@ class WebConnectivityScenariosTest {
             },
             blocked("dns", "dns.inconsistent", "dns.injected", "http.blockpage").dns(INCONSISTENT)
                 .blockpage(KZ_BLOCKPAGE)),
+        scenario("injected DNS reply racing the real one, to an address where nothing answers",
+            w -> {
+              Site s = w.site(SITE, HTTP, news());
+              InetAddress ghost = LoopbackAddresses.next();
+              w.blackhole(ghost, s.port());
+              w.probeDns.inject(SITE, ghost.getHostAddress());
+              w.probe(b -> b.injectionWindow(Duration.ofMillis(300)));
+              return s.url();
+            },
+            blocked("dns", "dns.inconsistent", "dns.injected").dns(INCONSISTENT)),
+        scenario("injected bogon racing the real answer",
+            w -> {
+              Site s = w.site(SITE, HTTPS, news());
+              w.probeDns.inject(SITE, "10.0.13.37");
+              w.probe(b -> b.injectionWindow(Duration.ofMillis(300)));
+              return s.url();
+            },
+            blocked("dns", "dns.bogon", "dns.inconsistent", "dns.injected").dns(INCONSISTENT)),
         scenario("DNS redirection to a blockpage server over HTTPS (its own certificate)",
             w -> {
               Site s = w.site(SITE, HTTPS, news());
@@ -323,6 +341,16 @@ class WebConnectivityScenariosTest {
             },
             blocked("http-failure", "tls.interception").dns(CONSISTENT)
                 .interceptedBy("CN=Security Certificate,C=KZ")
+                .failedHop(0, "tls_handshake", Failures.SSL_UNKNOWN_AUTHORITY)),
+        scenario("interception at an address only the probe's resolver gives (the helper meets it there too)",
+            w -> {
+              Site s = w.site(SITE, HTTPS, news());
+              InterceptionCa ca = new InterceptionCa("C=KZ, O=Middlebox, CN=Middlebox Root",
+                  InterceptionCa.DEFAULT_INTERMEDIATE_DN);
+              w.serve(w.lie(SITE), s.port(), ca.forge(s.leaf().certificate()), news());
+              return s.url();
+            },
+            blocked("dns", "dns.inconsistent").dns(INCONSISTENT)
                 .failedHop(0, "tls_handshake", Failures.SSL_UNKNOWN_AUTHORITY)),
         scenario("interception with the known Kazakh root (Qaznet Trust Network)",
             w -> {
