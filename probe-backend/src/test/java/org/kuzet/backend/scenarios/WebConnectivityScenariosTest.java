@@ -96,6 +96,31 @@ class WebConnectivityScenariosTest {
               return "http://" + s.address().getHostAddress() + ":" + s.port() + "/";
             },
             accessible().dns(CONSISTENT)),
+        scenario("CNAME to the site's host, the same everywhere",
+            w -> {
+              Site s = w.site(SITE, HTTPS, news());
+              for (var dns : List.of(w.probeDns, w.helperDns)) {
+                dns.answer("origin.news.kz", s.address().getHostAddress()).cname(SITE, "origin.news.kz");
+              }
+              return s.url();
+            },
+            accessible().dns(CONSISTENT)),
+        scenario("CDN: the probe and the helper get different addresses, each with the real certificate",
+            w -> {
+              Site s = w.site(SITE, HTTPS, news());
+              InetAddress other = LoopbackAddresses.next();
+              w.replica(s, other, news());
+              w.helperDns.answer(SITE, other.getHostAddress());
+              return s.url();
+            },
+            accessible().dns(CONSISTENT)),
+        scenario("a name the helper cannot resolve, served with a valid certificate",
+            w -> {
+              Site s = w.site(SITE, HTTPS, news());
+              w.helperDns.nxdomain(SITE);
+              return s.url();
+            },
+            accessible().dns(CONSISTENT)),
         scenario("one of two addresses blackholed, the other works",
             w -> {
               Site s = w.censoredSite(SITE, HTTP, news());
@@ -420,6 +445,15 @@ class WebConnectivityScenariosTest {
               return s.url();
             },
             blocked("dns", "dns.inconsistent", "http.blockpage").dns(INCONSISTENT).blockpage(KZ_BLOCKPAGE)),
+        scenario("302 to the ISP's blockpage (Страница заблокирована)",
+            w -> {
+              Site s = w.censoredSite(SITE, HTTP, news());
+              Site isp = w.site("blocked.isp.kz", HTTP, kazakhBlockpage());
+              w.serve(s, null, redirectTo(isp.url()));
+              return s.url();
+            },
+            blocked("http-diff", "http.blockpage").dns(CONSISTENT).blockpage(KZ_BLOCKPAGE)
+                .and(k -> assertEquals(2, k.requests().size(), "requests"))),
         scenario("a different page over HTTP",
             w -> {
               Site s = w.censoredSite(SITE, HTTP, news());
