@@ -41,7 +41,7 @@ final class Pages {
     return new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
-        return news(fetches.incrementAndGet() * 40);
+        return news(fetches.incrementAndGet() * 120);
       }
     };
   }
