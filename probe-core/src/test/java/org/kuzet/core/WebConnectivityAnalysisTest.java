@@ -11,7 +11,6 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.kuzet.core.analysis.Analysis;
 import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.net.Cidr;
 import org.kuzet.core.testing.FakeDnsServer;
@@ -23,6 +22,7 @@ import org.kuzet.core.tls.TrustRoots;
 import org.kuzet.schema.Signal;
 import org.kuzet.schema.TestKeys;
 import org.kuzet.schema.Verdict;
+import org.kuzet.schema.control.ControlFailures;
 
 /**
  * The analysis wired into {@link WebConnectivity}: real observations from the loopback world, no control
@@ -45,7 +45,7 @@ class WebConnectivityAnalysisTest {
         new MockResponse.Builder().body("<title>News</title>").build());
     TestKeys k = measure(TlsSites.httpsUrl(site, "news.kz", "/").toString());
     assertEquals(Verdict.ACCESSIBLE, k.xVerdict());
-    assertEquals(org.kuzet.schema.control.ControlFailures.NOT_CONFIGURED, k.controlFailure());
+    assertEquals(ControlFailures.NOT_CONFIGURED, k.controlFailure(), "the engine says why there is no control");
     assertNull(k.dnsConsistency(), "no control, nothing to compare DNS with");
   }
 

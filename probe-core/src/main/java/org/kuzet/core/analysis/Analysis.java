@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import okhttp3.HttpUrl;
+import org.kuzet.schema.DnsQuery;
 import org.kuzet.schema.Failures;
 import org.kuzet.schema.HttpTransaction;
 import org.kuzet.schema.Signal;
@@ -30,6 +31,8 @@ import org.kuzet.schema.Verdict;
  *       hop, a blockpage fingerprint in any response or DNS answer. Blocked.
  *   <li>A certificate the helper saw differently for the same endpoint (valid there, or another key): blocked,
  *       {@code tls.interception}.
+ *   <li>With a control and inconsistent DNS, the input URL fetched from an address that only a second, injected
+ *       race's late reply gave: blocked, "dns" (an ordinary client uses the first reply, the lie).
  *   <li>The final response came over HTTPS validated against kuzet's roots: accessible, as in OONI (only the real
  *       server, or a compromised CA, can serve it; a server's own CAPTCHA or geo-page is not censorship).
  *   <li>No usable control: inconclusive, with the local signals.
@@ -37,8 +40,9 @@ import org.kuzet.schema.Verdict;
  *       one of body length, uncommon headers, title); a different page is {@code http.diff}, or DNS blocking when
  *       the DNS was inconsistent. A control that could not fetch the page, or got a 5xx, leaves it inconclusive.
  *   <li>The fetch failed: the failure is attributed to its hop and step (dns, tcp_connect, tls_handshake, http).
- *       A failure the control did not share is blocked with the step's signal; one it shared is down; without
- *       the control's view of that step, inconclusive. A redirect chain cut at the probe's limit is a failure of
+ *       A failure the control did not share is blocked with the step's signal; one it shared is down, unless the
+ *       DNS was inconsistent and the control fetched the page (it failed only at the lie's address: blocked,
+ *       "dns"); without the control's view of that step, inconclusive. A redirect chain cut at the probe's limit is a failure of
  *       the last hop, judged like a page difference when the control completed its chain.
  * </ol>
  * {@code x_signals} name the evidence for a blocked or inconclusive verdict and are empty for accessible and
@@ -68,7 +72,8 @@ public final class Analysis {
    * @param step where the final request failed, null when it did not
    */
   private record Evidence(DnsAnalysis.Result dns, List<TlsAnalysis.Finding> certificates, Set<String> httpBlockpages,
-      boolean http451, HttpComparison comparison, HttpTransaction last, boolean cut, Step step) {}
+      boolean http451, HttpComparison comparison, HttpTransaction last, boolean cut, Step step,
+      boolean pastInjection) {}
 
   private record Decision(Verdict verdict, Object blocking, Boolean accessible, Set<Signal> signals) {
     static Decision ofAccessible() {
@@ -129,8 +134,11 @@ public final class Analysis {
     Step step = last == null || (last.failure() == null && !cut) ? null
         : cut ? cutChain(last, control) : locate(last, keys, control, dns, certificates, inputHost);
 
+    boolean pastInjection = !requests.isEmpty() && dns.signals().contains(Signal.DNS_INJECTED)
+        && onlyInLateReplies(requests.get(0), inputHost, keys.queries());
+
     Decision d = decide(control, new Evidence(dns, certificates, httpBlockpages, http451, comparison, last, cut,
-        step));
+        step, pastInjection));
 
     Set<String> blockpages = new LinkedHashSet<>(httpBlockpages);
     blockpages.addAll(dns.fingerprints());
@@ -174,6 +182,11 @@ public final class Analysis {
       return Decision.blocked(dns.inconsistent() ? "dns" : "http-failure",
           union(EnumSet.of(Signal.TLS_INTERCEPTION), dns.signals()));
     }
+    // 2b. The probe got past an injected lie only by waiting for the late, true reply; an ordinary client takes
+    //     the first reply, so for it the site is blocked by DNS, whatever kuzet then fetched.
+    if (e.pastInjection() && control != null && dns.inconsistent()) {
+      return Decision.blocked("dns", dns.signals());
+    }
     // 3. A validated HTTPS response.
     if (last != null && last.failure() == null && !e.cut() && isHttps(last)) {
       return Decision.ofAccessible();
@@ -203,7 +216,10 @@ public final class Analysis {
     return switch (step.agreement()) {
       case UNEXPECTED -> Decision.blocked(dns.inconsistent() ? "dns" : method(step.name()),
           union(step.signals(), dns.signals()));
-      case EXPECTED -> Decision.down();
+      // The helper failing the same way at an address only the probe's resolver gave, while fetching the page
+      // from the addresses it resolved itself, is the lie's failure, not the site's (OONI: "dns").
+      case EXPECTED -> dns.inconsistent() && control.httpSucceeded()
+          ? Decision.blocked("dns", union(step.signals(), dns.signals())) : Decision.down();
       case GENUINE -> Decision.ofAccessible();
       case UNKNOWN -> Decision.inconclusive(union(step.signals(), dns.signals()));
     };
@@ -284,6 +300,16 @@ public final class Analysis {
       views.add(ct == null ? Agreement.UNKNOWN : ct.status() ? Agreement.UNEXPECTED : Agreement.EXPECTED);
     }
     return new Step(STEP_TLS, tx, failure, s, combine(views, control));
+  }
+
+  /** The input URL's request went to an address that no first DNS reply gave (only a later, second reply did). */
+  private static boolean onlyInLateReplies(HttpTransaction first, String inputHost, List<DnsQuery> queries) {
+    if (first.xAddress() == null || first.xHop() != 0 || inputHost == null) {
+      return false;
+    }
+    String endpoint = Control.normalizeEndpoint(first.xAddress());
+    String ip = Control.normalizeIp(endpoint.substring(0, endpoint.lastIndexOf(':')));
+    return !DnsAnalysis.firstReplyAddresses(inputHost, queries).contains(ip);
   }
 
   /** A redirect chain that ended on a redirect the probe did not follow (its hop limit). */

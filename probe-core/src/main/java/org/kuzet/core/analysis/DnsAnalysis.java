@@ -122,6 +122,15 @@ final class DnsAnalysis {
     return out;
   }
 
+  /** The addresses in the first reply to each query for {@code host}: what an ordinary client would have used. */
+  static Set<String> firstReplyAddresses(String host, List<DnsQuery> allQueries) {
+    Set<String> out = new LinkedHashSet<>();
+    for (DnsQuery q : queriesFor(host, allQueries)) {
+      out.addAll(addresses(q.answers()));
+    }
+    return out;
+  }
+
   /** Every answer for {@code host} was a bogon (so the probe had nothing it would connect to). */
   static boolean onlyBogons(String host, List<DnsQuery> allQueries) {
     List<DnsAnswer> all = queriesFor(host, allQueries).stream().flatMap(q -> q.answers().stream())

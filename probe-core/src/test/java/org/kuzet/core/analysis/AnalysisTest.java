@@ -234,10 +234,33 @@ class AnalysisTest {
                 .control(site(80).http(NEWS)),
             BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "tcp.timeout")
             .and(failedHop(0, "tcp_connect", Failures.GENERIC_TIMEOUT)),
+        row("ghost DNS, the helper timing out at the lie's address too",
+            obs().dns(SITE, LIE).tcpFail(LIE, 80, Failures.GENERIC_TIMEOUT).notSent(http, Failures.GENERIC_TIMEOUT)
+                .control(site(80).tcp(Endpoints.format(LIE, 80), Failures.GENERIC_TIMEOUT).http(NEWS)),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "tcp.timeout"),
+        row("a lie pointing at a closed port, refused for the helper too",
+            obs().dns(SITE, LIE).tcpFail(LIE, 80, Failures.CONNECTION_REFUSED)
+                .notSent(http, Failures.CONNECTION_REFUSED)
+                .control(site(80).tcp(Endpoints.format(LIE, 80), Failures.CONNECTION_REFUSED).http(NEWS)),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "tcp.refused"),
+        row("a lie pointing at another server, its certificate failing for the helper too",
+            obs().dns(SITE, LIE).tcp(LIE, 443).tls(LIE, 443, SITE, Failures.SSL_INVALID_HOSTNAME, OTHER_LEAF)
+                .notSent(https, Failures.SSL_INVALID_HOSTNAME)
+                .control(site(443).tcp(Endpoints.format(LIE, 443), null)
+                    .tls(Endpoints.format(LIE, 443), Failures.SSL_INVALID_HOSTNAME, OTHER_LEAF, false).http(NEWS)),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent"),
         row("injected DNS reply racing the real one",
             obs().dnsInjected(SITE, LIE, IP).tcp(LIE, 80).page(http, Endpoints.format(LIE, 80), BLOCKPAGE)
                 .control(site(80).http(NEWS)),
             BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "dns.injected", "http.blockpage"),
+        row("injected lie dodged only by waiting for the late, true reply",
+            obs().dnsInjected(SITE, LIE, IP).tcpFail(LIE, 80, Failures.GENERIC_TIMEOUT).tcp(IP, 80)
+                .page(http, ep80, NEWS).control(site(80).http(NEWS)),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "dns.injected"),
+        row("injected lie dodged by waiting for the true reply, no control",
+            obs().dnsInjected(SITE, LIE, IP).tcpFail(LIE, 80, Failures.GENERIC_TIMEOUT).tcp(IP, 80)
+                .page(http, ep80, NEWS),
+            INCONCLUSIVE, null, null, "dns.injected"),
         row("known blockpage address in the DNS answer, no control",
             obs().dnsBogon(SITE, "10.10.34.34").notSent(http, Failures.DNS_NO_ANSWER),
             BLOCKED, "dns", null, "dns.bogon")
