@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -156,11 +157,23 @@ public final class ExportCommand implements Callable<Integer> {
     return s;
   }
 
-  /** The OONI form of a stored line: kuzet's x_ keys dropped everywhere, OONI's scrubbed probe_ip added. */
+  /**
+   * The OONI form of a stored line: kuzet's x_ keys dropped everywhere, OONI's scrubbed probe_ip added, and
+   * {@code test_keys.requests} in OONI's order (most recent first: OONI's tools read {@code requests[0]} as the
+   * final response), where kuzet stores hops in the order they happened.
+   */
   static String ooniLine(String kuzetJson) {
     try {
       ObjectNode root = (ObjectNode) MeasurementJson.mapper().readTree(kuzetJson);
       stripExtensions(root);
+      if (root.path("test_keys").path("requests") instanceof ArrayNode hops) {
+        List<JsonNode> inOrder = new ArrayList<>();
+        hops.forEach(inOrder::add);
+        hops.removeAll();
+        for (int i = inOrder.size() - 1; i >= 0; i--) {
+          hops.add(inOrder.get(i));
+        }
+      }
       ObjectNode ooni = MeasurementJson.mapper().createObjectNode();
       ooni.put("probe_ip", OONI_SCRUBBED_IP);
       ooni.setAll(root);
