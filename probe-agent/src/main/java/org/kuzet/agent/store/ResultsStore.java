@@ -741,6 +741,16 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     });
   }
 
+  /** Makes every pending measurement due now (a hand-started upload should not wait for a backoff); returns how many. */
+  public synchronized int makePendingDueNow() {
+    return write("make pending uploads due", () -> {
+      try (Statement s = db.createStatement()) {
+        return s.executeUpdate("UPDATE measurements SET next_upload_at = NULL WHERE upload_state = 'pending'"
+            + " AND next_upload_at IS NOT NULL");
+      }
+    });
+  }
+
   @Override
   public synchronized QueueCounts counts() {
     return read("count the upload queue", this::queueCounts);
