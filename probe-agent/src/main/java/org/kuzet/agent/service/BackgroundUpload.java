@@ -55,7 +55,10 @@ final class BackgroundUpload implements AutoCloseable {
   private void drain(String why) {
     try {
       Uploader.Result r = uploader.drain(queue);
-      metrics.uploadDrained(r.remaining(), r.uploaded() + r.duplicate() > 0, clock.instant());
+      if (r.uploaded() + r.duplicate() > 0) {
+        // The queue depth gauge reads the store itself (bound by the wiring), so it also counts new measurements.
+        metrics.uploadSucceeded(clock.instant());
+      }
       if (r.uploaded() + r.duplicate() + r.rejected() + r.retried() > 0) {
         say("upload (" + why + "): " + r.uploaded() + " uploaded, " + r.duplicate() + " duplicate, " + r.rejected()
             + " rejected, " + r.retried() + " retried later; " + r.remaining() + " remaining");

@@ -61,7 +61,16 @@ public final class ResultsStoreWiring implements ServiceWiring {
     } catch (StoreException e) {
       throw new IOException(e.getMessage(), e);
     }
-    context.metrics().uploadQueueDepth(() -> (int) Math.min(Integer.MAX_VALUE, store.counts().pending()));
+    // Read at each scrape; after the store is closed (the service stopping) the last depth read stands.
+    java.util.concurrent.atomic.AtomicInteger depth = new java.util.concurrent.atomic.AtomicInteger();
+    context.metrics().uploadQueueDepth(() -> {
+      try {
+        depth.set((int) Math.min(Integer.MAX_VALUE, store.counts().pending()));
+      } catch (RuntimeException closedOrBusy) {
+        // keep the last value
+      }
+      return depth.get();
+    });
     BackgroundUpload upload;
     try {
       upload = upload(context, store);
