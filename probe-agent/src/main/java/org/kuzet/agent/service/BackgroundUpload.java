@@ -76,6 +76,15 @@ final class BackgroundUpload implements AutoCloseable {
     }
   }
 
+  /** Waits until every drain requested so far has ended (tests; the service never waits for uploads). */
+  void awaitIdle() throws InterruptedException {
+    try {
+      thread.submit(() -> { }).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Lets a drain in progress finish (bounded by the uploader's timeouts), then stops the thread. */
   @Override
   public void close() {

@@ -38,6 +38,8 @@ import org.kuzet.targets.Target;
  */
 public final class ResultsStoreWiring implements ServiceWiring {
   private final BiFunction<RunRequest, ProbeSettings.Builder, ProbeSettings> settings;
+  /** The uploader of the last {@link #open}, or null when upload is off; tests wait on it. */
+  volatile BackgroundUpload background;
 
   /** The service's wiring: default probe settings. */
   public ResultsStoreWiring() {
@@ -78,6 +80,7 @@ public final class ResultsStoreWiring implements ServiceWiring {
       store.close();
       throw e;
     }
+    background = upload;
     RunStore runs = runStore(store, context.clock());
     ConnectivityLog timeline = timeline(store, context.log());
     AutoCloseable resource = store;

@@ -134,6 +134,55 @@ class ServiceUploadTest {
   }
 
   @Test
+  void theServiceUploadsWhenTheNetworkComesBack() throws Exception {
+    Instant day = Instant.parse("2026-11-23T00:00:00Z");
+    clock.set(day.plusSeconds(30));
+    java.net.InetAddress a = org.kuzet.core.testing.LoopbackAddresses.next();
+    int port = org.kuzet.core.testing.LoopbackAddresses.closedPort(a);
+    Files.writeString(dir.resolve("urls.txt"), "http://gone.kz/\n");
+    KuzetConfig config = ConfigLoader.parse("t", "[schedule]\ninterval = 6h\njitter = 0\n[targets]\nfiles = urls.txt\n"
+        + "[upload]\nenabled = true\ncollector = http://" + a.getHostAddress() + ":" + port + "\n", dir);
+    try (ResultsStore store = ResultsStore.open(config.database())) {
+      long run = store.beginRun(Trigger.SCHEDULED, null, "test", NetworkState.OFFLINE, day);
+      for (String url : List.of("https://a.kz/", "https://b.kz/")) {
+        store.save(run, url, "kz", null, TestMeasurements.accessible(url, day));
+      }
+      store.finishRun(run, day.plusSeconds(10));
+    }
+    ResultsStoreWiring wiring = wiring();
+    ServiceWiring.Bound bound = wiring.open(new ServiceWiring.Context(config, clock, metrics, true,
+        new PrintWriter(log)));
+    wiring.background.awaitIdle(); // the drain at start found the collector down
+    assertTrue(log.toString().contains("upload (at start): 0 uploaded, 0 duplicate, 0 rejected, 2 retried"),
+        log.toString());
+    CollectorServer back = CollectorServer.builder(collectorStore).listen(new java.net.InetSocketAddress(a, port))
+        .start();
+    try {
+      Instant online = day.plusSeconds(300);
+      AgentService[] service = new AgentService[1];
+      service[0] = AgentService.builder().clock(clock).config(ConfigSource.fixed(config))
+          .connectivity(() -> new ConnectivityCheck(clock.instant().isBefore(online) ? NetworkState.OFFLINE
+              : NetworkState.ONLINE, clock.instant(), LocalNetwork.Link.up("test"), List.of(), List.of()))
+          .timeline(bound.timeline()).executor(bound.executor()).metrics(metrics).upload(true)
+          .waiter((until, stop) -> {
+            if (until.isAfter(day.plusSeconds(600))) {
+              service[0].stop();
+            } else {
+              clock.set(until);
+            }
+          })
+          .random(new java.util.Random(1)).log(new PrintWriter(log)).build();
+      service[0].run();
+      wiring.background.awaitIdle();
+      assertTrue(log.toString().contains("upload (network back online): 2 uploaded"), log.toString());
+      assertEquals(2, collectorStore.count());
+    } finally {
+      bound.close();
+      back.close();
+    }
+  }
+
+  @Test
   void anEventLeftOpenByACrashIsClosedAtTheLastKnownMoment() throws Exception {
     KuzetConfig config = config(false);
     try (ResultsStore store = ResultsStore.open(config.database())) {
