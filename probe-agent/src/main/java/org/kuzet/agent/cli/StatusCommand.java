@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.consent.Consent;
+import org.kuzet.agent.consent.ConsentFile;
 import org.kuzet.agent.schedule.InstanceLock;
 import org.kuzet.agent.schedule.Scheduler;
 import org.kuzet.agent.schedule.Slot;
@@ -51,6 +53,15 @@ public final class StatusCommand implements Callable<Integer> {
     out.println("database:     " + db.toAbsolutePath());
     Optional<String> holder = InstanceLock.heldBy(db);
     out.println("service:      " + holder.map(pid -> "running (process " + pid + ")").orElse("not running"));
+    Optional<Consent> consent;
+    try {
+      consent = ConsentFile.read(db);
+    } catch (IOException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+    out.println("consent:      " + consent.map(c -> "given " + seconds(c.givenAt()) + ", upload "
+        + (c.upload() ? "agreed" : "not agreed") + (c.isCurrent() ? "" : " (to an older explanation)"))
+        .orElse("none recorded ('kuzet consent')"));
     if (!Files.exists(db)) {
       out.println("last run:     no runs yet (no database)");
     } else {

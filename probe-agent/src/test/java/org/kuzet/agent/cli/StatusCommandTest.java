@@ -41,6 +41,7 @@ class StatusCommandTest {
     assertEquals(0, plain.exit(), plain.err());
     assertTrue(plain.out().contains("no runs yet"), plain.out());
     assertTrue(plain.out().contains("service:      not running"), plain.out());
+    assertTrue(plain.out().contains("consent:      none recorded"), plain.out());
     assertFalse(Files.exists(db), "status never creates a database");
   }
 
