@@ -11,7 +11,8 @@ import picocli.CommandLine.ScopeType;
     description = "Measures website blocking and internet shutdowns from a volunteer's network.",
     subcommands = {MeasureCommand.class, TargetsCommand.class, RunCommand.class, ResultsCommand.class,
         ShowCommand.class, ExportCommand.class, QueryCommand.class, ReportCommand.class, HelperCommand.class,
-        CollectorCommand.class, CampaignCommand.class, ConsentCommand.class, ServiceCommand.class})
+        CollectorCommand.class, CampaignCommand.class, ConsentCommand.class, ServiceCommand.class, UploadCommand.class,
+        StatusCommand.class})
 public final class KuzetCommand implements Runnable {
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,

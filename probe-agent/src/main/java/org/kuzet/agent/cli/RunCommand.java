@@ -1,6 +1,21 @@
 package org.kuzet.agent.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.kuzet.agent.config.ConfigLoader;
+import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.consent.Consent;
+import org.kuzet.agent.consent.ConsentFile;
+import org.kuzet.agent.service.OfflineVerdict;
+import org.kuzet.core.connectivity.Anchor;
+import org.kuzet.core.connectivity.ConnectivityCheck;
+import org.kuzet.core.connectivity.ConnectivityChecker;
+import org.kuzet.core.connectivity.LocalNetwork;
+import org.kuzet.core.connectivity.StepAnchorProber;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +41,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -50,6 +66,26 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--once", description = "Run once now, then exit (required: regular runs are 'kuzet service').")
   boolean once;
 
+  @Mixin ConfigOptions config;
+
+  @ParentCommand KuzetCommand root;
+
+  @Option(names = "--collector", paramLabel = "URL",
+      description = "Collector to upload to after the run (default: [upload] collector of the config file).")
+  String collector;
+
+  @Option(names = "--upload", description = "Upload this run's measurements (and any still queued) after the run,"
+      + " even without a recorded agreement to upload.")
+  boolean upload;
+
+  /** Tests: no connectivity check (the default anchors are public addresses; tests never touch the internet). */
+  @Option(names = "--skip-connectivity-check", hidden = true)
+  boolean skipConnectivityCheck;
+
+  /** Tests: foreign anchors to check instead of the config's (the link is then taken as up). */
+  @Option(names = "--connectivity-anchor", paramLabel = "ANCHOR", hidden = true)
+  List<String> anchors = new ArrayList<>();
+
   @Override
   public Integer call() throws InterruptedException {
     if (!once) {
@@ -57,6 +93,8 @@ public final class RunCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Optional<KuzetConfig> cfg = OptionalConfig.load(config, spec);
+    URI uploadTo = explicitCollector(cfg);
     TargetOptions.Selection selection = targets.resolve(err, DEFAULT_LIST);
     ProbeSettings settings = measurement.toSettings(ProbeEventListener.NONE);
     measurement.warnAboutInstalledInterceptionRoots(err);
@@ -65,8 +103,20 @@ public final class RunCommand implements Callable<Integer> {
     List<String> urls = selection.targets().stream().map(Target::url).toList();
 
     try (ResultsStore db = store.openForWriting()) {
+      Optional<Consent> consent = consent(db.file(), out, err);
+      if (consent == null) {
+        return Main.EXIT_FAILED;
+      }
+      if (uploadTo == null && consent.map(Consent::upload).orElse(false)) {
+        uploadTo = consentedCollector(cfg);
+      }
+      ConnectivityCheck check = connectivity(cfg);
+      if (check != null && check.state().isOutage()) {
+        err.println("kuzet run: the network is " + check.state().wire() + "; measurements are stored with verdict"
+            + " offline (no site is blamed for an outage)");
+      }
       Instant started = Instant.now();
-      long runId = db.beginRun(Trigger.MANUAL, null, Software.VERSION, null, started);
+      long runId = db.beginRun(Trigger.MANUAL, null, Software.VERSION, check == null ? null : check.state(), started);
       RunProgress progress = RunProgress.forOutput(out, urls.size(), System.console() != null);
       // What the summary needs, not the measurements themselves (a long list would hold them all in memory).
       List<Stored> stored = new ArrayList<>();
@@ -89,7 +139,8 @@ public final class RunCommand implements Callable<Integer> {
         String reportId = MeasurementIds.reportId(started, settings.probeCc(), settings.probeAsn());
         new MeasurementRunner(experiment, settings.parallelism()).run(urls, reportId, new MeasurementRunner.Sink() {
           @Override
-          public void measured(Measurement m) {
+          public void measured(Measurement measured) {
+            Measurement m = check != null && check.state().isOutage() ? OfflineVerdict.apply(measured) : measured;
             Target t = byUrl.get(m.input());
             db.save(runId, m.input(), selection.sourceName(), t == null ? null : t.categoryCode(), m);
             synchronized (stored) {
@@ -117,7 +168,117 @@ public final class RunCommand implements Callable<Integer> {
         throw storeFailure[0];
       }
       printSummary(out, runId, db, stored, failed, progress.elapsed());
+      uploadAfterRun(db, uploadTo, out, err);
       return failed.isEmpty() ? Main.EXIT_OK : Main.EXIT_FAILED;
+    }
+  }
+
+  /** The collector of {@code --upload} (required then), checked before anything is measured; else null. */
+  private URI explicitCollector(Optional<KuzetConfig> cfg) {
+    if (!upload) {
+      return null;
+    }
+    String url = collector != null ? collector : cfg.map(c -> c.upload().collector()).orElse(null);
+    if (url == null) {
+      throw new UsageException("--upload needs a collector: give --collector URL, or set [upload] collector in the"
+          + " config file (" + config.file() + ")");
+    }
+    return UploadFlush.collector(url, collector != null ? "--collector" : "[upload] collector");
+  }
+
+  /** With a recorded agreement to upload: --collector, else the config's when its upload is on; else null. */
+  private URI consentedCollector(Optional<KuzetConfig> cfg) {
+    if (collector != null) {
+      return UploadFlush.collector(collector, "--collector");
+    }
+    return cfg.filter(c -> c.upload().enabled()).map(c -> UploadFlush.collector(c.upload().collector(),
+        "[upload] collector")).orElse(null);
+  }
+
+  /**
+   * The recorded consent. A manual run is attended, so it does not require one: at a terminal the first run asks
+   * (null when the person declines: nothing is measured), elsewhere a notice goes to stderr and upload stays off.
+   */
+  private Optional<Consent> consent(Path db, PrintWriter out, PrintWriter err) {
+    Optional<Consent> recorded;
+    try {
+      recorded = ConsentFile.read(db);
+    } catch (IOException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+    if (recorded.isPresent() && recorded.get().isCurrent()) {
+      return recorded;
+    }
+    if (!root.terminal.interactive()) {
+      err.println("kuzet run: note: anyone watching this network (provider, administrator, state) can see this"
+          + " computer connect to the listed sites and recognise a probe; nothing is uploaded without your"
+          + " agreement ('kuzet consent --show' explains the risks, 'kuzet consent' records your answer).");
+      err.flush();
+      return Optional.empty();
+    }
+    try {
+      Optional<Consent> given = ConsentCommand.obtain(root.terminal, out, null, false);
+      if (given.isEmpty()) {
+        out.println("consent not given; nothing measured");
+        out.flush();
+        return null;
+      }
+      ConsentFile.write(db, given.get());
+      out.println("consent recorded in " + ConsentFile.path(db));
+      out.flush();
+      return given;
+    } catch (IOException e) {
+      throw new UsageException("consent: " + e.getMessage(), e);
+    }
+  }
+
+  /** The connectivity check before the run, against the config's anchors (or the service's defaults). */
+  private ConnectivityCheck connectivity(Optional<KuzetConfig> cfg) throws InterruptedException {
+    if (skipConnectivityCheck) {
+      return null;
+    }
+    List<Anchor> domestic;
+    List<Anchor> foreign;
+    LocalNetwork local = LocalNetwork.SYSTEM;
+    if (!anchors.isEmpty()) {
+      domestic = List.of();
+      foreign = new ArrayList<>();
+      for (String a : anchors) {
+        try {
+          foreign.add(Anchor.parse(a));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException("--connectivity-anchor '" + a + "': " + e.getMessage());
+        }
+      }
+      local = LocalNetwork.fixed(LocalNetwork.Link.up("anchors given on the command line"));
+    } else {
+      KuzetConfig c = cfg.orElseGet(() -> ConfigLoader.defaults(Path.of(".")));
+      domestic = c.connectivity().domestic();
+      foreign = c.connectivity().foreign();
+    }
+    try (ConnectivityChecker checker = new ConnectivityChecker(local, StepAnchorProber.standard(), domestic, foreign,
+        ConnectivityChecker.DEFAULT_BUDGET, Clock.systemUTC())) {
+      return checker.check();
+    }
+  }
+
+  /** Uploads after the run when asked or agreed to; a failure here never fails the run: the queue keeps it all. */
+  private void uploadAfterRun(ResultsStore db, URI uploadTo, PrintWriter out, PrintWriter err) {
+    if (uploadTo == null) {
+      long pending = db.counts().pending();
+      out.println(pending + " measurement(s) queued for upload; upload is off (--upload, or 'kuzet consent' to"
+          + " agree to it)");
+      out.flush();
+      return;
+    }
+    try {
+      UploadFlush.Report report = UploadFlush.flush(db, uploadTo, collector != null ? "--collector"
+          : "[upload] collector", measurement.trustRoots, false);
+      UploadFlush.print(out, report, uploadTo);
+    } catch (RuntimeException e) {
+      err.println("kuzet run: upload failed: " + e.getMessage() + "; the run's measurements are stored and stay"
+          + " queued (" + db.counts().pending() + " pending; 'kuzet upload' sends them)");
+      err.flush();
     }
   }
 

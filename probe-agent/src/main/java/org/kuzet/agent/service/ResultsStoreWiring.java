@@ -4,6 +4,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.function.BiFunction;
+import org.kuzet.agent.upload.ProbeKeyFile;
+import org.kuzet.agent.upload.Uploader;
+import org.kuzet.core.ProbeSettings;
+import org.kuzet.core.connectivity.NetworkState;
+import org.kuzet.core.sign.ProbeKey;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,18 +33,140 @@ import org.kuzet.targets.Target;
 /**
  * The service bound to the results store: runs and their measurements go to {@link ResultsStore} (one
  * transaction each, queued for upload), the outage timeline to its {@code connectivity_events}. It is
- * {@code ServiceCommand.wiring}'s default. No uploader is started here yet: measurements wait in the queue.
+ * {@code ServiceCommand.wiring}'s default. When upload is on (config and consent) a {@link BackgroundUpload}
+ * drains the queue after each run and when an outage ends with the network online again.
  */
 public final class ResultsStoreWiring implements ServiceWiring {
+  private final BiFunction<RunRequest, ProbeSettings.Builder, ProbeSettings> settings;
+  /** The uploader of the last {@link #open}, or null when upload is off; tests wait on it. */
+  volatile BackgroundUpload background;
+
+  /** The service's wiring: default probe settings. */
+  public ResultsStoreWiring() {
+    this((request, builder) -> builder.build());
+  }
+
+  /** With the run's probe settings made by {@code settings} (tests: loopback resolvers). */
+  public ResultsStoreWiring(BiFunction<RunRequest, ProbeSettings.Builder, ProbeSettings> settings) {
+    this.settings = settings;
+  }
+
   @Override
   public Bound open(Context context) throws IOException {
     ResultsStore store;
     try {
       store = ResultsStore.open(context.config().database());
+      // A crash (kill -9, power loss) leaves the last state open; end it at the last moment known, not now.
+      store.closeConnectivityEventLeftOpen("at restart: the previous service ended without closing it")
+          .ifPresent(end -> say(context, "closed the connectivity event left open by the previous service at "
+              + end));
     } catch (StoreException e) {
       throw new IOException(e.getMessage(), e);
     }
-    return ServiceWiring.measuring(context, runStore(store, context.clock()), timeline(store, context.log()), store);
+    // Read at each scrape; after the store is closed (the service stopping) the last depth read stands.
+    java.util.concurrent.atomic.AtomicInteger depth = new java.util.concurrent.atomic.AtomicInteger();
+    context.metrics().uploadQueueDepth(() -> {
+      try {
+        depth.set((int) Math.min(Integer.MAX_VALUE, store.counts().pending()));
+      } catch (RuntimeException closedOrBusy) {
+        // keep the last value
+      }
+      return depth.get();
+    });
+    BackgroundUpload upload;
+    try {
+      upload = upload(context, store);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    background = upload;
+    RunStore runs = runStore(store, context.clock());
+    ConnectivityLog timeline = timeline(store, context.log());
+    AutoCloseable resource = store;
+    if (upload != null) {
+      runs = afterEachRun(runs, () -> upload.request("after the run"));
+      timeline = whenBackOnline(timeline, () -> upload.request("network back online"));
+      resource = () -> {
+        try {
+          upload.close();
+        } finally {
+          store.close();
+        }
+      };
+    }
+    RunExecutor executor = new MeasuringRunExecutor(runs, settings, context.clock(), context.log());
+    return ServiceWiring.bound(executor, timeline, resource);
+  }
+
+  /** The uploader when upload is on (config and consent) and a collector is set; else null. */
+  private static BackgroundUpload upload(Context context, ResultsStore store) throws IOException {
+    String collector = context.config().upload().collector();
+    if (!context.upload() || collector == null) {
+      return null;
+    }
+    Path keyFile = ProbeKeyFile.besideDatabase(context.config().database());
+    ProbeKey key = ProbeKeyFile.loadOrCreate(keyFile);
+    Uploader uploader;
+    try {
+      uploader = Uploader.builder(URI.create(collector.strip()), key).clock(context.clock()).build();
+    } catch (IllegalArgumentException e) {
+      throw new IOException("[upload] collector: " + e.getMessage(), e);
+    }
+    BackgroundUpload upload = new BackgroundUpload(uploader, store, context.metrics(), context.clock(),
+        context.log());
+    upload.request("at start"); // what earlier runs left in the queue
+    return upload;
+  }
+
+  /** {@code runs}, calling {@code after} once each run is recorded as finished. */
+  static RunStore afterEachRun(RunStore runs, Runnable after) {
+    return (request, reportId, targets) -> {
+      RunStore.Recorder inner = runs.begin(request, reportId, targets);
+      return new RunStore.Recorder() {
+        @Override
+        public void save(Measurement m) throws IOException {
+          inner.save(m);
+        }
+
+        @Override
+        public void finish(RunOutcome outcome) throws IOException {
+          try {
+            inner.finish(outcome);
+          } finally {
+            after.run();
+          }
+        }
+      };
+    };
+  }
+
+  /** {@code timeline}, calling {@code back} when an outage ends with the network online again. */
+  static ConnectivityLog whenBackOnline(ConnectivityLog timeline, Runnable back) {
+    return new ConnectivityLog() {
+      private boolean afterOutage;
+
+      @Override
+      public void opened(ConnectivityEvent event, ConnectivityCheck evidence) {
+        timeline.opened(event, evidence);
+        if (event.state() == NetworkState.ONLINE && afterOutage) {
+          back.run();
+        }
+        afterOutage = false;
+      }
+
+      @Override
+      public void closed(ConnectivityEvent event) {
+        timeline.closed(event);
+        afterOutage = event.state().isOutage();
+      }
+    };
+  }
+
+  private static void say(Context context, String message) {
+    context.log().println(context.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        + " kuzet service: " + message);
+    context.log().flush();
   }
 
   /** {@link RunStore} over the results store: campaign slots are campaign runs, the others scheduled ones. */

@@ -55,6 +55,11 @@ public interface ServiceWiring {
   static Bound measuring(Context context, RunStore store, ConnectivityLog timeline, AutoCloseable resource) {
     RunExecutor executor = new MeasuringRunExecutor(store, (request, builder) -> builder.build(), context.clock(),
         context.log());
+    return bound(executor, timeline, resource);
+  }
+
+  /** A binding of these parts; {@code resource} (the store, an uploader) is closed at the end. */
+  static Bound bound(RunExecutor executor, ConnectivityLog timeline, AutoCloseable resource) {
     return new Bound() {
       @Override
       public RunExecutor executor() {

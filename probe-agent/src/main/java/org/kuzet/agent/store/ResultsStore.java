@@ -609,6 +609,38 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     }
   }
 
+  /**
+   * Closes an event left open by a process that died (the service was killed, the machine lost power) at the last
+   * moment anything is known to have happened: the newest of the event's start, the last run's start or end and
+   * the newest measurement. {@code note} goes into the event's detail as {@code "closed"}. Returns the end used,
+   * or empty when no event was open.
+   */
+  public synchronized Optional<Instant> closeConnectivityEventLeftOpen(String note) {
+    return write("close the connectivity event left open", () -> {
+      List<ConnectivityRecord> open = events("WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1");
+      if (open.isEmpty()) {
+        return Optional.<Instant>empty();
+      }
+      Instant end = open.get(0).startedAt();
+      for (String sql : List.of("SELECT max(started_at) FROM runs", "SELECT max(ended_at) FROM runs",
+          "SELECT max(start_time) FROM measurements")) {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+          Instant t = rs.next() ? StoreTimes.parse(rs.getString(1)) : null;
+          if (t != null && t.isAfter(end)) {
+            end = t;
+          }
+        }
+      }
+      try (PreparedStatement p = db.prepareStatement("UPDATE connectivity_events SET ended_at = ?,"
+          + " detail = json_set(coalesce(detail, '{}'), '$.closed', ?) WHERE ended_at IS NULL")) {
+        p.setString(1, StoreTimes.format(end));
+        p.setString(2, note);
+        p.executeUpdate();
+      }
+      return Optional.of(end);
+    });
+  }
+
   /** The ongoing connectivity event, if any. */
   public synchronized Optional<ConnectivityRecord> currentConnectivity() {
     return read("read connectivity", () -> {
@@ -737,6 +769,16 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
       try (Statement s = db.createStatement()) {
         return s.executeUpdate("UPDATE measurements SET upload_state = 'pending', next_upload_at = NULL"
             + " WHERE upload_state = 'rejected'");
+      }
+    });
+  }
+
+  /** Makes every pending measurement due now (a hand-started upload should not wait for a backoff); returns how many. */
+  public synchronized int makePendingDueNow() {
+    return write("make pending uploads due", () -> {
+      try (Statement s = db.createStatement()) {
+        return s.executeUpdate("UPDATE measurements SET next_upload_at = NULL WHERE upload_state = 'pending'"
+            + " AND next_upload_at IS NOT NULL");
       }
     });
   }

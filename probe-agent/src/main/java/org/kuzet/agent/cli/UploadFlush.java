@@ -1,0 +1,139 @@
+package org.kuzet.agent.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.kuzet.agent.store.ResultsStore;
+import org.kuzet.agent.upload.ProbeKeyFile;
+import org.kuzet.agent.upload.UploadQueue;
+import org.kuzet.agent.upload.Uploader;
+import org.kuzet.core.sign.ProbeKey;
+
+/**
+ * One hand-started flush of the results store's upload queue ({@code kuzet upload}, and {@code kuzet run --once}
+ * after its run): the probe key beside the database, an {@link Uploader} to the collector, counts printed.
+ */
+final class UploadFlush {
+  private UploadFlush() {}
+
+  /** What a flush did: the uploader's counts, each rejection with its reason, and the last transient error. */
+  record Report(Uploader.Result result, List<String> rejections, String retryError, int requeued) {
+    boolean transientFailure() {
+      return result.retried() > 0;
+    }
+  }
+
+  /** The collector URL as given ({@code --collector} or the config), checked the way the uploader checks it. */
+  static URI collector(String url, String where) {
+    URI uri;
+    try {
+      uri = new URI(url.strip());
+    } catch (URISyntaxException e) {
+      throw new UsageException(where + ": '" + url + "' is not a URL: " + e.getReason());
+    }
+    return uri;
+  }
+
+  /**
+   * Sends every due measurement. {@code retryFailed} first puts rejected measurements back in the queue and
+   * makes pending ones due now (no waiting out a backoff when a person asks).
+   */
+  static Report flush(ResultsStore db, URI collector, String where, List<Path> trustRoots, boolean retryFailed) {
+    ProbeKey key;
+    Path keyFile = ProbeKeyFile.besideDatabase(db.file());
+    try {
+      key = ProbeKeyFile.loadOrCreate(keyFile);
+    } catch (IOException e) {
+      throw new UsageException("probe key " + keyFile + ": " + e.getMessage());
+    }
+    Uploader.Builder builder;
+    try {
+      builder = Uploader.builder(collector, key);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(where + ": " + e.getMessage());
+    }
+    try {
+      builder.extraRoots(trustRoots);
+    } catch (IOException e) {
+      throw new UsageException("--trust-roots: " + e.getMessage());
+    }
+    int requeued = 0;
+    if (retryFailed) {
+      requeued = db.requeueRejected();
+      db.makePendingDueNow();
+    }
+    Recording queue = new Recording(db);
+    try (Uploader uploader = builder.build()) {
+      Uploader.Result r = uploader.drain(queue);
+      return new Report(r, queue.rejections, queue.retryError, requeued);
+    }
+  }
+
+  /** The counts, one line, then a line per rejection and, after a transient failure, what happens next. */
+  static void print(PrintWriter out, Report report, URI collector) {
+    Uploader.Result r = report.result();
+    if (report.requeued() > 0) {
+      out.printf(Locale.ROOT, "%d rejected measurement(s) put back in the queue%n", report.requeued());
+    }
+    out.printf(Locale.ROOT, "upload to %s: %d uploaded, %d duplicate, %d rejected, %d retried; %d remaining%n",
+        collector, r.uploaded(), r.duplicate(), r.rejected(), r.retried(), r.remaining());
+    for (String rejection : report.rejections()) {
+      out.println("  rejected " + rejection);
+    }
+    if (report.transientFailure()) {
+      out.println("the collector could not take the upload (" + report.retryError() + "); the measurements stay"
+          + " queued and are tried again later ('kuzet upload' sends them by hand)");
+    }
+    out.flush();
+  }
+
+  /** The store as the uploader sees it, noting rejections and transient errors to report them. */
+  private static final class Recording implements UploadQueue {
+    private final UploadQueue inner;
+    final List<String> rejections = new ArrayList<>();
+    String retryError;
+
+    Recording(UploadQueue inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public List<QueuedMeasurement> due(int max, Instant now) {
+      return inner.due(max, now);
+    }
+
+    @Override
+    public void markUploaded(Collection<String> uids, Instant at) {
+      inner.markUploaded(uids, at);
+    }
+
+    @Override
+    public void markRejected(String uid, String reason, Instant at) {
+      inner.markRejected(uid, reason, at);
+      rejections.add(uid + ": " + reason);
+    }
+
+    @Override
+    public void markRetry(Collection<String> uids, String error, Instant nextAttempt) {
+      inner.markRetry(uids, error, nextAttempt);
+      retryError = error;
+    }
+
+    @Override
+    public int requeueRejected() {
+      return inner.requeueRejected();
+    }
+
+    @Override
+    public QueueCounts counts() {
+      return inner.counts();
+    }
+  }
+}

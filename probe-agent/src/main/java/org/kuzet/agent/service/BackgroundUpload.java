@@ -1,0 +1,102 @@
+package org.kuzet.agent.service;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.kuzet.agent.metrics.AgentMetrics;
+import org.kuzet.agent.upload.UploadQueue;
+import org.kuzet.agent.upload.Uploader;
+
+/**
+ * The service's uploads: each {@link #request} drains the queue on one background thread, so the measuring
+ * thread never waits for a collector and two drains never overlap. Requests made while a drain is waiting to start
+ * are merged into it; one made during a drain runs once more after it (what was stored meanwhile is sent).
+ */
+final class BackgroundUpload implements AutoCloseable {
+  private final Uploader uploader;
+  private final UploadQueue queue;
+  private final AgentMetrics metrics;
+  private final Clock clock;
+  private final PrintWriter log;
+  private final AtomicBoolean waiting = new AtomicBoolean();
+  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "kuzet-upload");
+    t.setDaemon(true);
+    return t;
+  });
+
+  BackgroundUpload(Uploader uploader, UploadQueue queue, AgentMetrics metrics, Clock clock, PrintWriter log) {
+    this.uploader = uploader;
+    this.queue = queue;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.log = log;
+  }
+
+  /** Asks for a drain ({@code why}: "after the run", "network back"); returns at once. */
+  void request(String why) {
+    if (!waiting.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      thread.execute(() -> {
+        waiting.set(false);
+        drain(why);
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      waiting.set(false); // the service is stopping: the queue keeps everything for the next start
+    }
+  }
+
+  private void drain(String why) {
+    try {
+      Uploader.Result r = uploader.drain(queue);
+      if (r.uploaded() + r.duplicate() > 0) {
+        // The queue depth gauge reads the store itself (bound by the wiring), so it also counts new measurements.
+        metrics.uploadSucceeded(clock.instant());
+      }
+      if (r.uploaded() + r.duplicate() + r.rejected() + r.retried() > 0) {
+        say("upload (" + why + "): " + r.uploaded() + " uploaded, " + r.duplicate() + " duplicate, " + r.rejected()
+            + " rejected, " + r.retried() + " retried later; " + r.remaining() + " remaining");
+      }
+    } catch (RuntimeException e) {
+      say("upload (" + why + ") failed: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+          + "; the measurements stay queued");
+    }
+  }
+
+  private void say(String message) {
+    synchronized (log) {
+      log.println(clock.instant().truncatedTo(ChronoUnit.SECONDS) + " kuzet service: " + message);
+      log.flush();
+    }
+  }
+
+  /** Waits until every drain requested so far has ended (tests; the service never waits for uploads). */
+  void awaitIdle() throws InterruptedException {
+    try {
+      thread.submit(() -> { }).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Lets a drain in progress finish (bounded by the uploader's timeouts), then stops the thread. */
+  @Override
+  public void close() {
+    thread.shutdown();
+    try {
+      if (!thread.awaitTermination(15, TimeUnit.SECONDS)) {
+        thread.shutdownNow(); // an interrupted upload is marked for retry; resending is harmless
+      }
+    } catch (InterruptedException e) {
+      thread.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    uploader.close();
+  }
+}
