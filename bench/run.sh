@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs kuzet's benchmarks and prints their tables (Markdown). Figures only: nothing here fails on time.
-#   bench/run.sh               every benchmark, full size (about 12 minutes on 2 cores; the store benchmark writes ~850 MB to the temp dir)
+#   bench/run.sh               every benchmark, full size (about 16 minutes on 2 cores; the store benchmark writes ~850 MB to the temp dir)
 #   bench/run.sh --quick       smaller inputs, for a smoke run
 # The curl+dig baseline needs 'dig' (Debian: apt-get install bind9-dnsutils); without it that row is skipped.
 set -eu
@@ -18,11 +18,19 @@ if [ "$QUICK" = 1 ]; then
   echo
   $BENCH footprint --repeats 3 --urls 100
   echo
+  $BENCH service --idle-seconds 10 --urls 100
+  echo
+  $BENCH analysis --jvm service --warmups 1 --iterations 1
+  echo
   $BENCH store --measurements 10000
 else
   $BENCH throughput --urls 500 --parallel 1,16,64
   echo
   $BENCH footprint --repeats 5 --urls 500
+  echo
+  $BENCH service --idle-seconds 60 --urls 500
+  echo
+  $BENCH analysis
   echo
   $BENCH store --measurements 100000
 fi

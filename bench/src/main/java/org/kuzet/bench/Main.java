@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
  * with {@code bench/run.sh}, which builds the jar and runs every benchmark in turn.
  */
 @Command(name = "kuzet-bench", mixinStandardHelpOptions = true,
-    subcommands = {Main.Throughput.class, Main.Footprint.class, Main.Store.class})
+    subcommands = {Main.Throughput.class, Main.Footprint.class, Main.Service.class, Main.Store.class,
+        Main.AnalysisCommand.class})
 public final class Main implements Runnable {
   // MockWebServer logs every TCP-only connect (the probe's TCP step) as a warning; the figures are the output.
   private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("mockwebserver3");
@@ -88,6 +89,79 @@ public final class Main implements Runnable {
       System.out.println("machine: " + machine());
       System.out.println();
       FootprintBench.print(rows, System.out);
+      return 0;
+    }
+  }
+
+  @Command(name = "service", mixinStandardHelpOptions = true,
+      description = {"Resident memory and CPU time of 'kuzet service' (the systemd unit's JVM flags): start, idle,",
+          "stop, and a whole run on the loopback world with the same flags."})
+  static final class Service implements Callable<Integer> {
+    @Option(names = "--launcher", defaultValue = "bin/kuzet") java.nio.file.Path launcher;
+
+    @Option(names = "--unit", defaultValue = "deploy/kuzet.service",
+        description = "The systemd unit whose ExecStart gives the JVM flags (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path unit;
+
+    @Option(names = "--idle-seconds", defaultValue = "60") int idleSeconds;
+
+    @Option(names = "--heartbeat", defaultValue = "60s",
+        description = "[heartbeat] interval of the idle service (default: ${DEFAULT-VALUE}, the shipped default).")
+    String heartbeat;
+
+    @Option(names = "--urls", defaultValue = "500", description = "URLs of the run; 0 skips it.") int urls;
+
+    @Option(names = "--parallel", defaultValue = "16") int parallel;
+
+    @Option(names = "--connect-timeout-ms", defaultValue = "1000") long connectTimeoutMs;
+
+    @Override
+    public Integer call() throws Exception {
+      ServiceFootprintBench.Result r = new ServiceFootprintBench(launcher, unit, System.err)
+          .run(idleSeconds, heartbeat, urls, parallel, connectTimeoutMs);
+      System.out.println("## Footprint of kuzet service (" + urls + "-URL run: 30% blackholed, 10% reset, 60% answer;"
+          + " connect timeout " + connectTimeoutMs + " ms)");
+      System.out.println("machine: " + machine());
+      ServiceFootprintBench.print(r, System.out);
+      return 0;
+    }
+  }
+
+  @Command(name = "analysis", mixinStandardHelpOptions = true,
+      description = {"JMH: verdicts per second of the pure analysis function on observations recorded on loopback,",
+          "under the JVM's default JIT and under the service's flags (C1 only)."})
+  static final class AnalysisCommand implements Callable<Integer> {
+    @Option(names = "--jvm", split = ",", defaultValue = "default,service",
+        description = "JVM configurations: 'default' (no flags: C2, the JVM's own heap) and/or 'service' (the "
+            + "unit's flags). Default: ${DEFAULT-VALUE}.")
+    List<String> jvms;
+
+    @Option(names = "--unit", defaultValue = "deploy/kuzet.service") java.nio.file.Path unit;
+
+    @Option(names = "--warmups", defaultValue = "1") int warmups;
+
+    @Option(names = "--iterations", defaultValue = "2") int iterations;
+
+    @Option(names = "--seconds", defaultValue = "1", description = "Length of each iteration.") int seconds;
+
+    @Override
+    public Integer call() throws Exception {
+      List<AnalysisBench.Jvm> configs = new java.util.ArrayList<>();
+      for (String j : jvms) {
+        switch (j) {
+          case "default" -> configs.add(new AnalysisBench.Jvm("default JVM", List.of()));
+          case "service" -> configs.add(new AnalysisBench.Jvm("service flags",
+              ServiceFootprintBench.unitFlags(unit)));
+          default -> throw new CommandLine.ParameterException(new CommandLine(this),
+              "--jvm " + j + ": use 'default' or 'service'");
+        }
+      }
+      List<AnalysisBench.Row> rows = new AnalysisBench(System.err).run(configs, warmups, iterations, seconds);
+      System.out.println("## Analysis: verdicts per second (JMH, throughput, 1 fork, " + warmups + "×" + seconds
+          + " s warmup, " + iterations + "×" + seconds + " s measured; ± is JMH's 99.9% error)");
+      System.out.println("machine: " + machine());
+      System.out.println();
+      AnalysisBench.print(configs, rows, System.out);
       return 0;
     }
   }

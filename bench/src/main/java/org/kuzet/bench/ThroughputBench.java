@@ -2,8 +2,6 @@ package org.kuzet.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,24 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import org.kuzet.core.MeasurementRunner;
 import org.kuzet.core.ProbeSettings;
 import org.kuzet.core.WebConnectivity;
 import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.net.Cidr;
-import org.kuzet.core.testing.Blackhole;
 import org.kuzet.core.testing.FakeDnsServer;
-import org.kuzet.core.testing.FaultServer;
-import org.kuzet.core.testing.LoopbackAddresses;
 import org.kuzet.schema.Measurement;
 
 /**
- * Whole-run throughput on a loopback world: N sites behind a fake resolver, 30% blackholed (connect timeout),
- * 10% resetting, the rest answering 200. Measures kuzet's wall time at several parallelisms against the ideal
+ * Whole-run throughput on a loopback world ({@link CensoredWorld}: 30% blackholed, 10% resetting, the rest
+ * answering 200). Measures kuzet's wall time at several parallelisms against the ideal
  * (blackholed connects × timeout / parallelism) and against a curl + dig baseline run with {@code xargs -P}.
  */
 final class ThroughputBench {
@@ -57,45 +48,11 @@ final class ThroughputBench {
 
   List<Row> run() throws Exception {
     List<Row> rows = new ArrayList<>();
-    InetAddress okIp = LoopbackAddresses.next();
-    InetAddress holeIp = LoopbackAddresses.next();
-    InetAddress resetIp = LoopbackAddresses.next();
-    try (FakeDnsServer dns = new FakeDnsServer();
-         MockWebServer site = new MockWebServer();
-         Blackhole hole = Blackhole.open(holeIp);
-         FaultServer reset = new FaultServer(resetIp)) {
-      site.setDispatcher(new Dispatcher() {
-        @Override
-        public MockResponse dispatch(RecordedRequest request) {
-          return new MockResponse.Builder().body("<html><title>ok</title>fine</html>").build();
-        }
-      });
-      site.start(okIp, 0);
-      reset.start(FaultServer.Fault.RESET_ON_ACCEPT);
-      List<String> inputs = new ArrayList<>();
-      List<String> curlLines = new ArrayList<>();
-      int blackholed = 0;
-      for (int i = 0; i < urls; i++) {
-        String host = "site-" + i + ".bench.kz";
-        InetSocketAddress target;
-        int bucket = i % 10; // 0-2 blackhole (30%), 3 reset (10%), 4-9 answer (60%)
-        if (bucket < 3) {
-          target = hole.address();
-          blackholed++;
-        } else if (bucket == 3) {
-          target = reset.address();
-        } else {
-          target = new InetSocketAddress(okIp, site.getPort());
-        }
-        String ip = target.getAddress().getHostAddress();
-        dns.answer(host, ip);
-        inputs.add("http://" + host + ":" + target.getPort() + "/");
-        curlLines.add(host + " " + target.getPort());
-      }
+    try (CensoredWorld world = CensoredWorld.start(urls)) {
       for (int p : parallelisms) {
-        double ideal = blackholed * seconds(connectTimeout) / p;
-        rows.add(new Row("kuzet", p, urls, runKuzet(dns, inputs, p), ideal));
-        Double baseline = runBaseline(dns, curlLines, p);
+        double ideal = world.blackholed() * seconds(connectTimeout) / p;
+        rows.add(new Row("kuzet", p, urls, runKuzet(world.dns(), world.urls(), p), ideal));
+        Double baseline = runBaseline(world.dns(), world.curlLines(), p);
         if (baseline != null) {
           rows.add(new Row("curl+dig", p, urls, baseline, ideal));
         }
