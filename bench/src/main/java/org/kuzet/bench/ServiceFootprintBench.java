@@ -184,6 +184,7 @@ final class ServiceFootprintBench {
       log.println("kuzet run --once: " + urls + " URLs, parallel " + parallel + " ...");
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
       pb.environment().put("KUZET_JAVA_OPTS", String.join(" ", flags));
+      pb.environment().put("KUZET_CONTROL", "none"); // the loopback world has no control; never reach OONI's
       Process time = pb.start();
       List<Long> rss = new ArrayList<>();
       Long pid = null;
@@ -221,6 +222,7 @@ final class ServiceFootprintBench {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().put("KUZET_JAVA_OPTS", String.join(" ", flags));
+    pb.environment().put("KUZET_CONTROL", "none");
     return pb.start();
   }
 

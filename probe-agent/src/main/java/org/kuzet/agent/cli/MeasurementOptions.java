@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import okhttp3.HttpUrl;
+import org.kuzet.agent.config.ConfigException;
+import org.kuzet.agent.config.ControlDefaults;
 import org.kuzet.core.ProbeEventListener;
 import org.kuzet.core.ProbeSettings;
 import org.kuzet.core.analysis.TrustStoreAudit;
@@ -51,9 +53,13 @@ public final class MeasurementOptions {
   Duration httpTimeout;
 
   @Option(names = "--control", paramLabel = "URL",
-      description = "Test helper (control) URL, OONI protocol; repeatable, tried in order. Without one, verdicts "
-          + "rest on local evidence only.")
+      description = "Test helper (control) URL, OONI protocol; repeatable, tried in order (default: the config "
+          + "file's [control] urls, else $KUZET_CONTROL, else OONI's public helpers).")
   List<String> controlUrls = new ArrayList<>();
+
+  @Option(names = "--no-control", description = "Compare with no control: verdicts rest on local evidence only "
+      + "(most are inconclusive), and no control request leaves this machine.")
+  boolean noControl;
 
   @Option(names = "--timeout-control", paramLabel = "D", defaultValue = "30s", converter = DurationConverter.class,
       description = "Per control URL, the whole exchange (default: ${DEFAULT-VALUE}).")
@@ -89,8 +95,42 @@ public final class MeasurementOptions {
     err.flush();
   }
 
-  /** Validates every flag and builds the settings; bad values become a {@link UsageException}. */
+  /** {@link #toSettings(ProbeEventListener, List)} with no config file. */
   ProbeSettings toSettings(ProbeEventListener listener) {
+    return toSettings(listener, null);
+  }
+
+  /**
+   * The controls to use: none with --no-control, else --control, else the config file's (already defaulted),
+   * else {@link ControlDefaults}.
+   */
+  List<String> controls(List<String> configured) {
+    if (noControl) {
+      if (!controlUrls.isEmpty()) {
+        throw new UsageException("--no-control and --control " + controlUrls.get(0) + ": choose one");
+      }
+      return List.of();
+    }
+    if (!controlUrls.isEmpty()) {
+      return controlUrls;
+    }
+    if (configured != null) {
+      return configured;
+    }
+    try {
+      return ControlDefaults.urls();
+    } catch (ConfigException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Validates every flag and builds the settings; bad values become a {@link UsageException}.
+   *
+   * @param configured the config file's control URLs, or null without a config file
+   */
+  ProbeSettings toSettings(ProbeEventListener listener, List<String> configured) {
+    List<String> controls = controls(configured);
     if (parallel < 1 || parallel > 1024) {
       throw new UsageException("--parallel " + parallel + ": must be between 1 and 1024");
     }
@@ -135,7 +175,7 @@ public final class MeasurementOptions {
         .trustRoots(roots)
         .addressPolicy(ranges.isEmpty() ? AddressPolicy.STANDARD : AddressPolicy.publicRanges(ranges))
         .parallelism(parallel)
-        .controlUrls(controlUrls)
+        .controlUrls(controls)
         .controlTimeout(controlTimeout)
         .listener(listener)
         .build();

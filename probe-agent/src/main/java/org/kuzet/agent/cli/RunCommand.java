@@ -11,6 +11,7 @@ import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.consent.Consent;
 import org.kuzet.agent.consent.ConsentFile;
 import org.kuzet.agent.service.OfflineVerdict;
+import org.kuzet.agent.service.ServiceHostAnchors;
 import org.kuzet.core.connectivity.Anchor;
 import org.kuzet.core.connectivity.ConnectivityCheck;
 import org.kuzet.core.connectivity.ConnectivityChecker;
@@ -96,7 +97,8 @@ public final class RunCommand implements Callable<Integer> {
     Optional<KuzetConfig> cfg = OptionalConfig.load(config, spec);
     URI uploadTo = explicitCollector(cfg);
     TargetOptions.Selection selection = targets.resolve(err, DEFAULT_LIST);
-    ProbeSettings settings = measurement.toSettings(ProbeEventListener.NONE);
+    ProbeSettings settings = measurement.toSettings(ProbeEventListener.NONE,
+        cfg.map(KuzetConfig::controlUrls).orElse(null));
     measurement.warnAboutInstalledInterceptionRoots(err);
     Map<String, Target> byUrl = new HashMap<>();
     selection.targets().forEach(t -> byUrl.putIfAbsent(t.url(), t));
@@ -110,7 +112,7 @@ public final class RunCommand implements Callable<Integer> {
       if (uploadTo == null && consent.map(Consent::upload).orElse(false)) {
         uploadTo = consentedCollector(cfg);
       }
-      ConnectivityCheck check = connectivity(cfg);
+      ConnectivityCheck check = connectivity(cfg, settings.controlUrls(), uploadTo);
       if (check != null && check.state().isOutage()) {
         err.println("kuzet run: the network is " + check.state().wire() + "; measurements are stored with verdict"
             + " offline (no site is blamed for an outage)");
@@ -233,7 +235,8 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** The connectivity check before the run, against the config's anchors (or the service's defaults). */
-  private ConnectivityCheck connectivity(Optional<KuzetConfig> cfg) throws InterruptedException {
+  private ConnectivityCheck connectivity(Optional<KuzetConfig> cfg, List<String> controls, URI uploadTo)
+      throws InterruptedException {
     if (skipConnectivityCheck) {
       return null;
     }
@@ -254,7 +257,9 @@ public final class RunCommand implements Callable<Integer> {
     } else {
       KuzetConfig c = cfg.orElseGet(() -> ConfigLoader.defaults(Path.of(".")));
       domestic = c.connectivity().domestic();
-      foreign = c.connectivity().foreign();
+      // The hosts this run will talk to besides the sites: the control, and the collector only when uploading.
+      foreign = ServiceHostAnchors.withServiceHosts(c.connectivity().foreign(), controls,
+          uploadTo == null ? null : uploadTo.toString(), ServiceHostAnchors.SYSTEM);
     }
     try (ConnectivityChecker checker = new ConnectivityChecker(local, StepAnchorProber.standard(), domestic, foreign,
         ConnectivityChecker.DEFAULT_BUDGET, Clock.systemUTC())) {

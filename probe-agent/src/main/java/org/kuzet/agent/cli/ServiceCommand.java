@@ -15,6 +15,7 @@ import org.kuzet.agent.metrics.MetricsServer;
 import org.kuzet.agent.schedule.InstanceLock;
 import org.kuzet.agent.service.AgentService;
 import org.kuzet.agent.service.ConfigSource;
+import org.kuzet.agent.service.ServiceHostAnchors;
 import org.kuzet.agent.service.ServiceWiring;
 import org.kuzet.core.connectivity.ConnectivityChecker;
 import org.kuzet.core.connectivity.LocalNetwork;
@@ -81,8 +82,9 @@ public final class ServiceCommand implements Callable<Integer> {
       MetricsServer server = null;
       try (ServiceWiring.Bound bound = wiring.open(new ServiceWiring.Context(cfg, clock, metrics, upload, err));
           ConnectivityChecker checker = new ConnectivityChecker(LocalNetwork.SYSTEM, StepAnchorProber.standard(),
-              cfg.connectivity().domestic(), cfg.connectivity().foreign(), ConnectivityChecker.DEFAULT_BUDGET,
-              clock)) {
+              cfg.connectivity().domestic(), ServiceHostAnchors.withServiceHosts(cfg.connectivity().foreign(),
+                  cfg.controlUrls(), upload ? cfg.upload().collector() : null, ServiceHostAnchors.SYSTEM),
+              ConnectivityChecker.DEFAULT_BUDGET, clock)) {
         if (cfg.metricsListen() != null) {
           try {
             server = MetricsServer.start(cfg.metricsListen(), metrics::scrape);

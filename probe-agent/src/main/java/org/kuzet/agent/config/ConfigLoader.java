@@ -162,7 +162,7 @@ public final class ConfigLoader {
         sched,
         campaigns,
         keys(byKind, "network").list("resolvers", v -> IpLiterals.parseEndpoint(v, 53), List.of()),
-        keys(byKind, "control").list("urls", ConfigLoader::url, List.of()),
+        controlUrls(keys(byKind, "control")),
         new Upload(enabled, collector),
         keys(byKind, "store").get("database", this::path, baseDir.resolve(DEFAULT_DATABASE)),
         keys(byKind, "metrics").get("listen", ConfigLoader::metricsListen, null),
@@ -206,6 +206,21 @@ public final class ConfigLoader {
       case "false", "no", "off" -> false;
       default -> throw new IllegalArgumentException("'" + v + "' is not true or false");
     };
+  }
+
+  /** {@code [control] urls}: the URLs, {@code none} for no control, or absent for {@link ControlDefaults}. */
+  private static List<String> controlUrls(Keys control) {
+    List<String> urls = control.list("urls", v -> v.equalsIgnoreCase(ControlDefaults.NONE) ? v : url(v), null);
+    if (urls == null) {
+      return ControlDefaults.urls();
+    }
+    if (urls.stream().anyMatch(v -> v.equalsIgnoreCase(ControlDefaults.NONE))) {
+      if (urls.size() > 1) {
+        throw control.error("urls", "'none' cannot be combined with URLs");
+      }
+      return List.of();
+    }
+    return urls;
   }
 
   static String url(String v) {

@@ -5,7 +5,7 @@ package org.kuzet.agent.consent;
  * the risks means raising {@link #VERSION}, which asks everyone to agree again.
  */
 public final class ConsentText {
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   public static final String EXPLANATION = """
       Before kuzet measures anything, please read this.
@@ -21,6 +21,9 @@ public final class ConsentText {
          recognise the pattern as a measurement probe. kuzet does not hide this.
        * In some places, testing blocked sites can break a law or draw unwanted attention. You know your
          situation best. If you are unsure, please do not run kuzet, or talk to the people who gave it to you.
+       * To tell blocking from a site that is down, kuzet asks a test helper outside the country to fetch
+         each site too. By default these are OONI's public helpers, which thus learn which sites were tested
+         from your connection; choose your own helper, or none, with [control] urls in the config file.
        * If you turn upload on, your results are sent to the collector and published for researchers and the
          public. They include the time, your country and your provider's network number (ASN), never your
          IP address, but they can still narrow down who ran them. With upload off (the default), your results

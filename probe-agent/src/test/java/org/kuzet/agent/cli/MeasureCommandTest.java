@@ -140,6 +140,9 @@ class MeasureCommandTest {
         "--trust-roots", new String[] {"measure", "--trust-roots", dir.resolve("none.pem").toString(), "https://a.kz/"},
         "roots.pem", new String[] {"measure", "--trust-roots", notPem.toString(), "https://a.kz/"},
         "--parallel", new String[] {"measure", "--parallel", "0", "https://a.kz/"},
+        "--no-control and --control", new String[] {"measure", "--no-control", "--control", "http://127.0.0.1:1/",
+            "https://a.kz/"},
+        "--control ftp://th", new String[] {"measure", "--control", "ftp://th", "https://a.kz/"},
         "nothing to measure", new String[] {"measure"});
     cases.forEach((message, args) -> {
       CliRun run = CliRun.of(args);

@@ -46,6 +46,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void controlDefaultsToTheEnvironmentOrOoniAndNoneTurnsItOff() {
+    assertEquals(ControlDefaults.urls(), parse("").controlUrls(), "absent: the process's default");
+    assertEquals(List.of(), parse("[control]\nurls = none\n").controlUrls());
+    assertEquals(List.of("https://a.example/", "https://b.example/"),
+        parse("[control]\nurls = https://a.example/, https://b.example/\n").controlUrls());
+    assertTrue(error("[control]\nurls = none, https://a.example/\n", 2).getMessage().contains("'none'"));
+    assertTrue(error("[control]\nurls = ftp://a.example/\n", 2).getMessage().contains("ftp://a.example/"));
+  }
+
+  @Test
+  void kuzetControlReplacesOonisHelpers() {
+    assertEquals(ControlDefaults.OONI_HELPERS, ControlDefaults.urls(java.util.Map.of()));
+    assertEquals(ControlDefaults.OONI_HELPERS, ControlDefaults.urls(java.util.Map.of("KUZET_CONTROL", " ")));
+    assertEquals(List.of(), ControlDefaults.urls(java.util.Map.of("KUZET_CONTROL", "None")));
+    assertEquals(List.of("https://th.example/", "http://10.0.0.1:8080/"),
+        ControlDefaults.urls(java.util.Map.of("KUZET_CONTROL", "https://th.example/, http://10.0.0.1:8080/")));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ControlDefaults.urls(java.util.Map.of("KUZET_CONTROL", "th.example")));
+    assertTrue(e.getMessage().startsWith("environment: KUZET_CONTROL: 'th.example'"), e.getMessage());
+    assertTrue(ControlDefaults.OONI_HELPERS.stream().allMatch(u -> u.startsWith("https://")));
+  }
+
+  @Test
   void theExampleFileLoadsWithEveryKeyMapped() {
     KuzetConfig c = ConfigLoader.load(Path.of("../deploy/kuzet.example.conf"));
     assertEquals(List.of("kz"), c.targets().lists());
