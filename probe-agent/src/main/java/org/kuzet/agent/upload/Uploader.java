@@ -300,6 +300,14 @@ public final class Uploader implements AutoCloseable {
         }
       }
       String detail = code + describe(bytes, response);
+      if (code == 400 && UploadProtocol.errorOf(bytes) == null) {
+        // Every item of the batch was refused (bad signature, conflict …): the body still holds a reason each.
+        try {
+          return new Answer(Kind.RESULTS, UploadProtocol.parseResponse(bytes).results(), null);
+        } catch (IllegalArgumentException e) {
+          return new Answer(Kind.BAD_BATCH, null, detail);
+        }
+      }
       if (code == 400 || code == 413) {
         return new Answer(Kind.BAD_BATCH, null, detail);
       }

@@ -37,7 +37,9 @@ final class FaultyFront implements AutoCloseable {
     /** Answer 500 without bothering the collector. */
     ANSWER_500,
     /** Change the second measurement of the batch on the way (a tampering middlebox), then forward. */
-    TAMPER_SECOND_ITEM
+    TAMPER_SECOND_ITEM,
+    /** Change every measurement of the batch on the way, then forward. */
+    TAMPER_EVERY_ITEM
   }
 
   private final InetSocketAddress backend;
@@ -97,8 +99,8 @@ final class FaultyFront implements AutoCloseable {
       out.flush();
       return;
     }
-    if (action == Action.TAMPER_SECOND_ITEM) {
-      body = tamper(body);
+    if (action == Action.TAMPER_SECOND_ITEM || action == Action.TAMPER_EVERY_ITEM) {
+      body = tamper(body, action == Action.TAMPER_EVERY_ITEM);
       head = head.replaceAll("(?im)^Content-Length:.*$", "Content-Length: " + body.length);
     }
     byte[] answer;
@@ -126,13 +128,15 @@ final class FaultyFront implements AutoCloseable {
     out.flush();
   }
 
-  private static byte[] tamper(byte[] gzipped) throws IOException {
+  private static byte[] tamper(byte[] gzipped, boolean every) throws IOException {
     byte[] json;
     try (InputStream gz = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
       json = gz.readAllBytes();
     }
     JsonNode batch = UploadProtocol.mapper().readTree(json);
-    ((ObjectNode) batch.at("/measurements/1/measurement")).put("input", "https://tampered.example/");
+    for (int i = every ? 0 : 1; i < (every ? batch.get("measurements").size() : 2); i++) {
+      ((ObjectNode) batch.at("/measurements/" + i + "/measurement")).put("input", "https://tampered.example/");
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
       gz.write(UploadProtocol.mapper().writeValueAsBytes(batch));

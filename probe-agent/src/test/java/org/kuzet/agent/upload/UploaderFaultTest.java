@@ -208,6 +208,22 @@ class UploaderFaultTest {
   }
 
   @Test
+  void aBatchRefusedWholeFor400IsMarkedWithEachItemsReasonNotRetried() throws IOException {
+    startCollector();
+    fill(3);
+    try (FaultyFront front = new FaultyFront(collector.address(), Action.TAMPER_EVERY_ITEM)) {
+      Uploader.Result r = uploader(front.uri()).build().drain(queue);
+
+      assertEquals(new Uploader.Result(0, 0, 3, 0, 0), r);
+    }
+    for (int i = 0; i < 3; i++) {
+      assertTrue(queue.reason(uid(i)).contains("bad signature"), queue.reason(uid(i)));
+    }
+    assertEquals(new UploadQueue.QueueCounts(0, 0, 3), queue.counts());
+    assertEquals(0, store.count());
+  }
+
+  @Test
   void oversizedBatchesAreSplitAndAnOversizedMeasurementRejectedAlone() throws IOException {
     collector = CollectorServer.builder(store).maxBodyBytes(4096).start();
     fill(20);

@@ -31,6 +31,7 @@ import java.util.zip.ZipException;
 import javax.net.ssl.SSLContext;
 import org.kuzet.schema.upload.ErrorResponse;
 import org.kuzet.schema.upload.ItemResult;
+import org.kuzet.schema.upload.ItemStatus;
 import org.kuzet.schema.upload.UploadProtocol;
 import org.kuzet.schema.upload.UploadResponse;
 
@@ -274,7 +275,9 @@ public final class CollectorServer implements AutoCloseable {
         }
       }
     }
-    send(exchange, 200, UploadProtocol.encode(new UploadResponse(results)));
+    // A batch of which nothing could be taken is a 400, still with one reason per item; otherwise 200.
+    boolean noneTaken = !results.isEmpty() && results.stream().allMatch(r -> r.status() == ItemStatus.REJECTED);
+    send(exchange, noneTaken ? 400 : 200, UploadProtocol.encode(new UploadResponse(results)));
   }
 
   private static String shapeProblem(JsonNode root) {

@@ -74,9 +74,26 @@ class CollectorServerTest {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The per-item answer: 200, or 400 when every item was rejected (still with a reason each). */
   private List<ItemResult> results(HttpResponse<String> r) {
-    assertEquals(200, r.statusCode(), r.body());
-    return UploadProtocol.parseResponse(r.body().getBytes(StandardCharsets.UTF_8)).results();
+    List<ItemResult> results = UploadProtocol.parseResponse(r.body().getBytes(StandardCharsets.UTF_8)).results();
+    boolean noneTaken = !results.isEmpty() && results.stream().allMatch(i -> i.status() == ItemStatus.REJECTED);
+    assertEquals(noneTaken ? 400 : 200, r.statusCode(), r.body());
+    return results;
+  }
+
+  @Test
+  void aLoneTamperedMeasurementIs400WithTheReason() throws Exception {
+    UploadItem original = signed("t1");
+    ObjectNode tampered = original.measurement().deepCopy();
+    ((ObjectNode) tampered.get("test_keys")).put("x_verdict", "accessible");
+
+    HttpResponse<String> r = post(gzip(batch(new UploadItem(tampered, original.signature()))), true);
+
+    assertEquals(400, r.statusCode(), r.body());
+    List<ItemResult> results = UploadProtocol.parseResponse(r.body().getBytes(StandardCharsets.UTF_8)).results();
+    assertRejected(results.get(0), "t1", "bad signature");
+    assertEquals(0, store.count());
   }
 
   private static String error(HttpResponse<String> r) {
