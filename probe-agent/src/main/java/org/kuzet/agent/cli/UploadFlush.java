@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import org.kuzet.agent.store.ResultsStore;
+import org.kuzet.agent.upload.ForwardingUploadQueue;
 import org.kuzet.agent.upload.ProbeKeyFile;
 import org.kuzet.agent.upload.UploadQueue;
 import org.kuzet.agent.upload.Uploader;
@@ -95,45 +96,24 @@ final class UploadFlush {
   }
 
   /** The store as the uploader sees it, noting rejections and transient errors to report them. */
-  private static final class Recording implements UploadQueue {
-    private final UploadQueue inner;
+  private static final class Recording extends ForwardingUploadQueue {
     final List<String> rejections = new ArrayList<>();
     String retryError;
 
     Recording(UploadQueue inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public List<QueuedMeasurement> due(int max, Instant now) {
-      return inner.due(max, now);
-    }
-
-    @Override
-    public void markUploaded(Collection<String> uids, Instant at) {
-      inner.markUploaded(uids, at);
+      super(inner);
     }
 
     @Override
     public void markRejected(String uid, String reason, Instant at) {
-      inner.markRejected(uid, reason, at);
+      super.markRejected(uid, reason, at);
       rejections.add(uid + ": " + reason);
     }
 
     @Override
     public void markRetry(Collection<String> uids, String error, Instant nextAttempt) {
-      inner.markRetry(uids, error, nextAttempt);
+      super.markRetry(uids, error, nextAttempt);
       retryError = error;
-    }
-
-    @Override
-    public int requeueRejected() {
-      return inner.requeueRejected();
-    }
-
-    @Override
-    public QueueCounts counts() {
-      return inner.counts();
     }
   }
 }

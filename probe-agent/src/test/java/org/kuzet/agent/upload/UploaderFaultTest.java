@@ -163,7 +163,7 @@ class UploaderFaultTest {
   void probeKilledBetweenSendingAndMarkingResendsHarmlessly() throws IOException {
     startCollector();
     fill(40);
-    UploadQueue dying = new DelegatingQueue(queue) {
+    UploadQueue dying = new ForwardingUploadQueue(queue) {
       @Override
       public void markUploaded(Collection<String> uids, Instant at) {
         throw new IllegalStateException("killed");

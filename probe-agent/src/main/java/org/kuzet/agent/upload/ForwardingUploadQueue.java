@@ -4,11 +4,11 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
-/** Passes everything to another queue; tests override one method to make it fail. */
-class DelegatingQueue implements UploadQueue {
+/** Passes everything to another queue; a subclass overrides what it watches or changes. */
+public class ForwardingUploadQueue implements UploadQueue {
   private final UploadQueue inner;
 
-  DelegatingQueue(UploadQueue inner) {
+  public ForwardingUploadQueue(UploadQueue inner) {
     this.inner = inner;
   }
 
