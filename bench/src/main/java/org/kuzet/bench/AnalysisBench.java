@@ -110,7 +110,8 @@ final class AnalysisBench {
     }
     out.println();
     for (Jvm j : jvms) {
-      out.println("- " + j.name() + ": " + String.join(" ", j.flags()));
+      String flags = j.flags().isEmpty() ? "no extra flags (JMH's defaults)" : String.join(" ", j.flags());
+      out.println("- " + j.name() + ": " + flags);
     }
   }
 }
