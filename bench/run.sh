@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs kuzet's benchmarks and prints their tables (Markdown). Figures only: nothing here fails on time.
-#   bench/run.sh               every benchmark, full size (about 16 minutes on 2 cores; the store benchmark writes ~850 MB to the temp dir)
+#   bench/run.sh               every benchmark, full size (about 23 minutes on 2 cores; the store benchmark writes ~850 MB to the temp dir)
 #   bench/run.sh --quick       smaller inputs, for a smoke run
 # The curl+dig baseline needs 'dig' (Debian: apt-get install bind9-dnsutils); without it that row is skipped.
 set -eu
