@@ -62,7 +62,7 @@ public final class ConfigLoader {
     KEYS.put("network", List.of("resolvers"));
     KEYS.put("control", List.of("urls"));
     KEYS.put("upload", List.of("enabled", "collector"));
-    KEYS.put("store", List.of("database"));
+    KEYS.put("store", List.of("database", "retention"));
     KEYS.put("metrics", List.of("listen"));
     KEYS.put("heartbeat", List.of("interval", "campaign_interval"));
     KEYS.put("connectivity", List.of("domestic", "foreign"));
@@ -169,7 +169,8 @@ public final class ConfigLoader {
         heartbeat.build(() -> new Heartbeat(heartbeat.get("interval", Durations::parse, DEFAULT_HEARTBEAT),
             heartbeat.get("campaign_interval", Durations::parse, DEFAULT_CAMPAIGN_HEARTBEAT)), "interval"),
         new Connectivity(connectivity.list("domestic", Anchor::parse,
-            DEFAULT_DOMESTIC.stream().map(Anchor::parse).toList()), foreign));
+            DEFAULT_DOMESTIC.stream().map(Anchor::parse).toList()), foreign),
+        keys(byKind, "store").get("retention", ConfigLoader::retention, null));
   }
 
   private Campaign campaign(Section s) {
@@ -206,6 +207,19 @@ public final class ConfigLoader {
       case "false", "no", "off" -> false;
       default -> throw new IllegalArgumentException("'" + v + "' is not true or false");
     };
+  }
+
+  /** {@code [store] retention}: {@code forever} (null), or a duration of at least a day. */
+  static Duration retention(String v) {
+    if (v.equalsIgnoreCase("forever")) {
+      return null;
+    }
+    Duration d = Durations.parse(v);
+    if (d.compareTo(Duration.ofDays(1)) < 0) {
+      throw new IllegalArgumentException("'" + v + "' is under a day; measurements are evidence: keep them at least "
+          + "a day (e.g. 365d), or write 'forever'");
+    }
+    return d;
   }
 
   /** {@code [control] urls}: the URLs, {@code none} for no control, or absent for {@link ControlDefaults}. */

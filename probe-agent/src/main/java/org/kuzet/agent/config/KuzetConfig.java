@@ -14,6 +14,7 @@ import org.kuzet.core.connectivity.Anchor;
  * every key are documented in the README ("Running as a service") and {@code deploy/kuzet.example.conf}.
  *
  * @param metricsListen loopback address of the /metrics endpoint, or null when metrics are off
+ * @param retention how long measurements are kept, or null to keep them for ever (the default)
  */
 public record KuzetConfig(
     TargetSelection targets,
@@ -25,7 +26,8 @@ public record KuzetConfig(
     Path database,
     InetSocketAddress metricsListen,
     Heartbeat heartbeat,
-    Connectivity connectivity) {
+    Connectivity connectivity,
+    Duration retention) {
 
   public KuzetConfig {
     Objects.requireNonNull(targets, "targets");

@@ -6,25 +6,28 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.function.BiFunction;
-import org.kuzet.agent.upload.ProbeKeyFile;
-import org.kuzet.agent.upload.Uploader;
-import org.kuzet.core.ProbeSettings;
-import org.kuzet.core.connectivity.NetworkState;
-import org.kuzet.core.sign.ProbeKey;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import org.kuzet.agent.config.Durations;
 import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.StoreException;
 import org.kuzet.agent.store.Trigger;
+import org.kuzet.agent.upload.ProbeKeyFile;
+import org.kuzet.agent.upload.Uploader;
+import org.kuzet.core.ProbeSettings;
 import org.kuzet.core.Software;
 import org.kuzet.core.connectivity.AnchorResult;
 import org.kuzet.core.connectivity.ConnectivityCheck;
 import org.kuzet.core.connectivity.ConnectivityEvent;
+import org.kuzet.core.connectivity.NetworkState;
+import org.kuzet.core.sign.ProbeKey;
 import org.kuzet.schema.Endpoints;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
@@ -82,6 +85,11 @@ public final class ResultsStoreWiring implements ServiceWiring {
     }
     background = upload;
     RunStore runs = runStore(store, context.clock());
+    Duration retention = context.config().retention();
+    if (retention != null) {
+      boolean keepUnsent = upload != null;
+      runs = afterEachRun(runs, () -> prune(context, store, retention, keepUnsent));
+    }
     ConnectivityLog timeline = timeline(store, context.log());
     AutoCloseable resource = store;
     if (upload != null) {
@@ -161,6 +169,25 @@ public final class ResultsStoreWiring implements ServiceWiring {
         afterOutage = event.state().isOutage();
       }
     };
+  }
+
+  /**
+   * {@code [store] retention}: after each run, deletes what is older than the retention (measurements still
+   * queued for upload stay while upload is on). A failure is logged, never fatal: the next run tries again.
+   */
+  static void prune(Context context, ResultsStore store, Duration retention, boolean keepUnsent) {
+    Instant cutoff = context.clock().instant().minus(retention);
+    try {
+      ResultsStore.Pruned p = store.deleteOlderThan(cutoff, keepUnsent);
+      if (p.measurements() + p.runs() + p.connectivityEvents() > 0) {
+        say(context, "retention " + Durations.format(retention) + ": deleted " + p.measurements()
+            + " measurement(s), " + p.runs() + " run(s) and " + p.connectivityEvents()
+            + " connectivity event(s) from before " + cutoff.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+      }
+    } catch (RuntimeException e) {
+      say(context, "retention: could not delete old measurements (" + e.getMessage() + "); will try after the next"
+          + " run");
+    }
   }
 
   private static void say(Context context, String message) {

@@ -773,6 +773,40 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     });
   }
 
+  /** What {@link #deleteOlderThan} removed. */
+  public record Pruned(int measurements, int runs, int connectivityEvents) {}
+
+  /**
+   * The retention setting at work: deletes, in one transaction, the measurements that started before
+   * {@code cutoff}, the runs left without measurements that ended before it, and the connectivity events that
+   * ended before it. With {@code keepUnsent}, a measurement still waiting in the upload queue is kept whatever its
+   * age (it has not reached anyone yet); without (upload off), it goes too.
+   */
+  public synchronized Pruned deleteOlderThan(Instant cutoff, boolean keepUnsent) {
+    String before = StoreTimes.format(cutoff);
+    return write("delete measurements older than " + before, () -> {
+      int m;
+      try (PreparedStatement p = db.prepareStatement("DELETE FROM measurements WHERE start_time < ?"
+          + (keepUnsent ? " AND upload_state <> 'pending'" : ""))) {
+        p.setString(1, before);
+        m = p.executeUpdate();
+      }
+      int r;
+      try (PreparedStatement p = db.prepareStatement("DELETE FROM runs WHERE ended_at IS NOT NULL AND ended_at < ?"
+          + " AND NOT EXISTS (SELECT 1 FROM measurements WHERE run_id = runs.id)")) {
+        p.setString(1, before);
+        r = p.executeUpdate();
+      }
+      int c;
+      try (PreparedStatement p = db.prepareStatement("DELETE FROM connectivity_events WHERE ended_at IS NOT NULL"
+          + " AND ended_at < ?")) {
+        p.setString(1, before);
+        c = p.executeUpdate();
+      }
+      return new Pruned(m, r, c);
+    });
+  }
+
   /** Makes every pending measurement due now (a hand-started upload should not wait for a backoff); returns how many. */
   public synchronized int makePendingDueNow() {
     return write("make pending uploads due", () -> {

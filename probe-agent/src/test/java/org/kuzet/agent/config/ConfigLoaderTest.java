@@ -56,6 +56,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void retentionIsForeverUnlessSetToADayOrMore() {
+    assertNull(parse("").retention());
+    assertNull(parse("[store]\nretention = forever\n").retention());
+    assertEquals(Duration.ofDays(365), parse("[store]\nretention = 365d\n").retention());
+    assertTrue(error("[store]\nretention = 6h\n", 2).getMessage().contains("under a day"));
+    assertTrue(error("[store]\nretention = soon\n", 2).getMessage().contains("not a duration"));
+  }
+
+  @Test
   void kuzetControlReplacesOonisHelpers() {
     assertEquals(ControlDefaults.OONI_HELPERS, ControlDefaults.urls(java.util.Map.of()));
     assertEquals(ControlDefaults.OONI_HELPERS, ControlDefaults.urls(java.util.Map.of("KUZET_CONTROL", " ")));

@@ -136,4 +136,26 @@ class ResultsStoreWiringTest {
       assertNull(store.currentConnectivity().orElse(null));
     }
   }
+
+  @Test
+  void retentionPrunesAfterARunAndSaysWhat() {
+    KuzetConfig config = ConfigLoader.parse("t", "[store]\nretention = 30d\n", dir);
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    StringWriter log = new StringWriter();
+    ServiceWiring.Context context = new ServiceWiring.Context(config,
+        Clock.fixed(t0.plus(Duration.ofDays(40)), java.time.ZoneOffset.UTC),
+        new AgentMetrics(Clock.systemUTC()), false, new PrintWriter(log));
+    try (ResultsStore store = ResultsStore.open(dir.resolve("kuzet.db"))) {
+      long run = store.beginRun(Trigger.SCHEDULED, null, "0.1.0", NetworkState.ONLINE, t0);
+      store.save(run, "https://a.kz/", "kz", "NEWS", TestMeasurements.accessible("https://a.kz/", t0));
+      store.finishRun(run, t0.plusSeconds(60));
+      store.save(run, "https://b.kz/", "kz", "NEWS",
+          TestMeasurements.accessible("https://b.kz/", t0.plus(Duration.ofDays(35))));
+
+      ResultsStoreWiring.prune(context, store, config.retention(), false);
+
+      assertEquals(1, store.statusCounts().measurements(), "only the measurement older than 30 days went");
+      assertTrue(log.toString().contains("retention 30d: deleted 1 measurement(s)"), log.toString());
+    }
+  }
 }

@@ -243,6 +243,41 @@ class ResultsStoreTest {
   }
 
   @Test
+  void retentionDeletesOnlyWhatIsOlderAndKeepsUnsentMeasurementsWhenAsked() {
+    try (ResultsStore store = ResultsStore.open(db())) {
+      long oldRun = store.beginRun(Trigger.SCHEDULED, null, "0.1.0", NetworkState.ONLINE, T0);
+      Measurement oldSent = TestMeasurements.accessible("https://a.kz/", T0.plusSeconds(1));
+      Measurement oldUnsent = TestMeasurements.accessible("https://b.kz/", T0.plusSeconds(2));
+      store.save(oldRun, "https://a.kz/", "kz", "NEWS", oldSent);
+      store.save(oldRun, "https://b.kz/", "kz", "NEWS", oldUnsent);
+      store.finishRun(oldRun, T0.plusSeconds(60));
+      store.markUploaded(List.of(oldSent.measurementUid()), T0.plusSeconds(70));
+      store.openConnectivityEvent(NetworkState.OFFLINE, T0, null);
+      store.openConnectivityEvent(NetworkState.ONLINE, T0.plusSeconds(30), null);
+      Instant later = T0.plus(Duration.ofDays(40));
+      long newRun = store.beginRun(Trigger.SCHEDULED, null, "0.1.0", NetworkState.ONLINE, later);
+      Measurement recent = TestMeasurements.blocked("https://c.kz/", later.plusSeconds(1));
+      store.save(newRun, "https://c.kz/", "kz", "NEWS", recent);
+      store.finishRun(newRun, later.plusSeconds(60));
+      Instant cutoff = T0.plus(Duration.ofDays(30));
+
+      // Upload on: the unsent old measurement stays, and so does its run.
+      assertEquals(new ResultsStore.Pruned(1, 0, 1), store.deleteOlderThan(cutoff, true));
+      assertTrue(store.byUid(oldSent.measurementUid()).isEmpty());
+      assertTrue(store.byUid(oldUnsent.measurementUid()).isPresent());
+      assertTrue(store.run(oldRun).isPresent());
+      assertEquals(1, store.connectivityEvents(null, null).size(), "the open event is never deleted");
+
+      // Upload off: it goes too, with its run; the recent run is untouched.
+      assertEquals(new ResultsStore.Pruned(1, 1, 0), store.deleteOlderThan(cutoff, false));
+      assertTrue(store.run(oldRun).isEmpty());
+      assertTrue(store.byUid(recent.measurementUid()).isPresent());
+      assertEquals(1, store.statusCounts().measurements());
+      assertEquals(new ResultsStore.Pruned(0, 0, 0), store.deleteOlderThan(cutoff, false), "nothing left to do");
+    }
+  }
+
+  @Test
   void settingsPersist() {
     try (ResultsStore store = ResultsStore.open(db())) {
       assertTrue(store.setting("probe_id").isEmpty());
