@@ -33,6 +33,23 @@ final class Pages {
   }
 
   /**
+   * A long article (about 128 KiB): whole at once, or trickling at 2 KiB per 100 ms (20 KiB/s), as a throttling
+   * middlebox would pass it; at that rate it cannot arrive within the probe's HTTP timeout.
+   */
+  static Dispatcher longArticle(boolean trickling) {
+    StringBuilder html = new StringBuilder("<html><head><title>" + NEWS_TITLE + "</title></head><body>");
+    while (html.length() < 128 * 1024) {
+      html.append("<p>Almaty, Astana, Shymkent: what happened today across the country.</p>\n");
+    }
+    MockResponse.Builder b = new MockResponse.Builder().addHeader("Content-Type", "text/html; charset=utf-8")
+        .body(html.append("</body></html>").toString());
+    if (trickling) {
+      b.throttleBody(2048, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+    return always(b.build());
+  }
+
+  /**
    * A front page that changes on every fetch: the n-th fetch has n times the stories, so no two fetches have
    * lengths within OONI's 0.7 proportion, while the title stays.
    */

@@ -9,6 +9,7 @@ import static org.kuzet.backend.scenarios.Expect.inconclusive;
 import static org.kuzet.backend.scenarios.Pages.captcha;
 import static org.kuzet.backend.scenarios.Pages.dynamicNews;
 import static org.kuzet.backend.scenarios.Pages.kazakhBlockpage;
+import static org.kuzet.backend.scenarios.Pages.longArticle;
 import static org.kuzet.backend.scenarios.Pages.news;
 import static org.kuzet.backend.scenarios.Pages.otherPage;
 import static org.kuzet.backend.scenarios.Pages.redirectLoop;
@@ -410,6 +411,21 @@ class WebConnectivityScenariosTest {
             },
             blocked("http-failure", "http.timeout").dns(CONSISTENT)
                 .failedHop(0, "http", Failures.GENERIC_TIMEOUT)),
+        scenario("HTTP body throttled to a trickle, the control gets it whole",
+            w -> {
+              Site s = w.censoredSite(SITE, HTTP, longArticle(false));
+              w.serve(s, null, longArticle(true));
+              return s.url();
+            },
+            blocked("http-failure", "throttled").dns(CONSISTENT)
+                .failedHop(0, "http", Failures.GENERIC_TIMEOUT)
+                .and(k -> {
+                  long got = k.requests().get(0).response().xBodyLength();
+                  assertTrue(got > 0 && got < 128 * 1024, "part of the body was kept: " + got);
+                })),
+        scenario("HTTP body slow everywhere (the control times out too)",
+            w -> w.site(SITE, HTTP, longArticle(true)).url(),
+            down().dns(CONSISTENT).failedHop(0, "http", Failures.GENERIC_TIMEOUT)),
         scenario("HTTP EOF after the request",
             w -> {
               Site s = w.censoredSite(SITE, HTTP, news());

@@ -242,7 +242,8 @@ public final class Analysis {
         // The HTTP step's own connect was refused although the TCP step's succeeded: TCP blocking (as OONI).
         return new Step(STEP_TCP, tx, failure, signals(Signal.TCP_REFUSED), fromControlHttp(control));
       }
-      return new Step(STEP_HTTP, tx, failure, signals(httpSignal(failure)), fromControlHttp(control));
+      Signal signal = throttled(tx, control) ? Signal.THROTTLED : httpSignal(failure);
+      return new Step(STEP_HTTP, tx, failure, signals(signal), fromControlHttp(control));
     }
     HttpUrl url = HttpUrl.parse(tx.request().url());
     if (url == null) {
@@ -356,6 +357,18 @@ public final class Analysis {
       case Failures.EOF -> Signal.TLS_EOF;
       default -> null;
     };
+  }
+
+  /**
+   * The response started (status, headers, part of the body) and then ran out of time, while the control fetched
+   * the whole page: the transfer was slowed or stalled on the way, not refused. A page that arrives whole, however
+   * slowly, is not judged here.
+   */
+  private static boolean throttled(HttpTransaction tx, Control control) {
+    HttpTransaction.Response r = tx.response();
+    return Failures.GENERIC_TIMEOUT.equals(tx.failure()) && r.code() != null && r.xBodyLength() > 0
+        && control != null && control.httpSucceeded()
+        && (control.http().bodyLength() < 0 || control.http().bodyLength() > r.xBodyLength());
   }
 
   private static Signal httpSignal(String failure) {

@@ -91,14 +91,26 @@ public final class HttpStep {
     Request.Builder rb = new Request.Builder().url(url);
     headers().forEach(rb::header);
     HttpTransaction.Response partial = null;
+    Buffer received = new Buffer();
+    Charset charset = StandardCharsets.UTF_8;
     try (Response response = client.newCall(rb.build()).execute()) {
       partial = new HttpTransaction.Response(response.code(), firstValues(response), allValues(response), null,
           false, 0, null);
-      Body body = read(response.body());
+      charset = charset(response.body());
+      boolean truncated = read(response.body(), received);
+      long length = received.size();
+      String text = received.readString(charset);
       HttpTransaction.Response full = new HttpTransaction.Response(response.code(), partial.headers(),
-          partial.headersList(), body.text, body.truncated, body.length, title(body.text));
+          partial.headersList(), text, truncated, length, title(text));
       return end(new HttpTransaction(request(url), full, null, t0, clock.now(), endpoint, hop));
     } catch (IOException e) {
+      if (partial != null && received.size() > 0) {
+        // The body broke off: keep what arrived, evidence of a stall or a throttled transfer.
+        long length = received.size();
+        String text = received.readString(charset);
+        partial = new HttpTransaction.Response(partial.code(), partial.headers(), partial.headersList(), text,
+            false, length, title(text));
+      }
       return end(new HttpTransaction(request(url), partial, FailureClassifier.classify(e), t0, clock.now(), endpoint,
           hop));
     }
@@ -127,22 +139,20 @@ public final class HttpStep {
     };
   }
 
-  private record Body(String text, boolean truncated, long length) {}
-
-  private Body read(ResponseBody body) throws IOException {
+  /** Reads the body into {@code into}, up to the cap; returns whether it was cut there. */
+  private boolean read(ResponseBody body, Buffer into) throws IOException {
     BufferedSource source = body.source();
-    Buffer buffer = new Buffer();
-    while (buffer.size() < maxBodyBytes) {
-      long n = source.read(buffer, Math.min(8192, maxBodyBytes - buffer.size()));
+    while (into.size() < maxBodyBytes) {
+      long n = source.read(into, Math.min(8192, maxBodyBytes - into.size()));
       if (n == -1) {
         break;
       }
     }
-    boolean truncated = buffer.size() >= maxBodyBytes && !source.exhausted();
-    Charset charset = body.contentType() == null ? StandardCharsets.UTF_8
-        : body.contentType().charset(StandardCharsets.UTF_8);
-    long length = buffer.size();
-    return new Body(buffer.readString(charset), truncated, length);
+    return into.size() >= maxBodyBytes && !source.exhausted();
+  }
+
+  private static Charset charset(ResponseBody body) {
+    return body.contentType() == null ? StandardCharsets.UTF_8 : body.contentType().charset(StandardCharsets.UTF_8);
   }
 
   private static Map<String, String> firstValues(Response r) {

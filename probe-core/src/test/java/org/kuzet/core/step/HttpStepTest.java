@@ -256,6 +256,9 @@ class HttpStepTest {
         server.getSocketAddress().getAddress(), 0);
     assertEquals("generic_timeout_error", tx.failure());
     assertEquals(200, tx.response().code());
+    long kept = tx.response().xBodyLength();
+    assertTrue(kept > 0 && kept < CAP + 200, "the part of the body that arrived is kept: " + kept);
+    assertEquals(kept, tx.response().body().length());
   }
 
   @Test
