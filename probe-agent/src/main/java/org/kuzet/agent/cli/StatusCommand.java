@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
@@ -95,12 +96,33 @@ public final class StatusCommand implements Callable<Integer> {
           r.measurementCount(), r.blockedCount(), r.connectivity() == null ? ""
               : " (network " + r.connectivity().wire() + ")");
     }
-    Optional<ConnectivityRecord> net = results.currentConnectivity();
-    out.println("network:      " + net.map(e -> e.state().wire() + " since " + seconds(e.startedAt()) + " ("
-        + human(Duration.between(e.startedAt(), now)) + ")").orElse("unknown (no connectivity check recorded)"));
+    out.println("network:      " + network(results, last, now));
     QueueCounts q = results.counts();
     out.printf(Locale.ROOT, "upload queue: %d pending, %d uploaded, %d rejected%n", q.pending(), q.uploaded(),
         q.rejected());
+  }
+
+  /**
+   * The state a running service watches; else the last one recorded, with its end (nothing is watching now); else
+   * what the last run's check found; else unknown.
+   */
+  private static String network(ResultsStore results, Optional<RunRecord> last, Instant now) {
+    Optional<ConnectivityRecord> current = results.currentConnectivity();
+    if (current.isPresent()) {
+      ConnectivityRecord e = current.get();
+      return e.state().wire() + " since " + seconds(e.startedAt()) + " (" + human(Duration.between(e.startedAt(), now))
+          + ")";
+    }
+    List<ConnectivityRecord> events = results.connectivityEvents(null, null);
+    if (!events.isEmpty()) {
+      ConnectivityRecord e = events.get(events.size() - 1);
+      return e.state().wire() + " from " + seconds(e.startedAt()) + " to " + seconds(e.endedAt())
+          + " (the last state recorded; no service is watching it now)";
+    }
+    if (last.isPresent() && last.get().connectivity() != null) {
+      return last.get().connectivity().wire() + " at the last run (" + seconds(last.get().startedAt()) + ")";
+    }
+    return "unknown (no connectivity check recorded)";
   }
 
   private void printPlan(PrintWriter out, Optional<KuzetConfig> cfg, Instant now) {

@@ -46,6 +46,27 @@ class StatusCommandTest {
   }
 
   @Test
+  void withoutARunningServiceTheNetworkIsTheLastStateRecordedOrTheLastRunsCheck() {
+    StatusCommand.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    Path db = dir.resolve("kuzet.db");
+    try (ResultsStore store = ResultsStore.open(db)) {
+      store.finishRun(store.beginRun(Trigger.MANUAL, null, "test", NetworkState.OFFLINE, NOW.minusSeconds(900)),
+          NOW.minusSeconds(890));
+    }
+    CliRun runOnly = CliRun.of("status", "--db", db.toString());
+    assertTrue(runOnly.out().contains("network:      offline at the last run (2026-11-23T09:45:00Z)"),
+        runOnly.out());
+
+    try (ResultsStore store = ResultsStore.open(db)) {
+      store.openConnectivityEvent(NetworkState.DOMESTIC_ONLY, NOW.minusSeconds(600), null);
+      store.closeConnectivityEvent(NOW.minusSeconds(300));
+    }
+    CliRun stopped = CliRun.of("status", "--db", db.toString());
+    assertTrue(stopped.out().contains("network:      domestic_only from 2026-11-23T09:50:00Z to 2026-11-23T09:55:00Z"
+        + " (the last state recorded; no service is watching it now)"), stopped.out());
+  }
+
+  @Test
   void showsLastRunNetworkQueueCampaignNextRunAndTheService() throws IOException {
     StatusCommand.clock = Clock.fixed(NOW, ZoneOffset.UTC);
     Path conf = dir.resolve("kuzet.conf");
