@@ -224,17 +224,15 @@ public final class ConfigLoader {
 
   /** {@code [control] urls}: the URLs, {@code none} for no control, or absent for {@link ControlDefaults}. */
   private static List<String> controlUrls(Keys control) {
-    List<String> urls = control.list("urls", v -> v.equalsIgnoreCase(ControlDefaults.NONE) ? v : url(v), null);
-    if (urls == null) {
+    List<String> items = control.list("urls", v -> v, null);
+    if (items == null) {
       return ControlDefaults.urls();
     }
-    if (urls.stream().anyMatch(v -> v.equalsIgnoreCase(ControlDefaults.NONE))) {
-      if (urls.size() > 1) {
-        throw control.error("urls", "'none' cannot be combined with URLs");
-      }
-      return List.of();
+    try {
+      return ControlDefaults.parse(items);
+    } catch (IllegalArgumentException e) {
+      throw control.error("urls", e.getMessage());
     }
-    return urls;
   }
 
   static String url(String v) {

@@ -2,7 +2,6 @@ package org.kuzet.agent.config;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -44,21 +43,30 @@ public final class ControlDefaults {
     if (value == null || value.isBlank()) {
       return OONI_HELPERS;
     }
-    if (value.trim().toLowerCase(Locale.ROOT).equals(NONE)) {
+    List<String> items = new ArrayList<>();
+    for (String item : value.split(",")) {
+      if (!item.isBlank()) {
+        items.add(item.trim());
+      }
+    }
+    try {
+      return parse(items);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("environment", 0, ENV, e.getMessage() + " (or '" + NONE + "' for no control)");
+    }
+  }
+
+  /**
+   * A list of control URLs as written in {@code KUZET_CONTROL} or {@code [control] urls}: http(s) URLs, or
+   * {@code none} alone for no control. Throws IllegalArgumentException naming the bad item.
+   */
+  static List<String> parse(List<String> items) {
+    if (items.stream().anyMatch(v -> v.equalsIgnoreCase(NONE))) {
+      if (items.size() > 1) {
+        throw new IllegalArgumentException("'" + NONE + "' cannot be combined with URLs");
+      }
       return List.of();
     }
-    List<String> out = new ArrayList<>();
-    for (String item : value.split(",")) {
-      String url = item.trim();
-      if (url.isEmpty()) {
-        continue;
-      }
-      try {
-        out.add(ConfigLoader.url(url));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("environment", 0, ENV, e.getMessage() + " (or '" + NONE + "' for no control)");
-      }
-    }
-    return List.copyOf(out);
+    return items.stream().map(ConfigLoader::url).toList();
   }
 }
