@@ -98,18 +98,12 @@ public final class HttpStep {
           false, 0, null);
       charset = charset(response.body());
       boolean truncated = read(response.body(), received);
-      long length = received.size();
-      String text = received.readString(charset);
-      HttpTransaction.Response full = new HttpTransaction.Response(response.code(), partial.headers(),
-          partial.headersList(), text, truncated, length, title(text));
+      HttpTransaction.Response full = withBody(partial, received, charset, truncated);
       return end(new HttpTransaction(request(url), full, null, t0, clock.now(), endpoint, hop));
     } catch (IOException e) {
       if (partial != null && received.size() > 0) {
         // The body broke off: keep what arrived, evidence of a stall or a throttled transfer.
-        long length = received.size();
-        String text = received.readString(charset);
-        partial = new HttpTransaction.Response(partial.code(), partial.headers(), partial.headersList(), text,
-            false, length, title(text));
+        partial = withBody(partial, received, charset, false);
       }
       return end(new HttpTransaction(request(url), partial, FailureClassifier.classify(e), t0, clock.now(), endpoint,
           hop));
@@ -137,6 +131,15 @@ public final class HttpStep {
       // Redirects are not followed by OkHttp, so no other name is ever looked up; refuse rather than leak.
       throw new UnknownHostException("kuzet resolves " + name + " in its own DNS step");
     };
+  }
+
+  /** {@code head} (status and headers) with the body in {@code body}, which this drains. */
+  private static HttpTransaction.Response withBody(HttpTransaction.Response head, Buffer body, Charset charset,
+      boolean truncated) {
+    long length = body.size();
+    String text = body.readString(charset);
+    return new HttpTransaction.Response(head.code(), head.headers(), head.headersList(), text, truncated, length,
+        title(text));
   }
 
   /** Reads the body into {@code into}, up to the cap; returns whether it was cut there. */
