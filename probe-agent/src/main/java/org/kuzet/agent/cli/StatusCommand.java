@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
@@ -107,17 +106,14 @@ public final class StatusCommand implements Callable<Integer> {
    * what the last run's check found; else unknown.
    */
   private static String network(ResultsStore results, Optional<RunRecord> last, Instant now) {
-    Optional<ConnectivityRecord> current = results.currentConnectivity();
-    if (current.isPresent()) {
-      ConnectivityRecord e = current.get();
-      return e.state().wire() + " since " + seconds(e.startedAt()) + " (" + human(Duration.between(e.startedAt(), now))
-          + ")";
-    }
-    List<ConnectivityRecord> events = results.connectivityEvents(null, null);
-    if (!events.isEmpty()) {
-      ConnectivityRecord e = events.get(events.size() - 1);
-      return e.state().wire() + " from " + seconds(e.startedAt()) + " to " + seconds(e.endedAt())
-          + " (the last state recorded; no service is watching it now)";
+    Optional<ConnectivityRecord> recorded = results.lastConnectivity();
+    if (recorded.isPresent()) {
+      ConnectivityRecord e = recorded.get();
+      return e.ongoing()
+          ? e.state().wire() + " since " + seconds(e.startedAt()) + " (" + human(Duration.between(e.startedAt(), now))
+              + ")"
+          : e.state().wire() + " from " + seconds(e.startedAt()) + " to " + seconds(e.endedAt())
+              + " (the last state recorded; no service is watching it now)";
     }
     if (last.isPresent() && last.get().connectivity() != null) {
       return last.get().connectivity().wire() + " at the last run (" + seconds(last.get().startedAt()) + ")";

@@ -649,6 +649,11 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     });
   }
 
+  /** The newest connectivity event, ongoing or ended, if any. */
+  public synchronized Optional<ConnectivityRecord> lastConnectivity() {
+    return read("read connectivity", () -> events("ORDER BY id DESC LIMIT 1").stream().findFirst());
+  }
+
   /** Events overlapping [since, until) (null: unbounded), oldest first. */
   public synchronized List<ConnectivityRecord> connectivityEvents(Instant since, Instant until) {
     return read("read connectivity events", () -> events("WHERE (? IS NULL OR started_at < ?)"
