@@ -41,20 +41,22 @@ public final class ServiceHostAnchors {
 
   /**
    * {@code foreign} followed by an anchor for the first of {@code controlUrls} and one for {@code collector}
-   * (null: none), without duplicates.
+   * (null: none), without duplicates. The names are looked up at the same time, so start-up waits at most one
+   * lookup timeout however many there are.
    */
   public static List<Anchor> withServiceHosts(List<Anchor> foreign, List<String> controlUrls, String collector,
       Resolver resolver) {
-    Set<Anchor> out = new LinkedHashSet<>(foreign);
-    List<String> urls = new ArrayList<>();
+    List<Lookup> lookups = new ArrayList<>();
     if (!controlUrls.isEmpty()) {
-      urls.add(controlUrls.get(0));
+      lookups.add(Lookup.start(controlUrls.get(0), resolver));
     }
     if (collector != null) {
-      urls.add(collector);
+      lookups.add(Lookup.start(collector, resolver));
     }
-    for (String url : urls) {
-      Anchor a = anchorFor(url, resolver);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESOLVE_TIMEOUT_MS);
+    Set<Anchor> out = new LinkedHashSet<>(foreign);
+    for (Lookup lookup : lookups) {
+      Anchor a = lookup.anchor(deadline);
       if (a != null) {
         out.add(a);
       }
@@ -62,47 +64,43 @@ public final class ServiceHostAnchors {
     return List.copyOf(out);
   }
 
-  /** The anchor for one service URL, or null when it has no public address now. */
-  static Anchor anchorFor(String url, Resolver resolver) {
-    URI uri = URI.create(url);
-    String host = uri.getHost();
-    if (host == null) {
-      return null;
-    }
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    boolean https = "https".equalsIgnoreCase(uri.getScheme());
-    int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
-    InetAddress address = firstPublic(host, resolver);
-    if (address == null) {
-      return null;
-    }
-    InetSocketAddress endpoint = new InetSocketAddress(address, port);
-    boolean literal = host.equals(address.getHostAddress()) || host.contains(":");
-    // A TLS anchor needs a name to validate; a helper addressed by IP is only connected to.
-    return https && !literal ? Anchor.tls(endpoint, host) : Anchor.tcp(endpoint);
-  }
-
-  private static InetAddress firstPublic(String host, Resolver resolver) {
-    CompletableFuture<List<InetAddress>> lookup = CompletableFuture.supplyAsync(() -> {
-      try {
-        return resolver.resolve(host);
-      } catch (UnknownHostException e) {
-        return List.of();
+  /** One service URL whose host is being resolved. */
+  private record Lookup(String host, boolean https, int port, CompletableFuture<List<InetAddress>> addresses) {
+    static Lookup start(String url, Resolver resolver) {
+      URI uri = URI.create(url);
+      String host = uri.getHost();
+      if (host == null) {
+        return new Lookup(null, false, 0, CompletableFuture.completedFuture(List.of()));
       }
-    });
-    try {
-      for (InetAddress a : lookup.get(RESOLVE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-        if (!Bogons.isBogon(a)) {
-          return a;
+      String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+      boolean https = "https".equalsIgnoreCase(uri.getScheme());
+      int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
+      return new Lookup(name, https, port, CompletableFuture.supplyAsync(() -> {
+        try {
+          return resolver.resolve(name);
+        } catch (UnknownHostException e) {
+          return List.of();
         }
-      }
-    } catch (TimeoutException | ExecutionException e) {
-      lookup.cancel(true);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      }));
     }
-    return null;
+
+    /** The anchor on the first public address, or null when there is none by {@code deadline} (nanoTime). */
+    Anchor anchor(long deadline) {
+      try {
+        for (InetAddress a : addresses.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          if (!Bogons.isBogon(a)) {
+            InetSocketAddress endpoint = new InetSocketAddress(a, port);
+            boolean literal = host.equals(a.getHostAddress()) || host.contains(":");
+            // A TLS anchor needs a name to validate; a helper addressed by IP is only connected to.
+            return https && !literal ? Anchor.tls(endpoint, host) : Anchor.tcp(endpoint);
+          }
+        }
+      } catch (TimeoutException | ExecutionException e) {
+        addresses.cancel(true);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    }
   }
 }
