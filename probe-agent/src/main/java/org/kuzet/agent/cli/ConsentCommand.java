@@ -47,7 +47,7 @@ public final class ConsentCommand implements Callable<Integer> {
   @Option(names = "--status", description = "Print the recorded consent and exit.")
   boolean status;
 
-  @Option(names = "--withdraw", description = "Withdraw consent: the service will refuse to start.")
+  @Option(names = "--withdraw", description = "Withdraw consent: a running service stops measuring and uploading; it will not start again.")
   boolean withdraw;
 
   @Override
@@ -70,7 +70,8 @@ public final class ConsentCommand implements Callable<Integer> {
     }
     if (withdraw) {
       boolean had = ConsentFile.delete(db);
-      out.println(had ? "consent withdrawn; 'kuzet service' will not start until it is given again"
+      out.println(had ? "consent withdrawn; a running 'kuzet service' stops measuring and uploading at once (it stays "
+          + "idle), and it will not start until consent is given again"
           : "no consent was recorded for " + db);
       out.flush();
       return Main.EXIT_OK;

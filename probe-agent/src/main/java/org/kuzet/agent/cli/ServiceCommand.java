@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.consent.Consent;
 import org.kuzet.agent.consent.ConsentFile;
+import org.kuzet.agent.consent.ConsentGate;
 import org.kuzet.agent.metrics.AgentMetrics;
 import org.kuzet.agent.metrics.MetricsServer;
 import org.kuzet.agent.schedule.InstanceLock;
@@ -80,7 +81,8 @@ public final class ServiceCommand implements Callable<Integer> {
       Clock clock = Clock.systemUTC();
       AgentMetrics metrics = new AgentMetrics(clock);
       MetricsServer server = null;
-      try (ServiceWiring.Bound bound = wiring.open(new ServiceWiring.Context(cfg, clock, metrics, upload, err));
+      ConsentGate gate = ConsentGate.besideDatabase(db);
+      try (ServiceWiring.Bound bound = wiring.open(new ServiceWiring.Context(cfg, clock, metrics, upload, err, gate));
           ConnectivityChecker checker = new ConnectivityChecker(LocalNetwork.SYSTEM, StepAnchorProber.standard(),
               cfg.connectivity().domestic(), ServiceHostAnchors.withServiceHosts(cfg.connectivity().foreign(),
                   cfg.controlUrls(), upload ? cfg.upload().collector() : null, ServiceHostAnchors.SYSTEM),
@@ -101,6 +103,7 @@ public final class ServiceCommand implements Callable<Integer> {
             .clock(clock)
             .config(ConfigSource.watching(config.file(), cfg, err))
             .connectivity(checker::check)
+            .consent(gate)
             .timeline(bound.timeline())
             .executor(bound.executor())
             .metrics(metrics)

@@ -52,13 +52,18 @@ public final class StatusCommand implements Callable<Integer> {
     Path db = OptionalConfig.database(store, cfg, spec);
     out.println("database:     " + db.toAbsolutePath());
     Optional<String> holder = InstanceLock.heldBy(db);
-    out.println("service:      " + holder.map(pid -> "running (process " + pid + ")").orElse("not running"));
     Optional<Consent> consent;
     try {
       consent = ConsentFile.read(db);
     } catch (IOException e) {
       throw new UsageException(e.getMessage(), e);
     }
+    // A running service reads consent before every run and upload (ConsentGate): without a current one it idles.
+    boolean consented = consent.isPresent() && consent.get().isCurrent();
+    out.println("service:      " + holder.map(pid -> consented ? "running (process " + pid + ")"
+        : "idle (process " + pid + "): " + (consent.isEmpty() ? "consent withdrawn or none recorded"
+            : "consent was given to an older explanation") + ", so it measures and uploads nothing until "
+            + "'kuzet consent' is given again").orElse("not running"));
     out.println("consent:      " + consent.map(c -> "given " + seconds(c.givenAt()) + ", upload "
         + (c.upload() ? "agreed" : "not agreed") + (c.isCurrent() ? "" : " (to an older explanation)"))
         .orElse("none recorded ('kuzet consent')"));
@@ -69,7 +74,7 @@ public final class StatusCommand implements Callable<Integer> {
         printStored(out, results, now);
       }
     }
-    printPlan(out, cfg, now);
+    printPlan(out, cfg, now, consented);
     out.flush();
     return Main.EXIT_OK;
   }
@@ -121,7 +126,7 @@ public final class StatusCommand implements Callable<Integer> {
     return "unknown (no connectivity check recorded)";
   }
 
-  private void printPlan(PrintWriter out, Optional<KuzetConfig> cfg, Instant now) {
+  private void printPlan(PrintWriter out, Optional<KuzetConfig> cfg, Instant now, boolean consented) {
     if (cfg.isEmpty()) {
       out.println("next run:     unknown (no config file at " + config.file() + "; give --config FILE)");
       return;
@@ -134,7 +139,7 @@ public final class StatusCommand implements Callable<Integer> {
     Slot next = scheduler.next(now);
     Duration jitter = next.isCampaign() ? next.campaign().jitter() : c.schedule().jitter();
     out.println("next run:     " + next.describe() + " around " + seconds(next.nominal()) + " (± "
-        + human(jitter) + ", if the service is running)");
+        + human(jitter) + (consented ? ", if the service is running)" : "; skipped unless consent is given)"));
   }
 
   private static Instant seconds(Instant t) {

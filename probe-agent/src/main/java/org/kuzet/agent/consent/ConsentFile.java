@@ -73,7 +73,7 @@ public final class ConsentFile {
     Files.createDirectories(dir);
     String text = "# kuzet consent: the volunteer agreed to run measurements after reading the explanation of the\n"
         + "# risks ('kuzet consent' shows it). Delete this file or run 'kuzet consent --withdraw' to withdraw;\n"
-        + "# the service then refuses to start.\n"
+        + "# a running service then measures and uploads nothing more, and a new one refuses to start.\n"
         + "given_at = " + consent.givenAt() + "\n"
         + "upload = " + consent.upload() + "\n"
         + "text_version = " + consent.textVersion() + "\n";

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.consent.ConsentGate;
 import org.kuzet.agent.metrics.AgentMetrics;
 import org.kuzet.agent.schedule.Scheduler;
 import org.kuzet.agent.schedule.Slot;
@@ -37,6 +38,12 @@ import org.kuzet.core.connectivity.NetworkState;
  * <p>{@link #stop()} (the JVM's shutdown hook on SIGTERM/SIGINT) makes the loop start nothing new; a run in
  * progress sees {@link RunRequest#stopRequested()}, finishes the measurements in flight and returns. The open
  * connectivity event is closed on the way out.
+ *
+ * <p>Consent is read again ({@link ConsentGate}) before every slot, before every measurement a run starts (through
+ * {@link RunRequest#stopRequested()}) and, by the uploader, before every upload. Without it the service is idle:
+ * due slots are skipped and logged, no connectivity check is made (the open connectivity event is closed), and
+ * it looks again at each heartbeat, resuming when consent is given again. Measurements already in flight when
+ * consent is withdrawn finish and are stored locally, never uploaded without consent.
  */
 public final class AgentService {
   /** How many closed connectivity events are remembered for {@link RunRequest#finish}; runs are short. */
@@ -52,6 +59,7 @@ public final class AgentService {
   private final Waiter waiter;
   private final ConfigSource configs;
   private final ConnectivityProbe probe;
+  private final ConsentGate consent;
   private final ConnectivityLog timeline;
   private final RunExecutor executor;
   private final AgentMetrics metrics;
@@ -66,12 +74,15 @@ public final class AgentService {
   private KuzetConfig config;
   private Instant lastCheck;
   private Instant lastObserved;
+  /** The reason consent was missing at the last look, or null while it is given. */
+  private String idleBecause;
 
   private AgentService(Builder b) {
     this.clock = Objects.requireNonNull(b.clock, "clock");
     this.waiter = b.waiter != null ? b.waiter : Waiter.real(b.clock);
     this.configs = Objects.requireNonNull(b.configs, "configs");
     this.probe = Objects.requireNonNull(b.probe, "probe");
+    this.consent = Objects.requireNonNull(b.consent, "consent");
     this.timeline = b.timeline != null ? b.timeline : ConnectivityLog.NONE;
     this.executor = Objects.requireNonNull(b.executor, "executor");
     this.metrics = b.metrics != null ? b.metrics : new AgentMetrics(b.clock);
@@ -107,11 +118,22 @@ public final class AgentService {
           say("next " + slot.describe() + " at " + seconds(slot.at()));
           announced = slot;
         }
+        Duration heartbeat = config.heartbeat().at(scheduler.campaignAt(now) != null);
+        if (!consentGiven()) {
+          if (Scheduler.isDue(slot, now)) {
+            scheduler.ran(slot);
+            metrics.runSkipped(1);
+            say(slot.describe() + " skipped: " + idleBecause);
+            continue;
+          }
+          Instant look = now.plus(heartbeat);
+          waiter.waitUntil(slot.at().isBefore(look) ? slot.at() : look, stopLatch);
+          continue;
+        }
         if (Scheduler.isDue(slot, now)) {
           runSlot(slot);
           continue;
         }
-        Duration heartbeat = config.heartbeat().at(scheduler.campaignAt(now) != null);
         Instant heartbeatDue = lastCheck == null ? now : lastCheck.plus(heartbeat);
         if (!now.isBefore(heartbeatDue)) {
           check();
@@ -159,13 +181,15 @@ public final class AgentService {
     ConnectivityCheck check = check();
     Instant started = clock.instant();
     RunRequest request = new RunRequest(slot, started, RunRequest.targetsFor(config, slot), config, check, upload,
-        metrics.listener(), () -> stopping, this::stateSince);
+        metrics.listener(), () -> stopping || !consent.now().measure(), this::stateSince);
     say(slot.describe() + " started (network " + check.state().wire() + ")");
     String outcome;
     try {
       RunOutcome o = executor.run(request);
       outcome = o.stopped() ? "stopped" : "completed";
-      say(slot.describe() + " " + outcome + ": " + o.measured() + " measured, " + o.failed() + " failed, in "
+      ConsentGate.State now = o.stopped() && !stopping ? consent.now() : null;
+      say(slot.describe() + " " + outcome + (now != null && !now.measure() ? " (" + now.reason() + ")" : "") + ": "
+          + o.measured() + " measured, " + o.failed() + " failed, in "
           + human(Duration.between(started, clock.instant())));
     } catch (RuntimeException e) {
       outcome = "failed";
@@ -173,6 +197,34 @@ public final class AgentService {
           + "; the next slot is tried as planned");
     }
     metrics.runFinished(slot.isCampaign(), outcome, Duration.between(started, clock.instant()));
+  }
+
+  /**
+   * Reads consent; on a change, says so. Losing it closes the open connectivity event (nothing is watched while
+   * idle) and makes the first check after consent returns happen at once.
+   */
+  private boolean consentGiven() {
+    ConsentGate.State state = consent.now();
+    if (state.measure()) {
+      if (idleBecause != null) {
+        say("consent given again; measuring resumes");
+        idleBecause = null;
+      }
+      return true;
+    }
+    if (!state.reason().equals(idleBecause)) {
+      idleBecause = state.reason();
+      say("idle: " + idleBecause + "; no measurement, connectivity check or upload until 'kuzet consent' is "
+          + "given again");
+      synchronized (this) {
+        monitor.close(observationTime()).ifPresent(e -> {
+          remember(e);
+          timeline.closed(e);
+        });
+        lastCheck = null;
+      }
+    }
+    return false;
   }
 
   /** Checks connectivity now and records what it found. */
@@ -257,12 +309,13 @@ public final class AgentService {
     return t.truncatedTo(ChronoUnit.SECONDS);
   }
 
-  /** Everything the service needs; clock, configs, probe and executor are required. */
+  /** Everything the service needs; clock, configs, probe, consent and executor are required. */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
     private Waiter waiter;
     private ConfigSource configs;
     private ConnectivityProbe probe;
+    private ConsentGate consent;
     private ConnectivityLog timeline;
     private RunExecutor executor;
     private AgentMetrics metrics;
@@ -274,6 +327,8 @@ public final class AgentService {
     public Builder waiter(Waiter w) { waiter = w; return this; }
     public Builder config(ConfigSource c) { configs = c; return this; }
     public Builder connectivity(ConnectivityProbe p) { probe = p; return this; }
+    /** Read before every slot and every measurement; without consent the service stays idle. Required. */
+    public Builder consent(ConsentGate c) { consent = c; return this; }
     public Builder timeline(ConnectivityLog l) { timeline = l; return this; }
     public Builder executor(RunExecutor e) { executor = e; return this; }
     public Builder metrics(AgentMetrics m) { metrics = m; return this; }

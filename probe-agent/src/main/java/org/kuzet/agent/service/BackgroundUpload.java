@@ -7,7 +7,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.Instant;
+import java.util.List;
+import org.kuzet.agent.consent.ConsentGate;
 import org.kuzet.agent.metrics.AgentMetrics;
+import org.kuzet.agent.upload.ForwardingUploadQueue;
 import org.kuzet.agent.upload.UploadQueue;
 import org.kuzet.agent.upload.Uploader;
 
@@ -15,10 +19,14 @@ import org.kuzet.agent.upload.Uploader;
  * The service's uploads: each {@link #request} drains the queue on one background thread, so the measuring
  * thread never waits for a collector and two drains never overlap. Requests made while a drain is waiting to start
  * are merged into it; one made during a drain runs once more after it (what was stored meanwhile is sent).
+ *
+ * <p>Consent to upload is read again before each drain and before each batch of it: once it is withdrawn (or
+ * no longer agrees to upload) nothing more is sent, whatever asked for the drain (a run, the network coming back).
  */
 final class BackgroundUpload implements AutoCloseable {
   private final Uploader uploader;
   private final UploadQueue queue;
+  private final ConsentGate consent;
   private final AgentMetrics metrics;
   private final Clock clock;
   private final PrintWriter log;
@@ -29,9 +37,11 @@ final class BackgroundUpload implements AutoCloseable {
     return t;
   });
 
-  BackgroundUpload(Uploader uploader, UploadQueue queue, AgentMetrics metrics, Clock clock, PrintWriter log) {
+  BackgroundUpload(Uploader uploader, UploadQueue queue, ConsentGate consent, AgentMetrics metrics, Clock clock,
+      PrintWriter log) {
     this.uploader = uploader;
-    this.queue = queue;
+    this.queue = consented(queue, consent);
+    this.consent = consent;
     this.metrics = metrics;
     this.clock = clock;
     this.log = log;
@@ -52,7 +62,23 @@ final class BackgroundUpload implements AutoCloseable {
     }
   }
 
+  /** {@code queue}, offering nothing more once consent to upload is gone (read before each batch). */
+  private static UploadQueue consented(UploadQueue queue, ConsentGate consent) {
+    return new ForwardingUploadQueue(queue) {
+      @Override
+      public List<QueuedMeasurement> due(int max, Instant now) {
+        return consent.now().upload() ? super.due(max, now) : List.of();
+      }
+    };
+  }
+
   private void drain(String why) {
+    ConsentGate.State allowed = consent.now();
+    if (!allowed.upload()) {
+      say("upload (" + why + ") skipped: " + (allowed.measure() ? "consent does not agree to upload"
+          : allowed.reason()) + "; the measurements stay queued");
+      return;
+    }
     try {
       Uploader.Result r = uploader.drain(queue);
       if (r.uploaded() + r.duplicate() > 0) {

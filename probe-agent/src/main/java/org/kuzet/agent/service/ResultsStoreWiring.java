@@ -121,8 +121,8 @@ public final class ResultsStoreWiring implements ServiceWiring {
     } catch (IllegalArgumentException e) {
       throw new IOException("[upload] collector: " + e.getMessage(), e);
     }
-    BackgroundUpload upload = new BackgroundUpload(uploader, store, context.metrics(), context.clock(),
-        context.log());
+    BackgroundUpload upload = new BackgroundUpload(uploader, store, context.consent(), context.metrics(),
+        context.clock(), context.log());
     upload.request("at start"); // what earlier runs left in the queue
     return upload;
   }

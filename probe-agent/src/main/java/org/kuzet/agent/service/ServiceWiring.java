@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Objects;
 import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.consent.ConsentGate;
 import org.kuzet.agent.metrics.AgentMetrics;
 
 /**
@@ -20,13 +21,21 @@ public interface ServiceWiring {
    *
    * @param upload true only when the config turns upload on AND the volunteer agreed to it
    * @param metrics bind {@link AgentMetrics#uploadQueueDepth} and report {@link AgentMetrics#uploadSucceeded} here
+   * @param consent read again before every upload: withdrawing consent stops uploads of a running service
    */
-  record Context(KuzetConfig config, Clock clock, AgentMetrics metrics, boolean upload, PrintWriter log) {
+  record Context(KuzetConfig config, Clock clock, AgentMetrics metrics, boolean upload, PrintWriter log,
+      ConsentGate consent) {
     public Context {
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(metrics, "metrics");
       Objects.requireNonNull(log, "log");
+      Objects.requireNonNull(consent, "consent");
+    }
+
+    /** With the consent record beside the config's database. */
+    public Context(KuzetConfig config, Clock clock, AgentMetrics metrics, boolean upload, PrintWriter log) {
+      this(config, clock, metrics, upload, log, ConsentGate.besideDatabase(config.database()));
     }
   }
 

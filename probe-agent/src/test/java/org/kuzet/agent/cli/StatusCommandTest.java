@@ -13,6 +13,9 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kuzet.agent.consent.Consent;
+import org.kuzet.agent.consent.ConsentFile;
+import org.kuzet.agent.consent.ConsentText;
 import org.kuzet.agent.schedule.InstanceLock;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.TestMeasurements;
@@ -89,6 +92,7 @@ class StatusCommandTest {
       store.finishRun(run, t.plusSeconds(30));
       store.openConnectivityEvent(NetworkState.DOMESTIC_ONLY, NOW.minusSeconds(120), null);
     }
+    ConsentFile.write(db, new Consent(t, false, ConsentText.VERSION));
     try (InstanceLock lock = InstanceLock.acquire(db)) {
       CliRun r = CliRun.of("status", "--config", conf.toString());
       assertEquals(0, r.exit(), r.err());
@@ -104,5 +108,25 @@ class StatusCommandTest {
     }
     CliRun after = CliRun.of("status", "--config", conf.toString());
     assertTrue(after.out().contains("service:      not running"), after.out());
+  }
+
+  @Test
+  void aServiceWhoseConsentWasWithdrawnIsShownIdleNotRunning() throws IOException {
+    StatusCommand.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    Path conf = dir.resolve("kuzet.conf");
+    Files.writeString(conf, "[schedule]\ninterval = 6h\njitter = 0\n");
+    Path db = dir.resolve("kuzet.db");
+    ConsentFile.write(db, new Consent(NOW.minusSeconds(3600), true, ConsentText.VERSION));
+    try (InstanceLock lock = InstanceLock.acquire(db)) {
+      CliRun withdraw = CliRun.of("consent", "--withdraw", "--config", conf.toString());
+      assertTrue(withdraw.out().contains("a running 'kuzet service' stops measuring and uploading at once"),
+          withdraw.out());
+      String out = CliRun.of("status", "--config", conf.toString()).out();
+      assertTrue(out.contains("service:      idle (process " + ProcessHandle.current().pid() + "): consent withdrawn"
+          + " or none recorded, so it measures and uploads nothing until 'kuzet consent' is given again"), out);
+      assertFalse(out.contains("running"), out);
+      assertTrue(out.contains("consent:      none recorded"), out);
+      assertTrue(out.contains("skipped unless consent is given"), out);
+    }
   }
 }

@@ -22,6 +22,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.kuzet.agent.config.ConfigLoader;
 import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.consent.ConsentGate;
 import org.kuzet.core.connectivity.ConnectivityCheck;
 import org.kuzet.core.connectivity.LocalNetwork;
 import org.kuzet.core.connectivity.NetworkState;
@@ -54,6 +55,7 @@ class AgentServiceTest {
   private final StringWriter log = new StringWriter();
   private Function<Instant, NetworkState> network = t -> NetworkState.ONLINE;
   private Predicate<Instant> stopAt = t -> false;
+  private Function<Instant, ConsentGate.State> consent = t -> ConsentGate.State.given(false);
   private AgentService service;
 
   private static Instant at(String hhmm) {
@@ -75,6 +77,7 @@ class AgentServiceTest {
   private AgentService service(String config, RunExecutor executor, Waiter waiter) {
     KuzetConfig c = ConfigLoader.parse("test.conf", config, Path.of("/tmp"));
     service = AgentService.builder().clock(clock).config(ConfigSource.fixed(c)).connectivity(this::check)
+        .consent(() -> consent.apply(clock.instant()))
         .executor(executor).waiter(waiter).random(new Random(1)).log(new PrintWriter(log)).build();
     return service;
   }
@@ -258,6 +261,7 @@ class AgentServiceTest {
     AtomicReference<KuzetConfig> current = new AtomicReference<>(before);
     stopAt = t -> t.isAfter(at("10:20"));
     service = AgentService.builder().clock(clock).config(current::get).connectivity(this::check)
+        .consent(() -> consent.apply(clock.instant()))
         .executor(r -> {
           runs.add(r);
           current.set(after); // 'kuzet campaign add' while the 06:00 run goes on
@@ -265,5 +269,51 @@ class AgentServiceTest {
         }).waiter(fastForward()).random(new Random(1)).log(new PrintWriter(log)).build();
     service.run();
     assertEquals(List.of(at("06:00"), at("10:00"), at("10:15")), runs.stream().map(RunRequest::startedAt).toList());
+  }
+
+  @Test
+  void withoutConsentNoRunAndNoCheckHappenUntilItIsGivenAgain() throws Exception {
+    ConsentGate.State withdrawn = ConsentGate.State.refused("consent withdrawn or none recorded");
+    consent = t -> !t.isBefore(at("07:00")) && t.isBefore(at("15:00")) ? withdrawn : ConsentGate.State.given(true);
+    stopAt = t -> t.isAfter(at("20:00"));
+    service("[schedule]\ninterval = 6h\njitter = 0\n", taking(Duration.ofMinutes(2)), fastForward()).run();
+
+    assertEquals(List.of(at("06:00"), at("18:00")), runs.stream().map(RunRequest::startedAt).toList(),
+        "the 12:00 run is skipped while consent is withdrawn");
+    assertTrue(checks.stream().noneMatch(t -> !t.isBefore(at("07:00")) && t.isBefore(at("15:00"))),
+        "no connectivity check while idle: " + checks);
+    assertTrue(checks.stream().anyMatch(t -> !t.isBefore(at("15:00")) && t.isBefore(at("15:02"))),
+        "watching resumes at once when consent is given again: " + checks);
+    String out = log.toString();
+    assertTrue(out.contains("idle: consent withdrawn or none recorded; no measurement, connectivity check or upload"),
+        out);
+    assertTrue(out.contains("regular run skipped: consent withdrawn or none recorded"), out);
+    assertTrue(out.contains("consent given again; measuring resumes"), out);
+    assertEquals(1.0, service.metrics().registry().get("kuzet.runs.skipped").counter().count());
+  }
+
+  @Test
+  void withdrawingConsentDuringARunStartsNoFurtherMeasurement() throws Exception {
+    List<String> measured = new ArrayList<>();
+    AtomicReference<ConsentGate.State> now = new AtomicReference<>(ConsentGate.State.given(false));
+    consent = t -> now.get();
+    stopAt = t -> t.isAfter(at("07:00"));
+    service(CONFIG, r -> {
+      runs.add(r);
+      for (int i = 0; i < 5; i++) {
+        if (r.stopRequested()) {
+          return new RunOutcome(measured.size(), 0, true);
+        }
+        measured.add("s" + i);
+        if (i == 1) {
+          now.set(ConsentGate.State.refused("consent withdrawn or none recorded")); // while s1 is in flight
+        }
+      }
+      return new RunOutcome(measured.size(), 0, false);
+    }, fastForward()).run();
+    assertEquals(List.of("s0", "s1"), measured);
+    assertEquals(1, runs.size());
+    assertTrue(log.toString().contains("regular run stopped (consent withdrawn or none recorded): 2 measured"),
+        log.toString());
   }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.kuzet.agent.config.ConfigLoader;
 import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.consent.ConsentGate;
 import org.kuzet.core.connectivity.Anchor;
 import org.kuzet.core.connectivity.ConnectivityCheck;
 import org.kuzet.core.connectivity.ConnectivityChecker;
@@ -98,7 +99,7 @@ class ConnectivityTimelineTest {
         List.of(Anchor.tcp(domestic.address())), List.of(Anchor.tcp(foreign.address())), Duration.ofSeconds(30),
         clock)) {
       service.set(AgentService.builder().clock(clock).waiter(waiter).config(ConfigSource.fixed(config))
-          .connectivity(checker::check).timeline(timeline)
+          .connectivity(checker::check).consent(() -> ConsentGate.State.given(false)).timeline(timeline)
           .executor(r -> {
             throw new AssertionError("no run is due in the first hour");
           })

@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.config.ConfigLoader;
 import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.consent.Consent;
+import org.kuzet.agent.consent.ConsentFile;
+import org.kuzet.agent.consent.ConsentGate;
+import org.kuzet.agent.consent.ConsentText;
 import org.kuzet.agent.metrics.AgentMetrics;
 import org.kuzet.agent.schedule.Slot;
 import org.kuzet.agent.store.ConnectivityRecord;
@@ -67,8 +71,14 @@ class ServiceUploadTest {
 
   private KuzetConfig config(boolean uploadEnabled) throws IOException {
     Files.writeString(dir.resolve("urls.txt"), "http://gone.kz/\n");
+    consent();
     return ConfigLoader.parse("t", "[targets]\nfiles = urls.txt\n[upload]\nenabled = " + uploadEnabled
         + "\ncollector = " + collector.uploadUri() + "\n", dir);
+  }
+
+  /** The service reads consent before every upload: the volunteer agreed to upload. */
+  private void consent() throws IOException {
+    ConsentFile.write(dir.resolve("kuzet.db"), new Consent(T0, true, ConsentText.VERSION));
   }
 
   private ResultsStoreWiring wiring() {
@@ -140,6 +150,7 @@ class ServiceUploadTest {
     java.net.InetAddress a = org.kuzet.core.testing.LoopbackAddresses.next();
     int port = org.kuzet.core.testing.LoopbackAddresses.closedPort(a);
     Files.writeString(dir.resolve("urls.txt"), "http://gone.kz/\n");
+    consent();
     KuzetConfig config = ConfigLoader.parse("t", "[schedule]\ninterval = 6h\njitter = 0\n[targets]\nfiles = urls.txt\n"
         + "[upload]\nenabled = true\ncollector = http://" + a.getHostAddress() + ":" + port + "\n", dir);
     try (ResultsStore store = ResultsStore.open(config.database())) {
@@ -163,6 +174,7 @@ class ServiceUploadTest {
       service[0] = AgentService.builder().clock(clock).config(ConfigSource.fixed(config))
           .connectivity(() -> new ConnectivityCheck(clock.instant().isBefore(online) ? NetworkState.OFFLINE
               : NetworkState.ONLINE, clock.instant(), LocalNetwork.Link.up("test"), List.of(), List.of()))
+          .consent(ConsentGate.besideDatabase(config.database()))
           .timeline(bound.timeline()).executor(bound.executor()).metrics(metrics).upload(true)
           .waiter((until, stop) -> {
             if (until.isAfter(day.plusSeconds(600))) {
