@@ -18,7 +18,9 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.kuzet.core.control.ControlClient;
 import org.kuzet.core.analysis.Analysis;
+import org.kuzet.core.net.AddressRefusedException;
 import org.kuzet.core.net.IpLiterals;
+import org.kuzet.core.net.PolicySocketFactory;
 import org.kuzet.core.step.DnsStep;
 import org.kuzet.core.step.HttpStep;
 import org.kuzet.core.step.StepClock;
@@ -56,6 +58,8 @@ public final class WebConnectivity implements AutoCloseable {
   private final ProbeSettings settings;
   private final ProbeEventListener listener;
   private final OkHttpClient base;
+  /** {@link #base} for the measured sites: every connection it makes goes through the address policy. */
+  private final OkHttpClient sites;
   private final ExecutorService steps;
   private final List<InetSocketAddress> systemResolvers;
   private final ControlClient control;
@@ -64,6 +68,7 @@ public final class WebConnectivity implements AutoCloseable {
     this.settings = settings;
     this.listener = SafeListener.wrap(settings.listener());
     this.base = new OkHttpClient.Builder().build();
+    this.sites = base.newBuilder().socketFactory(new PolicySocketFactory(settings.addressPolicy())).build();
     this.steps = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "kuzet-step");
       t.setDaemon(true);
@@ -110,6 +115,8 @@ public final class WebConnectivity implements AutoCloseable {
     final List<HttpTransaction> requests = new ArrayList<>();
     final Map<String, List<InetAddress>> resolved = new HashMap<>();
     final Map<String, Choice> endpoints = new HashMap<>();
+    /** Hosts the address policy refused (a non-public IP literal, in any spelling), with the failure to record. */
+    final Map<String, String> refused = new HashMap<>();
     final DnsStep dns;
     final TcpStep tcpStep;
     final TlsStep tlsStep;
@@ -122,7 +129,7 @@ public final class WebConnectivity implements AutoCloseable {
           settings.trustRoots(), base, clock, listener);
       tcpStep = new TcpStep(settings.connectTimeout(), clock, listener);
       tlsStep = new TlsStep(settings.tlsTimeout(), settings.trustRoots(), clock, listener);
-      http = new HttpStep(base, settings.httpTimeout(), settings.trustRoots(), settings.maxBodyBytes(),
+      http = new HttpStep(sites, settings.httpTimeout(), settings.trustRoots(), settings.maxBodyBytes(),
           settings.userAgent(), clock, listener);
     }
 
@@ -178,8 +185,20 @@ public final class WebConnectivity implements AutoCloseable {
 
     /** DNS for one host from every resolver, all concurrently; the usable addresses, system resolver's first. */
     List<InetAddress> resolve(String host, boolean inputHost) {
-      if (IpLiterals.isLiteral(host)) {
-        return List.of(IpLiterals.parse(host));
+      // A host written as a number is no name to look up, but its address meets the same policy as a DNS answer.
+      java.util.Optional<InetAddress> literal;
+      try {
+        literal = IpLiterals.hostAddress(host);
+      } catch (IllegalArgumentException e) {
+        refused.put(host, new AddressRefusedException(e.getMessage() + "; not connected to").failure());
+        return List.of();
+      }
+      if (literal.isPresent()) {
+        if (settings.addressPolicy().isBogon(literal.get())) {
+          refused.put(host, AddressRefusedException.nonPublic(literal.get(), host).failure());
+          return List.of();
+        }
+        return List.of(literal.get());
       }
       List<Callable<DnsQuery>> jobs = new ArrayList<>();
       for (int type : new int[] {Type.A, Type.AAAA}) {
@@ -260,6 +279,9 @@ public final class WebConnectivity implements AutoCloseable {
      * answered only bogons. A bogon answer is not "no answer": the resolver answered, and the answer was unusable.
      */
     private String resolutionFailure(String host) {
+      if (refused.containsKey(host)) {
+        return refused.get(host);
+      }
       for (DnsQuery q : queries) {
         if (!q.hostname().equals(host)) {
           continue;

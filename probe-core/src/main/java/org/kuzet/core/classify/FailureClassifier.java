@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.kuzet.core.net.AddressRefusedException;
 import org.kuzet.schema.Failures;
 
 /**
@@ -68,6 +69,9 @@ public final class FailureClassifier {
   }
 
   private static String classifyOne(Throwable t) {
+    if (t instanceof AddressRefusedException refused) {
+      return refused.failure(); // the probe's own address policy, not the network: never "connection refused"
+    }
     String msg = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
     if (t instanceof SocketTimeoutException || t instanceof InterruptedIOException && msg.contains("timeout")
         || t instanceof ClosedByInterruptException || t instanceof DeadlineExceeded) {

@@ -13,6 +13,120 @@ public final class IpLiterals {
         Address.IPv6) != null;
   }
 
+  /**
+   * The address a URL's host stands for when it is written as a number rather than a name, in any spelling an
+   * HTTP client or a browser accepts; empty for a name. {@code host} is a host as {@link okhttp3.HttpUrl#host()}
+   * gives it (IPv6 without brackets; OkHttp already turns {@code [::ffff:127.0.0.1]} into {@code 127.0.0.1}).
+   *
+   * <p>A host whose last label is a number ({@code 2130706433}, {@code 0x7f.1}, {@code 017700000001},
+   * {@code 127.1}, {@code 127.0.0.1.}) is an IPv4 address to a browser (WHATWG URL: decimal, {@code 0x} hex and
+   * {@code 0} octal parts; the last part fills the remaining bytes), never a name to look up. Java's
+   * {@code InetAddress}, which OkHttp uses for an all-digits host, reads every part as decimal; where the two
+   * readings differ ({@code 0177.0.0.1}: 127.0.0.1 or 177.0.0.1) the host is ambiguous and refused.
+   *
+   * @throws IllegalArgumentException for a host that is written as a number but is no valid address, or whose
+   *     readings disagree; the message says which
+   */
+  public static java.util.Optional<InetAddress> hostAddress(String host) {
+    String h = stripBrackets(host.trim());
+    if (h.indexOf(':') >= 0) {
+      byte[] v6 = Address.toByteArray(h, Address.IPv6);
+      if (v6 == null) {
+        throw new IllegalArgumentException("not a valid IPv6 address: " + host);
+      }
+      return java.util.Optional.of(address(v6, host));
+    }
+    String[] parts = h.split("\\.", -1);
+    int n = parts.length;
+    if (n > 1 && parts[n - 1].isEmpty()) {
+      n--; // one trailing dot, as in a fully qualified name
+    }
+    if (n == 0 || !isNumber(parts[n - 1])) {
+      return java.util.Optional.empty();
+    }
+    long browser = ipv4(parts, n, true, host);
+    if (h.chars().allMatch(c -> c >= '0' && c <= '9' || c == '.')) {
+      long java;
+      try {
+        java = ipv4(parts, n, false, host);
+      } catch (IllegalArgumentException notAnAddressToJava) {
+        java = browser; // Java would look it up as a name and find nothing: only the browser's reading stands
+      }
+      if (java != browser) {
+        throw new IllegalArgumentException("ambiguous IP address " + host + ": " + dotted(browser)
+            + " to a browser, " + dotted(java) + " to Java");
+      }
+    }
+    return java.util.Optional.of(address(new byte[] {(byte) (browser >>> 24), (byte) (browser >>> 16),
+        (byte) (browser >>> 8), (byte) browser}, host));
+  }
+
+  /** WHATWG's "ends in a number": all digits, or {@code 0x} followed by hex digits. */
+  private static boolean isNumber(String label) {
+    if (!label.isEmpty() && label.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return true;
+    }
+    return label.length() >= 2 && label.charAt(0) == '0' && (label.charAt(1) == 'x' || label.charAt(1) == 'X')
+        && label.substring(2).chars().allMatch(c -> Character.digit(c, 16) >= 0);
+  }
+
+  /** The first {@code n} parts as one IPv4 number, WHATWG's way ({@code radixes}) or all decimal (Java's). */
+  private static long ipv4(String[] parts, int n, boolean radixes, String host) {
+    if (n > 4) {
+      throw new IllegalArgumentException("not a valid IPv4 address: " + host + " (more than four parts)");
+    }
+    long value = 0;
+    for (int i = 0; i < n; i++) {
+      long part = part(parts[i], radixes, host);
+      boolean last = i == n - 1;
+      long limit = last ? 1L << 8 * (5 - n) : 256;
+      if (part >= limit) {
+        throw new IllegalArgumentException("not a valid IPv4 address: " + host + " (part " + parts[i]
+            + " is too large)");
+      }
+      value = last ? value << 8 * (5 - n) | part : value << 8 | part;
+    }
+    return value;
+  }
+
+  private static long part(String p, boolean radixes, String host) {
+    String digits = p;
+    int radix = 10;
+    if (radixes && p.length() >= 2 && p.charAt(0) == '0' && (p.charAt(1) == 'x' || p.charAt(1) == 'X')) {
+      digits = p.substring(2);
+      radix = 16;
+    } else if (radixes && p.length() >= 2 && p.charAt(0) == '0') {
+      digits = p.substring(1);
+      radix = 8;
+    }
+    if (digits.isEmpty()) {
+      if (radix == 10) {
+        throw new IllegalArgumentException("not a valid IPv4 address: " + host + " (an empty part)");
+      }
+      return 0;
+    }
+    if (digits.length() > 32) {
+      throw new IllegalArgumentException("not a valid IPv4 address: " + host + " (part " + p + " is too large)");
+    }
+    try {
+      return new java.math.BigInteger(digits, radix).min(java.math.BigInteger.valueOf(1L << 40)).longValueExact();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a valid IPv4 address: " + host + " (part " + p + ")", e);
+    }
+  }
+
+  private static String dotted(long v) {
+    return (v >>> 24 & 0xff) + "." + (v >>> 16 & 0xff) + "." + (v >>> 8 & 0xff) + "." + (v & 0xff);
+  }
+
+  private static InetAddress address(byte[] bytes, String text) {
+    try {
+      return InetAddress.getByAddress(bytes); // an IPv4-mapped IPv6 address comes back as the IPv4 one
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("not an IP address: " + text, e);
+    }
+  }
+
   /** Parses an IPv4 or IPv6 literal (brackets allowed); throws IllegalArgumentException naming the text. */
   public static InetAddress parse(String text) {
     String s = stripBrackets(text.trim());

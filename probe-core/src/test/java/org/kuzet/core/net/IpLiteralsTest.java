@@ -28,4 +28,28 @@ class IpLiteralsTest {
     assertFalse(IpLiterals.isLiteral("holanews.kz"));
     assertTrue(IpLiterals.isLiteral("[::1]"));
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} is {1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "127.0.0.1, 127.0.0.1", "2130706433, 127.0.0.1", "0x7f.1, 127.0.0.1", "0X7F000001, 127.0.0.1",
+      "017700000001, 127.0.0.1", "127.1, 127.0.0.1", "127.0.1, 127.0.0.1", "127.0.0.1., 127.0.0.1",
+      "0x7f.0.0.0x1, 127.0.0.1", "0, 0.0.0.0", "0x, 0.0.0.0", "192.168.0x1.01, 192.168.1.1",
+      "3232235777, 192.168.1.1", "::1, 0:0:0:0:0:0:0:1", "[::1], 0:0:0:0:0:0:0:1", "::ffff:127.0.0.1, 127.0.0.1",
+      "::ffff:7f00:1, 127.0.0.1", "1.2.3.4, 1.2.3.4", "01.02.03.04, 1.2.3.4"})
+  void aHostWrittenAsANumberIsTheAddressABrowserConnectsTo(String host, String address) {
+    assertEquals(address, IpLiterals.hostAddress(host).orElseThrow().getHostAddress());
+  }
+
+  @Test
+  void namesAreNotAddressesAndBadOrAmbiguousNumbersAreRefused() {
+    for (String name : new String[] {"holanews.kz", "127.0.0.1.nip.io", "0x7f.kz", "1.2.3.4a", "xn--80ak6aa92e.com"}) {
+      assertTrue(IpLiterals.hostAddress(name).isEmpty(), name);
+    }
+    for (String bad : new String[] {"256.1.1.1", "1.2.3.4.5", "1..2", "foo.1", "0x1g.1", "4294967296", "09.1.1.1",
+        "1.16777216", ":::"}) {
+      assertThrows(IllegalArgumentException.class, () -> IpLiterals.hostAddress(bad), bad);
+    }
+    var e = assertThrows(IllegalArgumentException.class, () -> IpLiterals.hostAddress("0177.0.0.1"));
+    assertEquals("ambiguous IP address 0177.0.0.1: 127.0.0.1 to a browser, 177.0.0.1 to Java", e.getMessage());
+  }
 }
