@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.kuzet.core.net.AddressPolicy;
+import org.kuzet.core.net.ProbeAddresses;
 import org.kuzet.core.tls.TrustRoots;
 
 /**
@@ -24,6 +25,8 @@ import org.kuzet.core.tls.TrustRoots;
  *     every measurement's control_failure is {@code no_control_configured}
  * @param controlTimeout the whole exchange with one control URL (the helper does its own DNS, TCP, TLS and
  *     HTTP inside it)
+ * @param probeAddresses the volunteer's own addresses, scrubbed from every measurement ({@link Scrubber}); the
+ *     network-identity lookup feeds the public one through {@link ProbeAddresses#addPublic}
  */
 public record ProbeSettings(
     Duration dnsTimeout,
@@ -46,7 +49,8 @@ public record ProbeSettings(
     Clock clock,
     ProbeEventListener listener,
     List<String> controlUrls,
-    Duration controlTimeout) {
+    Duration controlTimeout,
+    ProbeAddresses probeAddresses) {
 
   public static final String DEFAULT_USER_AGENT =
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
@@ -79,6 +83,7 @@ public record ProbeSettings(
     Objects.requireNonNull(listener, "listener");
     controlUrls = List.copyOf(controlUrls);
     requirePositive(controlTimeout, "control timeout");
+    Objects.requireNonNull(probeAddresses, "probeAddresses");
   }
 
   private static void requirePositive(Duration d, String what) {
@@ -114,6 +119,7 @@ public record ProbeSettings(
     b.listener = listener;
     b.controlUrls = new ArrayList<>(controlUrls);
     b.controlTimeout = controlTimeout;
+    b.probeAddresses = probeAddresses;
     return b;
   }
 
@@ -139,6 +145,7 @@ public record ProbeSettings(
     private ProbeEventListener listener = ProbeEventListener.NONE;
     private List<String> controlUrls = new ArrayList<>();
     private Duration controlTimeout = Duration.ofSeconds(30);
+    private ProbeAddresses probeAddresses;
 
     public Builder dnsTimeout(Duration d) { dnsTimeout = d; return this; }
     public Builder connectTimeout(Duration d) { connectTimeout = d; return this; }
@@ -161,12 +168,14 @@ public record ProbeSettings(
     public Builder listener(ProbeEventListener l) { listener = l; return this; }
     public Builder controlUrls(List<String> u) { controlUrls = new ArrayList<>(u); return this; }
     public Builder controlTimeout(Duration d) { controlTimeout = d; return this; }
+    /** Default: {@link ProbeAddresses#system()}, a new one per build. */
+    public Builder probeAddresses(ProbeAddresses a) { probeAddresses = a; return this; }
 
     public ProbeSettings build() {
       return new ProbeSettings(dnsTimeout, connectTimeout, tlsTimeout, httpTimeout, injectionWindow,
           systemResolvers, resolvers, dohUrls, trustRoots == null ? TrustRoots.bundled() : trustRoots, addressPolicy,
           parallelism, maxRedirects, maxBodyBytes, maxAddresses, userAgent, probeAsn, probeCc, clock, listener,
-          controlUrls, controlTimeout);
+          controlUrls, controlTimeout, probeAddresses == null ? ProbeAddresses.system() : probeAddresses);
     }
   }
 }

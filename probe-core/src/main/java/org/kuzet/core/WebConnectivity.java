@@ -91,13 +91,17 @@ public final class WebConnectivity implements AutoCloseable {
     run.follow(first);
     ControlClient.Outcome controlOutcome = run.joinControl();
     String start = MeasurementJson.ooniTime(clock.start());
-    Measurement m = new Measurement(
+    Measurement observed = new Measurement(
         MeasurementIds.measurementUid(clock.start(), settings.probeCc(), settings.probeAsn()), reportId, input, start,
         start, settings.probeAsn(), settings.probeCc(), Software.NAME, Software.VERSION, Measurement.TEST_NAME,
         "0.1.0", clock.now(), Measurement.DATA_FORMAT_VERSION,
         Map.of("engine_name", Software.NAME, "platform", platform()),
-        Analysis.analyze(new TestKeys(run.queries, run.tcp, run.tls, run.requests, controlOutcome.response(),
-            controlOutcome.failure(), run.dnsExperimentFailure, null, null, null, null, null, null)));
+        new TestKeys(run.queries, run.tcp, run.tls, run.requests, controlOutcome.response(),
+            controlOutcome.failure(), run.dnsExperimentFailure, null, null, null, null, null, null));
+    // The volunteer's addresses leave the observations here, before anything reads them (the analysis too, so a
+    // stored measurement analyses again to the same verdict): every printer, store and upload gets this one.
+    Measurement scrubbed = new Scrubber(settings.probeAddresses().current()).scrub(observed);
+    Measurement m = scrubbed.withTestKeys(Analysis.analyze(scrubbed.testKeys()));
     listener.measurementEnd(m);
     return m;
   }
@@ -248,6 +252,7 @@ public final class WebConnectivity implements AutoCloseable {
           if (r.socket() == null) {
             return new Object[] {r.connect(), null};
           }
+          settings.probeAddresses().addLocal(r.socket().getLocalAddress()); // scrubbed like the interfaces'
           if (!https) {
             r.socket().close();
             return new Object[] {r.connect(), null};

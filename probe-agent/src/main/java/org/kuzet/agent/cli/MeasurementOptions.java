@@ -16,6 +16,7 @@ import org.kuzet.core.analysis.TrustStoreAudit;
 import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.net.Cidr;
 import org.kuzet.core.net.IpLiterals;
+import org.kuzet.core.net.ProbeAddresses;
 import org.kuzet.core.tls.TrustRoots;
 import picocli.CommandLine.Option;
 
@@ -73,6 +74,11 @@ public final class MeasurementOptions {
   // if they were public. Hidden because a volunteer never needs it.
   @Option(names = "--treat-as-public", paramLabel = "CIDR", hidden = true)
   List<String> publicRanges = new ArrayList<>();
+
+  // More of the volunteer's addresses to scrub from measurements, besides those kuzet finds itself (interfaces,
+  // its own connections, the network-identity lookup). Hidden: tests give a loopback world's "public" address here.
+  @Option(names = "--scrub-address", paramLabel = "IP", hidden = true)
+  List<String> scrubAddresses = new ArrayList<>();
 
   // Where to look for known interception roots installed on this machine (default: the JVM's cacerts and
   // /etc/ssl/certs). Hidden: tests point it at a directory of their own.
@@ -158,6 +164,14 @@ public final class MeasurementOptions {
         throw new UsageException("--treat-as-public " + c + ": " + e.getMessage());
       }
     }
+    ProbeAddresses own = ProbeAddresses.system();
+    for (String a : scrubAddresses) {
+      try {
+        own.addPublic(IpLiterals.parse(a));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--scrub-address " + a + ": " + e.getMessage());
+      }
+    }
     TrustRoots roots;
     try {
       roots = TrustRoots.bundled().plusPemFiles(trustRoots);
@@ -178,6 +192,7 @@ public final class MeasurementOptions {
         .controlUrls(controls)
         .controlTimeout(controlTimeout)
         .listener(listener)
+        .probeAddresses(own)
         .build();
   }
 
