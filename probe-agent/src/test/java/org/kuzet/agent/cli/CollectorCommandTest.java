@@ -113,7 +113,9 @@ class CollectorCommandTest {
     Path key = Files.writeString(dir.resolve("privkey.pem"), leaf.privateKeyPkcs8Pem());
     Path root = Files.writeString(dir.resolve("root.pem"), pki.rootPem());
     MemoryUploadQueue queue = new MemoryUploadQueue();
-    queue.add("u1", "{\"measurement_uid\":\"u1\",\"input\":\"https://a.kz/\"}");
+    queue.add("u1", org.kuzet.schema.MeasurementJson.toLine(org.kuzet.agent.store.TestMeasurements.accessible(
+        "https://a.kz/", java.time.Instant.parse("2026-11-23T09:00:00Z"))).replaceFirst(
+        "\"measurement_uid\":\"[^\"]*\"", "\"measurement_uid\":\"u1\""));
     AtomicReference<Uploader.Result> uploaded = new AtomicReference<>();
     AtomicReference<URI> uri = new AtomicReference<>();
     CollectorCommand command = new CollectorCommand(server -> {

@@ -95,6 +95,10 @@ final class ItemVerifier {
     if (!ProbeKey.verify(m, signature)) {
       return Checked.rejected(uid, "bad signature: it does not verify over the measurement as sent");
     }
+    String violation = MeasurementRules.violation(m);
+    if (violation != null) {
+      return Checked.rejected(uid, violation);
+    }
     String canonical = new String(CanonicalJson.encode(m), StandardCharsets.UTF_8);
     String signatureJson;
     try {
