@@ -165,19 +165,18 @@ public final class IpDatabase {
     return i < 0 ? Match.UNKNOWN : match(v6Asn[i], v6Cc[i]);
   }
 
+  /** The name of AS {@code asn}, empty when the table has none. */
+  public String asName(long asn) {
+    int k = Arrays.binarySearch(asNumbers, (int) asn);
+    return asn <= 0 || asn > 0xffff_ffffL || k < 0 ? "" : asNames[k];
+  }
+
   private Match match(int asn, short cc) {
     long number = Integer.toUnsignedLong(asn);
     if (number == 0 && cc == 0) {
       return Match.UNKNOWN;
     }
-    String name = "";
-    if (number != 0) {
-      int k = Arrays.binarySearch(asNumbers, asn);
-      if (k >= 0) {
-        name = asNames[k];
-      }
-    }
-    return new Match(number, name, cc == 0 ? null : new String(new char[] {(char) (cc >>> 8), (char) (cc & 0xff)}));
+    return new Match(number, asName(number), cc == 0 ? null : new String(new char[] {(char) (cc >>> 8), (char) (cc & 0xff)}));
   }
 
   /** Index of the last start ≤ key (unsigned), or -1. */
