@@ -70,6 +70,18 @@ class StunClientTest {
     assertTrue(e.getMessage().contains("stun.example.org:99999"), e.getMessage());
   }
 
+  /** RFC 5769 section 2.2, the sample IPv4 response (integrity and fingerprint values zeroed: not checked). */
+  @Test
+  void readsTheRfc5769SampleResponse() throws Exception {
+    byte[] tx = java.util.HexFormat.of().parseHex("b7e7a701bc34d686fa87dfae");
+    byte[] packet = java.util.HexFormat.of().parseHex("0101003c" + "2112a442" + "b7e7a701bc34d686fa87dfae"
+        + "8022000b" + "74657374" + "20766563" + "746f7220"
+        + "00200008" + "0001a147" + "e112a643"
+        + "00080014" + "00".repeat(20)
+        + "80280004" + "00000000");
+    assertEquals(ip("192.0.2.1"), StunClient.parseResponse(packet, tx));
+  }
+
   @Test
   void responsesToAnotherTransactionAreIgnored() throws Exception {
     byte[] tx = new byte[12];
