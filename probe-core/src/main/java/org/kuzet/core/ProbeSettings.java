@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.kuzet.core.identity.NetworkIdentity;
 import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.net.ProbeAddresses;
 import org.kuzet.core.tls.TrustRoots;
@@ -23,6 +24,8 @@ import org.kuzet.core.tls.TrustRoots;
  * @param maxAddresses connect to at most this many resolved addresses per host
  * @param controlUrls web connectivity test helpers (OONI protocol), tried in order; empty means no control, and
  *     every measurement's control_failure is {@code no_control_configured}
+ * @param network the probe's network (AS, country, AS name, resolver AS) every measurement records; unknown
+ *     ({@code AS0}/{@code ZZ}) by default
  * @param controlTimeout the whole exchange with one control URL (the helper does its own DNS, TCP, TLS and
  *     HTTP inside it)
  * @param probeAddresses the volunteer's own addresses, scrubbed from every measurement ({@link Scrubber}); the
@@ -44,8 +47,7 @@ public record ProbeSettings(
     int maxBodyBytes,
     int maxAddresses,
     String userAgent,
-    String probeAsn,
-    String probeCc,
+    NetworkIdentity network,
     Clock clock,
     ProbeEventListener listener,
     List<String> controlUrls,
@@ -79,6 +81,7 @@ public record ProbeSettings(
       throw new IllegalArgumentException("maxAddresses must be positive, got " + maxAddresses);
     }
     Objects.requireNonNull(userAgent, "userAgent");
+    Objects.requireNonNull(network, "network");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(listener, "listener");
     controlUrls = List.copyOf(controlUrls);
@@ -90,6 +93,16 @@ public record ProbeSettings(
     if (d == null || d.isZero() || d.isNegative()) {
       throw new IllegalArgumentException(what + " must be positive, got " + d);
     }
+  }
+
+  /** The probe's AS ({@code AS0} unknown), as every measurement records it. */
+  public String probeAsn() {
+    return network.probeAsn();
+  }
+
+  /** The probe's country ({@code ZZ} unknown). */
+  public String probeCc() {
+    return network.probeCc();
   }
 
   public static Builder builder() {
@@ -113,8 +126,7 @@ public record ProbeSettings(
     b.maxBodyBytes = maxBodyBytes;
     b.maxAddresses = maxAddresses;
     b.userAgent = userAgent;
-    b.probeAsn = probeAsn;
-    b.probeCc = probeCc;
+    b.network = network;
     b.clock = clock;
     b.listener = listener;
     b.controlUrls = new ArrayList<>(controlUrls);
@@ -139,8 +151,7 @@ public record ProbeSettings(
     private int maxBodyBytes = 1 << 20;
     private int maxAddresses = 8;
     private String userAgent = DEFAULT_USER_AGENT;
-    private String probeAsn = "AS0";
-    private String probeCc = "ZZ";
+    private NetworkIdentity network = NetworkIdentity.UNKNOWN;
     private Clock clock = Clock.systemUTC();
     private ProbeEventListener listener = ProbeEventListener.NONE;
     private List<String> controlUrls = new ArrayList<>();
@@ -162,8 +173,13 @@ public record ProbeSettings(
     public Builder maxBodyBytes(int n) { maxBodyBytes = n; return this; }
     public Builder maxAddresses(int n) { maxAddresses = n; return this; }
     public Builder userAgent(String ua) { userAgent = ua; return this; }
-    public Builder probeAsn(String asn) { probeAsn = asn; return this; }
-    public Builder probeCc(String cc) { probeCc = cc; return this; }
+    public Builder probeAsn(String asn) { network = network.withProbe(asn, network.probeCc(), ""); return this; }
+    public Builder probeCc(String cc) {
+      network = network.withProbe(network.probeAsn(), cc, network.probeNetworkName());
+      return this;
+    }
+    /** The network every measurement records ({@link org.kuzet.core.identity.IdentityLookup}). */
+    public Builder network(NetworkIdentity n) { network = n; return this; }
     public Builder clock(Clock c) { clock = c; return this; }
     public Builder listener(ProbeEventListener l) { listener = l; return this; }
     public Builder controlUrls(List<String> u) { controlUrls = new ArrayList<>(u); return this; }
@@ -174,7 +190,7 @@ public record ProbeSettings(
     public ProbeSettings build() {
       return new ProbeSettings(dnsTimeout, connectTimeout, tlsTimeout, httpTimeout, injectionWindow,
           systemResolvers, resolvers, dohUrls, trustRoots == null ? TrustRoots.bundled() : trustRoots, addressPolicy,
-          parallelism, maxRedirects, maxBodyBytes, maxAddresses, userAgent, probeAsn, probeCc, clock, listener,
+          parallelism, maxRedirects, maxBodyBytes, maxAddresses, userAgent, network, clock, listener,
           controlUrls, controlTimeout, probeAddresses == null ? ProbeAddresses.system() : probeAddresses);
     }
   }

@@ -93,7 +93,8 @@ public final class WebConnectivity implements AutoCloseable {
     String start = MeasurementJson.ooniTime(clock.start());
     Measurement observed = new Measurement(
         MeasurementIds.measurementUid(clock.start(), settings.probeCc(), settings.probeAsn()), reportId, input, start,
-        start, settings.probeAsn(), settings.probeCc(), Software.NAME, Software.VERSION, Measurement.TEST_NAME,
+        start, settings.probeAsn(), settings.probeCc(), settings.network().probeNetworkName(),
+        settings.network().resolverAsn(), settings.network().resolverNetworkName(), Software.NAME, Software.VERSION, Measurement.TEST_NAME,
         "0.1.0", clock.now(), Measurement.DATA_FORMAT_VERSION,
         Map.of("engine_name", Software.NAME, "platform", platform()),
         new TestKeys(run.queries, run.tcp, run.tls, run.requests, controlOutcome.response(),

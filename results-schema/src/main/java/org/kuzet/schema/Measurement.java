@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
  * One measurement of one input, in OONI's base data format (df-000-base) so OONI's tools can read it.
  *
  * <p>There is deliberately no {@code probe_ip}: the volunteer's address is never recorded (OONI's readers treat
- * the key as optional). Times are UTC, {@code "YYYY-MM-DD hh:mm:ss"}.
+ * the key as optional). The networks are named instead ({@code probe_asn}, {@code probe_cc}, {@code
+ * probe_network_name}, {@code resolver_asn}, {@code resolver_network_name}; see probe-core's IdentityLookup).
+ * Times are UTC, {@code "YYYY-MM-DD hh:mm:ss"}.
  */
 public record Measurement(
     String measurementUid,
@@ -18,6 +20,9 @@ public record Measurement(
     String testStartTime,
     String probeAsn,
     String probeCc,
+    String probeNetworkName,
+    String resolverAsn,
+    String resolverNetworkName,
     String softwareName,
     String softwareVersion,
     String testName,
@@ -41,10 +46,24 @@ public record Measurement(
     requireMatch(TIME, testStartTime, "test_start_time");
     requireMatch(ASN, probeAsn, "probe_asn");
     requireMatch(CC, probeCc, "probe_cc");
+    // Lines written before kuzet named networks have none of these: OONI's "unknown" values.
+    probeNetworkName = probeNetworkName == null ? "" : probeNetworkName;
+    resolverAsn = resolverAsn == null ? "AS0" : resolverAsn;
+    resolverNetworkName = resolverNetworkName == null ? "" : resolverNetworkName;
+    requireMatch(ASN, resolverAsn, "resolver_asn");
     if (testRuntime < 0) {
       throw new IllegalArgumentException("test_runtime is negative: " + testRuntime);
     }
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+  }
+
+  /** A measurement with the networks unnamed ({@code probe_network_name} "", {@code resolver_asn} AS0). */
+  public Measurement(String measurementUid, String reportId, String input, String measurementStartTime,
+      String testStartTime, String probeAsn, String probeCc, String softwareName, String softwareVersion,
+      String testName, String testVersion, double testRuntime, String dataFormatVersion,
+      Map<String, String> annotations, TestKeys testKeys) {
+    this(measurementUid, reportId, input, measurementStartTime, testStartTime, probeAsn, probeCc, null, null, null,
+        softwareName, softwareVersion, testName, testVersion, testRuntime, dataFormatVersion, annotations, testKeys);
   }
 
   private static void requireMatch(Pattern p, String value, String key) {
@@ -55,6 +74,6 @@ public record Measurement(
 
   public Measurement withTestKeys(TestKeys keys) {
     return new Measurement(measurementUid, reportId, input, measurementStartTime, testStartTime, probeAsn, probeCc,
-        softwareName, softwareVersion, testName, testVersion, testRuntime, dataFormatVersion, annotations, keys);
+        probeNetworkName, resolverAsn, resolverNetworkName, softwareName, softwareVersion, testName, testVersion, testRuntime, dataFormatVersion, annotations, keys);
   }
 }

@@ -59,6 +59,27 @@ class MeasurementJsonTest {
   }
 
   @Test
+  void namesTheNetworksAsOoniDoesAndReadsLinesWrittenBeforeThat() throws Exception {
+    Measurement base = sample();
+    Measurement m = new Measurement(base.measurementUid(), base.reportId(), base.input(),
+        base.measurementStartTime(), base.testStartTime(), "AS9198", "KZ", "JSC Kazakhtelecom", "AS29355", "Kcell JSC",
+        base.softwareName(), base.softwareVersion(), base.testName(), base.testVersion(), base.testRuntime(),
+        base.dataFormatVersion(), base.annotations(), base.testKeys());
+    JsonNode json = MeasurementJson.mapper().readTree(MeasurementJson.toLine(m));
+    assertEquals("JSC Kazakhtelecom", json.get("probe_network_name").asText());
+    assertEquals("AS29355", json.get("resolver_asn").asText());
+    assertEquals("Kcell JSC", json.get("resolver_network_name").asText());
+    assertEquals(m, MeasurementJson.parse(MeasurementJson.toLine(m)));
+
+    com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode) json;
+    old.remove(List.of("probe_network_name", "resolver_asn", "resolver_network_name"));
+    Measurement read = MeasurementJson.parse(old.toString());
+    assertEquals("", read.probeNetworkName());
+    assertEquals("AS0", read.resolverAsn());
+    assertEquals("", read.resolverNetworkName());
+  }
+
+  @Test
   void rejectsUnknownKeysAndFreeTextFailures() {
     String line = MeasurementJson.toLine(sample()).replace("\"input\"", "\"inptu\"");
     assertThrows(IllegalArgumentException.class, () -> MeasurementJson.parse(line));

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.kuzet.agent.service.NetworkLookup;
 import org.kuzet.core.MeasurementIds;
 import org.kuzet.core.MeasurementRunner;
 import org.kuzet.core.ProbeEventListener;
@@ -39,6 +40,8 @@ public final class MeasureCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     measurement.warnAboutInstalledInterceptionRoots(err);
+    settings = NetworkLookup.forRun(measurement.identityLookup(java.util.Optional.empty()), settings, err,
+        "kuzet measure").applyTo(settings);
     List<String> failed = new ArrayList<>();
     try (WebConnectivity experiment = new WebConnectivity(settings)) {
       String reportId = MeasurementIds.reportId(Instant.now(), settings.probeCc(), settings.probeAsn());

@@ -7,12 +7,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import okhttp3.HttpUrl;
 import org.kuzet.agent.config.ConfigException;
 import org.kuzet.agent.config.ControlDefaults;
+import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.service.NetworkLookup;
 import org.kuzet.core.ProbeEventListener;
 import org.kuzet.core.ProbeSettings;
 import org.kuzet.core.analysis.TrustStoreAudit;
+import org.kuzet.core.identity.IdentityLookup;
+import org.kuzet.core.identity.NetworkIdentity;
+import org.kuzet.core.identity.StunClient;
 import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.net.Cidr;
 import org.kuzet.core.net.IpLiterals;
@@ -70,6 +77,30 @@ public final class MeasurementOptions {
       description = "URLs measured at once (default: ${DEFAULT-VALUE}).")
   int parallel;
 
+  @Option(names = "--probe-asn", paramLabel = "ASN",
+      description = "This network's AS number, e.g. AS9198, recorded instead of the one looked up (default: the"
+          + " config file's [probe] asn, else the lookup's).")
+  String probeAsn;
+
+  @Option(names = "--probe-cc", paramLabel = "CC",
+      description = "This network's country, e.g. KZ, recorded instead of the one looked up (default: [probe] cc,"
+          + " else the lookup's).")
+  String probeCc;
+
+  @Option(names = "--no-network-lookup", description = "Do not look up this network's AS and country (no STUN"
+      + " request, no resolver 'whoami' query): measurements record AS0/ZZ unless --probe-asn/--probe-cc say.")
+  boolean noNetworkLookup;
+
+  @Option(names = "--stun-server", paramLabel = "HOST:PORT",
+      description = "STUN server that tells this machine its public address, from which the AS and country are"
+          + " looked up (repeatable, tried in order; default: [probe] stun_servers, else $KUZET_STUN, else the ones"
+          + " OONI Probe uses).")
+  List<String> stunServers = new ArrayList<>();
+
+  // Tests: an IP table made by IpDatabaseWriter instead of the shipped one ([probe] ip_database in the config).
+  @Option(names = "--ip-database", paramLabel = "FILE", hidden = true)
+  Path ipDatabase;
+
   // For test networks built on private or loopback addresses only: lets the probe connect to those ranges as
   // if they were public. Hidden because a volunteer never needs it.
   @Option(names = "--treat-as-public", paramLabel = "CIDR", hidden = true)
@@ -84,6 +115,41 @@ public final class MeasurementOptions {
   // /etc/ssl/certs). Hidden: tests point it at a directory of their own.
   @Option(names = "--audit-trust-store", paramLabel = "PATH", hidden = true)
   List<Path> auditPaths = new ArrayList<>();
+
+  /**
+   * The network lookup of this run: the config file's {@code [probe]} (or the defaults without one) with these
+   * flags over it. Bad values are a {@link UsageException} saying what to write.
+   */
+  IdentityLookup identityLookup(Optional<KuzetConfig> config) {
+    KuzetConfig.Probe base = config.map(KuzetConfig::probe).orElseGet(KuzetConfig.Probe::defaults);
+    if (noNetworkLookup && !stunServers.isEmpty()) {
+      throw new UsageException("--no-network-lookup and --stun-server " + stunServers.get(0) + ": choose one");
+    }
+    for (String s : stunServers) {
+      try {
+        StunClient.endpoint(s);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--stun-server " + e.getMessage());
+      }
+    }
+    String asn = probeAsn == null ? base.asn() : checked("--probe-asn", probeAsn, NetworkIdentity::requireAsn);
+    String cc = probeCc == null ? base.cc() : checked("--probe-cc", probeCc, NetworkIdentity::requireCc);
+    boolean lookup = noNetworkLookup ? false : !stunServers.isEmpty() || base.lookup();
+    List<String> servers = stunServers.isEmpty() ? base.stunServers() : stunServers;
+    if (lookup && servers.isEmpty()) {
+      servers = StunClient.OONI_SERVERS;
+    }
+    return NetworkLookup.of(new KuzetConfig.Probe(lookup, servers, asn, cc,
+        ipDatabase != null ? ipDatabase : base.ipDatabase()));
+  }
+
+  private static String checked(String flag, String value, BiFunction<String, String, String> check) {
+    try {
+      return check.apply(value, flag);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
 
   /**
    * Warns on {@code err} for each known interception root found in this machine's own trust stores: kuzet does

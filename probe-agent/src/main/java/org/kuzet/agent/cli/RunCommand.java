@@ -10,9 +10,11 @@ import org.kuzet.agent.config.ConfigLoader;
 import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.consent.Consent;
 import org.kuzet.agent.consent.ConsentFile;
+import org.kuzet.agent.service.NetworkLookup;
 import org.kuzet.agent.service.OfflineVerdict;
 import org.kuzet.agent.service.ServiceHostAnchors;
 import org.kuzet.core.connectivity.Anchor;
+import org.kuzet.core.identity.IdentityLookup;
 import org.kuzet.core.connectivity.ConnectivityCheck;
 import org.kuzet.core.connectivity.ConnectivityChecker;
 import org.kuzet.core.connectivity.LocalNetwork;
@@ -99,6 +101,7 @@ public final class RunCommand implements Callable<Integer> {
     TargetOptions.Selection selection = targets.resolve(err, DEFAULT_LIST);
     ProbeSettings settings = measurement.toSettings(ProbeEventListener.NONE,
         cfg.map(KuzetConfig::controlUrls).orElse(null));
+    IdentityLookup identity = measurement.identityLookup(cfg);
     measurement.warnAboutInstalledInterceptionRoots(err);
     Map<String, Target> byUrl = new HashMap<>();
     selection.targets().forEach(t -> byUrl.putIfAbsent(t.url(), t));
@@ -117,6 +120,9 @@ public final class RunCommand implements Callable<Integer> {
         err.println("kuzet run: the network is " + check.state().wire() + "; measurements are stored with verdict"
             + " offline (no site is blamed for an outage)");
       }
+      IdentityLookup.Result network = NetworkLookup.forRun(identity, settings, err,
+          "kuzet run");
+      ProbeSettings probe = network.applyTo(settings);
       Instant started = Instant.now();
       long runId = db.beginRun(Trigger.MANUAL, null, Software.VERSION, check == null ? null : check.state(), started);
       RunProgress progress = RunProgress.forOutput(out, urls.size(), System.console() != null);
@@ -137,9 +143,9 @@ public final class RunCommand implements Callable<Integer> {
         err.flush();
       }, "kuzet-run-interrupted");
       Runtime.getRuntime().addShutdownHook(onInterrupt);
-      try (WebConnectivity experiment = new WebConnectivity(settings)) {
-        String reportId = MeasurementIds.reportId(started, settings.probeCc(), settings.probeAsn());
-        new MeasurementRunner(experiment, settings.parallelism()).run(urls, reportId, new MeasurementRunner.Sink() {
+      try (WebConnectivity experiment = new WebConnectivity(probe)) {
+        String reportId = MeasurementIds.reportId(started, probe.probeCc(), probe.probeAsn());
+        new MeasurementRunner(experiment, probe.parallelism()).run(urls, reportId, new MeasurementRunner.Sink() {
           @Override
           public void measured(Measurement measured) {
             Measurement m = check != null && check.state().isOutage() ? OfflineVerdict.apply(measured) : measured;

@@ -66,6 +66,7 @@ public final class ConfigLoader {
     KEYS.put("metrics", List.of("listen"));
     KEYS.put("heartbeat", List.of("interval", "campaign_interval"));
     KEYS.put("connectivity", List.of("domestic", "foreign"));
+    KEYS.put("probe", List.of("lookup", "stun_servers", "asn", "cc", "ip_database"));
     KEYS.put("campaign", List.of("start", "end", "interval", "jitter", "lists", "files", "categories"));
   }
 
@@ -170,7 +171,27 @@ public final class ConfigLoader {
             heartbeat.get("campaign_interval", Durations::parse, DEFAULT_CAMPAIGN_HEARTBEAT)), "interval"),
         new Connectivity(connectivity.list("domestic", Anchor::parse,
             DEFAULT_DOMESTIC.stream().map(Anchor::parse).toList()), foreign),
-        keys(byKind, "store").get("retention", ConfigLoader::retention, null));
+        keys(byKind, "store").get("retention", ConfigLoader::retention, null),
+        probe(keys(byKind, "probe")));
+  }
+
+  /**
+   * {@code [probe]}: naming STUN servers turns the lookup on even under {@code KUZET_STUN=none}; {@code lookup}
+   * decides when written.
+   */
+  private KuzetConfig.Probe probe(Keys k) {
+    List<String> named = k.list("stun_servers", v -> {
+      org.kuzet.core.identity.StunClient.endpoint(v);
+      return v;
+    }, null);
+    List<String> servers = named != null ? named : ProbeDefaults.stunServers();
+    boolean lookup = k.get("lookup", ConfigLoader::bool, !servers.isEmpty());
+    if (lookup && servers.isEmpty()) {
+      servers = org.kuzet.core.identity.StunClient.OONI_SERVERS; // lookup = on under KUZET_STUN=none
+    }
+    String asn = k.get("asn", v -> org.kuzet.core.identity.NetworkIdentity.requireAsn(v, "probe ASN"), null);
+    String cc = k.get("cc", v -> org.kuzet.core.identity.NetworkIdentity.requireCc(v, "probe country"), null);
+    return new KuzetConfig.Probe(lookup, servers, asn, cc, k.get("ip_database", this::path, null));
   }
 
   private Campaign campaign(Section s) {

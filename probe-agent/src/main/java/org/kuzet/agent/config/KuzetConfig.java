@@ -15,6 +15,7 @@ import org.kuzet.core.connectivity.Anchor;
  *
  * @param metricsListen loopback address of the /metrics endpoint, or null when metrics are off
  * @param retention how long measurements are kept, or null to keep them for ever (the default)
+ * @param probe how the network a run measures from is named ({@code [probe]})
  */
 public record KuzetConfig(
     TargetSelection targets,
@@ -27,7 +28,8 @@ public record KuzetConfig(
     InetSocketAddress metricsListen,
     Heartbeat heartbeat,
     Connectivity connectivity,
-    Duration retention) {
+    Duration retention,
+    Probe probe) {
 
   public KuzetConfig {
     Objects.requireNonNull(targets, "targets");
@@ -42,6 +44,34 @@ public record KuzetConfig(
     }
     Objects.requireNonNull(heartbeat, "heartbeat");
     Objects.requireNonNull(connectivity, "connectivity");
+    Objects.requireNonNull(probe, "probe");
+  }
+
+  /**
+   * {@code [probe]}: the network identity lookup (probe-core's IdentityLookup) and its overrides.
+   *
+   * @param lookup whether STUN and the resolver whoami run at all
+   * @param stunServers {@code host:port}, tried in turn
+   * @param asn the probe's AS as the volunteer sets it ({@code AS9198}), or null to use the lookup's
+   * @param cc the probe's country ({@code KZ}), or null to use the lookup's
+   * @param ipDatabase a table made by {@code tools/refresh-ip-db.sh} to use instead of the one shipped, or null
+   */
+  public record Probe(boolean lookup, List<String> stunServers, String asn, String cc, Path ipDatabase) {
+    public Probe {
+      stunServers = List.copyOf(stunServers);
+      if (asn != null) {
+        org.kuzet.core.identity.NetworkIdentity.requireAsn(asn, "probe ASN");
+      }
+      if (cc != null) {
+        org.kuzet.core.identity.NetworkIdentity.requireCc(cc, "probe country");
+      }
+    }
+
+    /** No config file: on with {@link ProbeDefaults} (off when {@code KUZET_STUN=none}), no overrides. */
+    public static Probe defaults() {
+      List<String> servers = ProbeDefaults.stunServers();
+      return new Probe(!servers.isEmpty(), servers, null, null, null);
+    }
   }
 
   /**

@@ -5,7 +5,8 @@ package org.kuzet.agent.consent;
  * the risks means raising {@link #VERSION}, which asks everyone to agree again.
  */
 public final class ConsentText {
-  public static final int VERSION = 2;
+  /** 3: says that the network is looked up (STUN, resolver whoami) and the address discarded. */
+  public static final int VERSION = 3;
 
   public static final String EXPLANATION = """
       Before kuzet measures anything, please read this.
@@ -24,9 +25,15 @@ public final class ConsentText {
        * To tell blocking from a site that is down, kuzet asks a test helper outside the country to fetch
          each site too. By default these are OONI's public helpers, which thus learn which sites were tested
          from your connection; choose your own helper, or none, with [control] urls in the config file.
+       * To record which network and country a result comes from, kuzet asks a public STUN server (by
+         default Cloudflare's or Google's, as OONI Probe does) for this computer's public IP address, and asks
+         your resolver a "whoami" name (whoami.v4.powerdns.org) to learn its network. It looks both up in a
+         table kept on this computer, keeps only the network's number and name and the country, and discards
+         the addresses: they are never stored, shown or uploaded. Turn this off with [probe] lookup = off
+         (or --no-network-lookup), or set the network yourself with [probe] asn and cc.
        * If you turn upload on, your results are sent to the collector and published for researchers and the
-         public. They include the time, your country and your provider's network number (ASN), never your
-         IP address, but they can still narrow down who ran them. With upload off (the default), your results
+         public. They include the time, your country and your provider's network number (ASN) and name,
+         never your IP address, but they can still narrow down who ran them. With upload off (the default), your results
          stay on this computer.
        * You can stop at any time: stop the service, and delete its database to remove your results from this
          computer. 'kuzet consent --withdraw' takes back this agreement.

@@ -15,6 +15,7 @@ import org.kuzet.core.MeasurementIds;
 import org.kuzet.core.MeasurementRunner;
 import org.kuzet.core.ProbeSettings;
 import org.kuzet.core.WebConnectivity;
+import org.kuzet.core.identity.IdentityLookup;
 import org.kuzet.schema.Measurement;
 import org.kuzet.targets.BundledLists;
 import org.kuzet.targets.LoadOptions;
@@ -61,6 +62,10 @@ public final class MeasuringRunExecutor implements RunExecutor {
         .resolvers(request.config().resolvers())
         .controlUrls(request.config().controlUrls())
         .listener(request.listener()));
+    // The network, looked up once per run (so a change of network between runs is seen); no address is kept.
+    IdentityLookup.Result network = NetworkLookup.forRun(NetworkLookup.of(request.config().probe()), ps, log,
+        "kuzet service");
+    ps = network.applyTo(ps);
     String reportId = MeasurementIds.reportId(clock.instant(), ps.probeCc(), ps.probeAsn());
     RunStore.Recorder recorder;
     try {

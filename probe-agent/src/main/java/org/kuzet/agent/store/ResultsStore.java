@@ -312,8 +312,8 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
 
   private Optional<RunRecord> runWhere(String clause, Long id) throws SQLException {
     try (PreparedStatement p = db.prepareStatement("SELECT id, started_at, ended_at, trigger, campaign,"
-        + " software_version, probe_asn, probe_cc, connectivity, measurement_count, blocked_count FROM runs "
-        + clause)) {
+        + " software_version, probe_asn, probe_cc, connectivity, measurement_count, blocked_count,"
+        + " probe_network_name, resolver_asn, resolver_network_name FROM runs " + clause)) {
       if (id != null) {
         p.setLong(1, id);
       }
@@ -324,8 +324,8 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
         String connectivity = rs.getString(9);
         return Optional.of(new RunRecord(rs.getLong(1), StoreTimes.parse(rs.getString(2)),
             StoreTimes.parse(rs.getString(3)), Trigger.fromWire(rs.getString(4)), rs.getString(5), rs.getString(6),
-            rs.getString(7), rs.getString(8), connectivity == null ? null : networkState(connectivity),
-            rs.getLong(10), rs.getLong(11)));
+            rs.getString(7), rs.getString(8), rs.getString(12), rs.getString(13), rs.getString(14),
+            connectivity == null ? null : networkState(connectivity), rs.getLong(10), rs.getLong(11)));
       }
     }
   }
@@ -382,12 +382,16 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
         id = generatedId(p);
       }
       try (PreparedStatement p = db.prepareStatement("UPDATE runs SET measurement_count = measurement_count + 1,"
-          + " blocked_count = blocked_count + ?, probe_asn = coalesce(probe_asn, ?), probe_cc = coalesce(probe_cc, ?)"
-          + " WHERE id = ?")) {
+          + " blocked_count = blocked_count + ?, probe_asn = coalesce(probe_asn, ?), probe_cc = coalesce(probe_cc, ?),"
+          + " probe_network_name = coalesce(probe_network_name, ?), resolver_asn = coalesce(resolver_asn, ?),"
+          + " resolver_network_name = coalesce(resolver_network_name, ?) WHERE id = ?")) {
         p.setInt(1, blocked ? 1 : 0);
         p.setString(2, m.probeAsn());
         p.setString(3, m.probeCc());
-        p.setLong(4, runId);
+        p.setString(4, m.probeNetworkName());
+        p.setString(5, m.resolverAsn());
+        p.setString(6, m.resolverNetworkName());
+        p.setLong(7, runId);
         requireOneRow(p.executeUpdate(), "run " + runId);
       }
       return id;

@@ -5,7 +5,9 @@ import org.kuzet.core.connectivity.NetworkState;
 
 /**
  * One row of {@code runs}. {@code endedAt} is null while the run goes on, or when the process died during it.
- * {@code probeAsn}/{@code probeCc} are null until a measurement of the run said which network it was on.
+ * {@code probeAsn}/{@code probeCc} and the network names are null until a measurement of the run said which
+ * network it was on (names: empty when the lookup did not find one; null for runs stored before kuzet named
+ * networks).
  */
 public record RunRecord(
     long id,
@@ -16,6 +18,9 @@ public record RunRecord(
     String softwareVersion,
     String probeAsn,
     String probeCc,
+    String probeNetworkName,
+    String resolverAsn,
+    String resolverNetworkName,
     NetworkState connectivity,
     long measurementCount,
     long blockedCount) {}

@@ -108,6 +108,20 @@ class ConsentCommandTest {
   }
 
   @Test
+  void theExplanationSaysWhatIsLookedUpAndThatTheAddressIsDiscarded() throws Exception {
+    String text = ConsentText.EXPLANATION.replaceAll("\\s+", " ");
+    assertTrue(text.contains("STUN server") && text.contains("whoami"), text);
+    assertTrue(text.contains("discards the addresses: they are never stored, shown or uploaded"), text);
+    assertTrue(text.contains("[probe] lookup = off"), text);
+    // Agreeing to the text before the lookup existed (version 2) is not agreeing to it.
+    assertFalse(new Consent(java.time.Instant.parse("2026-01-01T00:00:00Z"), false, 2).isCurrent());
+    ConsentFile.write(db, new Consent(java.time.Instant.parse("2026-01-01T00:00:00Z"), false, 2));
+    CliRun run = CliRun.of("service", "--config", conf.toString());
+    assertEquals(2, run.exit());
+    assertTrue(run.err().contains("the explanation of the risks has changed"), run.err());
+  }
+
+  @Test
   void aDamagedConsentFileIsReportedNotTrusted() throws Exception {
     Files.createDirectories(db.getParent());
     Files.writeString(ConsentFile.path(db), "given_at = yesterday\nupload = true\ntext_version = 1\n");

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.kuzet.agent.config.KuzetConfig.Campaign;
 import org.kuzet.core.connectivity.Anchor;
+import org.kuzet.core.identity.StunClient;
 
 class ConfigLoaderTest {
   private static final Path BASE = Path.of("/etc/kuzet");
@@ -89,6 +90,7 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofMinutes(1), e.jitter());
     assertEquals(List.of("NEWS", "POLR", "HUMR"), e.targets().categories());
     assertEquals(Anchor.parse("tls 9.9.9.9:443 dns.quad9.net"), c.connectivity().foreign().get(5));
+    assertTrue(c.probe().lookup(), "the network lookup is on for volunteers");
   }
 
   @Test
@@ -141,6 +143,45 @@ class ConfigLoaderTest {
     assertEquals("protest", p.name());
     assertEquals(Duration.ofMinutes(1), p.jitter(), "a tenth of the interval by default");
     assertEquals(List.of("control"), p.targets().lists());
+  }
+
+  @Test
+  void probeLookupDefaultsToTheEnvironmentAndEveryKeyMaps() {
+    KuzetConfig.Probe defaults = parse("").probe();
+    assertEquals(ProbeDefaults.stunServers(), defaults.stunServers(), "absent: the process's default");
+    assertEquals(!ProbeDefaults.stunServers().isEmpty(), defaults.lookup());
+    KuzetConfig.Probe p = parse("""
+        [probe]
+        asn = AS9198
+        cc = KZ
+        stun_servers = stun.example.org:3478, [2001:db8::1]:3478
+        ip_database = ip.bin.gz
+        """).probe();
+    assertEquals(new KuzetConfig.Probe(true, List.of("stun.example.org:3478", "[2001:db8::1]:3478"), "AS9198", "KZ",
+        BASE.resolve("ip.bin.gz")), p, "naming servers turns the lookup on, even under KUZET_STUN=none");
+    assertEquals(false, parse("[probe]\nlookup = off\nstun_servers = stun.example.org\n").probe().lookup());
+    KuzetConfig.Probe on = parse("[probe]\nlookup = on\n").probe();
+    assertTrue(on.lookup() && !on.stunServers().isEmpty(), "on without servers: the default ones, OONI's at least");
+  }
+
+  @Test
+  void probeValuesAreChecked() {
+    assertTrue(error("[probe]\nasn = 9198\n", 2).getMessage().contains("e.g. AS9198"));
+    assertTrue(error("[probe]\ncc = kz\n", 2).getMessage().contains("e.g. KZ"));
+    assertTrue(error("[probe]\nlookup = sometimes\n", 2).getMessage().contains("not true or false"));
+    assertTrue(error("[probe]\nstun_servers = stun.example.org:0\n", 2).getMessage().contains("bad port"));
+    assertTrue(error("[probe]\nstun = x\n", 2).getMessage().contains("unknown key"));
+  }
+
+  @Test
+  void kuzetStunReplacesOonisServersAndNoneTurnsTheLookupOff() {
+    assertEquals(StunClient.OONI_SERVERS, ProbeDefaults.stunServers(java.util.Map.of()));
+    assertEquals(List.of(), ProbeDefaults.stunServers(java.util.Map.of("KUZET_STUN", "none")));
+    assertEquals(List.of("127.0.0.1:3478", "stun.example.org"),
+        ProbeDefaults.stunServers(java.util.Map.of("KUZET_STUN", "127.0.0.1:3478, stun.example.org")));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ProbeDefaults.stunServers(java.util.Map.of("KUZET_STUN", "stun.example.org:http")));
+    assertTrue(e.getMessage().startsWith("environment: KUZET_STUN: "), e.getMessage());
   }
 
   @Test

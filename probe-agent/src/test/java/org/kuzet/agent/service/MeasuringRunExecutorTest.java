@@ -134,4 +134,34 @@ class MeasuringRunExecutorTest {
     assertEquals(List.of(), store.saved);
     assertEquals(List.of(outcome), store.finished, "the run's record is still closed");
   }
+  @Test
+  void eachRunLooksTheNetworkUpAndEveryMeasurementCarriesIt() throws Exception {
+    world();
+    Files.write(dir.resolve("ip.bin.gz"), org.kuzet.core.identity.IpDatabaseWriter.fromCsv(
+        "198.51.100.0,198.51.100.255,9198,JSC Kazakhtelecom\n", "198.51.100.0,198.51.100.255,KZ\n", "test"));
+    dns.answer(org.kuzet.core.identity.IdentityLookup.WHOAMI_NAME, "198.51.100.53");
+    try (org.kuzet.core.testing.StunResponder stun =
+        new org.kuzet.core.testing.StunResponder(InetAddress.getByName("198.51.100.77"))) {
+      KuzetConfig config = ConfigLoader.parse("t", "[targets]\nfiles = urls.txt\n[probe]\nstun_servers = "
+          + stun.hostPort() + "\nip_database = ip.bin.gz\n", dir);
+      MemoryStore store = new MemoryStore();
+      StringWriter log = new StringWriter();
+      new MeasuringRunExecutor(store, (request, b) -> b
+          .systemResolvers(List.of(dns.address()))
+          .addressPolicy(AddressPolicy.publicRanges(List.of(Cidr.parse("127.0.0.0/8"))))
+          .dnsTimeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(2)).httpTimeout(Duration.ofSeconds(2))
+          .build(), Clock.systemUTC(), new PrintWriter(log))
+          .run(request(config, NetworkState.ONLINE, new AgentMetrics(Clock.systemUTC()), false));
+      assertEquals(2, store.saved.size());
+      for (Measurement m : store.saved) {
+        assertEquals("AS9198", m.probeAsn());
+        assertEquals("KZ", m.probeCc());
+        assertEquals("JSC Kazakhtelecom", m.probeNetworkName());
+        assertEquals("AS9198", m.resolverAsn());
+      }
+      assertTrue(log.toString().contains("network AS9198 (JSC Kazakhtelecom), KZ"), log.toString());
+      assertTrue(!log.toString().contains("198.51.100.77") && !log.toString().contains("198.51.100.53"),
+          log.toString());
+    }
+  }
 }

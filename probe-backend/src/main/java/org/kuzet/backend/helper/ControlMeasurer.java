@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -60,6 +61,7 @@ import org.kuzet.schema.control.ControlResponse.HttpRequestResult;
 import org.kuzet.schema.control.ControlResponse.IpInfo;
 import org.kuzet.schema.control.ControlResponse.TcpConnectResult;
 import org.kuzet.schema.control.ControlResponse.TlsHandshakeResult;
+import org.kuzet.core.identity.IpDatabase;
 import org.xbill.DNS.Type;
 
 /**
@@ -78,10 +80,12 @@ final class ControlMeasurer {
   private final OkHttpClient base;
   private final SSLContext fetchTls;
   private final InetSocketAddress resolver;
+  private final Supplier<IpDatabase> ipDatabase;
 
   ControlMeasurer(TestHelperServer.Config config, ExecutorService pool, OkHttpClient base,
-      InetSocketAddress resolver) {
+      InetSocketAddress resolver, Supplier<IpDatabase> ipDatabase) {
     this.config = config;
+    this.ipDatabase = ipDatabase;
     this.pool = pool;
     this.base = base;
     this.resolver = resolver;
@@ -146,8 +150,21 @@ final class ControlMeasurer {
     }
     HttpRequestResult httpResult = join(http);
     Map<String, IpInfo> ipInfo = new LinkedHashMap<>();
-    flags.forEach((a, f) -> ipInfo.put(names.get(a), new IpInfo(0, f)));
+    flags.forEach((a, f) -> ipInfo.put(names.get(a), new IpInfo(asn(a), f)));
     return new ControlResponse(tcp, tls, httpResult, dnsResult, ipInfo);
+  }
+
+  /**
+   * The address's AS number from the IP table, as OONI's helper fills {@code ip_info.asn} (so a probe can judge
+   * DNS consistency by AS); 0 when unknown, or when the table cannot be read (a broken build: the rest of the
+   * response still stands).
+   */
+  private long asn(InetAddress a) {
+    try {
+      return ipDatabase.get().lookup(a).asn();
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   // --- DNS -------------------------------------------------------------------------------------------------

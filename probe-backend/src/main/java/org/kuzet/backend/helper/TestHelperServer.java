@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +25,7 @@ import javax.net.ssl.SSLContext;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.kuzet.core.net.IpLiterals;
+import org.kuzet.core.identity.IpDatabase;
 import org.kuzet.core.tls.TrustRoots;
 import org.kuzet.schema.MeasurementJson;
 import org.kuzet.schema.control.ControlRequest;
@@ -60,6 +62,7 @@ public final class TestHelperServer implements AutoCloseable {
    * @param tls a server TLS context to listen with HTTPS, or null for plain HTTP
    * @param resolver the DNS server the helper uses, or null for the machine's first configured nameserver
    * @param trustRoots the roots the helper validates sites' chains with (kuzet's bundled roots by default)
+   * @param ipDatabase the table {@code ip_info}'s AS numbers come from, or null for the one shipped with kuzet
    */
   public record Config(
       InetSocketAddress listen,
@@ -73,7 +76,8 @@ public final class TestHelperServer implements AutoCloseable {
       Duration connectTimeout,
       Duration tlsTimeout,
       Duration httpTimeout,
-      TrustRoots trustRoots) {
+      TrustRoots trustRoots,
+      IpDatabase ipDatabase) {
     public Config {
       Objects.requireNonNull(listen, "listen");
       if (maxInflight < 1) {
@@ -112,6 +116,7 @@ public final class TestHelperServer implements AutoCloseable {
     private Duration tlsTimeout = Duration.ofSeconds(10);
     private Duration httpTimeout = Duration.ofSeconds(15);
     private TrustRoots trustRoots;
+    private IpDatabase ipDatabase;
 
     private Builder(InetSocketAddress listen) {
       this.listen = listen;
@@ -128,10 +133,12 @@ public final class TestHelperServer implements AutoCloseable {
     public Builder tlsTimeout(Duration d) { tlsTimeout = d; return this; }
     public Builder httpTimeout(Duration d) { httpTimeout = d; return this; }
     public Builder trustRoots(TrustRoots t) { trustRoots = t; return this; }
+    public Builder ipDatabase(IpDatabase db) { ipDatabase = db; return this; }
 
     public Config build() {
       return new Config(listen, tls, resolver, allowPrivate, maxInflight, maxRequestBytes, maxBodyBytes, dnsTimeout,
-          connectTimeout, tlsTimeout, httpTimeout, trustRoots == null ? TrustRoots.bundled() : trustRoots);
+          connectTimeout, tlsTimeout, httpTimeout, trustRoots == null ? TrustRoots.bundled() : trustRoots,
+          ipDatabase);
     }
   }
 
@@ -142,10 +149,19 @@ public final class TestHelperServer implements AutoCloseable {
     this.steps = Executors.newCachedThreadPool(daemons("kuzet-helper-step"));
     this.base = new OkHttpClient.Builder().build();
     InetSocketAddress resolver = config.resolver() != null ? config.resolver() : systemResolver();
-    this.measurer = new ControlMeasurer(config, steps, base, resolver);
+    // The shipped table takes a moment to load: start now, so the first request rarely waits for it.
+    CompletableFuture<IpDatabase> ipDatabase = config.ipDatabase() != null
+        ? CompletableFuture.completedFuture(config.ipDatabase())
+        : CompletableFuture.supplyAsync(() -> BundledIpDatabase.DB, steps);
+    this.measurer = new ControlMeasurer(config, steps, base, resolver, ipDatabase::join);
     this.inflight = new Semaphore(config.maxInflight());
     server.createContext("/", this::handle);
     server.setExecutor(handlers);
+  }
+
+  /** The shipped IP table, loaded once per process however many helpers it runs (tests run many). */
+  private static final class BundledIpDatabase {
+    static final IpDatabase DB = IpDatabase.bundled();
   }
 
   /** Binds and starts serving; errors (address in use, not local) name the address. */

@@ -155,6 +155,22 @@ class TestHelperServerTest {
   }
 
   @Test
+  void ipInfoCarriesTheAsNumberFromTheIpTable() throws Exception {
+    MockWebServer site = closeLater(TlsSites.http());
+    site.enqueue(new MockResponse.Builder().body("<title>Hi</title>").build());
+    dns.answer("asn.kz", ip(site));
+    org.kuzet.core.identity.IpDatabase table = org.kuzet.core.identity.IpDatabase.load(
+        new java.io.ByteArrayInputStream(org.kuzet.core.identity.IpDatabaseWriter.fromCsv(
+            "127.0.0.0,127.255.255.255,64500,Loopback Test AS\n", "127.0.0.0,127.255.255.255,KZ\n", "test")));
+
+    Answer a = ask(helper(helperConfig().allowPrivate(true).ipDatabase(table)),
+        TlsSites.httpUrl(site, "asn.kz", "/").toString(), endpoint(site));
+
+    assertEquals(200, a.code());
+    assertEquals(64500, a.body().at("/ip_info/" + ip(site) + "/asn").asLong(), a.body().toString());
+  }
+
+  @Test
   void followsRedirectsAndReportsTheFinalPage() throws Exception {
     MockWebServer site = closeLater(TlsSites.http());
     dns.answer("moved.kz", ip(site)).answer("www.moved.kz", ip(site));

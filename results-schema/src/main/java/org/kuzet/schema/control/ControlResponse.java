@@ -134,8 +134,8 @@ public record ControlResponse(
   }
 
   /**
-   * What the helper knows about one IP: its AS number (0 when unknown; kuzet's helper has no ASN database
-   * and always sends 0) and a bit set of {@code FLAG_*}.
+   * What the helper knows about one IP: its AS number (0 when unknown; kuzet's helper takes it from the IP table
+   * shipped with probe-core) and a bit set of {@code FLAG_*}.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record IpInfo(
