@@ -71,7 +71,9 @@ class NetworkIdentityRunTest {
   private List<String> runArgs(Path db, String... extra) throws Exception {
     InetAddress ip = LoopbackAddresses.next();
     site = TlsSites.http(ip);
-    site.enqueue(new MockResponse.Builder().body("<title>Hola</title>news of the day").build());
+    // The page echoes the visitor's public address (as many do): the looked-up address must be scrubbed from it.
+    site.enqueue(new MockResponse.Builder().addHeader("X-Client-IP", PUBLIC)
+        .body("<title>Hola</title>news of the day; your address is " + PUBLIC).build());
     dns.answer("plain.kz", ip.getHostAddress());
     dns.nxdomain("gone.kz");
     List<String> args = new ArrayList<>(List.of("run", "--once", "--db", db.toString(),
@@ -154,6 +156,7 @@ class NetworkIdentityRunTest {
       }
     }
     jsonl.out().lines().forEach(ExportSchema::assertValid);
+    assertTrue(jsonl.out().contains("your address is [scrubbed]"), "the echoed address is scrubbed: " + jsonl.out());
 
     // The database with its journal files, every table, as raw bytes; then everything printed.
     try (Stream<Path> files = Files.list(db.getParent())) {
