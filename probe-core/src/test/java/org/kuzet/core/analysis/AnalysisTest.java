@@ -86,6 +86,10 @@ class AnalysisTest {
   private static final Page BLOCKPAGE = new Page(200,
       "<html><head><title>Доступ ограничен</title></head><body>Страница заблокирована</body></html>",
       "Доступ ограничен", headers("Content-Type", "text/html"));
+  /** A genuine article that quotes the Kazakh blockpage text. */
+  private static final Page ARTICLE = new Page(200, "<html><head><title>How Kazakhstan blocks sites</title></head>"
+      + "<body>Readers saw \"Страница заблокирована\" on many sites this week." + filler(3000) + "</body></html>",
+      "How Kazakhstan blocks sites", headers("Content-Type", "text/html", "X-News-Edition", "kz"));
   private static final Page OTHER_PAGE = new Page(200, "<html><title>Welcome</title><p>hi</p></html>", "Welcome",
       headers("Content-Type", "text/html"));
   private static final Page PAGE_451 = new Page(451, "<html><title>Unavailable</title>Unavailable</html>",
@@ -275,6 +279,68 @@ class AnalysisTest {
             obs().dnsBogon(SITE, "127.0.0.1").notSent(http, Failures.DNS_NO_ANSWER)
                 .control(new Ctl().dns("127.0.0.1").httpFailure(Failures.CONNECTION_REFUSED)),
             DOWN, false, CONSISTENT),
+
+        // ---- the user's view decides (issue 16): other resolvers are evidence, never a way around DNS blocking
+        row("system NXDOMAIN, another resolver's address serves the site over validated HTTPS",
+            obs().dnsFailure(SITE, Failures.DNS_NXDOMAIN).dnsFrom("udp", SITE, IP).tcp(IP, 443)
+                .tls(IP, 443, SITE, null, LEAF).page(https, ep443, NEWS).control(site(443).http(NEWS)),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "dns.nxdomain")
+            .and(failedHop(0, "dns", Failures.DNS_NXDOMAIN)),
+        row("system NXDOMAIN, DoH's address serves the site's valid certificate, no control: proven a lie",
+            obs().dnsFailure(SITE, Failures.DNS_NXDOMAIN).dnsFrom("doh", SITE, IP).tcp(IP, 443)
+                .tls(IP, 443, SITE, null, LEAF).page(https, ep443, NEWS),
+            BLOCKED, "dns", null, "dns.inconsistent", "dns.nxdomain"),
+        row("system NXDOMAIN, DoH's address serves a page over plain HTTP, no control: unproven",
+            obs().dnsFailure(SITE, Failures.DNS_NXDOMAIN).dnsFrom("doh", SITE, IP).tcp(IP, 80).page(http, ep80, NEWS),
+            INCONCLUSIVE, null, null, "dns.nxdomain"),
+        row("OONI's getaddrinfo NXDOMAIN, its UDP resolver's address serves the site",
+            obs().dnsFrom("doh", SITE, IP).dnsVia("getaddrinfo", SITE, Failures.DNS_NXDOMAIN).dnsFrom("udp", SITE, IP)
+                .tcp(IP, 443).tls(IP, 443, SITE, null, LEAF).page(https, ep443, NEWS).control(site(443).http(NEWS)),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "dns.nxdomain"),
+        row("system bogon, another resolver's address serves the page over HTTP",
+            obs().dnsBogon(SITE, BOGON).dnsFrom("tcp", SITE, IP).tcp(IP, 80).page(http, ep80, NEWS)
+                .control(site(80).http(NEWS)),
+            BLOCKED, "dns", INCONSISTENT, "dns.bogon", "dns.inconsistent")
+            .and(failedHop(0, "dns", Failures.DNS_BOGON)),
+        row("system lie where nothing answers, another resolver's address serves the site over HTTPS",
+            obs().dns(SITE, LIE).dnsFrom("udp", SITE, IP).tcpFail(LIE, 443, Failures.GENERIC_TIMEOUT).tcp(IP, 443)
+                .tls(IP, 443, SITE, null, LEAF).page(https, ep443, NEWS).control(site(443).http(NEWS)),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent")
+            .and(failedHop(0, "tcp_connect", Failures.GENERIC_TIMEOUT)),
+        row("the system resolver tells the truth while a configured resolver lies",
+            obs().dns(SITE, IP).dnsFrom("udp", SITE, LIE).tcp(IP, 443).tcpFail(LIE, 443, Failures.GENERIC_TIMEOUT)
+                .tls(IP, 443, SITE, null, LEAF).page(https, ep443, NEWS).control(site(443).http(NEWS)),
+            ACCESSIBLE, false, CONSISTENT),
+
+        // ---- ghost DNS (issue 16): the user's resolver invents an address for a name the control has not got
+        row("ghost DNS: an address for a name that does not exist, refused there",
+            obs().dns(SITE, LIE).tcpFail(LIE, 443, Failures.CONNECTION_REFUSED)
+                .notSent(https, Failures.CONNECTION_REFUSED)
+                .control(new Ctl().dnsFailure(Control.LEGACY_NXDOMAIN)
+                    .tcp(Endpoints.format(LIE, 443), Failures.CONNECTION_REFUSED).httpFailure("dns_lookup_error")),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "tcp.refused"),
+        row("ghost DNS: an address for a name that does not exist, serving a page over HTTP",
+            obs().dns(SITE, LIE).tcp(LIE, 80).page(http, Endpoints.format(LIE, 80), OTHER_PAGE)
+                .control(new Ctl().dnsFailure(Control.LEGACY_NXDOMAIN).httpFailure("dns_lookup_error")),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent"),
+
+        // ---- local evidence weighed against the control (issue 16)
+        row("451 from the publisher to everyone, over validated HTTPS: the site's own page",
+            obs().dns(SITE, IP).tcp(IP, 443).tls(IP, 443, SITE, null, LEAF).page(https, ep443, PAGE_451)
+                .control(site(443).http(PAGE_451)),
+            ACCESSIBLE, false, CONSISTENT),
+        row("article quoting the blockpage text, the same for the control over validated HTTPS",
+            obs().dns(SITE, IP).tcp(IP, 443).tls(IP, 443, SITE, null, LEAF).page(https, ep443, ARTICLE)
+                .control(site(443).http(ARTICLE).bodySha(ARTICLE)),
+            ACCESSIBLE, false, CONSISTENT)
+            .and(k -> assertEquals(List.of("cp.d_corp_kz_ps"), k.xBlockpage(), "the fingerprint is still shown")),
+        row("451 over validated HTTPS that the control did not get",
+            obs().dns(SITE, IP).tcp(IP, 443).tls(IP, 443, SITE, null, LEAF).page(https, ep443, PAGE_451)
+                .control(site(443).http(NEWS)),
+            BLOCKED, "http-diff", CONSISTENT, "http.451"),
+        row("the same blockpage for probe and control, but over plain HTTP: the local evidence stands",
+            obs().dns(SITE, IP).tcp(IP, 80).page(http, ep80, ARTICLE).control(site(80).http(ARTICLE).bodySha(ARTICLE)),
+            BLOCKED, "http-diff", CONSISTENT, "http.blockpage"),
 
         // ---- TCP
         row("TCP blackhole",
@@ -686,6 +752,12 @@ class AnalysisTest {
       return this;
     }
 
+    /** Addresses from another resolver ("udp", "tcp", "doh"), or OONI's "getaddrinfo". */
+    Obs dnsFrom(String engine, String host, String... ips) {
+      queries.add(query(engine, host, null, answers(false, ips), List.of()));
+      return this;
+    }
+
     Obs dnsVia(String engine, String host, String failure) {
       queries.add(query(engine, host, failure, List.of(), List.of()));
       return this;
@@ -827,6 +899,13 @@ class AnalysisTest {
       ObjectNode headers = h.putObject("headers");
       p.headers().forEach(headers::put);
       h.put("status_code", p.code());
+      return this;
+    }
+
+    /** kuzet's helper's {@code x_body_sha256} of the page. */
+    Ctl bodySha(Page p) {
+      ((ObjectNode) json.get("http_request")).put("x_body_sha256",
+          Certificates.sha256Hex(p.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       return this;
     }
 
