@@ -499,7 +499,7 @@ public final class Analysis {
         if (c.connected()) {
           continue;
         }
-        add(s, tcpSignal(c.tcp().status().failure()));
+        add(s, tcpSignal(c.failure()));
         views.add(c.controlTcp() == null ? Agreement.UNKNOWN
             : c.controlTcp().status() ? Agreement.UNEXPECTED : Agreement.EXPECTED);
       }

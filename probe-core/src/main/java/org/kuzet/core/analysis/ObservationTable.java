@@ -76,8 +76,14 @@ final class ObservationTable {
       return engine + " " + resolver;
     }
 
+    /** The connect succeeded (a handshake recorded without its connect implies one). */
     boolean connected() {
-      return tcp != null && tcp.status().success();
+      return tcp != null ? tcp.status().success() : tls != null;
+    }
+
+    /** The probe could have fetched a page here: connected, and for TLS the chain validated. */
+    boolean usable() {
+      return connected() && (tls == null || tls.failure() == null);
     }
 
     String endpoint() {
@@ -193,6 +199,35 @@ final class ObservationTable {
           certificate, control == null ? null : control.tcp().get(endpoint),
           control == null ? null : control.tls().get(endpoint)));
     }
+    // A handshake without its connect (a measurement from elsewhere that left the connect out) is a row too.
+    for (TlsHandshake h : unpaired) {
+      String endpoint = Control.normalizeEndpoint(h.address());
+      int colon = endpoint.lastIndexOf(':');
+      int port;
+      try {
+        port = Integer.parseInt(endpoint.substring(colon + 1));
+      } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+        continue; // not "ip:port": nothing to attach it to
+      }
+      String ip = ipOf(endpoint);
+      String host = h.serverName() != null ? bare(h.serverName()) : ip;
+      Set<String> resolvedBy = new LinkedHashSet<>();
+      boolean user = false;
+      boolean bogon = false;
+      for (Row r : rows) {
+        if (r.dns() && ip.equals(r.address())) {
+          resolvedBy.add(r.resolverKey() + (r.reply() > 0 ? " (late)" : ""));
+          user |= r.user();
+          bogon |= r.bogon();
+        }
+      }
+      TlsAnalysis.Finding certificate = TlsAnalysis.certificateFailure(h.failure())
+          ? TlsAnalysis.examine(h, control, knowledge.interceptionRoots()) : null;
+      rows.add(new Row(Kind.ENDPOINT, host, hops.getOrDefault(host, -1), -1, null, null, null, -1, h.failure(), ip,
+          bogon, user, Set.copyOf(resolvedBy), good.test(new String[] {host, ip}), Set.of(), port, null, h,
+          certificate, control == null ? null : control.tcp().get(endpoint),
+          control == null ? null : control.tls().get(endpoint)));
+    }
 
     List<Hop> chain = new ArrayList<>();
     for (HttpTransaction tx : keys.requests()) {
@@ -205,13 +240,76 @@ final class ObservationTable {
         endpoint = rows.stream().filter(r -> !r.dns() && r.endpoint().equals(ep)).findFirst().orElse(null);
       }
       boolean userView = true;
-      if (tx.xAddress() != null && host != null && !IpLiterals.isLiteral(host) && asksUser(rows, host)) {
-        String ip = ipOf(tx.xAddress());
-        userView = rows.stream().anyMatch(r -> r.dns() && r.user() && host.equals(r.host()) && ip.equals(r.address()));
+      if (host != null && !IpLiterals.isLiteral(host) && asksUser(rows, host)) {
+        Set<String> user = new LinkedHashSet<>();
+        rows.stream().filter(r -> r.dns() && r.user() && host.equals(r.host())).forEach(r -> user.add(r.address()));
+        if (tx.xAddress() != null) {
+          userView = user.contains(ipOf(tx.xAddress()));
+        } else if (tx.response().code() != null) {
+          // No address recorded with the request (OONI keeps it elsewhere): the page came through one of the
+          // endpoints that could serve it; when none of them is the user's, the user's view was left.
+          Set<String> dnsAddrs = new LinkedHashSet<>();
+          rows.stream().filter(r -> r.dns() && host.equals(r.host())).forEach(r -> dnsAddrs.add(r.address()));
+          List<Row> candidates = rows.stream().filter(r -> !r.dns() && r.port() == port && r.usable()
+              && dnsAddrs.contains(r.address())).toList();
+          userView = candidates.isEmpty() || candidates.stream().anyMatch(r -> user.contains(r.address()));
+        }
       }
       chain.add(new Hop(tx, host, port, url != null && url.isHttps(), endpoint, userView));
     }
+    Hop unsent = unsentRedirect(chain, rows);
+    if (unsent != null) {
+      chain.add(unsent);
+    }
     return new ObservationTable(keys, control, inputHost, List.copyOf(rows), List.copyOf(chain));
+  }
+
+  /**
+   * The hop a recorded redirect leads to when the measurement has no request for it but shows it failing before
+   * HTTP (a probe that, unlike kuzet's, records no request when nothing connected, as OONI's does): a request
+   * not sent, with the failure seen on its host's endpoints or DNS. Null when the chain does not end on a
+   * redirect, when nothing about the target was observed, or when one of its endpoints worked (the chain was cut
+   * at a redirect limit, not broken).
+   */
+  private static Hop unsentRedirect(List<Hop> chain, List<Row> rows) {
+    if (chain.isEmpty()) {
+      return null;
+    }
+    Hop last = chain.get(chain.size() - 1);
+    HttpTransaction tx = last.tx();
+    Integer code = tx.response().code();
+    HttpUrl from = HttpUrl.parse(tx.request().url());
+    if (tx.failure() != null || code == null || code < 300 || code > 399 || code == 304 || from == null) {
+      return null;
+    }
+    String location = tx.response().headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Location"))
+        .map(Map.Entry::getValue).findFirst().orElse(null);
+    HttpUrl to = location == null ? null : from.resolve(location);
+    if (to == null) {
+      return null;
+    }
+    String host = bare(to.host());
+    int port = to.port();
+    Set<String> addresses = new LinkedHashSet<>();
+    if (IpLiterals.isLiteral(host)) {
+      addresses.add(Control.normalizeIp(host));
+    }
+    List<Row> dns = rows.stream().filter(r -> r.dns() && r.host().equals(host)).toList();
+    dns.stream().filter(r -> r.address() != null).forEach(r -> addresses.add(r.address()));
+    List<Row> endpoints = rows.stream().filter(r -> !r.dns() && r.port() == port && addresses.contains(r.address())
+        && (r.tls() == null || r.tls().serverName() == null || host.equals(bare(r.tls().serverName())))).toList();
+    if ((dns.isEmpty() && endpoints.isEmpty()) || endpoints.stream().anyMatch(Row::usable)) {
+      return null;
+    }
+    String failure = endpoints.stream().map(Row::failure).filter(f -> f != null).findFirst().orElse(null);
+    if (failure == null) {
+      List<Row> user = dns.stream().filter(Row::fromUserResolver).toList();
+      failure = user.stream().anyMatch(r -> r.address() != null && r.bogon()) ? Failures.DNS_BOGON
+          : groupFailure(user.isEmpty() ? dns : user);
+    }
+    HttpTransaction next = new HttpTransaction(new HttpTransaction.Request("GET", to.toString(), Map.of(), "",
+        tx.request().xTransport()), null, failure, tx.t(), tx.t(), null, tx.xHop() + 1);
+    return new Hop(next, host, port, to.isHttps(), null, true);
   }
 
   // ---- queries over the rows -----------------------------------------------------------------------------------

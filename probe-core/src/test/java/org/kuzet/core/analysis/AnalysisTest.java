@@ -297,6 +297,14 @@ class AnalysisTest {
             obs().dnsFrom("doh", SITE, IP).dnsVia("getaddrinfo", SITE, Failures.DNS_NXDOMAIN).dnsFrom("udp", SITE, IP)
                 .tcp(IP, 443).tls(IP, 443, SITE, null, LEAF).page(https, ep443, NEWS).control(site(443).http(NEWS)),
             BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "dns.nxdomain"),
+        row("OONI's getaddrinfo NXDOMAIN, the page fetched without a recorded address (only the UDP one could serve it)",
+            obs().dnsVia("getaddrinfo", SITE, Failures.DNS_NXDOMAIN).dnsFrom("udp", SITE, IP).tcp(IP, 443)
+                .tls(IP, 443, SITE, null, LEAF).page(https, null, NEWS).control(site(443).http(NEWS)),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "dns.nxdomain"),
+        row("a page fetched without a recorded address, one of the user's addresses could serve it",
+            obs().dns(SITE, IP).dnsFrom("udp", SITE, IP2).tcp(IP, 443).tls(IP, 443, SITE, null, LEAF).tcp(IP2, 443)
+                .tls(IP2, 443, SITE, null, LEAF).page(https, null, NEWS).control(site(443).http(NEWS)),
+            ACCESSIBLE, false, CONSISTENT),
         row("system bogon, another resolver's address serves the page over HTTP",
             obs().dnsBogon(SITE, BOGON).dnsFrom("tcp", SITE, IP).tcp(IP, 80).page(http, ep80, NEWS)
                 .control(site(80).http(NEWS)),
@@ -553,6 +561,16 @@ class AnalysisTest {
                 .notSent("https://" + OTHER + "/", Failures.GENERIC_TIMEOUT).control(site(80).http(NEWS)),
             BLOCKED, "http-failure", CONSISTENT, "tls.timeout")
             .and(failedHop(1, "tls_handshake", Failures.GENERIC_TIMEOUT)),
+        row("redirect, then a TLS reset on the new host, recorded without a request for it (as OONI records)",
+            obs().dns(SITE, IP).tcp(IP, 80).redirect(http, ep80, "https://" + OTHER + "/").dns(OTHER, OTHER_IP)
+                .tcp(OTHER_IP, 443).tls(OTHER_IP, 443, OTHER, Failures.CONNECTION_RESET).control(site(80).http(NEWS)),
+            BLOCKED, "http-failure", CONSISTENT, "tls.reset")
+            .and(failedHop(1, "tls_handshake", Failures.CONNECTION_RESET)),
+        row("redirect, then NXDOMAIN for the new host, recorded without a request for it",
+            obs().dns(SITE, IP).tcp(IP, 80).redirect(http, ep80, "https://" + OTHER + "/")
+                .dnsFailure(OTHER, Failures.DNS_NXDOMAIN).control(site(80).http(NEWS)),
+            BLOCKED, "dns", CONSISTENT, "dns.nxdomain")
+            .and(failedHop(1, "dns", Failures.DNS_NXDOMAIN)),
         row("redirect, then HTTP reset",
             obs().dns(SITE, IP).tcp(IP, 80).redirect(http, ep80, "https://" + OTHER + "/").dns(OTHER, OTHER_IP)
                 .tcp(OTHER_IP, 443).tls(OTHER_IP, 443, OTHER, null, OTHER_LEAF)
