@@ -200,7 +200,7 @@ public final class Analysis {
 
     Set<String> blockpages = new LinkedHashSet<>(matched);
     blockpages.addAll(dns.fingerprints());
-    return new TestKeys(keys.queries(), markBlocked(keys.tcpConnect(), control), keys.tlsHandshakes(),
+    return new TestKeys(keys.queries(), markBlocked(t, control), keys.tlsHandshakes(),
         keys.requests(), keys.control(), controlFailure, keys.dnsExperimentFailure(), dns.consistency(),
         d.blocking(), d.accessible(), d.verdict(), List.copyOf(d.signals()), interception(certificates,
         keys.requests()), comparison.bodyLengthMatch(), comparison.bodyProportion(), comparison.headersMatch(),
@@ -599,14 +599,17 @@ public final class Analysis {
   }
 
   /** OONI's {@code tcp_connect[].status.blocked}: failed here while the control connected; null without its view. */
-  private static List<TcpConnect> markBlocked(List<TcpConnect> connects, Control control) {
+  private static List<TcpConnect> markBlocked(ObservationTable t, Control control) {
     if (control == null) {
-      return connects;
+      return t.keys.tcpConnect();
     }
     List<TcpConnect> out = new ArrayList<>();
-    for (TcpConnect c : connects) {
-      Control.Endpoint ce = control.tcp().get(Control.normalizeEndpoint(c.endpoint()));
-      Boolean blocked = c.status().success() ? Boolean.FALSE : ce == null ? null : ce.status();
+    for (Row r : t.rows) { // endpoint rows with a connect, in the order of tcp_connect
+      TcpConnect c = r.tcp();
+      if (c == null) {
+        continue;
+      }
+      Boolean blocked = c.status().success() ? Boolean.FALSE : r.controlTcp() == null ? null : r.controlTcp().status();
       out.add(new TcpConnect(c.ip(), c.port(), new TcpConnect.Status(c.status().success(), c.status().failure(),
           blocked), c.t0(), c.t()));
     }
