@@ -315,6 +315,12 @@ class AnalysisTest {
                 .tls(IP, 443, SITE, null, LEAF).page(https, ep443, NEWS).control(site(443).http(NEWS)),
             BLOCKED, "dns", INCONSISTENT, "dns.inconsistent")
             .and(failedHop(0, "tcp_connect", Failures.GENERIC_TIMEOUT)),
+        row("the system resolver's address blackholed, another resolver's (the site's too) works: the user's TCP fails",
+            obs().dns(SITE, IP).dnsFrom("udp", SITE, IP2).tcpFail(IP, 443, Failures.GENERIC_TIMEOUT).tcp(IP2, 443)
+                .tls(IP2, 443, SITE, null, LEAF).page(https, Endpoints.format(IP2, 443), NEWS)
+                .control(site(443).dns(IP, IP2).http(NEWS)),
+            BLOCKED, "tcp_ip", CONSISTENT, "tcp.timeout")
+            .and(failedHop(0, "tcp_connect", Failures.GENERIC_TIMEOUT)),
         row("the system resolver tells the truth while a configured resolver lies",
             obs().dns(SITE, IP).dnsFrom("udp", SITE, LIE).tcp(IP, 443).tcpFail(LIE, 443, Failures.GENERIC_TIMEOUT)
                 .tls(IP, 443, SITE, null, LEAF).page(https, ep443, NEWS).control(site(443).http(NEWS)),
