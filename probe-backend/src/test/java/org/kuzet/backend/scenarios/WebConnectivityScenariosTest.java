@@ -59,7 +59,12 @@ import org.kuzet.schema.Verdict;
  *
  * <p>"Censored" sites ({@link World#censoredSite}) are reached by the probe at an inside address where the row puts
  * its middlebox; the helper reaches the real server. "Same everywhere" sites ({@link World#site}) are one server
- * for both. The expected values follow issue 4 and DESIGN.md; where they were ambiguous, OONI's behaviour.
+ * for both. The expected values follow issue 4, issue 16 (the user's view decides, keys not names, local evidence
+ * weighed against the control, ghost DNS) and DESIGN.md; where they were ambiguous, OONI's behaviour.
+ *
+ * <p>Each row also checks its expectation on the measurement as the golden files store it ({@link Golden}); with
+ * {@code -Dkuzet.updateGolden=true} it records {@code golden/<row>/measurement.json} and {@code analysis.json},
+ * which {@link GoldenAnalysisTest} replays without the network.
  */
 class WebConnectivityScenariosTest {
   private static final String SITE = "news.kz";
