@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.net.InetAddress;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,10 +80,21 @@ class WebConnectivityAnalysisTest {
   }
 
   @Test
-  void aChainUnderTheKnownKazakhRootIsInterceptionOnItsOwn() {
-    InterceptionCa qaznet = new InterceptionCa("C=KZ, CN=Qaznet Trust Network", InterceptionCa.DEFAULT_INTERMEDIATE_DN);
-    MockWebServer interceptor = serve("news.kz", ip -> TlsSites.https(ip,
-        qaznet.forge(pki.issue("news.kz").certificate())), null);
+  void aChainUnderTheKnownKazakhRootIsInterceptionOnItsOwn() throws Exception {
+    // The real Qaznet root certificate is sent in the chain (matched by its hash: a name alone would not count).
+    X509Certificate qaznetRoot;
+    try (java.io.InputStream in = getClass().getResourceAsStream(
+        "/org/kuzet/core/analysis/interception-roots/qaznet-trust-network-2016.pem")) {
+      qaznetRoot = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(in);
+    }
+    // The intermediate names the real root as its issuer (a key store refuses a chain whose names do not link).
+    InterceptionCa ca = new InterceptionCa(org.bouncycastle.asn1.x500.X500Name.getInstance(
+        qaznetRoot.getSubjectX500Principal().getEncoded()).toString(), InterceptionCa.DEFAULT_INTERMEDIATE_DN);
+    okhttp3.tls.HandshakeCertificates chain = new okhttp3.tls.HandshakeCertificates.Builder()
+        .heldCertificate(ca.forgeLeaf(pki.issue("news.kz").certificate()), ca.intermediateCertificate(), qaznetRoot)
+        .build();
+    MockWebServer interceptor = serve("news.kz", ip -> TlsSites.https(ip, chain), null);
     TestKeys k = measure(TlsSites.httpsUrl(interceptor, "news.kz", "/").toString());
     assertEquals(Verdict.BLOCKED, k.xVerdict());
     assertEquals(List.of(Signal.TLS_INTERCEPTION, Signal.TLS_KNOWN_INTERCEPTION_ROOT), k.xSignals());

@@ -93,6 +93,17 @@ final class Expect {
     });
   }
 
+  /** A certificate named like the known root {@code name} without its key: a look-alike, never a known root. */
+  Expect lookAlike(String name) {
+    return and(k -> {
+      assertNotNull(k.xInterception(), "x_interception");
+      assertEquals(false, k.xInterception().has("known_root"), "x_interception.known_root");
+      assertEquals("name_only", k.xInterception().at("/look_alike/matched_by").asText(), "look_alike.matched_by");
+      assertEquals(true, k.xInterception().at("/look_alike/names").toString().contains("\"" + name + "\""),
+          "look_alike.names " + k.xInterception().at("/look_alike/names"));
+    });
+  }
+
   Expect noInterception() {
     return and(k -> assertEquals(null, k.xInterception(), "x_interception"));
   }

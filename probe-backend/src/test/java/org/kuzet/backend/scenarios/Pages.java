@@ -83,6 +83,29 @@ final class Pages {
         .chunkedBody(KZ_BLOCKPAGE, 1024).build());
   }
 
+  /** A genuine article that quotes the Kazakh blockpage text (so the fingerprint matches it), served by the site. */
+  static Dispatcher articleQuotingBlockpage() {
+    return always(new MockResponse.Builder().setHeader("Content-Type", "text/html; charset=utf-8")
+        .setHeader("X-News-Edition", "kz")
+        .body("<html><head><title>How sites are blocked in Kazakhstan</title></head><body>"
+            + "<p>Readers who open a banned site see a page that says \"Страница заблокирована\".</p>"
+            + "<p>Astana and Almaty: what the ministry's orders mean for the press.</p>".repeat(20)
+            + "</body></html>")
+        .build());
+  }
+
+  /**
+   * The publisher's own 451 (RFC 7725): a court-ordered removal, the same for every visitor, naming who demanded
+   * it in {@code Link: <...>; rel="blocked-by"}.
+   */
+  static Dispatcher publisher451() {
+    return always(new MockResponse.Builder().code(451).setHeader("Content-Type", "text/html; charset=utf-8")
+        .setHeader("Link", "<https://court.example.kz/>; rel=\"blocked-by\"")
+        .body("<html><head><title>Unavailable For Legal Reasons: removed by court order</title></head>"
+            + "<body><p>This article was removed from our site by order of the court.</p></body></html>")
+        .build());
+  }
+
   static Dispatcher unavailableForLegalReasons() {
     return always(new MockResponse.Builder().code(451).setHeader("Content-Type", "text/html; charset=utf-8")
         .chunkedBody("<html><head><title>451 Unavailable For Legal Reasons</title></head></html>", 1024).build());

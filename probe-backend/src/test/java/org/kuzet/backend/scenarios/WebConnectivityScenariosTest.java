@@ -6,12 +6,14 @@ import static org.kuzet.backend.scenarios.Expect.accessible;
 import static org.kuzet.backend.scenarios.Expect.blocked;
 import static org.kuzet.backend.scenarios.Expect.down;
 import static org.kuzet.backend.scenarios.Expect.inconclusive;
+import static org.kuzet.backend.scenarios.Pages.articleQuotingBlockpage;
 import static org.kuzet.backend.scenarios.Pages.captcha;
 import static org.kuzet.backend.scenarios.Pages.dynamicNews;
 import static org.kuzet.backend.scenarios.Pages.kazakhBlockpage;
 import static org.kuzet.backend.scenarios.Pages.longArticle;
 import static org.kuzet.backend.scenarios.Pages.news;
 import static org.kuzet.backend.scenarios.Pages.otherPage;
+import static org.kuzet.backend.scenarios.Pages.publisher451;
 import static org.kuzet.backend.scenarios.Pages.redirectLoop;
 import static org.kuzet.backend.scenarios.Pages.redirectTo;
 import static org.kuzet.backend.scenarios.Pages.unavailableForLegalReasons;
@@ -42,7 +44,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.kuzet.backend.scenarios.World.Site;
 import org.kuzet.core.testing.InterceptionCa;
 import org.kuzet.core.testing.LoopbackAddresses;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.kuzet.core.analysis.Analysis;
 import org.kuzet.schema.Failures;
+import org.kuzet.schema.Measurement;
 import org.kuzet.schema.TestKeys;
 import org.kuzet.schema.Verdict;
 
@@ -54,7 +59,12 @@ import org.kuzet.schema.Verdict;
  *
  * <p>"Censored" sites ({@link World#censoredSite}) are reached by the probe at an inside address where the row puts
  * its middlebox; the helper reaches the real server. "Same everywhere" sites ({@link World#site}) are one server
- * for both. The expected values follow issue 4 and DESIGN.md; where they were ambiguous, OONI's behaviour.
+ * for both. The expected values follow issue 4, issue 16 (the user's view decides, keys not names, local evidence
+ * weighed against the control, ghost DNS) and DESIGN.md; where they were ambiguous, OONI's behaviour.
+ *
+ * <p>Each row also checks its expectation on the measurement as the golden files store it ({@link Golden}); with
+ * {@code -Dkuzet.updateGolden=true} it records {@code golden/<row>/measurement.json} and {@code analysis.json},
+ * which {@link GoldenAnalysisTest} replays without the network.
  */
 class WebConnectivityScenariosTest {
   private static final String SITE = "news.kz";
@@ -288,6 +298,143 @@ class WebConnectivityScenariosTest {
             },
             down().dns(CONSISTENT).failedHop(0, "dns", Failures.DNS_NXDOMAIN)),
 
+        // ---- the user's view decides (issue 16): other resolvers knowing the truth never hide DNS blocking
+        scenario("system NXDOMAIN, --resolver and DoH know the truth, HTTP",
+            w -> {
+              Site s = w.site(SITE, HTTP, news());
+              w.probeDns.nxdomain(SITE);
+              w.truthfulResolvers();
+              return s.url();
+            },
+            blocked("dns", "dns.inconsistent", "dns.nxdomain").dns(INCONSISTENT)
+                .failedHop(0, "dns", Failures.DNS_NXDOMAIN)),
+        scenario("system NXDOMAIN, --resolver and DoH know the truth, HTTPS",
+            w -> {
+              Site s = w.site(SITE, HTTPS, news());
+              w.probeDns.nxdomain(SITE);
+              w.truthfulResolvers();
+              return s.url();
+            },
+            blocked("dns", "dns.inconsistent", "dns.nxdomain").dns(INCONSISTENT)
+                .failedHop(0, "dns", Failures.DNS_NXDOMAIN)),
+        scenario("system NXDOMAIN, only DoH knows the truth, HTTPS",
+            w -> {
+              Site s = w.site(SITE, HTTPS, news());
+              w.probeDns.nxdomain(SITE);
+              w.truthfulDoh();
+              return s.url();
+            },
+            blocked("dns", "dns.inconsistent", "dns.nxdomain").dns(INCONSISTENT)),
+        scenario("system bogon, --resolver and DoH know the truth, HTTP",
+            w -> {
+              Site s = w.site(SITE, HTTP, news());
+              w.probeDns.answer(SITE, "10.0.13.37");
+              w.truthfulResolvers();
+              return s.url();
+            },
+            blocked("dns", "dns.bogon", "dns.inconsistent").dns(INCONSISTENT)
+                .failedHop(0, "dns", Failures.DNS_BOGON)),
+        scenario("system bogon, --resolver and DoH know the truth, HTTPS",
+            w -> {
+              Site s = w.site(SITE, HTTPS, news());
+              w.probeDns.answer(SITE, "10.0.13.37");
+              w.truthfulResolvers();
+              return s.url();
+            },
+            blocked("dns", "dns.bogon", "dns.inconsistent").dns(INCONSISTENT)
+                .failedHop(0, "dns", Failures.DNS_BOGON)),
+        scenario("system lie to an address where nothing listens, --resolver and DoH know the truth, HTTP",
+            w -> {
+              Site s = w.site(SITE, HTTP, news());
+              w.lie(SITE);
+              w.truthfulResolvers();
+              return s.url();
+            },
+            blocked("dns", "dns.inconsistent").dns(INCONSISTENT)
+                .failedHop(0, "tcp_connect", Failures.CONNECTION_REFUSED)),
+        scenario("system lie to an address where nothing listens, --resolver and DoH know the truth, HTTPS",
+            w -> {
+              Site s = w.site(SITE, HTTPS, news());
+              w.lie(SITE);
+              w.truthfulResolvers();
+              return s.url();
+            },
+            blocked("dns", "dns.inconsistent").dns(INCONSISTENT)
+                .failedHop(0, "tcp_connect", Failures.CONNECTION_REFUSED)),
+        scenario("injected first UDP reply, the late reply, --resolver and DoH know the truth, HTTP",
+            w -> {
+              Site s = w.site(SITE, HTTP, news());
+              w.probeDns.inject(SITE, LoopbackAddresses.next().getHostAddress());
+              w.truthfulResolvers().probe(b -> b.injectionWindow(Duration.ofMillis(300)));
+              return s.url();
+            },
+            blocked("dns", "dns.inconsistent", "dns.injected").dns(INCONSISTENT)
+                .failedHop(0, "tcp_connect", Failures.CONNECTION_REFUSED)),
+        scenario("injected first UDP reply, the late reply, --resolver and DoH know the truth, HTTPS",
+            w -> {
+              Site s = w.site(SITE, HTTPS, news());
+              w.probeDns.inject(SITE, LoopbackAddresses.next().getHostAddress());
+              w.truthfulResolvers().probe(b -> b.injectionWindow(Duration.ofMillis(300)));
+              return s.url();
+            },
+            blocked("dns", "dns.inconsistent", "dns.injected").dns(INCONSISTENT)
+                .failedHop(0, "tcp_connect", Failures.CONNECTION_REFUSED)),
+        scenario("injected first UDP reply, the system resolver's TCP answer knows the truth, HTTPS",
+            w -> {
+              Site s = w.site(SITE, HTTPS, news());
+              w.probeDns.inject(SITE, LoopbackAddresses.next().getHostAddress());
+              w.systemResolverOverTcpToo().probe(b -> b.injectionWindow(Duration.ofMillis(300)));
+              return s.url();
+            },
+            blocked("dns", "dns.inconsistent", "dns.injected").dns(INCONSISTENT)),
+        scenario("control unreachable, system NXDOMAIN, DoH's address serves the site's valid certificate",
+            w -> {
+              Site s = w.controlUnreachable().site(SITE, HTTPS, news());
+              w.probeDns.nxdomain(SITE);
+              w.truthfulDoh();
+              return s.url();
+            },
+            blocked("dns", "dns.inconsistent", "dns.nxdomain").dns(null)
+                .failedHop(0, "dns", Failures.DNS_NXDOMAIN)),
+        scenario("control unreachable, system NXDOMAIN, DoH's address serves plain HTTP: unproven",
+            w -> {
+              Site s = w.controlUnreachable().site(SITE, HTTP, news());
+              w.probeDns.nxdomain(SITE);
+              w.truthfulDoh();
+              return s.url();
+            },
+            inconclusive("dns.nxdomain").dns(null)),
+        scenario("a --resolver lies, the system resolver tells the truth, HTTPS",
+            w -> {
+              Site s = w.site(SITE, HTTPS, news());
+              w.lyingResolver(SITE);
+              return s.url();
+            },
+            accessible().dns(CONSISTENT)),
+
+        // ---- ghost DNS (issue 16): the probe's resolver invents an address for a name that does not exist
+        scenario("ghost DNS: an address for a name the helper gets NXDOMAIN for, HTTP",
+            w -> {
+              InetAddress ghost = w.lie(SITE);
+              return "http://" + SITE + ":" + LoopbackAddresses.closedPort(ghost) + "/";
+            },
+            blocked("dns", "dns.inconsistent", "tcp.refused").dns(INCONSISTENT)
+                .failedHop(0, "tcp_connect", Failures.CONNECTION_REFUSED)),
+        scenario("ghost DNS: an address for a name the helper gets NXDOMAIN for, HTTPS",
+            w -> {
+              InetAddress ghost = w.lie(SITE);
+              return "https://" + SITE + ":" + LoopbackAddresses.closedPort(ghost) + "/";
+            },
+            blocked("dns", "dns.inconsistent", "tcp.refused").dns(INCONSISTENT)
+                .failedHop(0, "tcp_connect", Failures.CONNECTION_REFUSED)),
+        scenario("ghost DNS: the invented address serves a page over HTTP",
+            w -> {
+              InetAddress ghost = w.lie(SITE);
+              int port = w.serve(ghost, 0, null, otherPage()).getPort();
+              return "http://" + SITE + ":" + port + "/";
+            },
+            blocked("dns", "dns.inconsistent").dns(INCONSISTENT)),
+
         // ---- TCP
         scenario("TCP blackhole",
             w -> {
@@ -394,6 +541,48 @@ class WebConnectivityScenariosTest {
             },
             blocked("http-failure", "tls.interception", "tls.known_interception_root").dns(CONSISTENT)
                 .knownRoot(ISCA_2020, "cert_sha256")),
+
+        // ---- keys, not names (issue 16)
+        scenario("look-alike ISCA root: the 2020 subject with another key",
+            w -> {
+              Site s = w.censoredSite(SITE, HTTPS, news());
+              w.serve(s, lookAlike(ISCA_2020).forge(s.leaf().certificate()), news());
+              return s.url();
+            },
+            blocked("http-failure", "tls.interception").dns(CONSISTENT).lookAlike(ISCA_2020)
+                .failedHop(0, "tls_handshake", Failures.SSL_UNKNOWN_AUTHORITY)),
+        scenario("look-alike ISCA root, control unreachable: a name is not enough",
+            w -> {
+              Site s = w.controlUnreachable().censoredSite(SITE, HTTPS, news());
+              w.serve(s, lookAlike(ISCA_2020).forge(s.leaf().certificate()), news());
+              return s.url();
+            },
+            inconclusive().lookAlike(ISCA_2020)),
+
+        // ---- local evidence weighed against the control (issue 16)
+        scenario("a genuine article quoting the Kazakh blockpage text, the same everywhere over HTTPS",
+            w -> w.site(SITE, HTTPS, articleQuotingBlockpage()).url(),
+            accessible().dns(CONSISTENT).blockpage(KZ_BLOCKPAGE)),
+        scenario("the publisher answers 451 to everyone (Link rel=blocked-by), over HTTPS",
+            w -> w.site(SITE, HTTPS, publisher451()).url(),
+            accessible().dns(CONSISTENT)),
+        scenario("451 with rel=blocked-by for the probe only, over the real certificate",
+            w -> {
+              Site s = w.censoredSite(SITE, HTTPS, news());
+              w.serve(s, s.certificates(), publisher451());
+              return s.url();
+            },
+            blocked("http-diff", "http.451").dns(CONSISTENT)),
+        scenario("Kazakh blockpage for the probe only, over the real certificate",
+            w -> {
+              Site s = w.censoredSite(SITE, HTTPS, news());
+              w.serve(s, s.certificates(), kazakhBlockpage());
+              return s.url();
+            },
+            blocked("http-diff", "http.blockpage").dns(CONSISTENT).blockpage(KZ_BLOCKPAGE)),
+        scenario("the article quoting the blockpage text over plain HTTP: without TLS the local evidence stands",
+            w -> w.site(SITE, HTTP, articleQuotingBlockpage()).url(),
+            blocked("http-diff", "http.blockpage").dns(CONSISTENT).blockpage(KZ_BLOCKPAGE)),
 
         // ---- HTTP
         scenario("HTTP reset after the request",
@@ -561,8 +750,16 @@ class WebConnectivityScenariosTest {
   @MethodSource("scenarios")
   void scenario(Scenario s) {
     try (World w = new World()) {
-      TestKeys keys = w.measure(s.build().apply(w));
-      s.expect().check(s.name(), keys);
+      Measurement m = w.measurement(s.build().apply(w));
+      s.expect().check(s.name(), m.testKeys());
+      // The measurement as the golden files store it must tell the analysis the same story.
+      ObjectNode stored = Golden.normalise(m);
+      TestKeys replayed = Analysis.analyze(Golden.keys(stored));
+      s.expect().check(s.name() + " (normalised for the golden files)", replayed);
+      if (Golden.updating()) {
+        Golden.write(Golden.dir(s.name()).resolve("measurement.json"), Golden.pretty(stored));
+        Golden.write(Golden.dir(s.name()).resolve("analysis.json"), Golden.pretty(Golden.analysis(replayed)));
+      }
     }
   }
 
@@ -590,6 +787,12 @@ class WebConnectivityScenariosTest {
     return new HandshakeCertificates.Builder()
         .heldCertificate(ca.forgeLeaf(realLeaf.certificate()), ca.intermediateCertificate(), root)
         .build();
+  }
+
+  /** An interception CA whose root has the subject of the real root {@code name}, but a key of its own. */
+  static InterceptionCa lookAlike(String name) {
+    return new InterceptionCa(X500Name.getInstance(pem(name).getSubjectX500Principal().getEncoded()).toString(),
+        InterceptionCa.DEFAULT_INTERMEDIATE_DN);
   }
 
   private static X509Certificate pem(String name) {

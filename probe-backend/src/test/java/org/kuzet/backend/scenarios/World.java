@@ -20,10 +20,12 @@ import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.net.Cidr;
 import org.kuzet.core.testing.Blackhole;
 import org.kuzet.core.testing.FakeDnsServer;
+import org.kuzet.core.testing.FakeDohServer;
 import org.kuzet.core.testing.FaultServer;
 import org.kuzet.core.testing.LoopbackAddresses;
 import org.kuzet.core.testing.TestPki;
 import org.kuzet.core.tls.TrustRoots;
+import org.kuzet.schema.Measurement;
 import org.kuzet.schema.TestKeys;
 
 /**
@@ -206,6 +208,42 @@ final class World implements AutoCloseable {
 
   // ---- the probe --------------------------------------------------------------------------------------------
 
+  /**
+   * Other resolvers the probe is given, outside the censor's reach: a {@code --resolver} (UDP and TCP) and a
+   * {@code --doh} server, both answering from the helper's zone (the truth). The volunteer's browser still uses
+   * only the system resolver ({@link #probeDns}).
+   */
+  World truthfulResolvers() {
+    return truthfulResolver().truthfulDoh();
+  }
+
+  /** A {@code --resolver} (UDP and TCP) outside the censor's reach, answering from the helper's zone. */
+  World truthfulResolver() {
+    FakeDnsServer outside = track(new FakeDnsServer(LoopbackAddresses.next(), helperDns.zone()));
+    return probe(b -> b.resolvers(List.of(outside.address())));
+  }
+
+  /** A {@code --doh} server outside the censor's reach, answering from the helper's zone. */
+  World truthfulDoh() {
+    FakeDohServer doh = track(new FakeDohServer(helperDns.zone(), pki));
+    return probe(b -> b.dohUrls(List.of(doh.url())));
+  }
+
+  /** A {@code --resolver} that lies about {@code host} (a fresh address where nothing listens). */
+  World lyingResolver(String host) {
+    FakeDnsServer liar = track(new FakeDnsServer());
+    liar.answer(host, LoopbackAddresses.next().getHostAddress());
+    return probe(b -> b.resolvers(List.of(liar.address())));
+  }
+
+  /**
+   * The system resolver is also given as {@code --resolver}: its UDP answers (injected ones too) are asked again,
+   * and its TCP answer, which no UDP injector can race, is the truth.
+   */
+  World systemResolverOverTcpToo() {
+    return probe(b -> b.resolvers(List.of(probeDns.address())));
+  }
+
   /** The probe cannot reach its control at all (a closed port): it must judge on local evidence. */
   World controlUnreachable() {
     controlReachable = false;
@@ -221,6 +259,11 @@ final class World implements AutoCloseable {
 
   /** One web connectivity measurement of {@code url}: observations, control, verdict. */
   TestKeys measure(String url) {
+    return measurement(url).testKeys();
+  }
+
+  /** {@link #measure} with the whole measurement record (for the golden files). */
+  Measurement measurement(String url) {
     String control = nat.url();
     if (!controlReachable) {
       InetAddress nowhere = LoopbackAddresses.next();
@@ -241,7 +284,7 @@ final class World implements AutoCloseable {
         .probeAsn("AS9198"))
         .build();
     try (WebConnectivity wc = new WebConnectivity(settings)) {
-      return wc.measure(url, "scenario").testKeys();
+      return wc.measure(url, "scenario");
     }
   }
 

@@ -3,13 +3,18 @@ package org.kuzet.core.analysis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import okhttp3.HttpUrl;
-import org.kuzet.schema.DnsQuery;
+import org.kuzet.core.analysis.ObservationTable.Hop;
+import org.kuzet.core.analysis.ObservationTable.Row;
+import org.kuzet.core.net.IpLiterals;
 import org.kuzet.schema.Failures;
 import org.kuzet.schema.HttpTransaction;
 import org.kuzet.schema.Signal;
@@ -24,26 +29,52 @@ import org.kuzet.schema.Verdict;
  * {@code title_match}, {@code blocking}, {@code accessible}, {@code tcp_connect[].status.blocked}) and kuzet's
  * {@code x_verdict}, {@code x_signals}, {@code x_interception}, {@code x_blockpage}, {@code x_failed_hop}.
  *
- * <p>A pure function: no I/O, no clock, no logging; the observations are returned unchanged. The rules, in the
- * order they are tried:
+ * <p>DESIGN. A pure function (no I/O, no clock, no logging; the observations are returned unchanged) over one
+ * flat table of observations built once ({@link ObservationTable}: a row per DNS answer and per endpoint, with
+ * the resolver that gave each address, first reply or late, bogon, TCP/TLS outcome, certificate finding and the
+ * control's view of the same thing; and the HTTP chain, each hop pointing at its endpoint row). Three principles
+ * shape the rules:
+ * <ul>
+ *   <li><b>The user's view decides.</b> DNS is judged on what the volunteer's own (system) resolver answered in
+ *       its first replies, as OONI's "classic" analysis does. Other resolvers ({@code --resolver} UDP/TCP, DoH)
+ *       and late replies are evidence about that answer: they may show it was a lie ({@code dns.inconsistent},
+ *       {@code dns.injected}) and name the true address, never make a DNS-blocked site accessible. A page the
+ *       probe fetched through an address only they gave is recorded but judged as the user would have met it:
+ *       the chain "leaves the user's view" at that hop, and the hop fails where the user's answer led.
+ *   <li><b>Keys, not names.</b> A known interception root counts only when a certificate or SPKI SHA-256 in the
+ *       chain as sent is on the shipped list; a certificate that only carries such a root's name is reported as a
+ *       look-alike ({@code x_interception.look_alike}, {@code matched_by: "name_only"}) and decides nothing.
+ *   <li><b>Local evidence is weighed against the control.</b> A 451 or a fingerprinted blockpage as the final
+ *       response over validated TLS, that the control also got (same status, same body or title), is the site's
+ *       own page, not censorship; without a control, or when the control saw something else, it stands.
+ * </ul>
+ * The rules, in the order they are tried:
  * <ol>
- *   <li>Local evidence that needs no control: a counted known interception root in a chain, an HTTP 451 at any
- *       hop, a blockpage fingerprint in any response or DNS answer. Blocked.
+ *   <li>Local evidence that needs no control: a counted known interception root (by hash) in a chain, an HTTP
+ *       451 at any hop, a blockpage fingerprint in any response or DNS answer (minus the final response the
+ *       control shares, see above). Blocked; "dns" when the user's DNS answer was a lie or a DNS fingerprint
+ *       matched.
  *   <li>A certificate the helper saw differently for the same endpoint (valid there, or another key): blocked,
  *       {@code tls.interception}.
- *   <li>With a control and inconsistent DNS, the input URL fetched from an address that only a second, injected
- *       race's late reply gave: blocked, "dns" (an ordinary client uses the first reply, the lie).
- *   <li>The final response came over HTTPS validated against kuzet's roots: accessible, as in OONI (only the real
- *       server, or a compromised CA, can serve it; a server's own CAPTCHA or geo-page is not censorship).
- *   <li>No usable control: inconclusive, with the local signals.
- *   <li>The final response came over plain HTTP: compared with the control's under OONI's rule (status code and
- *       one of body length, uncommon headers, title); a different page is {@code http.diff}, or DNS blocking when
- *       the DNS was inconsistent. A control that could not fetch the page, or got a 5xx, leaves it inconclusive.
- *   <li>The fetch failed: the failure is attributed to its hop and step (dns, tcp_connect, tls_handshake, http).
- *       A failure the control did not share is blocked with the step's signal; one it shared is down, unless the
- *       DNS was inconsistent and the control fetched the page (it failed only at the lie's address: blocked,
- *       "dns"); without the control's view of that step, inconclusive. A redirect chain cut at the probe's limit is a failure of
- *       the last hop, judged like a page difference when the control completed its chain.
+ *   <li>The final response came over HTTPS validated against kuzet's roots, from an address the user's resolver
+ *       gave: accessible, as in OONI (only the real server, or a compromised CA, can serve it; a server's own
+ *       CAPTCHA or geo-page is not censorship).
+ *   <li>No usable control: blocked "dns" when the user's answer is proven a lie without it (it failed, was a
+ *       bogon or another address, while an address another resolver gave served the site's valid certificate);
+ *       otherwise inconclusive, with the local signals.
+ *   <li>The final response came over plain HTTP within the user's view: ghost DNS first (the user's resolver gave
+ *       an address the control has no name for: NXDOMAIN there) is blocked "dns"; otherwise compared with the
+ *       control's under OONI's rule (status code and one of body length, uncommon headers, title); a different
+ *       page is {@code http.diff}, or DNS blocking when the user's DNS was inconsistent. A control that could not
+ *       fetch the page, or got a 5xx, leaves it inconclusive.
+ *   <li>The fetch failed, or left the user's view: the failure is attributed to its hop and step (dns,
+ *       tcp_connect, tls_handshake, http), on the user's addresses when the chain left the user's view. A
+ *       failure the control did not share is blocked with the step's signal; one it shared is down, unless the
+ *       user's DNS was inconsistent and the control fetched the page or had no such name (the failure is the
+ *       lie's, not the site's: blocked, "dns"); without the control's view of that step, inconclusive. Where the
+ *       chain left the user's view, the DNS signals carry the verdict and the failure at the lie's address is
+ *       only in {@code x_failed_hop}. A redirect chain cut at the probe's limit is a failure of the last hop,
+ *       judged like a page difference when the control completed its chain.
  * </ol>
  * {@code x_signals} name the evidence for a blocked or inconclusive verdict and are empty for accessible and
  * down. Certificates that the helper sees with the same key are the real server's: not interception. If the
@@ -54,6 +85,9 @@ public final class Analysis {
   /** The {@code control_failure} of a measurement that has neither a control nor a recorded reason. */
   public static final String NO_CONTROL = Failures.unknown("no control response");
 
+  static final String CONSISTENT = "consistent";
+  static final String INCONSISTENT = "inconsistent";
+
   private static final String STEP_DNS = "dns";
   private static final String STEP_TCP = "tcp_connect";
   private static final String STEP_TLS = "tls_handshake";
@@ -62,18 +96,30 @@ public final class Analysis {
   /** How the control's view of a failed step compares with the probe's (ts-017's "expected"/"unexpected"). */
   private enum Agreement { UNEXPECTED, EXPECTED, GENUINE, UNKNOWN }
 
-  private record Step(String name, HttpTransaction tx, String failure, Set<Signal> signals, Agreement agreement) {}
+  /** @param left the step is where the user's answer led, the probe having gone on through another resolver's */
+  private record Step(String name, HttpTransaction tx, String failure, Set<Signal> signals, Agreement agreement,
+      boolean left) {}
 
   /**
-   * What the analysis found before deciding.
+   * The DNS judgement of one host.
    *
-   * @param last the final request of the chain, null when none was recorded
-   * @param cut the chain ended on a redirect the probe did not follow
-   * @param step where the final request failed, null when it did not
+   * @param consistency OONI's key: "consistent", "inconsistent", or null without a control (or without DNS)
+   * @param lie the user's answer was a lie: inconsistent with the control, or (without one) contradicted by an
+   *     address another resolver gave that served the site's valid certificate
+   * @param signals local DNS signals plus {@code dns.inconsistent}; failures the control shares are left out
+   * @param fingerprints names of DNS blocking fingerprints matched by any answer
+   * @param userFailure the user's resolver's failure when it gave no address, else null
+   * @param userOnlyBogons every address the user's resolver gave was a bogon
    */
-  private record Evidence(DnsAnalysis.Result dns, List<TlsAnalysis.Finding> certificates, Set<String> httpBlockpages,
-      boolean http451, HttpComparison comparison, HttpTransaction last, boolean cut, Step step,
-      boolean pastInjection) {}
+  private record HostDns(String consistency, boolean lie, Set<Signal> signals, Set<String> fingerprints,
+      String userFailure, boolean userOnlyBogons) {
+    static final HostDns NONE = new HostDns(null, false, Set.of(), Set.of(), null, false);
+  }
+
+  /** What the analysis found before deciding. */
+  private record Evidence(HostDns dns, List<TlsAnalysis.Finding> certificates, Set<String> httpBlockpages,
+      boolean http451, HttpComparison comparison, HttpTransaction last, boolean lastHttps, boolean cut,
+      boolean left, Step step) {}
 
   private record Decision(Verdict verdict, Object blocking, Boolean accessible, Set<Signal> signals) {
     static Decision ofAccessible() {
@@ -109,48 +155,61 @@ public final class Analysis {
     Control control = keys.control() != null && keys.controlFailure() == null ? Control.parse(keys.control()) : null;
     String controlFailure = keys.control() == null && keys.controlFailure() == null ? NO_CONTROL
         : keys.controlFailure();
-    List<HttpTransaction> requests = keys.requests();
-    HttpTransaction last = requests.isEmpty() ? null : requests.get(requests.size() - 1);
-    String inputHost = inputHost(keys);
-
-    DnsAnalysis.Result dns = DnsAnalysis.analyze(inputHost, keys.queries(), keys.tlsHandshakes(), control,
-        knowledge.blockpages());
-    List<TlsAnalysis.Finding> certificates = new ArrayList<>();
-    for (TlsHandshake h : keys.tlsHandshakes()) {
-      if (TlsAnalysis.certificateFailure(h.failure())) {
-        certificates.add(TlsAnalysis.examine(h, control, knowledge.interceptionRoots()));
-      }
+    ObservationTable t = ObservationTable.build(keys, control, knowledge);
+    Map<String, HostDns> dnsByHost = new LinkedHashMap<>();
+    HostDns dns = t.inputHost == null ? HostDns.NONE : judgeDns(t, t.inputHost, control);
+    if (t.inputHost != null) {
+      dnsByHost.put(t.inputHost, dns);
     }
+
+    List<Hop> chain = t.chain;
+    Hop lastHop = chain.isEmpty() ? null : chain.get(chain.size() - 1);
+    HttpTransaction last = lastHop == null ? null : lastHop.tx();
+    Hop left = chain.stream().filter(h -> !h.userView()).findFirst().orElse(null);
+
+    // Local HTTP evidence, minus the final page the control got too over validated TLS (the site's own page).
+    boolean ownPage = left == null && controlGotTheSamePage(lastHop, control);
     Set<String> httpBlockpages = new LinkedHashSet<>();
+    Set<String> matched = new LinkedHashSet<>();
     boolean http451 = false;
-    for (HttpTransaction tx : requests) {
-      http451 |= Integer.valueOf(451).equals(tx.response().code());
-      httpBlockpages.addAll(knowledge.blockpages().matchResponse(tx.response()));
+    for (Hop h : chain) {
+      Set<String> fps = knowledge.blockpages().matchResponse(h.tx().response());
+      matched.addAll(fps);
+      if (h == lastHop && ownPage) {
+        continue;
+      }
+      http451 |= Integer.valueOf(451).equals(h.tx().response().code());
+      httpBlockpages.addAll(fps);
     }
     HttpComparison comparison = last != null && last.response().code() != null && control != null
         && control.http() != null ? HttpComparison.compare(last.response(), control.http())
         : new HttpComparison(null, null, null, null, null);
-    boolean cut = last != null && last.failure() == null && redirectNotFollowed(last);
-    Step step = last == null || (last.failure() == null && !cut) ? null
-        : cut ? cutChain(last, control) : locate(last, keys, control, dns, certificates, inputHost);
+    boolean cut = left == null && last != null && last.failure() == null && redirectNotFollowed(last);
+    Step step;
+    if (left != null) {
+      step = userStep(left, t, dnsByHost, control);
+    } else if (last == null || (last.failure() == null && !cut)) {
+      step = null;
+    } else {
+      step = cut ? cutChain(last, control) : locate(lastHop, t, dnsByHost, control);
+    }
+    List<TlsAnalysis.Finding> certificates = t.certificateFindings().stream().map(Row::certificate).toList();
 
-    boolean pastInjection = !requests.isEmpty() && dns.signals().contains(Signal.DNS_INJECTED)
-        && onlyInLateReplies(requests.get(0), inputHost, keys.queries());
+    Decision d = decide(control, new Evidence(dns, certificates, httpBlockpages, http451, comparison, last,
+        lastHop != null && lastHop.https(), cut, left != null, step));
 
-    Decision d = decide(control, new Evidence(dns, certificates, httpBlockpages, http451, comparison, last, cut,
-        step, pastInjection));
-
-    Set<String> blockpages = new LinkedHashSet<>(httpBlockpages);
+    Set<String> blockpages = new LinkedHashSet<>(matched);
     blockpages.addAll(dns.fingerprints());
-    return new TestKeys(keys.queries(), markBlocked(keys.tcpConnect(), control), keys.tlsHandshakes(), requests,
-        keys.control(), controlFailure, keys.dnsExperimentFailure(), dns.consistency(), d.blocking(), d.accessible(),
-        d.verdict(), List.copyOf(d.signals()), interception(certificates, requests), comparison.bodyLengthMatch(),
-        comparison.bodyProportion(), comparison.headersMatch(), comparison.statusCodeMatch(), comparison.titleMatch(),
-        blockpages.isEmpty() ? null : List.copyOf(blockpages), step == null ? null : failedHop(step));
+    return new TestKeys(keys.queries(), markBlocked(t, control), keys.tlsHandshakes(),
+        keys.requests(), keys.control(), controlFailure, keys.dnsExperimentFailure(), dns.consistency(),
+        d.blocking(), d.accessible(), d.verdict(), List.copyOf(d.signals()), interception(certificates,
+        keys.requests()), comparison.bodyLengthMatch(), comparison.bodyProportion(), comparison.headersMatch(),
+        comparison.statusCodeMatch(), comparison.titleMatch(), blockpages.isEmpty() ? null : List.copyOf(blockpages),
+        step == null ? null : failedHop(step));
   }
 
   private static Decision decide(Control control, Evidence e) {
-    DnsAnalysis.Result dns = e.dns();
+    HostDns dns = e.dns();
     HttpTransaction last = e.last();
     Step step = e.step();
     // 1. Local evidence, conclusive without a control.
@@ -171,7 +230,7 @@ public final class Analysis {
       if (!dns.fingerprints().isEmpty() && !signals.contains(Signal.DNS_BOGON)) {
         signals.add(Signal.DNS_INCONSISTENT); // the answer is a known blockpage address, whatever the control says
       }
-      String method = dns.inconsistent() || !dns.fingerprints().isEmpty() ? "dns"
+      String method = dns.lie() || !dns.fingerprints().isEmpty() ? "dns"
           : knownRoot ? "http-failure" : "http-diff";
       return Decision.blocked(method, signals);
     }
@@ -179,24 +238,23 @@ public final class Analysis {
     boolean intercepted = e.certificates().stream()
         .anyMatch(f -> f.kind() == TlsAnalysis.Kind.INTERCEPTED && f.control() != null);
     if (intercepted) {
-      return Decision.blocked(dns.inconsistent() ? "dns" : "http-failure",
+      return Decision.blocked(dns.lie() ? "dns" : "http-failure",
           union(EnumSet.of(Signal.TLS_INTERCEPTION), dns.signals()));
     }
-    // 2b. The probe got past an injected lie only by waiting for the late, true reply; an ordinary client takes
-    //     the first reply, so for it the site is blocked by DNS, whatever kuzet then fetched.
-    if (e.pastInjection() && control != null && dns.inconsistent()) {
-      return Decision.blocked("dns", dns.signals());
-    }
-    // 3. A validated HTTPS response.
-    if (last != null && last.failure() == null && !e.cut() && isHttps(last)) {
+    // 3. A validated HTTPS response, reached the way the user would have reached it.
+    if (step == null && last != null && last.failure() == null && e.lastHttps()) {
       return Decision.ofAccessible();
     }
-    // 4. Nothing to compare with.
+    // 4. Nothing to compare with: only a lie proven by another resolver's validated address is conclusive.
     if (control == null) {
-      return Decision.inconclusive(step == null ? dns.signals() : union(step.signals(), dns.signals()));
+      Set<Signal> signals = step == null ? dns.signals() : stepSignals(step, dns);
+      return dns.lie() ? Decision.blocked("dns", signals) : Decision.inconclusive(signals);
     }
     // 5. A plain-HTTP page, or a chain cut at the redirect limit, compared with the control's page.
-    if (last != null && last.failure() == null) {
+    if (!e.left() && last != null && last.failure() == null) {
+      if (dns.lie() && controlHasNoSuchName(control)) {
+        return Decision.blocked("dns", dns.signals()); // ghost DNS: a page where the name does not exist
+      }
       if (control.http() == null || !control.http().succeeded()) {
         return e.cut() && control.http() != null ? Decision.down() : Decision.inconclusive(dns.signals());
       }
@@ -206,24 +264,168 @@ public final class Analysis {
       if (e.comparison().controlErrored()) {
         return Decision.inconclusive(dns.signals());
       }
-      return Decision.blocked(dns.inconsistent() ? "dns" : "http-diff",
-          union(EnumSet.of(Signal.HTTP_DIFF), dns.signals()));
+      return Decision.blocked(dns.lie() ? "dns" : "http-diff", union(EnumSet.of(Signal.HTTP_DIFF), dns.signals()));
     }
     if (step == null) {
       return Decision.inconclusive(dns.signals()); // no request at all: nothing was measured
     }
     // 6. A failure, judged by the control's view of the same step.
+    Set<Signal> signals = stepSignals(step, dns);
     return switch (step.agreement()) {
-      case UNEXPECTED -> Decision.blocked(dns.inconsistent() ? "dns" : method(step.name()),
-          union(step.signals(), dns.signals()));
+      case UNEXPECTED -> Decision.blocked(dns.lie() ? "dns" : method(step.name()), signals);
       // The helper failing the same way at an address only the probe's resolver gave, while fetching the page
-      // from the addresses it resolved itself, is the lie's failure, not the site's (OONI: "dns").
-      case EXPECTED -> dns.inconsistent() && control.httpSucceeded()
-          ? Decision.blocked("dns", union(step.signals(), dns.signals())) : Decision.down();
+      // from the addresses it resolved itself (or finding no such name at all: ghost DNS), is the lie's failure,
+      // not the site's (OONI: "dns").
+      case EXPECTED -> dns.lie() && (control.httpSucceeded() || controlHasNoSuchName(control))
+          ? Decision.blocked("dns", signals) : Decision.down();
       case GENUINE -> Decision.ofAccessible();
-      case UNKNOWN -> Decision.inconclusive(union(step.signals(), dns.signals()));
+      case UNKNOWN -> Decision.inconclusive(signals);
     };
   }
+
+  /** The step's signals with the DNS ones; where the chain left the user's view, the DNS signals carry it. */
+  private static Set<Signal> stepSignals(Step step, HostDns dns) {
+    return step.left() && !dns.signals().isEmpty() ? dns.signals() : union(step.signals(), dns.signals());
+  }
+
+  /** The control's resolver says the input name does not exist (NXDOMAIN). */
+  private static boolean controlHasNoSuchName(Control control) {
+    return control != null && control.dns() != null && (Failures.DNS_NXDOMAIN.equals(control.dns().failure())
+        || Control.LEGACY_NXDOMAIN.equals(control.dns().failure()));
+  }
+
+  /**
+   * The final response came over validated TLS and the control got the same page: the same status, and the same
+   * body (kuzet's helper sends its SHA-256) or a matching title (OONI's rule).
+   */
+  private static boolean controlGotTheSamePage(Hop last, Control control) {
+    if (last == null || !last.https() || last.tx().failure() != null || control == null || !control.httpSucceeded()
+        || last.tx().response().code() == null || last.tx().response().code() != control.http().statusCode()) {
+      return false;
+    }
+    HttpTransaction.Response r = last.tx().response();
+    if (!r.bodyIsTruncated() && r.body() != null && control.http().bodySha256() != null
+        && Certificates.sha256Hex(r.body().getBytes(StandardCharsets.UTF_8)).equals(control.http().bodySha256())) {
+      return true;
+    }
+    return Boolean.TRUE.equals(HttpComparison.title(r.code(), r, control.http()));
+  }
+
+  // ---- DNS -----------------------------------------------------------------------------------------------------
+
+  /**
+   * The DNS judgement of {@code host} from its rows. Answers are grouped by resolver (engine and address, A and
+   * AAAA together); when the user's resolver was asked, only its group is judged (the user's view), on its first
+   * replies; otherwise every group is. A group is consistent (ts-017) when it shares an address with the
+   * control, or an ASN per the control's {@code ip_info}, or holds an address proven good by a valid TLS
+   * handshake for the host (ours or, per {@code ip_info} flags, the helper's); a bogon the control did not also
+   * get makes it inconsistent. A group that failed is consistent when the control failed too: kuzet extends
+   * OONI's "both NXDOMAIN" rule to any shared failure. A configured (non-system) resolver that merely could not be
+   * reached does not count. Late replies that differ from the first are {@code dns.injected}, from any resolver.
+   *
+   * @param control the usable control, for the input host only (the helper resolves no other name)
+   */
+  private static HostDns judgeDns(ObservationTable t, String host, Control control) {
+    if (IpLiterals.isLiteral(host)) {
+      return new HostDns(CONSISTENT, false, Set.of(), Set.of(), null, false); // ts-017: an IP input is consistent
+    }
+    List<Row> rows = t.dns(host);
+    if (rows.isEmpty()) {
+      return HostDns.NONE;
+    }
+    Control.Dns cdns = control == null ? null : control.dns();
+    boolean askedUser = rows.stream().anyMatch(Row::fromUserResolver);
+    Set<Signal> signals = EnumSet.noneOf(Signal.class);
+    Set<String> fps = new LinkedHashSet<>();
+    rows.forEach(r -> fps.addAll(r.fingerprints()));
+    if (injected(rows)) {
+      signals.add(Signal.DNS_INJECTED);
+    }
+    Map<String, List<Row>> groups = new LinkedHashMap<>();
+    rows.stream().filter(r -> r.reply() == 0 && (!askedUser || r.fromUserResolver()))
+        .forEach(r -> groups.computeIfAbsent(r.resolverKey(), k -> new ArrayList<>()).add(r));
+    boolean sharedFailure = cdns != null && cdns.failed();
+    boolean anyInconsistent = false;
+    String userFailure = null;
+    boolean userOnlyBogons = false;
+    for (List<Row> group : groups.values()) {
+      List<Row> answered = group.stream().filter(r -> r.address() != null).toList();
+      boolean user = group.get(0).fromUserResolver();
+      if (answered.isEmpty()) {
+        String failure = ObservationTable.groupFailure(group);
+        Signal s = failureSignal(failure);
+        if (!sharedFailure && s != null) {
+          signals.add(s);
+        }
+        // A configured resolver that cannot be reached (timeout, its DoH blocked) says nothing about the site;
+        // the system resolver failing, or any resolver answering with a lie, does.
+        boolean aboutSite = s != null || user || Failures.DNS_REFUSED.equals(failure);
+        anyInconsistent |= cdns != null && !sharedFailure && aboutSite;
+        if (user) {
+          userFailure = failure;
+        }
+        continue;
+      }
+      boolean exclusiveBogon = answered.stream()
+          .anyMatch(r -> r.bogon() && (cdns == null || !cdns.addrs().contains(r.address())));
+      if (exclusiveBogon) {
+        signals.add(Signal.DNS_BOGON);
+      }
+      if (cdns != null && (exclusiveBogon || answered.stream().noneMatch(Row::good))) {
+        anyInconsistent = true;
+      }
+      if (user) {
+        userOnlyBogons = answered.stream().allMatch(Row::bogon);
+      }
+    }
+    boolean lie = anyInconsistent;
+    if (cdns == null && askedUser) {
+      // Without the control, another resolver's address that served the site's valid certificate proves the
+      // user's answer (a failure, a bogon, other addresses) wrong.
+      boolean userGood = rows.stream().anyMatch(r -> r.user() && r.good());
+      boolean otherGood = rows.stream().anyMatch(r -> r.address() != null && !r.user() && r.good());
+      lie = !userGood && otherGood;
+    }
+    if (lie) {
+      signals.add(Signal.DNS_INCONSISTENT);
+    }
+    String consistency = cdns == null ? null : anyInconsistent ? INCONSISTENT : CONSISTENT;
+    return new HostDns(consistency, lie, signals, fps, userFailure, userOnlyBogons);
+  }
+
+  /** A later reply to the same query carried other addresses than the first: an injector raced the resolver. */
+  private static boolean injected(List<Row> rows) {
+    Map<Integer, Map<Integer, Set<String>>> byQuery = new LinkedHashMap<>();
+    for (Row r : rows) {
+      Set<String> addrs = byQuery.computeIfAbsent(r.query(), k -> new LinkedHashMap<>())
+          .computeIfAbsent(r.reply(), k -> new LinkedHashSet<>());
+      if (r.address() != null) {
+        addrs.add(r.address());
+      }
+    }
+    return byQuery.values().stream().anyMatch(replies -> replies.entrySet().stream()
+        .anyMatch(x -> x.getKey() > 0 && !x.getValue().equals(replies.getOrDefault(0, Set.of()))));
+  }
+
+  /** The signal for a DNS failure string, or null for failures the vocabulary has no name for (timeouts). */
+  static Signal failureSignal(String failure) {
+    if (failure == null) {
+      return null;
+    }
+    return switch (failure) {
+      case Failures.DNS_NXDOMAIN, Control.LEGACY_NXDOMAIN -> Signal.DNS_NXDOMAIN;
+      case Failures.DNS_SERVFAIL -> Signal.DNS_SERVFAIL;
+      case Failures.DNS_NO_ANSWER -> Signal.DNS_NO_ANSWER;
+      case Failures.DNS_BOGON -> Signal.DNS_BOGON;
+      default -> null;
+    };
+  }
+
+  private static HostDns dnsOf(String host, ObservationTable t, Map<String, HostDns> dnsByHost) {
+    return dnsByHost.computeIfAbsent(host, h -> judgeDns(t, h, null));
+  }
+
+  // ---- where a chain failed ------------------------------------------------------------------------------------
 
   private static String method(String step) {
     return switch (step) {
@@ -234,58 +436,84 @@ public final class Analysis {
   }
 
   /** Where the final request's failure happened, with its signals and the control's view of that step. */
-  private static Step locate(HttpTransaction tx, TestKeys keys, Control control, DnsAnalysis.Result dns,
-      List<TlsAnalysis.Finding> certificates, String inputHost) {
+  private static Step locate(Hop hop, ObservationTable t, Map<String, HostDns> dnsByHost, Control control) {
+    HttpTransaction tx = hop.tx();
     String failure = tx.failure();
     if (tx.xAddress() != null) {
       if (Failures.CONNECTION_REFUSED.equals(failure)) {
         // The HTTP step's own connect was refused although the TCP step's succeeded: TCP blocking (as OONI).
-        return new Step(STEP_TCP, tx, failure, signals(Signal.TCP_REFUSED), fromControlHttp(control));
+        return new Step(STEP_TCP, tx, failure, signals(Signal.TCP_REFUSED), fromControlHttp(control), false);
       }
       Signal signal = throttled(tx, control) ? Signal.THROTTLED : httpSignal(failure);
-      return new Step(STEP_HTTP, tx, failure, signals(signal), fromControlHttp(control));
+      return new Step(STEP_HTTP, tx, failure, signals(signal), fromControlHttp(control), false);
     }
-    HttpUrl url = HttpUrl.parse(tx.request().url());
-    if (url == null) {
-      return new Step(STEP_HTTP, tx, failure, signals(null), Agreement.UNKNOWN);
+    if (hop.host() == null) {
+      return new Step(STEP_HTTP, tx, failure, signals(null), Agreement.UNKNOWN, false);
     }
-    String host = url.host();
-    int port = url.port();
-    Set<String> addresses = DnsAnalysis.usableAddresses(host, keys.queries());
-    List<TcpConnect> connects = keys.tcpConnect().stream()
-        .filter(c -> c.port() == port && addresses.contains(Control.normalizeIp(c.ip()))).toList();
+    List<Row> connects = t.endpoints(t.usableAddresses(hop.host()), hop.port());
     if (connects.isEmpty()) {
-      Signal s = DnsAnalysis.onlyBogons(host, keys.queries()) ? Signal.DNS_BOGON : DnsAnalysis.failureSignal(failure);
-      Agreement a = host.equalsIgnoreCase(inputHost) && dns.consistency() != null
-          ? (dns.inconsistent() ? Agreement.UNEXPECTED : Agreement.EXPECTED) : fromControlHttp(control);
-      return new Step(STEP_DNS, tx, failure, signals(s), a);
+      List<Row> answers = t.dns(hop.host()).stream().filter(r -> r.reply() == 0 && r.address() != null).toList();
+      boolean onlyBogons = !answers.isEmpty() && answers.stream().allMatch(Row::bogon);
+      Signal s = onlyBogons ? Signal.DNS_BOGON : failureSignal(failure);
+      return new Step(STEP_DNS, tx, failure, signals(s), dnsAgreement(hop.host(), t, dnsByHost, control), false);
     }
-    List<TcpConnect> connected = connects.stream().filter(c -> c.status().success()).toList();
-    if (connected.isEmpty() || !url.isHttps()) {
+    return endpointStep(tx, hop, connects, control, false);
+  }
+
+  /**
+   * The hop where the probe went on through an address the user's resolver never gave: the failure is where the
+   * user's answer led (no address at all, a bogon, or the endpoints it named).
+   */
+  private static Step userStep(Hop hop, ObservationTable t, Map<String, HostDns> dnsByHost, Control control) {
+    List<Row> connects = t.endpoints(t.userAddresses(hop.host()), hop.port());
+    if (connects.isEmpty()) {
+      HostDns d = dnsOf(hop.host(), t, dnsByHost);
+      String failure = d.userOnlyBogons() ? Failures.DNS_BOGON
+          : d.userFailure() != null ? d.userFailure() : Failures.DNS_NO_ANSWER;
+      return new Step(STEP_DNS, hop.tx(), failure, signals(failureSignal(failure)),
+          dnsAgreement(hop.host(), t, dnsByHost, control), true);
+    }
+    return endpointStep(hop.tx(), hop, connects, control, true);
+  }
+
+  /** The control's view of a DNS step: its DNS for the input host, a proven lie, else its HTTP outcome. */
+  private static Agreement dnsAgreement(String host, ObservationTable t, Map<String, HostDns> dnsByHost,
+      Control control) {
+    HostDns d = dnsOf(host, t, dnsByHost);
+    if (host.equals(t.inputHost) && d.consistency() != null) {
+      return d.lie() ? Agreement.UNEXPECTED : Agreement.EXPECTED;
+    }
+    return d.lie() ? Agreement.UNEXPECTED : fromControlHttp(control);
+  }
+
+  /** A TCP or TLS failure on these endpoints, each weighed by the control's view of the same endpoint. */
+  private static Step endpointStep(HttpTransaction tx, Hop hop, List<Row> connects, Control control,
+      boolean left) {
+    String failure = left ? connects.stream().map(Row::failure).filter(f -> f != null).findFirst()
+        .orElse(tx.failure()) : tx.failure();
+    List<Row> connected = connects.stream().filter(Row::connected).toList();
+    if (connected.isEmpty() || !hop.https()) {
       Set<Signal> s = EnumSet.noneOf(Signal.class);
       List<Agreement> views = new ArrayList<>();
-      for (TcpConnect c : connects) {
-        if (c.status().success()) {
+      for (Row c : connects) {
+        if (c.connected()) {
           continue;
         }
-        add(s, tcpSignal(c.status().failure()));
-        Control.Endpoint ce = control == null ? null : control.tcp().get(Control.normalizeEndpoint(c.endpoint()));
-        views.add(ce == null ? Agreement.UNKNOWN : ce.status() ? Agreement.UNEXPECTED : Agreement.EXPECTED);
+        add(s, tcpSignal(c.failure()));
+        views.add(c.controlTcp() == null ? Agreement.UNKNOWN
+            : c.controlTcp().status() ? Agreement.UNEXPECTED : Agreement.EXPECTED);
       }
-      return new Step(STEP_TCP, tx, failure, s, combine(views, control));
+      return new Step(STEP_TCP, tx, failure, s, combine(views, control), left);
     }
-    Set<String> endpoints = new LinkedHashSet<>();
-    connected.forEach(c -> endpoints.add(Control.normalizeEndpoint(c.endpoint())));
     Set<Signal> s = EnumSet.noneOf(Signal.class);
     List<Agreement> views = new ArrayList<>();
-    for (TlsHandshake h : keys.tlsHandshakes()) {
-      if (h.failure() == null || !host.equalsIgnoreCase(h.serverName())
-          || !endpoints.contains(Control.normalizeEndpoint(h.address()))) {
+    for (Row c : connected) {
+      TlsHandshake h = c.tls();
+      if (h == null || h.failure() == null || !hop.host().equalsIgnoreCase(h.serverName())) {
         continue;
       }
-      if (TlsAnalysis.certificateFailure(h.failure())) {
-        TlsAnalysis.Finding f = certificates.stream().filter(x -> x.handshake() == h).findFirst().orElseThrow();
-        switch (f.kind()) {
+      if (c.certificate() != null) {
+        switch (c.certificate().kind()) {
           case KNOWN_ROOT, INTERCEPTED -> {
             s.add(Signal.TLS_INTERCEPTION);
             views.add(Agreement.UNEXPECTED);
@@ -297,26 +525,16 @@ public final class Analysis {
         continue;
       }
       add(s, tlsSignal(h.failure()));
-      Control.Tls ct = control == null ? null : control.tls().get(Control.normalizeEndpoint(h.address()));
+      Control.Tls ct = c.controlTls();
       views.add(ct == null ? Agreement.UNKNOWN : ct.status() ? Agreement.UNEXPECTED : Agreement.EXPECTED);
     }
-    return new Step(STEP_TLS, tx, failure, s, combine(views, control));
-  }
-
-  /** The input URL's request went to an address that no first DNS reply gave (only a later, second reply did). */
-  private static boolean onlyInLateReplies(HttpTransaction first, String inputHost, List<DnsQuery> queries) {
-    if (first.xAddress() == null || first.xHop() != 0 || inputHost == null) {
-      return false;
-    }
-    String endpoint = Control.normalizeEndpoint(first.xAddress());
-    String ip = Control.normalizeIp(endpoint.substring(0, endpoint.lastIndexOf(':')));
-    return !DnsAnalysis.firstReplyAddresses(inputHost, queries).contains(ip);
+    return new Step(STEP_TLS, tx, failure, s, combine(views, control), left);
   }
 
   /** A redirect chain that ended on a redirect the probe did not follow (its hop limit). */
   private static Step cutChain(HttpTransaction tx, Control control) {
     return new Step(STEP_HTTP, tx, Failures.unknown("redirect not followed: stopped after " + (tx.xHop() + 1)
-        + " requests"), signals(null), fromControlHttp(control));
+        + " requests"), signals(null), fromControlHttp(control), false);
   }
 
   /**
@@ -381,14 +599,17 @@ public final class Analysis {
   }
 
   /** OONI's {@code tcp_connect[].status.blocked}: failed here while the control connected; null without its view. */
-  private static List<TcpConnect> markBlocked(List<TcpConnect> connects, Control control) {
+  private static List<TcpConnect> markBlocked(ObservationTable t, Control control) {
     if (control == null) {
-      return connects;
+      return t.keys.tcpConnect();
     }
     List<TcpConnect> out = new ArrayList<>();
-    for (TcpConnect c : connects) {
-      Control.Endpoint ce = control.tcp().get(Control.normalizeEndpoint(c.endpoint()));
-      Boolean blocked = c.status().success() ? Boolean.FALSE : ce == null ? null : ce.status();
+    for (Row r : t.rows) { // endpoint rows with a connect, in the order of tcp_connect
+      TcpConnect c = r.tcp();
+      if (c == null) {
+        continue;
+      }
+      Boolean blocked = c.status().success() ? Boolean.FALSE : r.controlTcp() == null ? null : r.controlTcp().status();
       out.add(new TcpConnect(c.ip(), c.port(), new TcpConnect.Status(c.status().success(), c.status().failure(),
           blocked), c.t0(), c.t()));
     }
@@ -428,21 +649,6 @@ public final class Analysis {
     o.put("step", step.name());
     o.put("failure", step.failure());
     return o;
-  }
-
-  private static String inputHost(TestKeys keys) {
-    if (!keys.requests().isEmpty()) {
-      HttpUrl url = HttpUrl.parse(keys.requests().get(0).request().url());
-      if (url != null) {
-        return url.host();
-      }
-    }
-    return keys.queries().isEmpty() ? null : keys.queries().get(0).hostname();
-  }
-
-  private static boolean isHttps(HttpTransaction tx) {
-    HttpUrl url = HttpUrl.parse(tx.request().url());
-    return url != null && url.isHttps();
   }
 
   private static boolean redirectNotFollowed(HttpTransaction tx) {

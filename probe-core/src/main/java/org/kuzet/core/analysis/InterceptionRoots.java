@@ -21,9 +21,9 @@ public final class InterceptionRoots {
   static final String RESOURCE = "interception-roots.tsv";
   private static final String HEADER = "name\tstatus\tsubject\tcert_sha256\tspki_sha256\tsource";
 
-  /** How a chain certificate was tied to a known root. */
+  /** How a chain certificate was tied to a known root: by its key, never by its name alone. */
   public enum MatchedBy {
-    CERT_SHA256, SPKI_SHA256, ISSUER_DN;
+    CERT_SHA256, SPKI_SHA256;
 
     public String wire() {
       return name().toLowerCase(Locale.ROOT);
@@ -31,11 +31,24 @@ public final class InterceptionRoots {
   }
 
   /**
-   * A known root found in a chain.
+   * A known root found in a chain by hash.
    *
    * @param chainIndex the index (leaf = 0) of the certificate that matched
    */
   public record Match(InterceptionRoot root, MatchedBy matchedBy, int chainIndex) {}
+
+  /**
+   * A chain certificate that carries a known root's name (as its subject or its issuer) but none of the known
+   * keys: a look-alike. Reported, never counted: anyone can write any name into a certificate.
+   *
+   * @param roots every known root with that subject, in list order (several ISCA roots share one subject, so
+   *     the name alone cannot say which one; none is picked)
+   * @param chainIndex the index (leaf = 0) of the certificate carrying the name
+   */
+  public record LookAlike(X500Principal subject, List<InterceptionRoot> roots, int chainIndex) {
+    /** The wire value of {@code matched_by} for a look-alike. */
+    public static final String MATCHED_BY = "name_only";
+  }
 
   private final List<InterceptionRoot> roots;
 
@@ -104,10 +117,9 @@ public final class InterceptionRoots {
   }
 
   /**
-   * The known root found in the chain, preferring roots that count over watched ones, and a certificate's own
-   * SHA-256 or SPKI SHA-256 (the root itself was sent) over an issuer DN equal to a root's subject (the root was
-   * not sent, as is usual). Several ISCA roots share one subject, so an issuer-DN match names the first of them
-   * in the list; the hash matches are exact.
+   * The known root found in the chain by certificate SHA-256 or SPKI SHA-256 (the root, or a certificate with its
+   * key, was sent). When several match, roots that count come before watched ones, a certificate hash before an
+   * SPKI hash, then the certificate nearest the leaf: the choice is the same for the same chain, never arbitrary.
    */
   public Optional<Match> match(List<X509Certificate> chain) {
     Match best = null;
@@ -117,8 +129,7 @@ public final class InterceptionRoots {
       String spki = Certificates.spkiSha256(c);
       for (InterceptionRoot r : roots) {
         MatchedBy by = r.certSha256().equals(cert) ? MatchedBy.CERT_SHA256
-            : r.spkiSha256().equals(spki) ? MatchedBy.SPKI_SHA256
-            : r.subject().equals(c.getIssuerX500Principal()) ? MatchedBy.ISSUER_DN : null;
+            : r.spkiSha256().equals(spki) ? MatchedBy.SPKI_SHA256 : null;
         if (by != null && (best == null || rank(r, by) < rank(best.root(), best.matchedBy()))) {
           best = new Match(r, by, i);
         }
@@ -128,7 +139,27 @@ public final class InterceptionRoots {
   }
 
   private static int rank(InterceptionRoot r, MatchedBy by) {
-    return (r.counts() ? 0 : 2) + (by == MatchedBy.ISSUER_DN ? 1 : 0);
+    return (r.counts() ? 0 : 2) + (by == MatchedBy.SPKI_SHA256 ? 1 : 0);
+  }
+
+  /**
+   * The first certificate of the chain (leaf first; its subject before its issuer) that names a known root while
+   * the chain holds no known root's key; empty when a root matched by hash or no name matches.
+   */
+  public Optional<LookAlike> lookAlike(List<X509Certificate> chain) {
+    if (match(chain).isPresent()) {
+      return Optional.empty();
+    }
+    for (int i = 0; i < chain.size(); i++) {
+      X509Certificate c = chain.get(i);
+      for (X500Principal name : List.of(c.getSubjectX500Principal(), c.getIssuerX500Principal())) {
+        List<InterceptionRoot> named = roots.stream().filter(r -> r.subject().equals(name)).toList();
+        if (!named.isEmpty()) {
+          return Optional.of(new LookAlike(name, named, i));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The roots among these certificates (by cert or SPKI hash only: a trust store holds roots themselves). */

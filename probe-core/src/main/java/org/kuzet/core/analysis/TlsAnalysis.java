@@ -14,7 +14,9 @@ import org.kuzet.schema.TlsHandshake;
  * roots, was it intercepted?
  *
  * <ul>
- *   <li>The chain contains a known interception root that counts: intercepted, whatever the control says.
+ *   <li>The chain contains a known interception root that counts, found by certificate or SPKI hash: intercepted,
+ *       whatever the control says. A certificate that only carries a known root's name (a look-alike) proves
+ *       nothing by itself; it is reported and the handshake is judged by the rules below.
  *   <li>The helper saw the same leaf key (x_leaf_spki_sha256) for that endpoint: the genuine server, since an
  *       interceptor cannot hold the site's private key. If the helper found it valid, only our roots disagree; if
  *       not, the site's certificate is broken everywhere (expired, wrong host, private CA): a shared failure.
@@ -33,19 +35,20 @@ final class TlsAnalysis {
   enum Kind { KNOWN_ROOT, INTERCEPTED, GENUINE, SHARED, UNKNOWN }
 
   /**
-   * @param root the known root in the chain (counted or watched), if any
+   * @param root the known root in the chain (counted or watched) found by hash, if any
+   * @param lookAlike a certificate named like a known root without its key, if any (and no root by hash)
    * @param control the helper's view of the same endpoint, null when it sent none
    */
-  record Finding(TlsHandshake handshake, Kind kind, Optional<InterceptionRoots.Match> root, String leafIssuer,
-      String leafSpkiSha256, Control.Tls control) {
+  record Finding(TlsHandshake handshake, Kind kind, Optional<InterceptionRoots.Match> root,
+      Optional<InterceptionRoots.LookAlike> lookAlike, String leafIssuer, String leafSpkiSha256, Control.Tls control) {
 
     boolean intercepted() {
       return kind == Kind.KNOWN_ROOT || kind == Kind.INTERCEPTED;
     }
 
-    /** Worth an {@code x_interception} entry: intercepted, or a known (even watched) root was seen. */
+    /** Worth an {@code x_interception} entry: intercepted, or a known (even watched) root or a look-alike seen. */
     boolean reportable() {
-      return intercepted() || root.isPresent();
+      return intercepted() || root.isPresent() || lookAlike.isPresent();
     }
   }
 
@@ -63,6 +66,7 @@ final class TlsAnalysis {
   static Finding examine(TlsHandshake h, Control control, InterceptionRoots roots) {
     List<X509Certificate> chain = Certificates.parse(h.peerCertificates());
     Optional<InterceptionRoots.Match> root = roots.match(chain);
+    Optional<InterceptionRoots.LookAlike> lookAlike = roots.lookAlike(chain);
     X509Certificate leaf = chain.isEmpty() ? null : chain.get(0);
     String issuer = leaf == null ? null : leaf.getIssuerX500Principal().getName();
     String spki = leaf == null ? null : Certificates.spkiSha256(leaf);
@@ -79,12 +83,14 @@ final class TlsAnalysis {
     } else {
       kind = control != null && control.httpSucceeded() ? Kind.INTERCEPTED : Kind.UNKNOWN;
     }
-    return new Finding(h, kind, root, issuer, spki, ct);
+    return new Finding(h, kind, root, lookAlike, issuer, spki, ct);
   }
 
   /**
    * The {@code x_interception} object: where, the injected leaf's issuer and SPKI SHA-256, the helper's SPKI when
-   * it sent one, and the matched known root with {@code counted} false for a watched root.
+   * it sent one, the known root matched by hash ({@code known_root}, {@code counted} false for a watched root),
+   * or a certificate named like known roots without their key ({@code look_alike}, {@code matched_by:
+   * "name_only"}, every root of that name listed).
    */
   static ObjectNode describe(Finding f, int hop) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
@@ -106,6 +112,15 @@ final class TlsAnalysis {
       r.put("matched_by", m.matchedBy().wire());
       r.put("chain_index", m.chainIndex());
       r.put("subject", m.root().subject().getName());
+    });
+    f.lookAlike().ifPresent(l -> {
+      ObjectNode r = o.putObject("look_alike");
+      r.put("matched_by", InterceptionRoots.LookAlike.MATCHED_BY);
+      r.put("subject", l.subject().getName());
+      r.put("chain_index", l.chainIndex());
+      r.put("counted", false);
+      var names = r.putArray("names");
+      l.roots().forEach(x -> names.add(x.name()));
     });
     return o;
   }

@@ -6,8 +6,9 @@
  * org.kuzet.core.analysis.Fingerprints}). {@link org.kuzet.core.analysis.TrustStoreAudit} looks for those roots
  * in the machine's own trust stores, so the CLI can warn the volunteer.
  *
- * <p>Data flow: {@code WebConnectivity} records observations, the control client adds the control, and {@code
- * Analysis.analyze} fills {@code dns_consistency}, the HTTP comparison keys, {@code blocking}, {@code accessible},
+ * <p>Data flow: {@code WebConnectivity} records observations, the control client adds the control, {@link
+ * org.kuzet.core.analysis.ObservationTable} lays them out as one flat table (a row per DNS answer and per endpoint,
+ * with the control's view of each), and {@code Analysis.analyze} (rules as predicates over those rows) fills {@code dns_consistency}, the HTTP comparison keys, {@code blocking}, {@code accessible},
  * {@code x_verdict}, {@code x_signals}, {@code x_interception}, {@code x_blockpage} and {@code x_failed_hop}.
  */
 package org.kuzet.core.analysis;

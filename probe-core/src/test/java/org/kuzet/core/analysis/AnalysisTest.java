@@ -66,6 +66,7 @@ class AnalysisTest {
   /** The site's own certificate, but not one kuzet's roots accept (expired, wrong host or private CA alike). */
   private static final X509Certificate BAD_LEAF = new TestPki().issue(SITE).certificate();
   private static final InterceptionCa UNKNOWN_CA = new InterceptionCa();
+  private static final String QAZNET_ROOT = "qaznet-trust-network-2016";
   private static final InterceptionCa QAZNET = new InterceptionCa("C=KZ, CN=Qaznet Trust Network",
       InterceptionCa.DEFAULT_INTERMEDIATE_DN);
   private static final InterceptionCa RUSSIAN = new InterceptionCa(
@@ -85,6 +86,10 @@ class AnalysisTest {
   private static final Page BLOCKPAGE = new Page(200,
       "<html><head><title>Доступ ограничен</title></head><body>Страница заблокирована</body></html>",
       "Доступ ограничен", headers("Content-Type", "text/html"));
+  /** A genuine article that quotes the Kazakh blockpage text. */
+  private static final Page ARTICLE = new Page(200, "<html><head><title>How Kazakhstan blocks sites</title></head>"
+      + "<body>Readers saw \"Страница заблокирована\" on many sites this week." + filler(3000) + "</body></html>",
+      "How Kazakhstan blocks sites", headers("Content-Type", "text/html", "X-News-Edition", "kz"));
   private static final Page OTHER_PAGE = new Page(200, "<html><title>Welcome</title><p>hi</p></html>", "Welcome",
       headers("Content-Type", "text/html"));
   private static final Page PAGE_451 = new Page(451, "<html><title>Unavailable</title>Unavailable</html>",
@@ -275,6 +280,82 @@ class AnalysisTest {
                 .control(new Ctl().dns("127.0.0.1").httpFailure(Failures.CONNECTION_REFUSED)),
             DOWN, false, CONSISTENT),
 
+        // ---- the user's view decides (issue 16): other resolvers are evidence, never a way around DNS blocking
+        row("system NXDOMAIN, another resolver's address serves the site over validated HTTPS",
+            obs().dnsFailure(SITE, Failures.DNS_NXDOMAIN).dnsFrom("udp", SITE, IP).tcp(IP, 443)
+                .tls(IP, 443, SITE, null, LEAF).page(https, ep443, NEWS).control(site(443).http(NEWS)),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "dns.nxdomain")
+            .and(failedHop(0, "dns", Failures.DNS_NXDOMAIN)),
+        row("system NXDOMAIN, DoH's address serves the site's valid certificate, no control: proven a lie",
+            obs().dnsFailure(SITE, Failures.DNS_NXDOMAIN).dnsFrom("doh", SITE, IP).tcp(IP, 443)
+                .tls(IP, 443, SITE, null, LEAF).page(https, ep443, NEWS),
+            BLOCKED, "dns", null, "dns.inconsistent", "dns.nxdomain"),
+        row("system NXDOMAIN, DoH's address serves a page over plain HTTP, no control: unproven",
+            obs().dnsFailure(SITE, Failures.DNS_NXDOMAIN).dnsFrom("doh", SITE, IP).tcp(IP, 80).page(http, ep80, NEWS),
+            INCONCLUSIVE, null, null, "dns.nxdomain"),
+        row("OONI's getaddrinfo NXDOMAIN, its UDP resolver's address serves the site",
+            obs().dnsFrom("doh", SITE, IP).dnsVia("getaddrinfo", SITE, Failures.DNS_NXDOMAIN).dnsFrom("udp", SITE, IP)
+                .tcp(IP, 443).tls(IP, 443, SITE, null, LEAF).page(https, ep443, NEWS).control(site(443).http(NEWS)),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "dns.nxdomain"),
+        row("OONI's getaddrinfo NXDOMAIN, the page fetched without a recorded address (only the UDP one could serve it)",
+            obs().dnsVia("getaddrinfo", SITE, Failures.DNS_NXDOMAIN).dnsFrom("udp", SITE, IP).tcp(IP, 443)
+                .tls(IP, 443, SITE, null, LEAF).page(https, null, NEWS).control(site(443).http(NEWS)),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "dns.nxdomain"),
+        row("a page fetched without a recorded address, one of the user's addresses could serve it",
+            obs().dns(SITE, IP).dnsFrom("udp", SITE, IP2).tcp(IP, 443).tls(IP, 443, SITE, null, LEAF).tcp(IP2, 443)
+                .tls(IP2, 443, SITE, null, LEAF).page(https, null, NEWS).control(site(443).http(NEWS)),
+            ACCESSIBLE, false, CONSISTENT),
+        row("system bogon, another resolver's address serves the page over HTTP",
+            obs().dnsBogon(SITE, BOGON).dnsFrom("tcp", SITE, IP).tcp(IP, 80).page(http, ep80, NEWS)
+                .control(site(80).http(NEWS)),
+            BLOCKED, "dns", INCONSISTENT, "dns.bogon", "dns.inconsistent")
+            .and(failedHop(0, "dns", Failures.DNS_BOGON)),
+        row("system lie where nothing answers, another resolver's address serves the site over HTTPS",
+            obs().dns(SITE, LIE).dnsFrom("udp", SITE, IP).tcpFail(LIE, 443, Failures.GENERIC_TIMEOUT).tcp(IP, 443)
+                .tls(IP, 443, SITE, null, LEAF).page(https, ep443, NEWS).control(site(443).http(NEWS)),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent")
+            .and(failedHop(0, "tcp_connect", Failures.GENERIC_TIMEOUT)),
+        row("the system resolver's address blackholed, another resolver's (the site's too) works: the user's TCP fails",
+            obs().dns(SITE, IP).dnsFrom("udp", SITE, IP2).tcpFail(IP, 443, Failures.GENERIC_TIMEOUT).tcp(IP2, 443)
+                .tls(IP2, 443, SITE, null, LEAF).page(https, Endpoints.format(IP2, 443), NEWS)
+                .control(site(443).dns(IP, IP2).http(NEWS)),
+            BLOCKED, "tcp_ip", CONSISTENT, "tcp.timeout")
+            .and(failedHop(0, "tcp_connect", Failures.GENERIC_TIMEOUT)),
+        row("the system resolver tells the truth while a configured resolver lies",
+            obs().dns(SITE, IP).dnsFrom("udp", SITE, LIE).tcp(IP, 443).tcpFail(LIE, 443, Failures.GENERIC_TIMEOUT)
+                .tls(IP, 443, SITE, null, LEAF).page(https, ep443, NEWS).control(site(443).http(NEWS)),
+            ACCESSIBLE, false, CONSISTENT),
+
+        // ---- ghost DNS (issue 16): the user's resolver invents an address for a name the control has not got
+        row("ghost DNS: an address for a name that does not exist, refused there",
+            obs().dns(SITE, LIE).tcpFail(LIE, 443, Failures.CONNECTION_REFUSED)
+                .notSent(https, Failures.CONNECTION_REFUSED)
+                .control(new Ctl().dnsFailure(Control.LEGACY_NXDOMAIN)
+                    .tcp(Endpoints.format(LIE, 443), Failures.CONNECTION_REFUSED).httpFailure("dns_lookup_error")),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "tcp.refused"),
+        row("ghost DNS: an address for a name that does not exist, serving a page over HTTP",
+            obs().dns(SITE, LIE).tcp(LIE, 80).page(http, Endpoints.format(LIE, 80), OTHER_PAGE)
+                .control(new Ctl().dnsFailure(Control.LEGACY_NXDOMAIN).httpFailure("dns_lookup_error")),
+            BLOCKED, "dns", INCONSISTENT, "dns.inconsistent"),
+
+        // ---- local evidence weighed against the control (issue 16)
+        row("451 from the publisher to everyone, over validated HTTPS: the site's own page",
+            obs().dns(SITE, IP).tcp(IP, 443).tls(IP, 443, SITE, null, LEAF).page(https, ep443, PAGE_451)
+                .control(site(443).http(PAGE_451)),
+            ACCESSIBLE, false, CONSISTENT),
+        row("article quoting the blockpage text, the same for the control over validated HTTPS",
+            obs().dns(SITE, IP).tcp(IP, 443).tls(IP, 443, SITE, null, LEAF).page(https, ep443, ARTICLE)
+                .control(site(443).http(ARTICLE).bodySha(ARTICLE)),
+            ACCESSIBLE, false, CONSISTENT)
+            .and(k -> assertEquals(List.of("cp.d_corp_kz_ps"), k.xBlockpage(), "the fingerprint is still shown")),
+        row("451 over validated HTTPS that the control did not get",
+            obs().dns(SITE, IP).tcp(IP, 443).tls(IP, 443, SITE, null, LEAF).page(https, ep443, PAGE_451)
+                .control(site(443).http(NEWS)),
+            BLOCKED, "http-diff", CONSISTENT, "http.451"),
+        row("the same blockpage for probe and control, but over plain HTTP: the local evidence stands",
+            obs().dns(SITE, IP).tcp(IP, 80).page(http, ep80, ARTICLE).control(site(80).http(ARTICLE).bodySha(ARTICLE)),
+            BLOCKED, "http-diff", CONSISTENT, "http.blockpage"),
+
         // ---- TCP
         row("TCP blackhole",
             obs().dns(SITE, IP).tcpFail(IP, 443, Failures.GENERIC_TIMEOUT).notSent(https, Failures.GENERIC_TIMEOUT)
@@ -383,15 +464,23 @@ class AnalysisTest {
             obs().dns(SITE, LIE).tcp(LIE, 443).tls(LIE, 443, SITE, Failures.SSL_UNKNOWN_AUTHORITY, chain(UNKNOWN_CA))
                 .notSent(https, Failures.SSL_UNKNOWN_AUTHORITY).control(site(443).http(NEWS)),
             BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "tls.interception"),
-        row("interception with the known Kazakh root named by the chain",
+        // Issue 16: a chain that only names the Qaznet root (its key is none of the shipped ones) used to count as
+        // the known root, matched by issuer DN. A name is not a key: a look-alike, judged by the usual rules.
+        row("a chain that only names the Kazakh root (a look-alike): interception by the usual rules",
             obs().dns(SITE, IP).tcp(IP, 443).tls(IP, 443, SITE, Failures.SSL_UNKNOWN_AUTHORITY, sentChain(QAZNET))
                 .notSent(https, Failures.SSL_UNKNOWN_AUTHORITY).control(site(443).http(NEWS)),
-            BLOCKED, "http-failure", CONSISTENT, "tls.interception", "tls.known_interception_root")
-            .and(knownRoot("qaznet-trust-network-2016", "issuer_dn", true)),
-        row("interception with the known Kazakh root, no control",
+            BLOCKED, "http-failure", CONSISTENT, "tls.interception")
+            .and(lookAlike("qaznet-trust-network-2016")),
+        row("a chain that only names the Kazakh root, no control: not enough on its own",
             obs().dns(SITE, IP).tcp(IP, 443).tls(IP, 443, SITE, Failures.SSL_UNKNOWN_AUTHORITY, sentChain(QAZNET))
                 .notSent(https, Failures.SSL_UNKNOWN_AUTHORITY),
-            BLOCKED, "http-failure", null, "tls.interception", "tls.known_interception_root"),
+            INCONCLUSIVE, null, null)
+            .and(lookAlike("qaznet-trust-network-2016")),
+        row("interception with the known Kazakh root sent in the chain, no control",
+            obs().dns(SITE, IP).tcp(IP, 443).tls(IP, 443, SITE, Failures.SSL_UNKNOWN_AUTHORITY, keyedChain(QAZNET_ROOT))
+                .notSent(https, Failures.SSL_UNKNOWN_AUTHORITY),
+            BLOCKED, "http-failure", null, "tls.interception", "tls.known_interception_root")
+            .and(knownRoot(QAZNET_ROOT, "cert_sha256", true)),
         row("interception with a root from the SPKI list sent in the chain",
             obs().dns(SITE, IP).tcp(IP, 443)
                 .tls(IP, 443, SITE, Failures.SSL_UNKNOWN_AUTHORITY, UNKNOWN_CA.forgeLeaf(LEAF).certificate(),
@@ -405,12 +494,12 @@ class AnalysisTest {
                 .control(site(443).tls(ep443, Failures.SSL_UNKNOWN_AUTHORITY, RUSSIAN_SITE[0], false)
                     .httpFailure(Failures.SSL_UNKNOWN_AUTHORITY)),
             DOWN, false, CONSISTENT)
-            .and(knownRoot("russian-trusted-root-ca-2022", "issuer_dn", false)),
+            .and(lookAlike("russian-trusted-root-ca-2022")),
         row("watched state root where the control sees the real certificate",
             obs().dns(SITE, IP).tcp(IP, 443).tls(IP, 443, SITE, Failures.SSL_UNKNOWN_AUTHORITY, RUSSIAN_SITE)
                 .notSent(https, Failures.SSL_UNKNOWN_AUTHORITY).control(site(443).http(NEWS)),
             BLOCKED, "http-failure", CONSISTENT, "tls.interception")
-            .and(knownRoot("russian-trusted-root-ca-2022", "issuer_dn", false)),
+            .and(lookAlike("russian-trusted-root-ca-2022")),
 
         // ---- HTTP
         row("HTTP reset after the request",
@@ -478,6 +567,16 @@ class AnalysisTest {
                 .notSent("https://" + OTHER + "/", Failures.GENERIC_TIMEOUT).control(site(80).http(NEWS)),
             BLOCKED, "http-failure", CONSISTENT, "tls.timeout")
             .and(failedHop(1, "tls_handshake", Failures.GENERIC_TIMEOUT)),
+        row("redirect, then a TLS reset on the new host, recorded without a request for it (as OONI records)",
+            obs().dns(SITE, IP).tcp(IP, 80).redirect(http, ep80, "https://" + OTHER + "/").dns(OTHER, OTHER_IP)
+                .tcp(OTHER_IP, 443).tls(OTHER_IP, 443, OTHER, Failures.CONNECTION_RESET).control(site(80).http(NEWS)),
+            BLOCKED, "http-failure", CONSISTENT, "tls.reset")
+            .and(failedHop(1, "tls_handshake", Failures.CONNECTION_RESET)),
+        row("redirect, then NXDOMAIN for the new host, recorded without a request for it",
+            obs().dns(SITE, IP).tcp(IP, 80).redirect(http, ep80, "https://" + OTHER + "/")
+                .dnsFailure(OTHER, Failures.DNS_NXDOMAIN).control(site(80).http(NEWS)),
+            BLOCKED, "dns", CONSISTENT, "dns.nxdomain")
+            .and(failedHop(1, "dns", Failures.DNS_NXDOMAIN)),
         row("redirect, then HTTP reset",
             obs().dns(SITE, IP).tcp(IP, 80).redirect(http, ep80, "https://" + OTHER + "/").dns(OTHER, OTHER_IP)
                 .tcp(OTHER_IP, 443).tls(OTHER_IP, 443, OTHER, null, OTHER_LEAF)
@@ -487,7 +586,7 @@ class AnalysisTest {
             .and(failedHop(1, "http", Failures.CONNECTION_RESET)),
         row("redirect, then the known Kazakh root on the new host",
             obs().dns(SITE, IP).tcp(IP, 80).redirect(http, ep80, "https://" + OTHER + "/").dns(OTHER, OTHER_IP)
-                .tcp(OTHER_IP, 443).tls(OTHER_IP, 443, OTHER, Failures.SSL_UNKNOWN_AUTHORITY, sentChain(QAZNET))
+                .tcp(OTHER_IP, 443).tls(OTHER_IP, 443, OTHER, Failures.SSL_UNKNOWN_AUTHORITY, keyedChain(QAZNET_ROOT))
                 .notSent("https://" + OTHER + "/", Failures.SSL_UNKNOWN_AUTHORITY).control(site(80).http(NEWS)),
             BLOCKED, "http-failure", CONSISTENT, "tls.interception", "tls.known_interception_root")
             .and(k -> assertEquals(1, k.xInterception().get("hop").asInt())),
@@ -544,7 +643,7 @@ class AnalysisTest {
   @Test
   void theVerdictSurvivesTheExportCodec() throws Exception {
     TestKeys out = Analysis.analyze(obs().dns(SITE, IP).tcp(IP, 443)
-        .tls(IP, 443, SITE, Failures.SSL_UNKNOWN_AUTHORITY, sentChain(QAZNET))
+        .tls(IP, 443, SITE, Failures.SSL_UNKNOWN_AUTHORITY, keyedChain(QAZNET_ROOT))
         .notSent("https://" + SITE + "/", Failures.SSL_UNKNOWN_AUTHORITY).control(site(443).http(NEWS)).keys());
     JsonNode json = MeasurementJson.mapper().valueToTree(out);
     assertEquals("blocked", json.get("x_verdict").asText());
@@ -611,6 +710,23 @@ class AnalysisTest {
     return new X509Certificate[] {ca.forgeLeaf(LEAF).certificate(), ca.intermediateCertificate()};
   }
 
+  /** A chain forged for the site by an unknown CA that ends in the real known root {@code name} (its PEM). */
+  private static X509Certificate[] keyedChain(String name) {
+    return new X509Certificate[] {UNKNOWN_CA.forgeLeaf(LEAF).certificate(), UNKNOWN_CA.intermediateCertificate(),
+        root(name)};
+  }
+
+  /** A certificate named like the known root {@code name}, without its key: reported as a look-alike only. */
+  private static Consumer<TestKeys> lookAlike(String name) {
+    return k -> {
+      assertFalse(k.xInterception().has("known_root"), "no known root by name alone");
+      JsonNode l = k.xInterception().get("look_alike");
+      assertEquals("name_only", l.get("matched_by").asText());
+      assertEquals(false, l.get("counted").asBoolean());
+      assertTrue(l.get("names").toString().contains(name), "look_alike.names: " + l.get("names"));
+    };
+  }
+
   /** A chain forged for the site by {@code ca}, root included. */
   private static X509Certificate[] chain(InterceptionCa ca) {
     return new X509Certificate[] {ca.forgeLeaf(LEAF).certificate(), ca.intermediateCertificate(),
@@ -657,6 +773,12 @@ class AnalysisTest {
 
     Obs dnsFailure(String host, String failure) {
       queries.add(query("system", host, failure, List.of(), List.of()));
+      return this;
+    }
+
+    /** Addresses from another resolver ("udp", "tcp", "doh"), or OONI's "getaddrinfo". */
+    Obs dnsFrom(String engine, String host, String... ips) {
+      queries.add(query(engine, host, null, answers(false, ips), List.of()));
       return this;
     }
 
@@ -801,6 +923,13 @@ class AnalysisTest {
       ObjectNode headers = h.putObject("headers");
       p.headers().forEach(headers::put);
       h.put("status_code", p.code());
+      return this;
+    }
+
+    /** kuzet's helper's {@code x_body_sha256} of the page. */
+    Ctl bodySha(Page p) {
+      ((ObjectNode) json.get("http_request")).put("x_body_sha256",
+          Certificates.sha256Hex(p.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       return this;
     }
 

@@ -12,6 +12,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.junit.jupiter.api.Test;
 import org.kuzet.core.testing.InterceptionCa;
 import org.kuzet.core.testing.TestPki;
@@ -62,15 +63,34 @@ class InterceptionRootsTest {
   }
 
   @Test
-  void aForgedChainWithoutTheRootMatchesByIssuerName() {
-    // As on the wire in 2019: leaf and "C=KZ, CN=Security Certificate" intermediate, root not sent.
+  void aForgedChainWithoutTheRootIsOnlyALookAlike() {
+    // As on the wire in 2019: leaf and "C=KZ, CN=Security Certificate" intermediate, root not sent. The issuer's
+    // name is the Qaznet root's, but no key in the chain is: a name is not a key (issue 16).
     InterceptionCa ca = new InterceptionCa("C=KZ, CN=Qaznet Trust Network", InterceptionCa.DEFAULT_INTERMEDIATE_DN);
     X509Certificate real = new TestPki().issue("news.kz").certificate();
     List<X509Certificate> chain = List.of(ca.forgeLeaf(real).certificate(), ca.intermediateCertificate());
-    InterceptionRoots.Match m = InterceptionRoots.bundled().match(chain).orElseThrow();
-    assertEquals("qaznet-trust-network-2016", m.root().name());
-    assertEquals(InterceptionRoots.MatchedBy.ISSUER_DN, m.matchedBy());
-    assertEquals(1, m.chainIndex(), "the intermediate names the root as its issuer");
+    assertTrue(InterceptionRoots.bundled().match(chain).isEmpty(), "no known key in the chain");
+    InterceptionRoots.LookAlike l = InterceptionRoots.bundled().lookAlike(chain).orElseThrow();
+    assertEquals(List.of("qaznet-trust-network-2016"), l.roots().stream().map(InterceptionRoot::name).toList());
+    assertEquals(1, l.chainIndex(), "the intermediate names the root as its issuer");
+  }
+
+  @Test
+  void aLookAlikeOfTheIscaRootsNamesEveryRootOfThatNameAndPicksNone() throws Exception {
+    X509Certificate isca = pem("isca-information-security-certification-authority-2020-0630.pem");
+    InterceptionCa ca = new InterceptionCa(X500Name.getInstance(isca.getSubjectX500Principal().getEncoded())
+        .toString(), InterceptionCa.DEFAULT_INTERMEDIATE_DN);
+    X509Certificate real = new TestPki().issue("news.kz").certificate();
+    List<X509Certificate> chain = List.of(ca.forgeLeaf(real).certificate(), ca.intermediateCertificate(),
+        ca.rootCertificate());
+    assertTrue(InterceptionRoots.bundled().match(chain).isEmpty(), "the same subject with another key is no match");
+    InterceptionRoots.LookAlike l = InterceptionRoots.bundled().lookAlike(chain).orElseThrow();
+    assertEquals(isca.getSubjectX500Principal(), l.subject());
+    assertEquals(7, l.roots().size(), "the seven 2020 ISCA roots share that subject: " + l.roots());
+    assertTrue(InterceptionRoots.bundled().lookAlike(List.of(ca.forgeLeaf(real).certificate(),
+        ca.intermediateCertificate(), isca)).isEmpty(), "the real root sent: matched by hash, no look-alike");
+    assertEquals(InterceptionRoots.MatchedBy.CERT_SHA256, InterceptionRoots.bundled().match(List.of(
+        ca.forgeLeaf(real).certificate(), ca.intermediateCertificate(), isca)).orElseThrow().matchedBy());
   }
 
   @Test
