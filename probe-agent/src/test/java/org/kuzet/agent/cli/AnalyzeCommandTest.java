@@ -173,4 +173,27 @@ class AnalyzeCommandTest {
       }
     }
   }
+
+  @Test
+  void printsTheInterceptionDetails() throws Exception {
+    okhttp3.tls.HeldCertificate injected = new okhttp3.tls.HeldCertificate.Builder()
+        .commonName("www.example.com").addSubjectAlternativeName("www.example.com").build();
+    String der = java.util.Base64.getEncoder().encodeToString(injected.certificate().getEncoded());
+    String line = "{\"test_name\":\"web_connectivity\",\"input\":\"https://www.example.com/\","
+        + "\"measurement_start_time\":\"2024-02-12 20:33:47\",\"test_keys\":{"
+        + "\"queries\":[{\"engine\":\"getaddrinfo\",\"hostname\":\"www.example.com\",\"answers\":[{"
+        + "\"answer_type\":\"A\",\"ipv4\":\"93.184.216.34\"}]}],"
+        + "\"tcp_connect\":[{\"ip\":\"93.184.216.34\",\"port\":443,\"status\":{\"success\":true}}],"
+        + "\"tls_handshakes\":[{\"address\":\"93.184.216.34:443\",\"server_name\":\"www.example.com\","
+        + "\"failure\":\"ssl_unknown_authority\",\"peer_certificates\":[{\"format\":\"base64\",\"data\":\""
+        + der + "\"}]}],\"requests\":[],\"http_experiment_failure\":\"ssl_unknown_authority\","
+        + "\"control\":{\"tcp_connect\":{\"93.184.216.34:443\":{\"status\":true}},\"tls_handshake\":{"
+        + "\"93.184.216.34:443\":{\"server_name\":\"www.example.com\",\"status\":true,\"failure\":null}},"
+        + "\"http_request\":{\"status_code\":200,\"body_length\":10,\"title\":\"\",\"headers\":{}},"
+        + "\"dns\":{\"addrs\":[\"93.184.216.34\"]}},\"blocking\":\"http-failure\",\"accessible\":false}}";
+    CliRun run = CliRun.of("analyze", file("intercepted.jsonl", line).toString());
+    assertEquals(Main.EXIT_OK, run.exit(), run.err());
+    assertTrue(run.out().contains("blocked       tls.interception"), run.out());
+    assertTrue(run.out().contains("  interception: issuer CN=www.example.com, spki "), run.out());
+  }
 }
