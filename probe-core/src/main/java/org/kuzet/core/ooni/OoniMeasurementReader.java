@@ -171,6 +171,7 @@ public final class OoniMeasurementReader {
         queries.add(query);
       }
     }
+    addDuplicateResponses(queries, tk.path("x_dns_duplicate_responses"));
     List<TcpConnect> tcp = new ArrayList<>();
     for (JsonNode c : tk.path("tcp_connect")) {
       TcpConnect connect = tcpConnect(c);
@@ -225,6 +226,39 @@ public final class OoniMeasurementReader {
         type == null ? "ANY" : type, rcode != null && rcode.canConvertToInt() ? rcode.asInt() : null, answers,
         Failures.fromOutside(text(q.get("failure"))), id != null && id.canConvertToInt() ? id.asInt() : null,
         q.path("t0").asDouble(0), q.path("t").asDouble(0), null, null);
+  }
+
+  /**
+   * OONI LTE's {@code x_dns_duplicate_responses}: further UDP replies to a query after the first, the mark of an
+   * injector racing the resolver. kuzet keeps them on the query as {@code x_extra_replies}, so its
+   * {@code dns.injected} rule reads OONI's data as it reads its own.
+   */
+  private static void addDuplicateResponses(List<DnsQuery> queries, JsonNode duplicates) {
+    for (JsonNode d : duplicates) {
+      if (!d.isObject()) {
+        continue;
+      }
+      List<DnsAnswer> answers = new ArrayList<>();
+      for (JsonNode a : d.path("answers")) {
+        DnsAnswer answer = answer(a);
+        if (answer != null) {
+          answers.add(answer);
+        }
+      }
+      for (int i = 0; i < queries.size(); i++) {
+        DnsQuery q = queries.get(i);
+        if (q.hostname().equalsIgnoreCase(String.valueOf(text(d.get("hostname"))))
+            && q.queryType().equals(text(d.get("query_type")))
+            && java.util.Objects.equals(q.resolverAddress(), text(d.get("resolver_address")))
+            && q.engine().equals(text(d.get("engine")))) {
+          List<List<DnsAnswer>> extra = new ArrayList<>(q.xExtraReplies());
+          extra.add(answers);
+          queries.set(i, new DnsQuery(q.engine(), q.resolverAddress(), q.hostname(), q.queryType(), q.rcode(),
+              q.answers(), q.failure(), q.transactionId(), q.t0(), q.t(), extra, q.xDohTls()));
+          break;
+        }
+      }
+    }
   }
 
   private static DnsAnswer answer(JsonNode a) {

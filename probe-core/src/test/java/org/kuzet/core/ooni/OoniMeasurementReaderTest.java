@@ -213,4 +213,18 @@ class OoniMeasurementReaderTest {
     assertEquals("unknown_failure: control is not a JSON object", k.controlFailure());
     assertEquals("unknown_failure: nope", k.dnsExperimentFailure());
   }
+
+  @Test
+  void duplicateUdpResponsesBecomeExtraReplies() {
+    String injected = LTE.replace("\"control\":{", "\"x_dns_duplicate_responses\":[{\"engine\":\"udp\","
+        + "\"resolver_address\":\"1.1.1.1:53\",\"hostname\":\"b.example\",\"query_type\":\"A\","
+        + "\"answers\":[{\"answer_type\":\"A\",\"ipv4\":\"93.184.216.34\"}]}],"
+        + "\"control\":{").replace("\"queries\":[", "\"queries\":[{\"engine\":\"udp\","
+        + "\"resolver_address\":\"1.1.1.1:53\",\"hostname\":\"b.example\",\"query_type\":\"A\","
+        + "\"answers\":[{\"answer_type\":\"A\",\"ipv4\":\"10.10.34.36\"}]},");
+    DnsQuery udp = ((Read) OoniMeasurementReader.read(injected)).measurement().testKeys().queries().get(0);
+    assertEquals("udp", udp.engine());
+    assertEquals(List.of(DnsAnswer.a("10.10.34.36", 0, true)), udp.answers(), "the first reply: the lie");
+    assertEquals(List.of(List.of(DnsAnswer.a("93.184.216.34", 0, false))), udp.xExtraReplies());
+  }
 }
