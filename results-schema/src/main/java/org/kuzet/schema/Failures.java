@@ -107,6 +107,11 @@ public final class Failures {
     return failure == null || KNOWN.contains(failure) || failure.startsWith(UNKNOWN_PREFIX);
   }
 
+  /** Every known failure string (df-007, netxlite's, legacy), without {@code unknown_failure: …}. */
+  public static Set<String> known() {
+    return KNOWN;
+  }
+
   /** True for a string of df-007 proper (not a legacy one, not {@code unknown_failure}). */
   public static boolean isDf007(String failure) {
     return failure != null && DF007.contains(failure);

@@ -128,4 +128,16 @@ class FailuresTest {
     assertFalse(Failures.isValid("it broke"));
     assertThrows(IllegalArgumentException.class, () -> new TcpConnect.Status(false, "it broke", null));
   }
+
+  @Test
+  void theExportSchemaListsTheSameVocabulary() throws Exception {
+    com.fasterxml.jackson.databind.JsonNode schema;
+    try (java.io.InputStream in = MeasurementJson.class.getResourceAsStream("measurement.schema.json")) {
+      schema = MeasurementJson.mapper().readTree(in);
+    }
+    java.util.Set<String> listed = new java.util.TreeSet<>();
+    schema.at("/$defs/failure/anyOf/1/enum").forEach(n -> listed.add(n.asText()));
+    assertEquals(new java.util.TreeSet<>(Failures.known()), listed);
+    assertEquals(vocabulary().count(), Failures.known().size(), "every known string is in the table above");
+  }
 }

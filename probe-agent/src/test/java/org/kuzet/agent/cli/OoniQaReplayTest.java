@@ -163,4 +163,22 @@ class OoniQaReplayTest {
     m.forEach((k, v) -> s.append(s.length() == 0 ? "" : " ").append(k).append('=').append(v));
     return s.toString();
   }
+
+  @Test
+  void everyQaCaseIsStoredAsAValidExportLine(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path dir = SharedData.directory("ooni-qa/generated");
+    List<String> args = new ArrayList<>(List.of("analyze", "--json", "--db", tmp.resolve("qa.db").toString()));
+    try (Stream<Path> s = Files.list(dir)) {
+      s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().forEach(p -> args.add(p.toString()));
+    }
+    CliRun run = CliRun.of(args.toArray(String[]::new));
+    assertEquals(Main.EXIT_OK, run.exit(), run.err());
+    assertTrue(run.err().contains("stored 50 in "), run.err());
+    CliRun export = CliRun.of("export", "--db", tmp.resolve("qa.db").toString(), "--format", "jsonl");
+    String[] lines = export.out().split("\n");
+    assertEquals(50, lines.length);
+    for (String line : lines) {
+      ExportSchema.assertValid(line);
+    }
+  }
 }
