@@ -3,6 +3,9 @@
 -- they are not this probe's measurements, so they are never queued for upload.
 -- SQLite cannot change a CHECK constraint in place, so both tables are rebuilt as SQLite's documentation
 -- describes (foreign keys are off while migrations run, and checked before the commit); rows and ids are kept.
+-- The copies are SELECT * on purpose: the new tables have exactly the columns of V1 and V2, in order, so a
+-- migration that added a column before this one makes the copy fail (and the whole migration roll back) instead
+-- of dropping that column. Migrations that add columns go after this one.
 
 CREATE TABLE runs_v3 (
   id                INTEGER PRIMARY KEY,
@@ -18,10 +21,7 @@ CREATE TABLE runs_v3 (
   blocked_count     INTEGER NOT NULL DEFAULT 0
 );
 
-INSERT INTO runs_v3 (id, started_at, ended_at, trigger, campaign, software_version, probe_asn, probe_cc,
-  connectivity, measurement_count, blocked_count)
-SELECT id, started_at, ended_at, trigger, campaign, software_version, probe_asn, probe_cc, connectivity,
-  measurement_count, blocked_count FROM runs;
+INSERT INTO runs_v3 SELECT * FROM runs;
 
 DROP TABLE runs;
 
@@ -53,12 +53,7 @@ CREATE TABLE measurements_v3 (
   uploaded_at      TEXT
 );
 
-INSERT INTO measurements_v3 (id, uid, run_id, report_id, input, target_list, category_code, start_time, runtime,
-  probe_asn, probe_cc, x_verdict, blocking, accessible, signals, measurement_json, upload_state, upload_attempts,
-  upload_error, next_upload_at, uploaded_at)
-SELECT id, uid, run_id, report_id, input, target_list, category_code, start_time, runtime, probe_asn, probe_cc,
-  x_verdict, blocking, accessible, signals, measurement_json, upload_state, upload_attempts, upload_error,
-  next_upload_at, uploaded_at FROM measurements;
+INSERT INTO measurements_v3 SELECT * FROM measurements;
 
 DROP TABLE measurements;
 
