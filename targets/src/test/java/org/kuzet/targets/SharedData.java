@@ -8,14 +8,15 @@ import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The project's shared reference data (the Citizen Lab lists may not be bundled: CC BY-NC-SA), found at
- * {@code -Dkuzet.sharedData=DIR}, {@code $KUZET_SHARED_DATA}, or the nearest {@code shared/data} beside an
- * ancestor of the module directory (the checkout normally sits next to {@code shared/}).
+ * The project's shared reference data (the Citizen Lab lists may not be bundled: CC BY-NC-SA; OONI's QA
+ * measurements are GPL test input), found at {@code -Dkuzet.sharedData=DIR}, {@code $KUZET_SHARED_DATA}, or the
+ * nearest {@code shared/data} beside an ancestor of the module directory (the checkout normally sits next to
+ * {@code shared/}). Published in this module's test-jar so every module's tests find it the same way.
  *
  * <p>When no such directory exists at all (a clone far from the reference data), the tests that read it are
  * skipped with a message saying where it was looked for; when the directory exists, a missing file fails.
  */
-final class SharedData {
+public final class SharedData {
   private static final Optional<Path> ROOT = locate();
 
   private SharedData() {}
@@ -26,6 +27,17 @@ final class SharedData {
 
   static Path kzLists(String name) {
     return existing(root().resolve("kz-lists").resolve(name));
+  }
+
+  /**
+   * A data set of the shared data, a directory ({@code "ooni-qa/generated"}); skips the calling test with a message
+   * when the shared data or this data set is absent.
+   */
+  public static Path directory(String relative) {
+    Path p = root().resolve(relative);
+    Assumptions.assumeTrue(Files.isDirectory(p), () -> "reference data " + relative + " not found at "
+        + p.toAbsolutePath().normalize());
+    return p;
   }
 
   private static Path root() {
@@ -41,7 +53,7 @@ final class SharedData {
     }
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       Path candidate = dir.resolve("shared").resolve("data");
-      if (Files.isDirectory(candidate.resolve("citizenlab"))) {
+      if (Files.isDirectory(candidate)) {
         return Optional.of(candidate);
       }
     }

@@ -96,10 +96,13 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
         s.execute("PRAGMA journal_mode = WAL");
         // FULL: a commit survives power loss too, not only a killed process; nothing measured may be lost.
         s.execute("PRAGMA synchronous = FULL");
-        s.execute("PRAGMA foreign_keys = ON");
       }
       ResultsStore store = new ResultsStore(path, c, false, busyTimeout);
+      // Foreign keys are off while migrations rebuild tables (SQLite's procedure; checked before the commit).
       store.migrate(version);
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA foreign_keys = ON");
+      }
       return store;
     } catch (SQLException e) {
       closeQuietly(c);
@@ -229,6 +232,12 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
             s.execute(sql);
           }
         }
+        try (ResultSet orphans = s.executeQuery("PRAGMA foreign_key_check")) {
+          if (orphans.next()) {
+            throw new SQLException("migration left a row of " + orphans.getString(1) + " without its "
+                + orphans.getString(3) + " row");
+          }
+        }
         s.execute("PRAGMA user_version = " + SchemaMigrations.latestVersion());
         s.execute("COMMIT");
       } catch (SQLException | RuntimeException e) {
@@ -350,6 +359,19 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
    * @throws StoreException when the UID is already stored, the run does not exist, or the database is locked
    */
   public synchronized long save(long runId, String url, String targetList, String categoryCode, Measurement m) {
+    return insert(runId, url, targetList, categoryCode, m, "pending");
+  }
+
+  /**
+   * Stores a measurement recorded elsewhere (OONI's, another probe's export) with this kuzet's analysis, in a run
+   * of {@link Trigger#IMPORTED}: {@code upload_state = 'local'}, so it is never uploaded as this probe's.
+   */
+  public synchronized long saveImported(long runId, String url, String targetList, Measurement m) {
+    return insert(runId, url, targetList, null, m, "local");
+  }
+
+  private long insert(long runId, String url, String targetList, String categoryCode, Measurement m,
+      String uploadState) {
     TestKeys k = m.testKeys();
     String json = MeasurementJson.toLine(m);
     boolean blocked = k.xVerdict() == Verdict.BLOCKED;
@@ -358,7 +380,7 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
       try (PreparedStatement p = db.prepareStatement("INSERT INTO measurements (uid, run_id, report_id, input,"
           + " target_list, category_code, start_time, runtime, probe_asn, probe_cc, x_verdict, blocking, accessible,"
           + " signals, measurement_json, upload_state, upload_attempts)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0)", Statement.RETURN_GENERATED_KEYS)) {
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", Statement.RETURN_GENERATED_KEYS)) {
         p.setString(1, m.measurementUid());
         p.setLong(2, runId);
         p.setString(3, m.reportId());
@@ -378,6 +400,7 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
         }
         p.setString(14, signalsJson(k.xSignals()));
         p.setString(15, json);
+        p.setString(16, uploadState);
         p.executeUpdate();
         id = generatedId(p);
       }

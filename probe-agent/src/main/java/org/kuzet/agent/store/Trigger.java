@@ -10,7 +10,12 @@ public enum Trigger {
   /** The background service's regular schedule. */
   SCHEDULED("scheduled"),
   /** A dense run of an organiser's campaign (protests, elections); {@code runs.campaign} names it. */
-  CAMPAIGN("campaign");
+  CAMPAIGN("campaign"),
+  /**
+   * {@code kuzet analyze --db}: measurements recorded elsewhere (OONI's, another probe's export), analysed here;
+   * they are stored with {@code upload_state = 'local'} and never uploaded.
+   */
+  IMPORTED("imported");
 
   private final String wire;
 

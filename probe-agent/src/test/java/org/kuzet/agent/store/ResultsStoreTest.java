@@ -89,6 +89,40 @@ class ResultsStoreTest {
   }
 
   @Test
+  void version2DatabaseKeepsRunsAndQueueThroughTheImportedRunsRebuild() throws Exception {
+    Files.createDirectories(db().getParent());
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db()); Statement s = c.createStatement()) {
+      for (SchemaMigrations.Migration m : SchemaMigrations.all().subList(0, 2)) {
+        for (String sql : m.statements()) {
+          s.execute(sql);
+        }
+      }
+      s.execute("PRAGMA user_version = 2");
+      s.execute("INSERT INTO runs (started_at, trigger, software_version, measurement_count) VALUES"
+          + " ('2026-10-01 00:00:00', 'scheduled', '0.0.1', 2)");
+      s.execute("INSERT INTO measurements (uid, run_id, input, start_time, runtime, x_verdict, measurement_json,"
+          + " upload_state, upload_attempts, uploaded_at) VALUES ('old-1', 1, 'https://a.kz/', '2026-10-01 00:00:01',"
+          + " 1.0, 'blocked', '{}', 'uploaded', 2, '2026-10-02 00:00:00')");
+      s.execute("INSERT INTO measurements (uid, run_id, input, start_time, runtime, measurement_json) VALUES"
+          + " ('old-2', 1, 'https://b.kz/', '2026-10-01 00:00:02', 1.0, '{}')");
+    }
+    try (ResultsStore store = ResultsStore.open(db())) {
+      assertEquals(SchemaMigrations.latestVersion(), store.schemaVersion());
+      assertEquals(new QueueCounts(1, 1, 0), store.counts());
+      assertEquals(Trigger.SCHEDULED, store.run(1).orElseThrow().trigger());
+      assertEquals(2, store.run(1).orElseThrow().measurementCount());
+      assertEquals("blocked", store.byUid("old-1").orElseThrow().verdict());
+      long imported = store.beginRun(Trigger.IMPORTED, null, "0.1.0", null);
+      assertEquals(Trigger.IMPORTED, store.run(imported).orElseThrow().trigger());
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db()); Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name LIKE '%_v3'")) {
+      rs.next();
+      assertEquals(0, rs.getInt(1), "no table of the rebuild is left behind");
+    }
+  }
+
+  @Test
   void newerDatabaseIsRefusedAndLeftAsItWas() throws Exception {
     try (ResultsStore store = ResultsStore.open(db())) {
       store.putSetting("k", "v");

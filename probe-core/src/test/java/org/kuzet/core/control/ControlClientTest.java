@@ -149,4 +149,30 @@ class ControlClientTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> client("ftp://x/"));
     assertTrue(e.getMessage().contains("ftp://x/"));
   }
+
+  /** oohelperd's answer as OONI's public helpers send it: legacy strings, df-007 strings, keys kuzet ignores. */
+  @Test
+  void anOoniHelpersAnswerWithLegacyAndNewFailureStringsIsAccepted() {
+    String answer = """
+        {"tcp_connect":{"1.2.3.4:443":{"status":false,"failure":"connection_refused_error"},
+          "1.2.3.5:443":{"status":false,"failure":"connect_error"},
+          "1.2.3.6:443":{"status":false,"failure":"generic_timeout_error"}},
+         "tls_handshake":{"1.2.3.7:443":{"server_name":"a.example","status":false,"failure":"ssl_invalid_hostname"},
+          "1.2.3.8:443":{"server_name":"a.example","status":false,"failure":"android_dns_cache_no_data"},
+          "1.2.3.9:443":{"server_name":"a.example","status":false,"failure":"a string from a future helper"}},
+         "quic_handshake":{},"http3_request":null,
+         "http_request":{"body_length":-1,"discovered_h3_endpoint":"","failure":"dns_lookup_error","title":"",
+          "headers":{},"status_code":-1},
+         "dns":{"failure":"dns_name_error","addrs":[]},
+         "ip_info":{"1.2.3.4":{"asn":9198,"flags":1}}}
+        """;
+    ControlClient.Outcome outcome = ControlClient.parseResponse(answer.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "https://0.th.ooni.org/");
+    assertNull(outcome.failure());
+    assertEquals("dns_name_error", outcome.response().at("/dns/failure").asText());
+    for (String s : List.of("dns_server_failure", "unknown_error")) {
+      String other = answer.replace("\"dns_name_error\"", "\"" + s + "\"");
+      assertNull(ControlClient.parseResponse(other.getBytes(java.nio.charset.StandardCharsets.UTF_8), "x").failure(), s);
+    }
+  }
 }
