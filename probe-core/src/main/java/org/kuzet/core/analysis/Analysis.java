@@ -76,7 +76,15 @@ import org.kuzet.schema.Verdict;
  *       only in {@code x_failed_hop}. A redirect chain cut at the probe's limit is a failure of the last hop,
  *       judged like a page difference when the control completed its chain.
  * </ol>
- * {@code x_signals} name the evidence for a blocked or inconclusive verdict and are empty for accessible and
+ * OONI's own keys then read as OONI probe-cli's classic analysis would write them, so OONI's tools read kuzet's
+ * data as they read OONI's: {@code dns_consistency} is "inconsistent" when the user's answer shares no address and
+ * no ASN with the control's (or failed alone, or carried a bogon the control did not get), even where kuzet's
+ * stronger evidence, an address that served a certificate valid for the domain, shows the answer was the site's;
+ * and with inconsistent DNS every outcome but an accessible page is {@code blocking: "dns"}, {@code accessible:
+ * false}. {@code x_verdict} and {@code x_signals} keep kuzet's reading (no {@code dns.inconsistent} for a proven
+ * address; the block named where it happened), which is where the two may tell different stories.
+ *
+ * <p>{@code x_signals} name the evidence for a blocked or inconclusive verdict and are empty for accessible and
  * down. Certificates that the helper sees with the same key are the real server's: not interception. If the
  * helper found them valid only kuzet's roots disagree (accessible); if it found them invalid too (expired, wrong
  * host, unknown authority), the site is broken everywhere, a failure the control shares: down.
@@ -197,12 +205,21 @@ public final class Analysis {
 
     Decision d = decide(control, new Evidence(dns, certificates, httpBlockpages, http451, comparison, last,
         lastHop != null && lastHop.https(), cut, left != null, step));
+    Object blocking = d.blocking();
+    Boolean accessible = d.accessible();
+    boolean accessiblePage = Boolean.FALSE.equals(blocking) && Boolean.TRUE.equals(accessible);
+    if (INCONSISTENT.equals(dns.consistency()) && !accessiblePage) {
+      // OONI classic: with inconsistent DNS, anything but an accessible page is DNS blocking (failed, differed, down
+      // or undecided), whatever kuzet's stronger evidence names in x_verdict and x_signals.
+      blocking = "dns";
+      accessible = Boolean.FALSE;
+    }
 
     Set<String> blockpages = new LinkedHashSet<>(matched);
     blockpages.addAll(dns.fingerprints());
     return new TestKeys(keys.queries(), markBlocked(t, control), keys.tlsHandshakes(),
         keys.requests(), keys.control(), controlFailure, keys.dnsExperimentFailure(), dns.consistency(),
-        d.blocking(), d.accessible(), d.verdict(), List.copyOf(d.signals()), interception(certificates,
+        blocking, accessible, d.verdict(), List.copyOf(d.signals()), interception(certificates,
         keys.requests()), comparison.bodyLengthMatch(), comparison.bodyProportion(), comparison.headersMatch(),
         comparison.statusCodeMatch(), comparison.titleMatch(), blockpages.isEmpty() ? null : List.copyOf(blockpages),
         step == null ? null : failedHop(step));
@@ -316,10 +333,11 @@ public final class Analysis {
   /**
    * The DNS judgement of {@code host} from its rows. Answers are grouped by resolver (engine and address, A and
    * AAAA together); when the user's resolver was asked, only its group is judged (the user's view), on its first
-   * replies; otherwise every group is. A group is consistent (ts-017) when it shares an address with the
-   * control, or an ASN per the control's {@code ip_info}, or holds an address proven good by a valid TLS
-   * handshake for the host (ours or, per {@code ip_info} flags, the helper's); a bogon the control did not also
-   * get makes it inconsistent. A group that failed is consistent when the control failed too: kuzet extends
+   * replies; otherwise every group is. For kuzet's judgement ({@code lie}, {@code dns.inconsistent}) a group is
+   * consistent when it shares an address with the control, or an ASN per the control's {@code ip_info}, or holds
+   * an address proven good by a valid TLS handshake for the host (ours or, per {@code ip_info} flags, the
+   * helper's); a bogon the control did not also get makes it inconsistent. OONI's {@code dns_consistency} key
+   * leaves the TLS proof out (OONI classic: address or ASN overlap only). A group that failed is consistent when the control failed too: kuzet extends
    * OONI's "both NXDOMAIN" rule to any shared failure. A configured (non-system) resolver that merely could not be
    * reached does not count. Late replies that differ from the first are {@code dns.injected}, from any resolver.
    *
@@ -346,6 +364,7 @@ public final class Analysis {
         .forEach(r -> groups.computeIfAbsent(r.resolverKey(), k -> new ArrayList<>()).add(r));
     boolean sharedFailure = cdns != null && cdns.failed();
     boolean anyInconsistent = false;
+    boolean classicInconsistent = false; // OONI classic: no address or ASN shared with the control
     String userFailure = null;
     boolean userOnlyBogons = false;
     for (List<Row> group : groups.values()) {
@@ -374,6 +393,9 @@ public final class Analysis {
       if (cdns != null && (exclusiveBogon || answered.stream().noneMatch(Row::good))) {
         anyInconsistent = true;
       }
+      if (cdns != null && answered.stream().noneMatch(Row::controlMatch)) {
+        classicInconsistent = true;
+      }
       if (user) {
         userOnlyBogons = answered.stream().allMatch(Row::bogon);
       }
@@ -389,7 +411,9 @@ public final class Analysis {
     if (lie) {
       signals.add(Signal.DNS_INCONSISTENT);
     }
-    String consistency = cdns == null ? null : anyInconsistent ? INCONSISTENT : CONSISTENT;
+    // OONI's key reads as OONI classic's (address or ASN overlap), so OONI's tools read it as they read OONI's data;
+    // kuzet's own judgement (lie, dns.inconsistent) also counts an address proven by a valid certificate.
+    String consistency = cdns == null ? null : anyInconsistent || classicInconsistent ? INCONSISTENT : CONSISTENT;
     return new HostDns(consistency, lie, signals, fps, userFailure, userOnlyBogons);
   }
 

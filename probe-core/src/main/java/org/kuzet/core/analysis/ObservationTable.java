@@ -49,6 +49,8 @@ final class ObservationTable {
    * @param user the volunteer's own resolver gave this address in a first reply (what a browser would use)
    * @param resolvedBy for endpoint rows, every "engine resolver" that gave the address (with " (late)" for a
    *     later reply only)
+   * @param controlMatch the control resolved this address, or it is in an ASN the control's addresses are in
+   *     (OONI classic's test for {@code dns_consistency}; input host only)
    * @param good the address is shown to be the site's: the control resolved it, it is in an ASN the control's
    *     addresses are in, the helper validated TLS for the domain there, or the probe did
    * @param fingerprints DNS blockpage fingerprints matched by this reply (DNS rows)
@@ -59,7 +61,8 @@ final class ObservationTable {
    * @param controlTls the helper's handshake on the same endpoint, null when it sent none
    */
   record Row(Kind kind, String host, int hop, int query, String engine, String resolver, String queryType,
-      int reply, String failure, String address, boolean bogon, boolean user, Set<String> resolvedBy, boolean good,
+      int reply, String failure, String address, boolean bogon, boolean user, Set<String> resolvedBy,
+      boolean controlMatch, boolean good,
       Set<String> fingerprints, int port, TcpConnect tcp, TlsHandshake tls, TlsAnalysis.Finding certificate,
       Control.Endpoint controlTcp, Control.Tls controlTls) {
 
@@ -132,7 +135,11 @@ final class ObservationTable {
         validTls.add(bare(h.serverName()) + " " + ipOf(h.address()));
       }
     }
-    Predicate<String[]> good = hostAndIp -> isGood(hostAndIp[0], hostAndIp[1], inputHost, control, validTls);
+    Predicate<String[]> match = hostAndIp -> matchesControl(hostAndIp[0], hostAndIp[1], inputHost, control);
+    // kuzet's stronger reading adds an address where the probe, or the helper (ip_info flag), validated TLS.
+    Predicate<String[]> good = hostAndIp -> match.test(hostAndIp)
+        || validTls.contains(hostAndIp[0] + " " + hostAndIp[1]) || hostAndIp[0].equals(inputHost)
+        && control != null && control.dns() != null && control.validForDomain(hostAndIp[1]);
 
     List<Row> rows = new ArrayList<>();
     List<DnsQuery> queries = keys.queries();
@@ -155,12 +162,12 @@ final class ObservationTable {
           any = true;
           String ip = Control.normalizeIp(a.address());
           rows.add(new Row(Kind.DNS, host, hop, i, q.engine(), q.resolverAddress(), q.queryType(), r, null, ip,
-              a.xBogon(), user, Set.of(), good.test(new String[] {host, ip}), fps, -1, null, null, null, null,
-              null));
+              a.xBogon(), user, Set.of(), match.test(new String[] {host, ip}), good.test(new String[] {host, ip}), fps,
+              -1, null, null, null, null, null));
         }
         if (!any && r == 0) {
           rows.add(new Row(Kind.DNS, host, hop, i, q.engine(), q.resolverAddress(), q.queryType(), r,
-              q.failure(), null, false, false, Set.of(), false, fps, -1, null, null, null, null, null));
+              q.failure(), null, false, false, Set.of(), false, false, fps, -1, null, null, null, null, null));
         }
       }
     }
@@ -195,7 +202,8 @@ final class ObservationTable {
           ? TlsAnalysis.examine(tls, control, knowledge.interceptionRoots()) : null;
       String failure = c.status().failure() != null ? c.status().failure() : tls == null ? null : tls.failure();
       rows.add(new Row(Kind.ENDPOINT, host, hops.getOrDefault(host, -1), -1, null, null, null, -1, failure, ip,
-          bogon, user, Set.copyOf(resolvedBy), good.test(new String[] {host, ip}), Set.of(), c.port(), c, tls,
+          bogon, user, Set.copyOf(resolvedBy), match.test(new String[] {host, ip}), good.test(new String[] {host, ip}),
+          Set.of(), c.port(), c, tls,
           certificate, control == null ? null : control.tcp().get(endpoint),
           control == null ? null : control.tls().get(endpoint)));
     }
@@ -224,7 +232,8 @@ final class ObservationTable {
       TlsAnalysis.Finding certificate = TlsAnalysis.certificateFailure(h.failure())
           ? TlsAnalysis.examine(h, control, knowledge.interceptionRoots()) : null;
       rows.add(new Row(Kind.ENDPOINT, host, hops.getOrDefault(host, -1), -1, null, null, null, -1, h.failure(), ip,
-          bogon, user, Set.copyOf(resolvedBy), good.test(new String[] {host, ip}), Set.of(), port, null, h,
+          bogon, user, Set.copyOf(resolvedBy), match.test(new String[] {host, ip}), good.test(new String[] {host, ip}),
+          Set.of(), port, null, h,
           certificate, control == null ? null : control.tcp().get(endpoint),
           control == null ? null : control.tls().get(endpoint)));
     }
@@ -361,15 +370,13 @@ final class ObservationTable {
 
   // ---- building helpers ----------------------------------------------------------------------------------------
 
-  private static boolean isGood(String host, String ip, String inputHost, Control control, Set<String> validTls) {
-    if (validTls.contains(host + " " + ip)) {
-      return true;
-    }
+  /** OONI classic's test: the control resolved the address, or one in the same ASN (per its {@code ip_info}). */
+  private static boolean matchesControl(String host, String ip, String inputHost, Control control) {
     if (control == null || control.dns() == null || !host.equals(inputHost)) {
       return false;
     }
     Control.Dns cdns = control.dns();
-    if (cdns.addrs().contains(ip) || control.validForDomain(ip)) {
+    if (cdns.addrs().contains(ip)) {
       return true;
     }
     long asn = control.asn(ip);

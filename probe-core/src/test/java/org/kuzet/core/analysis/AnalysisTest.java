@@ -146,22 +146,50 @@ class AnalysisTest {
             obs().dns(SITE, PROXY).tcp(PROXY, 80).page(http, Endpoints.format(PROXY, 80), NEWS)
                 .control(site(80).http(NEWS)),
             ACCESSIBLE, false, INCONSISTENT),
-        row("DNS hijack to a transparent proxy, HTTPS: the real certificate proves the address",
+        row("DNS hijack to a transparent proxy, HTTPS: the real certificate proves the address (OONI's key:"
+                + " no shared address or ASN, inconsistent)",
             obs().dns(SITE, PROXY).tcp(PROXY, 443).tls(PROXY, 443, SITE, null, LEAF)
                 .page(https, Endpoints.format(PROXY, 443), NEWS).control(site(443).http(NEWS)),
-            ACCESSIBLE, false, CONSISTENT),
+            ACCESSIBLE, false, INCONSISTENT),
+        row("CDN with geo-DNS, HTTP: another address in another ASN, the same page (OONI classic: inconsistent,"
+                + " not blocked)",
+            obs().dns(SITE, IP2).tcp(IP2, 80).page(http, Endpoints.format(IP2, 80), NEWS)
+                .control(site(80).http(NEWS).ip(IP2, SITE_ASN + 1, 0)),
+            ACCESSIBLE, false, INCONSISTENT),
+        row("CDN with geo-DNS, HTTPS: another address in another ASN, the site's certificate",
+            obs().dns(SITE, IP2).tcp(IP2, 443).tls(IP2, 443, SITE, null, LEAF)
+                .page(https, Endpoints.format(IP2, 443), NEWS)
+                .control(site(443).http(NEWS).ip(IP2, SITE_ASN + 1, 0)),
+            ACCESSIBLE, false, INCONSISTENT),
+        // ---- OONI's keys (classic: address or ASN overlap) where kuzet's reading differs
+        row("a proxy address the helper validated TLS on serves another page over HTTP: OONI's blocking dns,"
+                + " kuzet's http.diff",
+            obs().dns(SITE, PROXY).tcp(PROXY, 80).page(http, Endpoints.format(PROXY, 80), OTHER_PAGE)
+                .control(site(80).http(NEWS).ip(PROXY, 0, 8)),
+            BLOCKED, "dns", INCONSISTENT, "http.diff"),
+        row("a TLS reset at an address the helper validated: OONI's blocking dns, kuzet's tls.reset",
+            obs().dns(SITE, PROXY).tcp(PROXY, 443).tls(PROXY, 443, SITE, Failures.CONNECTION_RESET)
+                .notSent(https, Failures.CONNECTION_RESET).control(site(443).http(NEWS).ip(PROXY, 0, 8)),
+            BLOCKED, "dns", INCONSISTENT, "tls.reset")
+            .and(failedHop(0, "tls_handshake", Failures.CONNECTION_RESET)),
+        row("CDN with geo-DNS, the site down everywhere: OONI's blocking dns, kuzet's down",
+            obs().dns(SITE, IP2).tcpFail(IP2, 80, Failures.CONNECTION_REFUSED)
+                .notSent(http, Failures.CONNECTION_REFUSED)
+                .control(new Ctl().dns(IP).tcp(Endpoints.format(IP2, 80), Failures.CONNECTION_REFUSED)
+                    .httpFailure(Failures.CONNECTION_REFUSED)),
+            DOWN, "dns", INCONSISTENT),
         row("an unreachable DoH resolver says nothing about the site",
             obs().dns(SITE, IP).dnsVia("doh", SITE, Failures.GENERIC_TIMEOUT).tcp(IP, 80).page(http, ep80, NEWS)
                 .control(site(80).http(NEWS)),
             ACCESSIBLE, false, CONSISTENT),
-        row("address the helper found valid for the domain (ip_info flags)",
+        row("address the helper found valid for the domain (ip_info flags; OONI's key: inconsistent)",
             obs().dns(SITE, IP2).tcp(IP2, 80).page(http, Endpoints.format(IP2, 80), NEWS)
                 .control(site(80).http(NEWS).ip(IP2, 0, 8)),
-            ACCESSIBLE, false, CONSISTENT),
-        row("a name the control cannot resolve, served with a valid certificate",
+            ACCESSIBLE, false, INCONSISTENT),
+        row("a name the control cannot resolve, served with a valid certificate (OONI's key: inconsistent)",
             obs().dns(SITE, IP).tcp(IP, 443).tls(IP, 443, SITE, null, LEAF).page(https, ep443, NEWS)
                 .control(new Ctl().dnsFailure(Failures.DNS_NXDOMAIN).httpFailure(Failures.DNS_NXDOMAIN)),
-            ACCESSIBLE, false, CONSISTENT),
+            ACCESSIBLE, false, INCONSISTENT),
         row("server CAPTCHA for the probe only, HTTPS: the real server's choice",
             obs().dns(SITE, IP).tcp(IP, 443).tls(IP, 443, SITE, null, LEAF).page(https, ep443, CAPTCHA)
                 .control(site(443).http(NEWS)),
@@ -615,7 +643,8 @@ class AnalysisTest {
     TestKeys out = Analysis.analyze(in);
     assertEquals(row.verdict(), out.xVerdict(), "x_verdict");
     assertEquals(row.blocking(), out.blocking(), "blocking");
-    assertEquals(row.verdict() == ACCESSIBLE ? Boolean.TRUE : row.verdict() == INCONCLUSIVE ? null : Boolean.FALSE,
+    assertEquals(row.verdict() == ACCESSIBLE ? Boolean.TRUE
+        : row.verdict() == INCONCLUSIVE && !"dns".equals(row.blocking()) ? null : Boolean.FALSE,
         out.accessible(), "accessible");
     assertEquals(row.dnsConsistency(), out.dnsConsistency(), "dns_consistency");
     assertEquals(row.signals(), out.xSignals().stream().map(Signal::wire).toList(), "x_signals");
