@@ -326,6 +326,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             .append(knownRoot.path("matched_by").asText()).append(knownRoot.path("counted").asBoolean() ? ""
                 : ", watched only").append(')');
       }
+      String lookAlike = HumanSummary.lookAlike(x);
+      if (lookAlike != null) {
+        s.append(", ").append(lookAlike);
+      }
       out.println(clean(s.toString()));
     }
     if (k.xBlockpage() != null) {

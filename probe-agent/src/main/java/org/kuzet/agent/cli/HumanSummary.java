@@ -39,6 +39,10 @@ final class HumanSummary {
           out.append("  known root ").append(root.path("name").asText())
               .append(root.path("counted").asBoolean(true) ? "" : " (watched, not counted)");
         }
+        String lookAlike = lookAlike(i);
+        if (lookAlike != null) {
+          out.append("  ").append(lookAlike);
+        }
         out.append('\n');
       }
     }
@@ -55,6 +59,24 @@ final class HumanSummary {
       out.append("  http     ").append(http(tx)).append('\n');
     }
     return out.toString();
+  }
+
+  /**
+   * "look-alike of NAME (name only, key differs)" for an {@code x_interception} whose chain only carries a known
+   * root's name ({@code look_alike}, {@code matched_by: "name_only"}), else null. Several roots can share one
+   * name; the first is named and the others counted, none is picked as "the" root.
+   */
+  static String lookAlike(JsonNode interception) {
+    JsonNode l = interception == null ? null : interception.get("look_alike");
+    if (l == null || !l.isObject()) {
+      return null;
+    }
+    List<String> names = new java.util.ArrayList<>();
+    l.path("names").forEach(n -> names.add(n.asText()));
+    String name = names.isEmpty() ? l.path("subject").asText("?") : names.get(0);
+    String more = names.size() > 1 ? " and " + (names.size() - 1) + " more root" + (names.size() > 2 ? "s" : "")
+        + " of that name" : "";
+    return "look-alike of " + name + more + " (name only, key differs)";
   }
 
   private static String dns(List<DnsQuery> queries) {

@@ -196,4 +196,62 @@ class AnalyzeCommandTest {
     assertTrue(run.out().contains("blocked       tls.interception"), run.out());
     assertTrue(run.out().contains("  interception: issuer CN=www.example.com, spki "), run.out());
   }
+  /**
+   * An OONI line whose TLS chain (forged leaf and intermediate, as sent) only carries the Qaznet root's name, with
+   * a key that is none of the shipped roots': a look-alike, reported by name, never counted.
+   */
+  private static String lookAlikeLine() throws Exception {
+    okhttp3.tls.HeldCertificate real = new okhttp3.tls.HeldCertificate.Builder()
+        .commonName("www.example.com").addSubjectAlternativeName("www.example.com").build();
+    org.kuzet.core.testing.InterceptionCa ca = new org.kuzet.core.testing.InterceptionCa(
+        "C=KZ, CN=Qaznet Trust Network", org.kuzet.core.testing.InterceptionCa.DEFAULT_INTERMEDIATE_DN);
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    String leaf = b64.encodeToString(ca.forgeLeaf(real.certificate()).certificate().getEncoded());
+    String intermediate = b64.encodeToString(ca.intermediateCertificate().getEncoded());
+    return "{\"test_name\":\"web_connectivity\",\"input\":\"https://www.example.com/\","
+        + "\"measurement_uid\":\"UID-LOOKALIKE\",\"measurement_start_time\":\"2024-02-12 20:33:47\","
+        + "\"probe_asn\":\"AS9198\",\"probe_cc\":\"KZ\",\"test_keys\":{"
+        + "\"queries\":[{\"engine\":\"getaddrinfo\",\"hostname\":\"www.example.com\",\"answers\":[{"
+        + "\"answer_type\":\"A\",\"ipv4\":\"93.184.216.34\"}]}],"
+        + "\"tcp_connect\":[{\"ip\":\"93.184.216.34\",\"port\":443,\"status\":{\"success\":true}}],"
+        + "\"tls_handshakes\":[{\"address\":\"93.184.216.34:443\",\"server_name\":\"www.example.com\","
+        + "\"failure\":\"ssl_unknown_authority\",\"peer_certificates\":[{\"format\":\"base64\",\"data\":\""
+        + leaf + "\"},{\"format\":\"base64\",\"data\":\"" + intermediate + "\"}]}],\"requests\":[],"
+        + "\"http_experiment_failure\":\"ssl_unknown_authority\","
+        + "\"control\":{\"tcp_connect\":{\"93.184.216.34:443\":{\"status\":true}},\"tls_handshake\":{"
+        + "\"93.184.216.34:443\":{\"server_name\":\"www.example.com\",\"status\":true,\"failure\":null}},"
+        + "\"http_request\":{\"status_code\":200,\"body_length\":10,\"title\":\"\",\"headers\":{}},"
+        + "\"dns\":{\"addrs\":[\"93.184.216.34\"]}},\"blocking\":\"http-failure\",\"accessible\":false}}";
+  }
+
+  @Test
+  void theTableShowsALookAlikeRootByNameOnly() throws Exception {
+    CliRun run = CliRun.of("analyze", file("lookalike.jsonl", lookAlikeLine()).toString());
+    assertEquals(Main.EXIT_OK, run.exit(), run.err());
+    assertTrue(run.out().contains("blocked       tls.interception "), run.out());
+    assertFalse(run.out().contains("known root"), "a name is not a key: " + run.out());
+    assertTrue(run.out().contains(", look-alike of qaznet-trust-network-2016 (name only, key differs)\n"),
+        run.out());
+  }
+
+  @Test
+  void showPrintsALookAlikeRootByNameOnly() throws Exception {
+    Path db = dir.resolve("k.db");
+    CliRun stored = CliRun.of("analyze", "--db", db.toString(), file("lookalike.jsonl", lookAlikeLine()).toString());
+    assertEquals(Main.EXIT_OK, stored.exit(), stored.err());
+    CliRun show = CliRun.of("show", "--db", db.toString(), "UID-LOOKALIKE");
+    assertEquals(Main.EXIT_OK, show.exit(), show.err());
+    assertTrue(show.out().contains("  intercept CN=Security Certificate,C=KZ  look-alike of qaznet-trust-network-2016"
+        + " (name only, key differs)\n"), show.out());
+    assertFalse(show.out().contains("known root"), show.out());
+  }
+
+  @Test
+  void aNameSharedBySeveralRootsNamesTheFirstAndCountsTheOthers() throws Exception {
+    JsonNode x = MeasurementJson.mapper().readTree("{\"look_alike\":{\"matched_by\":\"name_only\","
+        + "\"names\":[\"isca-2020-0539\",\"isca-2020-0616\",\"isca-2020-0630\"]}}");
+    assertEquals("look-alike of isca-2020-0539 and 2 more roots of that name (name only, key differs)",
+        HumanSummary.lookAlike(x));
+    assertEquals(null, HumanSummary.lookAlike(MeasurementJson.mapper().readTree("{\"issuer\":\"CN=x\"}")));
+  }
 }
