@@ -69,6 +69,8 @@ public final class Main {
       String name = cmd.getCommandSpec().qualifiedName();
       if (ex instanceof UsageException) {
         err.println(name + ": " + oneLine(ex.getMessage()));
+      } else if (ex instanceof org.kuzet.agent.store.StoreException) {
+        err.println(name + ": " + oneLine(ex.getMessage())); // worded for a person: file, problem, what to do
       } else if (ex instanceof CheckedOutput.Failed) {
         err.println(name + ": " + oneLine(ex.getMessage()) + "; the output is incomplete");
       } else {

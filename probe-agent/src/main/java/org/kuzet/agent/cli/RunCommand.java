@@ -184,7 +184,8 @@ public final class RunCommand implements Callable<Integer> {
         progress.finish();
       }
       if (storeFailure[0] != null) {
-        throw storeFailure[0];
+        throw new StoreException(storeFailure[0].getMessage() + "; " + stored.size() + " measurement(s) of run "
+            + runId + " had been stored before that", storeFailure[0]);
       }
       if (outputFailure[0] != null) {
         throw outputFailure[0];
@@ -326,7 +327,9 @@ public final class RunCommand implements Callable<Integer> {
   private static void printSummary(PrintWriter out, long runId, ResultsStore db, List<Stored> stored,
       List<String> failed, String elapsed) {
     out.println();
-    out.printf(Locale.ROOT, "run %d: %d measurement(s) stored in %s (%s)%n", runId, stored.size(), db.file(), elapsed);
+    // The store's own count of the run's committed measurements, not what the run meant to store.
+    long committed = db.run(runId).map(r -> r.measurementCount()).orElse(0L);
+    out.printf(Locale.ROOT, "run %d: %d measurement(s) stored in %s (%s)%n", runId, committed, db.file(), elapsed);
     Map<String, Integer> perVerdict = new TreeMap<>();
     for (Verdict v : Verdict.values()) {
       perVerdict.put(v.wire(), 0);

@@ -91,6 +91,11 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     try {
       int version = userVersion(c);
       refuseForeignOrNewer(c, path, version);
+      if (!fresh) {
+        // Before the first write (even journal_mode writes the header): a damaged file is refused untouched, not
+        // half written to until a write happens to reach the damaged page.
+        refuseDamaged(c, path);
+      }
       try (Statement s = c.createStatement()) {
         // Before any transaction: journal_mode cannot change inside one.
         s.execute("PRAGMA journal_mode = WAL");
@@ -213,6 +218,24 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * SQLite's {@code quick_check} (every page read once, without the slower cross-checks of indexes against tables):
+   * a damaged page anywhere is found here, before anything is measured or written.
+   */
+  private static void refuseDamaged(Connection c, Path path) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA quick_check(1)")) {
+      String first = rs.next() ? rs.getString(1) : "ok";
+      if (!"ok".equalsIgnoreCase(first)) {
+        throw new StoreException(damaged(path, first, true));
+      }
+    }
+  }
+
+  private static String damaged(Path path, String reason, boolean untouched) {
+    return "database " + path + " is damaged (" + reason + "); " + (untouched ? "kuzet left it untouched: " : "")
+        + "keep a copy and pass --db FILE to start a new database";
   }
 
   /** Applies the missing migrations in one transaction, with the version bump; all or nothing. */
@@ -921,7 +944,7 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
       if ((e.getErrorCode() & 0xff) == 19 && e.getMessage().contains("FOREIGN KEY")) {
         throw new IllegalArgumentException("cannot " + what + ": no such run", e);
       }
-      throw translate(e, file, busyTimeout, what);
+      throw translate(e, file, busyTimeout, what, false);
     }
   }
 
@@ -929,7 +952,7 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     try {
       return work.run();
     } catch (SQLException e) {
-      throw translate(e, file, busyTimeout, what);
+      throw translate(e, file, busyTimeout, what, readOnly);
     }
   }
 
@@ -966,13 +989,19 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
   }
 
   private static StoreException translate(SQLException e, Path path, Duration busyTimeout, String what) {
+    return translate(e, path, busyTimeout, what, true);
+  }
+
+  /** {@code untouched}: whether nothing was written yet (opening, reading a read-only store), so it can be said. */
+  private static StoreException translate(SQLException e, Path path, Duration busyTimeout, String what,
+      boolean untouched) {
     int code = e.getErrorCode() & 0xff;
     String reason = sqliteMessage(e);
     return switch (code) {
       case 5, 6 -> new StoreException("database " + path + " is locked by another kuzet process (waited "
           + busyTimeout.toSeconds() + "s): try again when it has finished", e);
-      case 11, 26 -> new StoreException("database " + path + " is damaged (" + reason + "); kuzet left it untouched:"
-          + " keep a copy and pass --db FILE to start a new database", e);
+      // "Untouched" only where it is true: when opening (refused before any write) or reading.
+      case 11, 26 -> new StoreException(damaged(path, reason, untouched), e);
       case 14 -> new StoreException("cannot open database " + path + " (" + reason + ")", e);
       case 8 -> new StoreException("cannot " + what + " in " + path + ": the file is read-only (" + reason + ")", e);
       case 13 -> new StoreException("cannot " + what + " in " + path + ": the disk is full", e);
