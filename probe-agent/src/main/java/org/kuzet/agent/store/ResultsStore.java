@@ -130,10 +130,32 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     }
     checkHeader(path);
     Connection c = connect(path, DEFAULT_BUSY_TIMEOUT, true);
+    boolean immutable = false;
     try {
-      int version = userVersion(c);
+      int version;
+      try {
+        version = userVersion(c);
+      } catch (SQLException e) {
+        int code = e.getErrorCode() & 0xff;
+        if (code != 14 /* SQLITE_CANTOPEN */ && code != 8 /* SQLITE_READONLY */) {
+          throw e;
+        }
+        // A WAL database in a directory this process cannot write (a read-only mount, another user's files, a
+        // copy on a CD): SQLite cannot create the -shm file even to read. Read the file as immutable, which needs
+        // none, unless its -wal file holds changes that only a writable -shm lets SQLite read.
+        closeQuietly(c);
+        refuseUnreadableWal(path);
+        c = connectImmutable(path);
+        immutable = true;
+        version = userVersion(c);
+      }
       refuseForeignOrNewer(c, path, version);
       if (version < SchemaMigrations.latestVersion()) {
+        if (immutable) {
+          throw new StoreException(path + " was written by an older kuzet and must be upgraded once, which needs"
+              + " write access to it and its directory; run a kuzet command that writes (e.g. 'kuzet status') as"
+              + " the file's owner, or copy it to a writable directory");
+        }
         closeQuietly(c);
         open(path).close();
         c = connect(path, DEFAULT_BUSY_TIMEOUT, true);
@@ -148,6 +170,30 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     } catch (RuntimeException e) {
       closeQuietly(c);
       throw e;
+    }
+  }
+
+  /** Read-only and without locks or -shm/-wal files: for a file nobody can be writing (its directory is read-only). */
+  private static Connection connectImmutable(Path path) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    try {
+      return config.createConnection("jdbc:sqlite:" + path.toUri() + "?immutable=1");
+    } catch (SQLException e) {
+      throw translate(e, path, DEFAULT_BUSY_TIMEOUT, "open");
+    }
+  }
+
+  private static void refuseUnreadableWal(Path path) {
+    Path wal = path.resolveSibling(path.getFileName() + "-wal");
+    try {
+      if (Files.exists(wal) && Files.size(wal) > 0) {
+        throw new StoreException("cannot read database " + path + ": its directory is read-only and " + wal
+            + " holds changes SQLite can read only with write access there; copy both files to a writable"
+            + " directory, or read it as a user who may write there");
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot read database " + path + ": " + describe(e), e);
     }
   }
 
@@ -203,20 +249,50 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     }
   }
 
+  /** The tables every kuzet results database has had since schema version 1. */
+  private static final List<String> KUZET_TABLES = List.of("settings", "runs", "measurements",
+      "connectivity_events");
+
+  /**
+   * Says what a file that is not a usable kuzet results database is, in this order: a kuzet collector's database,
+   * one from a newer kuzet (kuzet's tables with a higher schema version), another application's (SQLite, but not
+   * kuzet's tables), or an empty one (fine: it becomes kuzet's). Never writes.
+   */
   private static void refuseForeignOrNewer(Connection c, Path path, int version) throws SQLException {
     int latest = SchemaMigrations.latestVersion();
+    int applicationId;
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA application_id")) {
+      applicationId = rs.next() ? rs.getInt(1) : 0;
+    }
+    if (applicationId == org.kuzet.backend.collector.SqliteCollectorStore.APPLICATION_ID) {
+      throw new StoreException(path + " is a kuzet collector database, not a probe's results database; kuzet left"
+          + " it untouched: serve it with 'kuzet collector --db " + path + "', or pass --db FILE to use another"
+          + " database");
+    }
+    List<String> tables = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'"
+            + " AND name NOT LIKE 'sqlite_%'")) {
+      while (rs.next()) {
+        tables.add(rs.getString(1));
+      }
+    }
+    if (tables.isEmpty() && version == 0) {
+      return; // an empty database: kuzet's first migration makes it a results database
+    }
+    if (applicationId != 0 || !tables.containsAll(KUZET_TABLES)) {
+      throw new StoreException(path + " is an SQLite database but not a kuzet one (" + (tables.isEmpty()
+          ? "no tables" : "tables: " + String.join(", ", tables.stream().limit(8).toList())
+          + (tables.size() > 8 ? ", …" : "")) + "); kuzet left it untouched: pass --db FILE to use another"
+          + " database");
+    }
     if (version > latest) {
       throw new StoreException(path + " was written by a newer kuzet (schema version " + version
           + "; this kuzet knows up to " + latest + "): upgrade kuzet, or pass --db FILE to use another database");
     }
     if (version == 0) {
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")) {
-        if (rs.next() && rs.getLong(1) > 0) {
-          throw new StoreException(path + " is an SQLite database but not a kuzet one; kuzet left it untouched:"
-              + " pass --db FILE to use another database");
-        }
-      }
+      throw new StoreException(path + " has kuzet's tables but no schema version (damaged, or made by hand);"
+          + " kuzet left it untouched: pass --db FILE to use another database");
     }
   }
 
