@@ -824,6 +824,38 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
   }
 
   @Override
+  public synchronized List<DueMeasurement> dueSizes(int max, Instant now) {
+    return read("read the upload queue", () -> {
+      List<DueMeasurement> out = new ArrayList<>();
+      // octet_length: the size in bytes, without reading the JSON itself into memory.
+      try (PreparedStatement p = db.prepareStatement("SELECT uid, octet_length(measurement_json), upload_attempts"
+          + " FROM measurements WHERE upload_state = 'pending' AND (next_upload_at IS NULL OR next_upload_at <= ?)"
+          + " ORDER BY id LIMIT ?")) {
+        p.setString(1, StoreTimes.format(now));
+        p.setInt(2, max);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(new DueMeasurement(rs.getString(1), rs.getLong(2), rs.getInt(3)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public synchronized Optional<String> measurementJson(String uid) {
+    return read("read measurement " + uid, () -> {
+      try (PreparedStatement p = db.prepareStatement("SELECT measurement_json FROM measurements WHERE uid = ?")) {
+        p.setString(1, uid);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+        }
+      }
+    });
+  }
+
+  @Override
   public synchronized void markUploaded(Collection<String> uids, Instant at) {
     write("mark uploaded", () -> {
       try (PreparedStatement p = db.prepareStatement("UPDATE measurements SET upload_state = 'uploaded',"
