@@ -401,6 +401,31 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     });
   }
 
+  /**
+   * Records a run that could not be carried out (its target list vanished, became unreadable or invalid): started
+   * and ended at once, nothing measured, {@code failure} saying why in words a volunteer can act on.
+   */
+  public synchronized long recordFailedRun(Trigger trigger, String campaign, String softwareVersion,
+      NetworkState connectivity, Instant startedAt, Instant endedAt, String failure) {
+    long id = beginRun(trigger, campaign, softwareVersion, connectivity, startedAt);
+    failRun(id, endedAt, failure);
+    return id;
+  }
+
+  /** Closes a run that failed part-way, with why. */
+  public synchronized void failRun(long runId, Instant endedAt, String failure) {
+    java.util.Objects.requireNonNull(failure, "failure");
+    write("record the failure of run " + runId, () -> {
+      try (PreparedStatement p = db.prepareStatement("UPDATE runs SET ended_at = ?, failure = ? WHERE id = ?")) {
+        p.setString(1, StoreTimes.format(endedAt));
+        p.setString(2, failure);
+        p.setLong(3, runId);
+        requireOneRow(p.executeUpdate(), "run " + runId);
+      }
+      return null;
+    });
+  }
+
   public synchronized Optional<RunRecord> lastRun() {
     return read("read the last run", () -> runWhere("ORDER BY id DESC LIMIT 1", null));
   }
@@ -411,7 +436,7 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
 
   private Optional<RunRecord> runWhere(String clause, Long id) throws SQLException {
     try (PreparedStatement p = db.prepareStatement("SELECT id, started_at, ended_at, trigger, campaign,"
-        + " software_version, probe_asn, probe_cc, connectivity, measurement_count, blocked_count FROM runs "
+        + " software_version, probe_asn, probe_cc, connectivity, measurement_count, blocked_count, failure FROM runs "
         + clause)) {
       if (id != null) {
         p.setLong(1, id);
@@ -424,7 +449,7 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
         return Optional.of(new RunRecord(rs.getLong(1), StoreTimes.parse(rs.getString(2)),
             StoreTimes.parse(rs.getString(3)), Trigger.fromWire(rs.getString(4)), rs.getString(5), rs.getString(6),
             rs.getString(7), rs.getString(8), connectivity == null ? null : networkState(connectivity),
-            rs.getLong(10), rs.getLong(11)));
+            rs.getLong(10), rs.getLong(11), rs.getString(12)));
       }
     }
   }

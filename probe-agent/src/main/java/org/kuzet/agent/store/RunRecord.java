@@ -6,6 +6,8 @@ import org.kuzet.core.connectivity.NetworkState;
 /**
  * One row of {@code runs}. {@code endedAt} is null while the run goes on, or when the process died during it.
  * {@code probeAsn}/{@code probeCc} are null until a measurement of the run said which network it was on.
+ * {@code failure} says why the run could not be carried out (e.g. its target list is missing); null when it did not
+ * fail.
  */
 public record RunRecord(
     long id,
@@ -18,4 +20,10 @@ public record RunRecord(
     String probeCc,
     NetworkState connectivity,
     long measurementCount,
-    long blockedCount) {}
+    long blockedCount,
+    String failure) {
+
+  public boolean failed() {
+    return failure != null;
+  }
+}
