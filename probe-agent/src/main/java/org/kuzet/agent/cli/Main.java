@@ -32,17 +32,18 @@ public final class Main {
    */
   public static int run(String[] args, Terminal terminal, PrintWriter out, PrintWriter err) {
     String name = "kuzet" + (args.length > 0 && !args[0].startsWith("-") ? " " + args[0] : "");
+    boolean[] reported = {false}; // an output failure the command's handler already reported
     int exit;
     try {
-      exit = execute(args, terminal, out, err);
+      exit = execute(args, terminal, out, err, reported);
       out.flush();
     } catch (CheckedOutput.Failed e) {
-      return outputFailed(name, e.getMessage(), err);
+      return reported[0] ? EXIT_FAILED : outputFailed(name, e.getMessage(), err);
     }
-    if (out.checkError()) {
+    if (out.checkError() && !reported[0]) {
       return outputFailed(name, "cannot write to " + CheckedOutput.STDOUT, err);
     }
-    return exit;
+    return reported[0] ? EXIT_FAILED : exit;
   }
 
   private static int outputFailed(String name, String message, PrintWriter err) {
@@ -51,7 +52,8 @@ public final class Main {
     return EXIT_FAILED;
   }
 
-  private static int execute(String[] args, Terminal terminal, PrintWriter out, PrintWriter err) {
+  private static int execute(String[] args, Terminal terminal, PrintWriter out, PrintWriter err,
+      boolean[] outputReported) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     KuzetCommand root = new KuzetCommand();
     root.terminal = terminal;
@@ -72,6 +74,7 @@ public final class Main {
       } else if (ex instanceof org.kuzet.agent.store.StoreException) {
         err.println(name + ": " + oneLine(ex.getMessage())); // worded for a person: file, problem, what to do
       } else if (ex instanceof CheckedOutput.Failed) {
+        outputReported[0] = true;
         err.println(name + ": " + oneLine(ex.getMessage()) + "; the output is incomplete");
       } else {
         err.println(name + ": " + ex.getClass().getSimpleName() + ": " + oneLine(ex.getMessage())

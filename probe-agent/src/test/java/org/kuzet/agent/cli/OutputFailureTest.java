@@ -97,6 +97,7 @@ class OutputFailureTest {
         assertTrue(o.err().contains("cannot write to standard output: No space left on device"),
             command + ": " + o.err());
         assertFalse(o.err().contains("Exception"), "no Java class name: " + o.err());
+        assertEquals(1, o.err().lines().filter(l -> l.contains("cannot write")).count(), "said once: " + o.err());
       }
     }
   }
