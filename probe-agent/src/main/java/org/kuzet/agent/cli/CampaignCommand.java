@@ -100,6 +100,15 @@ public final class CampaignCommand implements Runnable {
               + String.join(", ", BundledLists.names()) + ")");
         }
       }
+      for (Path f : files) {
+        // Read now, as each of the campaign's runs will: a list that cannot be used is refused before it is written.
+        try {
+          org.kuzet.agent.config.TargetFiles.load(f.toAbsolutePath());
+        } catch (org.kuzet.agent.config.TargetFiles.Unusable e) {
+          throw new UsageException("--targets " + f + ": " + e.getMessage() + "; "
+              + org.kuzet.agent.config.TargetFiles.HINT);
+        }
+      }
       List<String> codes = new ArrayList<>();
       for (String c : categories) {
         if (!Categories.isKnown(c.toUpperCase(Locale.ROOT))) {

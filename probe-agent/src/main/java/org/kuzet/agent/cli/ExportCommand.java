@@ -4,16 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -87,22 +83,12 @@ public final class ExportCommand implements Callable<Integer> {
         write(db, which, f, out);
         out.flush();
       } else {
-        // A partial export never replaces a good one: write beside it, then move into place.
-        Path tmp = output.toAbsolutePath().resolveSibling(output.getFileName() + ".partial");
-        try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp),
-            StandardCharsets.UTF_8))) {
-          long n = write(db, which, f, w);
-          w.flush();
-          spec.commandLine().getErr().println("kuzet: exported " + n + " measurement(s) to " + output);
-        } catch (IOException | RuntimeException e) {
-          Files.deleteIfExists(tmp);
-          throw e;
-        }
-        Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
+        long[] n = {0};
+        // A partial export never replaces a good one (see CheckedOutput.writeFile).
+        CheckedOutput.writeFile(output, w -> n[0] = write(db, which, f, w));
+        spec.commandLine().getErr().println("kuzet: exported " + n[0] + " measurement(s) to " + output);
       }
       return Main.EXIT_OK;
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
     }
   }
 
@@ -125,6 +111,7 @@ public final class ExportCommand implements Callable<Integer> {
         throw new UncheckedIOException(e);
       }
     });
+    w.flush();
     return n[0];
   }
 

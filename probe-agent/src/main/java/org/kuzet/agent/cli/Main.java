@@ -16,7 +16,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    // Not System.out: a PrintStream swallows write errors, so an export to a full disk would exit 0.
+    System.exit(run(args, CheckedOutput.stdout(), new PrintWriter(System.err, true)));
   }
 
   /** Runs one kuzet command with the given output streams; the testable form of {@link #main}. */
@@ -24,8 +25,35 @@ public final class Main {
     return run(args, Terminal.system(), out, err);
   }
 
-  /** As {@link #run(String[], PrintWriter, PrintWriter)}, answering questions from {@code terminal}. */
+  /**
+   * As {@link #run(String[], PrintWriter, PrintWriter)}, answering questions from {@code terminal}. Output that
+   * could not be written fails the command (exit 1, the destination named): through {@link CheckedOutput} at once,
+   * through any other PrintWriter (which swallows the error) when the command ends.
+   */
   public static int run(String[] args, Terminal terminal, PrintWriter out, PrintWriter err) {
+    String name = "kuzet" + (args.length > 0 && !args[0].startsWith("-") ? " " + args[0] : "");
+    boolean[] reported = {false}; // an output failure the command's handler already reported
+    int exit;
+    try {
+      exit = execute(args, terminal, out, err, reported);
+      out.flush();
+    } catch (CheckedOutput.Failed e) {
+      return reported[0] ? EXIT_FAILED : outputFailed(name, e.getMessage(), err);
+    }
+    if (out.checkError() && !reported[0]) {
+      return outputFailed(name, "cannot write to " + CheckedOutput.STDOUT, err);
+    }
+    return reported[0] ? EXIT_FAILED : exit;
+  }
+
+  private static int outputFailed(String name, String message, PrintWriter err) {
+    err.println(name + ": " + message + "; the output is incomplete");
+    err.flush();
+    return EXIT_FAILED;
+  }
+
+  private static int execute(String[] args, Terminal terminal, PrintWriter out, PrintWriter err,
+      boolean[] outputReported) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     KuzetCommand root = new KuzetCommand();
     root.terminal = terminal;
@@ -43,6 +71,11 @@ public final class Main {
       String name = cmd.getCommandSpec().qualifiedName();
       if (ex instanceof UsageException) {
         err.println(name + ": " + oneLine(ex.getMessage()));
+      } else if (ex instanceof org.kuzet.agent.store.StoreException) {
+        err.println(name + ": " + oneLine(ex.getMessage())); // worded for a person: file, problem, what to do
+      } else if (ex instanceof CheckedOutput.Failed) {
+        outputReported[0] = true;
+        err.println(name + ": " + oneLine(ex.getMessage()) + "; the output is incomplete");
       } else {
         err.println(name + ": " + ex.getClass().getSimpleName() + ": " + oneLine(ex.getMessage())
             + (verbose ? "" : " (run with --verbose for details)"));

@@ -43,6 +43,7 @@ public final class MeasureCommand implements Callable<Integer> {
     settings = NetworkLookup.forRun(measurement.identityLookup(java.util.Optional.empty()), settings, err,
         "kuzet measure").applyTo(settings);
     List<String> failed = new ArrayList<>();
+    CheckedOutput.Failed[] outputFailure = new CheckedOutput.Failed[1];
     try (WebConnectivity experiment = new WebConnectivity(settings)) {
       String reportId = MeasurementIds.reportId(Instant.now(), settings.probeCc(), settings.probeAsn());
       new MeasurementRunner(experiment, settings.parallelism()).run(urls, reportId, new MeasurementRunner.Sink() {
@@ -54,11 +55,18 @@ public final class MeasureCommand implements Callable<Integer> {
 
         @Override
         public void failed(String input, RuntimeException error) {
+          if (error instanceof CheckedOutput.Failed f) {
+            outputFailure[0] = outputFailure[0] == null ? f : outputFailure[0]; // reported once, at the end
+            return;
+          }
           failed.add(input);
           err.println("kuzet: could not measure " + input + ": " + error.getMessage());
           err.flush();
         }
       });
+    }
+    if (outputFailure[0] != null) {
+      throw outputFailure[0];
     }
     return failed.isEmpty() ? 0 : 1;
   }

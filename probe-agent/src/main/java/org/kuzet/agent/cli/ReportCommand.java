@@ -1,10 +1,8 @@
 package org.kuzet.agent.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.kuzet.agent.report.HtmlReport;
@@ -45,9 +43,7 @@ public final class ReportCommand implements Callable<Integer> {
       db.forEach(which, report::add);
       String page = report.render("kuzet report: " + db.file().getFileName(), which.since(), which.until(),
           db.connectivityEvents(which.since(), which.until()), Instant.now());
-      Path tmp = html.toAbsolutePath().resolveSibling(html.getFileName() + ".partial");
-      Files.writeString(tmp, page, StandardCharsets.UTF_8);
-      Files.move(tmp, html, StandardCopyOption.REPLACE_EXISTING);
+      CheckedOutput.writeFile(html, w -> w.write(page));
       spec.commandLine().getErr().println("kuzet: report written to " + html);
       spec.commandLine().getErr().flush();
       return Main.EXIT_OK;

@@ -130,6 +130,9 @@ public final class RunCommand implements Callable<Integer> {
       List<Stored> stored = new ArrayList<>();
       List<String> failed = new ArrayList<>();
       StoreException[] storeFailure = new StoreException[1];
+      // Progress that cannot be printed (stdout on a full disk) stops nothing: the measurements are stored; the
+      // failure ends the command once the run is closed.
+      CheckedOutput.Failed[] outputFailure = new CheckedOutput.Failed[1];
       // Ctrl-C: every completed measurement is already committed; close the run so it is not shown as crashed.
       Thread onInterrupt = new Thread(() -> {
         try {
@@ -154,7 +157,13 @@ public final class RunCommand implements Callable<Integer> {
             synchronized (stored) {
               stored.add(Stored.of(m));
             }
-            progress.measured(m);
+            if (outputFailure[0] == null) {
+              try {
+                progress.measured(m);
+              } catch (CheckedOutput.Failed f) {
+                outputFailure[0] = f;
+              }
+            }
           }
 
           @Override
@@ -164,16 +173,28 @@ public final class RunCommand implements Callable<Integer> {
               storeFailure[0] = se;
             }
             failed.add(input);
-            progress.failed(input, (error instanceof StoreException ? "not stored: " : "") + error.getMessage());
+            if (outputFailure[0] == null) {
+              try {
+                progress.failed(input, (error instanceof StoreException ? "not stored: " : "") + error.getMessage());
+              } catch (CheckedOutput.Failed f) {
+                outputFailure[0] = f;
+              }
+            }
           }
         });
         db.finishRun(runId, Instant.now());
       } finally {
         removeHook(onInterrupt);
       }
-      progress.finish();
+      if (outputFailure[0] == null) {
+        progress.finish();
+      }
       if (storeFailure[0] != null) {
-        throw storeFailure[0];
+        throw new StoreException(storeFailure[0].getMessage() + "; " + stored.size() + " measurement(s) of run "
+            + runId + " had been stored before that", storeFailure[0]);
+      }
+      if (outputFailure[0] != null) {
+        throw outputFailure[0];
       }
       printSummary(out, runId, db, stored, failed, progress.elapsed());
       uploadAfterRun(db, uploadTo, out, err);
@@ -312,7 +333,9 @@ public final class RunCommand implements Callable<Integer> {
   private static void printSummary(PrintWriter out, long runId, ResultsStore db, List<Stored> stored,
       List<String> failed, String elapsed) {
     out.println();
-    out.printf(Locale.ROOT, "run %d: %d measurement(s) stored in %s (%s)%n", runId, stored.size(), db.file(), elapsed);
+    // The store's own count of the run's committed measurements, not what the run meant to store.
+    long committed = db.run(runId).map(r -> r.measurementCount()).orElse(0L);
+    out.printf(Locale.ROOT, "run %d: %d measurement(s) stored in %s (%s)%n", runId, committed, db.file(), elapsed);
     Map<String, Integer> perVerdict = new TreeMap<>();
     for (Verdict v : Verdict.values()) {
       perVerdict.put(v.wire(), 0);

@@ -95,10 +95,15 @@ public final class StatusCommand implements Callable<Integer> {
       RunRecord r = last.get();
       String end = r.endedAt() != null ? "ended " + seconds(r.endedAt())
           : "not finished (running now, or the process was stopped during it)";
-      out.printf(Locale.ROOT, "last run:     #%d %s%s, started %s, %s; %d measured, %d blocked%s%n", r.id(),
-          r.trigger().wire(), r.campaign() == null ? "" : " " + r.campaign(), seconds(r.startedAt()), end,
-          r.measurementCount(), r.blockedCount(), r.connectivity() == null ? ""
-              : " (network " + r.connectivity().wire() + ")");
+      if (r.failed()) {
+        out.printf(Locale.ROOT, "last run:     #%d %s%s, started %s, FAILED: %s%n", r.id(), r.trigger().wire(),
+            r.campaign() == null ? "" : " " + r.campaign(), seconds(r.startedAt()), r.failure());
+      } else {
+        out.printf(Locale.ROOT, "last run:     #%d %s%s, started %s, %s; %d measured, %d blocked%s%n", r.id(),
+            r.trigger().wire(), r.campaign() == null ? "" : " " + r.campaign(), seconds(r.startedAt()), end,
+            r.measurementCount(), r.blockedCount(), r.connectivity() == null ? ""
+                : " (network " + r.connectivity().wire() + ")");
+      }
     }
     out.println("network:      " + network(results, last, now));
     QueueCounts q = results.counts();

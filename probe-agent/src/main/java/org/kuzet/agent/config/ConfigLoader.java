@@ -222,6 +222,16 @@ public final class ConfigLoader {
     return baseDir.resolve(v);
   }
 
+  private static Path usableListFile(Path file) {
+    try {
+      TargetFiles.load(file);
+      return file;
+    } catch (TargetFiles.Unusable e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage() + "; " + TargetFiles.HINT
+          + ", or remove it from the line");
+    }
+  }
+
   static boolean bool(String v) {
     return switch (v.toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on" -> true;
@@ -351,7 +361,9 @@ public final class ConfigLoader {
         }
         return v;
       }, section.entries().containsKey("files") ? List.of() : defaultLists);
-      List<Path> files = list("files", ConfigLoader.this::path, List.of());
+      // Each list file is read now, as a run would read it: a missing or broken one is this line's error, not a
+      // run that fails at 3 a.m. (a file that breaks later fails its run, recorded with the reason).
+      List<Path> files = list("files", v -> usableListFile(path(v)), List.of());
       List<String> categories = list("categories", v -> {
         String code = v.toUpperCase(Locale.ROOT);
         if (!Categories.isKnown(code)) {

@@ -29,7 +29,9 @@ import org.kuzet.schema.TlsHandshake;
  *   <li>{@code kuzet_measurements_total{verdict}}, {@code kuzet_measurement_signals_total{signal}}</li>
  *   <li>{@code kuzet_step_duration_seconds{step=dns|tcp|tls|http, failure}} (a summary: count, sum, max)</li>
  *   <li>{@code kuzet_runs_total{kind=regular|campaign, outcome=completed|stopped|failed}},
- *       {@code kuzet_runs_skipped_total}, {@code kuzet_run_duration_seconds},
+ *       {@code kuzet_runs_failed_total{kind, reason}} (reason: target_list_missing|target_list_unreadable|
+ *       target_list_invalid|no_targets|store|internal), {@code kuzet_runs_skipped_total},
+ *       {@code kuzet_run_duration_seconds},
  *       {@code kuzet_last_run_timestamp_seconds}, {@code kuzet_next_run_timestamp_seconds}</li>
  *   <li>{@code kuzet_connectivity_state{state}} (1 for the current state, 0 for the others),
  *       {@code kuzet_outage_seconds_total} (time spent not online, the open outage included)</li>
@@ -135,6 +137,15 @@ public final class AgentMetrics {
     registry.counter("kuzet.runs", "kind", campaign ? "campaign" : "regular", "outcome", outcome).increment();
     runDuration.record(took);
     lastRun = clock.instant().toEpochMilli() / 1000.0;
+  }
+
+  /**
+   * A run failed; {@code reason} is a closed-set label: {@code target_list_missing}, {@code target_list_unreadable},
+   * {@code target_list_invalid}, {@code no_targets}, {@code store} or {@code internal}.
+   */
+  public void runFailed(boolean campaign, String reason) {
+    Counter.builder("kuzet.runs.failed").description("Runs that failed, by reason")
+        .tag("kind", campaign ? "campaign" : "regular").tag("reason", reason).register(registry).increment();
   }
 
   public void runSkipped(int count) {

@@ -191,9 +191,14 @@ public final class AgentService {
       say(slot.describe() + " " + outcome + (now != null && !now.measure() ? " (" + now.reason() + ")" : "") + ": "
           + o.measured() + " measured, " + o.failed() + " failed, in "
           + human(Duration.between(started, clock.instant())));
+    } catch (RunFailedException e) {
+      outcome = "failed";
+      metrics.runFailed(slot.isCampaign(), e.reason());
+      say(slot.describe() + " failed: " + e.getMessage() + "; the next slot is tried as planned");
     } catch (RuntimeException e) {
       outcome = "failed";
-      say(slot.describe() + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+      metrics.runFailed(slot.isCampaign(), e instanceof java.io.UncheckedIOException ? "store" : "internal");
+      say(slot.describe() + " failed: " + (e.getMessage() == null ? "internal error" : e.getMessage())
           + "; the next slot is tried as planned");
     }
     metrics.runFinished(slot.isCampaign(), outcome, Duration.between(started, clock.instant()));

@@ -2,9 +2,9 @@ package org.kuzet.agent.service;
 
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.time.Instant;
@@ -30,8 +30,12 @@ final class BackgroundUpload implements AutoCloseable {
   private final AgentMetrics metrics;
   private final Clock clock;
   private final PrintWriter log;
+  /** After a drain ended by an unexpected error (not a collector that is down: the uploader's backoff does that). */
+  static final Duration RETRY_AFTER_ERROR = Duration.ofMinutes(5);
+
+  private final Duration retryAfterError;
   private final AtomicBoolean waiting = new AtomicBoolean();
-  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+  private final ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, r -> {
     Thread t = new Thread(r, "kuzet-upload");
     t.setDaemon(true);
     return t;
@@ -39,12 +43,20 @@ final class BackgroundUpload implements AutoCloseable {
 
   BackgroundUpload(Uploader uploader, UploadQueue queue, ConsentGate consent, AgentMetrics metrics, Clock clock,
       PrintWriter log) {
+    this(uploader, queue, consent, metrics, clock, log, RETRY_AFTER_ERROR);
+  }
+
+  BackgroundUpload(Uploader uploader, UploadQueue queue, ConsentGate consent, AgentMetrics metrics, Clock clock,
+      PrintWriter log, Duration retryAfterError) {
     this.uploader = uploader;
     this.queue = consented(queue, consent);
     this.consent = consent;
     this.metrics = metrics;
     this.clock = clock;
     this.log = log;
+    this.retryAfterError = retryAfterError;
+    // Stopping does not wait for a retry planned minutes ahead: the queue keeps everything for the next start.
+    thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
 
   /** Asks for a drain ({@code why}: "after the run", "network back"); returns at once. */
@@ -69,6 +81,11 @@ final class BackgroundUpload implements AutoCloseable {
       public List<QueuedMeasurement> due(int max, Instant now) {
         return consent.now().upload() ? super.due(max, now) : List.of();
       }
+
+      @Override
+      public List<DueMeasurement> dueSizes(int max, Instant now) {
+        return consent.now().upload() ? super.dueSizes(max, now) : List.of();
+      }
     };
   }
 
@@ -89,10 +106,27 @@ final class BackgroundUpload implements AutoCloseable {
         say("upload (" + why + "): " + r.uploaded() + " uploaded, " + r.duplicate() + " duplicate, " + r.rejected()
             + " rejected, " + r.retried() + " retried later; " + r.remaining() + " remaining");
       }
-    } catch (RuntimeException e) {
-      say("upload (" + why + ") failed: " + e.getClass().getSimpleName() + ": " + e.getMessage()
-          + "; the measurements stay queued");
+    } catch (Throwable e) {
+      // Whatever ends this drain (a full disk, a bug, a heap too small), the upload thread lives on and tries
+      // again later. Logged without the exception's text, which may quote a measurement (the volunteer's data).
+      say("upload (" + why + ") failed: " + describe(e) + "; the measurements stay queued, next try in "
+          + org.kuzet.agent.config.Durations.format(retryAfterError));
+      try {
+        thread.schedule(() -> request("retry after an error"), retryAfterError.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        // stopping: the next start sends what is queued
+      }
     }
+  }
+
+  private static String describe(Throwable e) {
+    if (e instanceof OutOfMemoryError) {
+      return "out of memory";
+    }
+    if (e instanceof org.kuzet.agent.store.StoreException) {
+      return e.getMessage(); // about the database file (locked, full, damaged), never its content
+    }
+    return "internal error (" + e.getClass().getSimpleName() + ")";
   }
 
   private void say(String message) {

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import org.kuzet.agent.config.KuzetConfig.TargetSelection;
+import org.kuzet.agent.config.TargetFiles;
 import org.kuzet.core.MeasurementIds;
 import org.kuzet.core.MeasurementRunner;
 import org.kuzet.core.ProbeSettings;
@@ -18,11 +19,9 @@ import org.kuzet.core.WebConnectivity;
 import org.kuzet.core.identity.IdentityLookup;
 import org.kuzet.schema.Measurement;
 import org.kuzet.targets.BundledLists;
-import org.kuzet.targets.LoadOptions;
 import org.kuzet.targets.LoadResult;
 import org.kuzet.targets.Problem;
 import org.kuzet.targets.Target;
-import org.kuzet.targets.TargetListLoader;
 import org.kuzet.targets.TargetSelector;
 
 /**
@@ -54,10 +53,6 @@ public final class MeasuringRunExecutor implements RunExecutor {
 
   @Override
   public RunOutcome run(RunRequest request) throws InterruptedException {
-    List<Target> targets = load(request.targets());
-    if (targets.isEmpty()) {
-      throw new IllegalStateException("no targets left after the category filter " + request.targets().categories());
-    }
     ProbeSettings ps = settings.apply(request, ProbeSettings.builder()
         .resolvers(request.config().resolvers())
         .controlUrls(request.config().controlUrls())
@@ -67,12 +62,52 @@ public final class MeasuringRunExecutor implements RunExecutor {
         "kuzet service");
     ps = network.applyTo(ps);
     String reportId = MeasurementIds.reportId(clock.instant(), ps.probeCc(), ps.probeAsn());
+    List<Target> targets;
+    try {
+      targets = load(request.targets());
+      if (targets.isEmpty()) {
+        throw new RunFailedException("no targets left after the category filter "
+            + String.join(",", request.targets().categories()) + "; check [targets] categories", "no_targets");
+      }
+    } catch (TargetFiles.Unusable e) {
+      throw cannotStart(request, reportId, new RunFailedException(e.describe() + "; " + TargetFiles.HINT,
+          e.problem().label()));
+    } catch (RunFailedException e) {
+      throw cannotStart(request, reportId, e);
+    }
     RunStore.Recorder recorder;
     try {
       recorder = store.begin(request, reportId, targets);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot record the run: " + e.getMessage(), e);
     }
+    try {
+      return measure(request, ps, reportId, targets, recorder);
+    } catch (RuntimeException e) {
+      // The run's record is closed as failed rather than left looking as if it were still going.
+      try {
+        recorder.finish(new RunOutcome(0, 0, false, "the run broke off: " + (e.getMessage() == null
+            ? "internal error" : e.getMessage())));
+      } catch (IOException | RuntimeException ignored) {
+        // the first failure is the one to report
+      }
+      throw e;
+    }
+  }
+
+  /** Records a run that could not start as failed, with its reason, and returns the exception to throw. */
+  private RunFailedException cannotStart(RunRequest request, String reportId, RunFailedException failure) {
+    try {
+      store.begin(request, reportId, List.of()).finish(RunOutcome.cannotStart(failure.getMessage()));
+    } catch (IOException e) {
+      log.println("kuzet service: could not record the failed run: " + e.getMessage());
+      log.flush();
+    }
+    return failure;
+  }
+
+  private RunOutcome measure(RunRequest request, ProbeSettings ps, String reportId, List<Target> targets,
+      RunStore.Recorder recorder) throws InterruptedException {
     Object saveLock = new Object();
     boolean[] closed = {false};
     AtomicInteger saved = new AtomicInteger();
@@ -149,23 +184,17 @@ public final class MeasuringRunExecutor implements RunExecutor {
   }
 
   /** The targets of a selection; bad lines of a list file are skipped (a service cannot stop to ask). */
-  List<Target> load(TargetSelection selection) {
+  List<Target> load(TargetSelection selection) throws TargetFiles.Unusable {
     List<Target> all = new ArrayList<>();
     for (String name : selection.lists()) {
       all.addAll(BundledLists.load(name));
     }
     for (Path file : selection.files()) {
-      try {
-        LoadResult r = TargetListLoader.load(file, LoadOptions.defaults().skipInvalid(true));
-        for (Problem p : r.warnings()) {
-          log.println("kuzet service: skipped " + p);
-        }
-        all.addAll(r.targets());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read target list " + file + ": " + e.getMessage(), e);
-      } catch (org.kuzet.targets.TargetListException e) {
-        throw new IllegalStateException("target list " + file + " rejected: " + e.getMessage(), e);
+      LoadResult r = TargetFiles.load(file);
+      for (Problem p : r.warnings()) {
+        log.println("kuzet service: skipped " + p);
       }
+      all.addAll(r.targets());
     }
     TargetSelector.Builder b = TargetSelector.builder();
     if (!selection.categories().isEmpty()) {

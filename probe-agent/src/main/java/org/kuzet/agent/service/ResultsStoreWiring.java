@@ -216,7 +216,11 @@ public final class ResultsStoreWiring implements ServiceWiring {
         @Override
         public void finish(RunOutcome outcome) throws IOException {
           io(() -> {
-            store.finishRun(runId, clock.instant());
+            if (outcome.failure() != null) {
+              store.failRun(runId, clock.instant(), outcome.failure());
+            } else {
+              store.finishRun(runId, clock.instant());
+            }
             return null;
           });
         }

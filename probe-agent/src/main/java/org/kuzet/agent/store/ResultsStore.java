@@ -91,6 +91,11 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     try {
       int version = userVersion(c);
       refuseForeignOrNewer(c, path, version);
+      if (!fresh) {
+        // Before the first write (even journal_mode writes the header): a damaged file is refused untouched, not
+        // half written to until a write happens to reach the damaged page.
+        refuseDamaged(c, path);
+      }
       try (Statement s = c.createStatement()) {
         // Before any transaction: journal_mode cannot change inside one.
         s.execute("PRAGMA journal_mode = WAL");
@@ -128,10 +133,32 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     }
     checkHeader(path);
     Connection c = connect(path, DEFAULT_BUSY_TIMEOUT, true);
+    boolean immutable = false;
     try {
-      int version = userVersion(c);
+      int version;
+      try {
+        version = userVersion(c);
+      } catch (SQLException e) {
+        int code = e.getErrorCode() & 0xff;
+        if (code != 14 /* SQLITE_CANTOPEN */ && code != 8 /* SQLITE_READONLY */) {
+          throw e;
+        }
+        // A WAL database in a directory this process cannot write (a read-only mount, another user's files, a
+        // copy on a CD): SQLite cannot create the -shm file even to read. Read the file as immutable, which needs
+        // none, unless its -wal file holds changes that only a writable -shm lets SQLite read.
+        closeQuietly(c);
+        refuseUnreadableWal(path);
+        c = connectImmutable(path);
+        immutable = true;
+        version = userVersion(c);
+      }
       refuseForeignOrNewer(c, path, version);
       if (version < SchemaMigrations.latestVersion()) {
+        if (immutable) {
+          throw new StoreException(path + " was written by an older kuzet and must be upgraded once, which needs"
+              + " write access to it and its directory; run a kuzet command that writes (e.g. 'kuzet status') as"
+              + " the file's owner, or copy it to a writable directory");
+        }
         closeQuietly(c);
         open(path).close();
         c = connect(path, DEFAULT_BUSY_TIMEOUT, true);
@@ -146,6 +173,30 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     } catch (RuntimeException e) {
       closeQuietly(c);
       throw e;
+    }
+  }
+
+  /** Read-only and without locks or -shm/-wal files: for a file nobody can be writing (its directory is read-only). */
+  private static Connection connectImmutable(Path path) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    try {
+      return config.createConnection("jdbc:sqlite:" + path.toUri() + "?immutable=1");
+    } catch (SQLException e) {
+      throw translate(e, path, DEFAULT_BUSY_TIMEOUT, "open");
+    }
+  }
+
+  private static void refuseUnreadableWal(Path path) {
+    Path wal = path.resolveSibling(path.getFileName() + "-wal");
+    try {
+      if (Files.exists(wal) && Files.size(wal) > 0) {
+        throw new StoreException("cannot read database " + path + ": its directory is read-only and " + wal
+            + " holds changes SQLite can read only with write access there; copy both files to a writable"
+            + " directory, or read it as a user who may write there");
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot read database " + path + ": " + describe(e), e);
     }
   }
 
@@ -201,21 +252,69 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     }
   }
 
+  /** The tables every kuzet results database has had since schema version 1. */
+  private static final List<String> KUZET_TABLES = List.of("settings", "runs", "measurements",
+      "connectivity_events");
+
+  /**
+   * Says what a file that is not a usable kuzet results database is, in this order: a kuzet collector's database,
+   * one from a newer kuzet (kuzet's tables with a higher schema version), another application's (SQLite, but not
+   * kuzet's tables), or an empty one (fine: it becomes kuzet's). Never writes.
+   */
   private static void refuseForeignOrNewer(Connection c, Path path, int version) throws SQLException {
     int latest = SchemaMigrations.latestVersion();
+    int applicationId;
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA application_id")) {
+      applicationId = rs.next() ? rs.getInt(1) : 0;
+    }
+    if (applicationId == org.kuzet.backend.collector.SqliteCollectorStore.APPLICATION_ID) {
+      throw new StoreException(path + " is a kuzet collector database, not a probe's results database; kuzet left"
+          + " it untouched: serve it with 'kuzet collector --db " + path + "', or pass --db FILE to use another"
+          + " database");
+    }
+    List<String> tables = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'"
+            + " AND name NOT LIKE 'sqlite_%'")) {
+      while (rs.next()) {
+        tables.add(rs.getString(1));
+      }
+    }
+    if (tables.isEmpty() && version == 0) {
+      return; // an empty database: kuzet's first migration makes it a results database
+    }
+    if (applicationId != 0 || !tables.containsAll(KUZET_TABLES)) {
+      throw new StoreException(path + " is an SQLite database but not a kuzet one (" + (tables.isEmpty()
+          ? "no tables" : "tables: " + String.join(", ", tables.stream().limit(8).toList())
+          + (tables.size() > 8 ? ", …" : "")) + "); kuzet left it untouched: pass --db FILE to use another"
+          + " database");
+    }
     if (version > latest) {
       throw new StoreException(path + " was written by a newer kuzet (schema version " + version
           + "; this kuzet knows up to " + latest + "): upgrade kuzet, or pass --db FILE to use another database");
     }
     if (version == 0) {
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")) {
-        if (rs.next() && rs.getLong(1) > 0) {
-          throw new StoreException(path + " is an SQLite database but not a kuzet one; kuzet left it untouched:"
-              + " pass --db FILE to use another database");
-        }
+      throw new StoreException(path + " has kuzet's tables but no schema version (damaged, or made by hand);"
+          + " kuzet left it untouched: pass --db FILE to use another database");
+    }
+  }
+
+  /**
+   * SQLite's {@code quick_check} (every page read once, without the slower cross-checks of indexes against tables):
+   * a damaged page anywhere is found here, before anything is measured or written.
+   */
+  private static void refuseDamaged(Connection c, Path path) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA quick_check(1)")) {
+      String first = rs.next() ? rs.getString(1) : "ok";
+      if (!"ok".equalsIgnoreCase(first)) {
+        throw new StoreException(damaged(path, first, true));
       }
     }
+  }
+
+  private static String damaged(Path path, String reason, boolean untouched) {
+    return "database " + path + " is damaged (" + reason + "); " + (untouched ? "kuzet left it untouched: " : "")
+        + "keep a copy and pass --db FILE to start a new database";
   }
 
   /** Applies the missing migrations in one transaction, with the version bump; all or nothing. */
@@ -311,6 +410,31 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     });
   }
 
+  /**
+   * Records a run that could not be carried out (its target list vanished, became unreadable or invalid): started
+   * and ended at once, nothing measured, {@code failure} saying why in words a volunteer can act on.
+   */
+  public synchronized long recordFailedRun(Trigger trigger, String campaign, String softwareVersion,
+      NetworkState connectivity, Instant startedAt, Instant endedAt, String failure) {
+    long id = beginRun(trigger, campaign, softwareVersion, connectivity, startedAt);
+    failRun(id, endedAt, failure);
+    return id;
+  }
+
+  /** Closes a run that failed part-way, with why. */
+  public synchronized void failRun(long runId, Instant endedAt, String failure) {
+    java.util.Objects.requireNonNull(failure, "failure");
+    write("record the failure of run " + runId, () -> {
+      try (PreparedStatement p = db.prepareStatement("UPDATE runs SET ended_at = ?, failure = ? WHERE id = ?")) {
+        p.setString(1, StoreTimes.format(endedAt));
+        p.setString(2, failure);
+        p.setLong(3, runId);
+        requireOneRow(p.executeUpdate(), "run " + runId);
+      }
+      return null;
+    });
+  }
+
   public synchronized Optional<RunRecord> lastRun() {
     return read("read the last run", () -> runWhere("ORDER BY id DESC LIMIT 1", null));
   }
@@ -322,7 +446,7 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
   private Optional<RunRecord> runWhere(String clause, Long id) throws SQLException {
     try (PreparedStatement p = db.prepareStatement("SELECT id, started_at, ended_at, trigger, campaign,"
         + " software_version, probe_asn, probe_cc, connectivity, measurement_count, blocked_count,"
-        + " probe_network_name, resolver_asn, resolver_network_name FROM runs " + clause)) {
+        + " probe_network_name, resolver_asn, resolver_network_name, failure FROM runs " + clause)) {
       if (id != null) {
         p.setLong(1, id);
       }
@@ -334,7 +458,8 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
         return Optional.of(new RunRecord(rs.getLong(1), StoreTimes.parse(rs.getString(2)),
             StoreTimes.parse(rs.getString(3)), Trigger.fromWire(rs.getString(4)), rs.getString(5), rs.getString(6),
             rs.getString(7), rs.getString(8), rs.getString(12), rs.getString(13), rs.getString(14),
-            connectivity == null ? null : networkState(connectivity), rs.getLong(10), rs.getLong(11)));
+            connectivity == null ? null : networkState(connectivity), rs.getLong(10), rs.getLong(11),
+            rs.getString(15)));
       }
     }
   }
@@ -752,6 +877,38 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
   }
 
   @Override
+  public synchronized List<DueMeasurement> dueSizes(int max, Instant now) {
+    return read("read the upload queue", () -> {
+      List<DueMeasurement> out = new ArrayList<>();
+      // octet_length: the size in bytes, without reading the JSON itself into memory.
+      try (PreparedStatement p = db.prepareStatement("SELECT uid, octet_length(measurement_json), upload_attempts"
+          + " FROM measurements WHERE upload_state = 'pending' AND (next_upload_at IS NULL OR next_upload_at <= ?)"
+          + " ORDER BY id LIMIT ?")) {
+        p.setString(1, StoreTimes.format(now));
+        p.setInt(2, max);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(new DueMeasurement(rs.getString(1), rs.getLong(2), rs.getInt(3)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public synchronized Optional<String> measurementJson(String uid) {
+    return read("read measurement " + uid, () -> {
+      try (PreparedStatement p = db.prepareStatement("SELECT measurement_json FROM measurements WHERE uid = ?")) {
+        p.setString(1, uid);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+        }
+      }
+    });
+  }
+
+  @Override
   public synchronized void markUploaded(Collection<String> uids, Instant at) {
     write("mark uploaded", () -> {
       try (PreparedStatement p = db.prepareStatement("UPDATE measurements SET upload_state = 'uploaded',"
@@ -948,7 +1105,7 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
       if ((e.getErrorCode() & 0xff) == 19 && e.getMessage().contains("FOREIGN KEY")) {
         throw new IllegalArgumentException("cannot " + what + ": no such run", e);
       }
-      throw translate(e, file, busyTimeout, what);
+      throw translate(e, file, busyTimeout, what, false);
     }
   }
 
@@ -956,7 +1113,7 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     try {
       return work.run();
     } catch (SQLException e) {
-      throw translate(e, file, busyTimeout, what);
+      throw translate(e, file, busyTimeout, what, readOnly);
     }
   }
 
@@ -993,13 +1150,19 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
   }
 
   private static StoreException translate(SQLException e, Path path, Duration busyTimeout, String what) {
+    return translate(e, path, busyTimeout, what, true);
+  }
+
+  /** {@code untouched}: whether nothing was written yet (opening, reading a read-only store), so it can be said. */
+  private static StoreException translate(SQLException e, Path path, Duration busyTimeout, String what,
+      boolean untouched) {
     int code = e.getErrorCode() & 0xff;
     String reason = sqliteMessage(e);
     return switch (code) {
       case 5, 6 -> new StoreException("database " + path + " is locked by another kuzet process (waited "
           + busyTimeout.toSeconds() + "s): try again when it has finished", e);
-      case 11, 26 -> new StoreException("database " + path + " is damaged (" + reason + "); kuzet left it untouched:"
-          + " keep a copy and pass --db FILE to start a new database", e);
+      // "Untouched" only where it is true: when opening (refused before any write) or reading.
+      case 11, 26 -> new StoreException(damaged(path, reason, untouched), e);
       case 14 -> new StoreException("cannot open database " + path + " (" + reason + ")", e);
       case 8 -> new StoreException("cannot " + what + " in " + path + ": the file is read-only (" + reason + ")", e);
       case 13 -> new StoreException("cannot " + what + " in " + path + ": the disk is full", e);

@@ -7,7 +7,8 @@ import org.kuzet.core.connectivity.NetworkState;
  * One row of {@code runs}. {@code endedAt} is null while the run goes on, or when the process died during it.
  * {@code probeAsn}/{@code probeCc} and the network names are null until a measurement of the run said which
  * network it was on (names: empty when the lookup did not find one; null for runs stored before kuzet named
- * networks).
+ * networks). {@code failure} says why the run could not be carried out (e.g. its target list is missing); null when
+ * it did not fail.
  */
 public record RunRecord(
     long id,
@@ -23,4 +24,10 @@ public record RunRecord(
     String resolverNetworkName,
     NetworkState connectivity,
     long measurementCount,
-    long blockedCount) {}
+    long blockedCount,
+    String failure) {
+
+  public boolean failed() {
+    return failure != null;
+  }
+}

@@ -18,6 +18,16 @@ public class ForwardingUploadQueue implements UploadQueue {
   }
 
   @Override
+  public List<DueMeasurement> dueSizes(int max, Instant now) {
+    return inner.dueSizes(max, now);
+  }
+
+  @Override
+  public java.util.Optional<String> measurementJson(String uid) {
+    return inner.measurementJson(uid);
+  }
+
+  @Override
   public void markUploaded(Collection<String> uids, Instant at) {
     inner.markUploaded(uids, at);
   }

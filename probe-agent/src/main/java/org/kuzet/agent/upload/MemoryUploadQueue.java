@@ -45,6 +45,18 @@ public final class MemoryUploadQueue implements UploadQueue {
     }
 
     @Override
+    public synchronized List<DueMeasurement> dueSizes(int max, Instant now) {
+        return due(max, now).stream().map(q -> new DueMeasurement(q.uid(),
+            q.measurementJson().getBytes(java.nio.charset.StandardCharsets.UTF_8).length, q.attempts())).toList();
+    }
+
+    @Override
+    public synchronized java.util.Optional<String> measurementJson(String uid) {
+        Entry e = entries.get(uid);
+        return e == null ? java.util.Optional.empty() : java.util.Optional.of(e.item.measurementJson());
+    }
+
+    @Override
     public synchronized void markUploaded(Collection<String> uids, Instant at) {
         uids.forEach(uid -> entry(uid).state = State.UPLOADED);
     }

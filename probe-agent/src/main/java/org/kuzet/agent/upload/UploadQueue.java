@@ -15,6 +15,15 @@ public interface UploadQueue {
     /** Up to {@code max} pending measurements whose next attempt is due at {@code now}, oldest first. */
     List<QueuedMeasurement> due(int max, Instant now);
 
+    /**
+     * As {@link #due}, without the JSON: what an uploader needs to plan batches within a byte budget before it reads
+     * any measurement ({@link #measurementJson} then reads them one at a time as they are sent).
+     */
+    List<DueMeasurement> dueSizes(int max, Instant now);
+
+    /** The stored JSON of the queued measurement {@code uid}; empty when it is no longer stored. */
+    java.util.Optional<String> measurementJson(String uid);
+
     /** The collector accepted these (or already had them: a duplicate is a success). */
     void markUploaded(Collection<String> uids, Instant at);
 
@@ -31,6 +40,9 @@ public interface UploadQueue {
 
     /** One queued measurement: its stable UID, its stored JSON and how often sending it failed. */
     record QueuedMeasurement(String uid, String measurementJson, int attempts) {}
+
+    /** A due measurement without its JSON: its UID, the size of its stored JSON in UTF-8 bytes, its failed sends. */
+    record DueMeasurement(String uid, long bytes, int attempts) {}
 
     record QueueCounts(long pending, long uploaded, long rejected) {}
 }

@@ -2,13 +2,14 @@ package org.kuzet.agent.upload;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -22,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 import java.util.zip.GZIPOutputStream;
@@ -33,11 +35,11 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
-import org.kuzet.agent.upload.UploadQueue.QueuedMeasurement;
+import okio.BufferedSink;
+import org.kuzet.agent.upload.UploadQueue.DueMeasurement;
 import org.kuzet.core.sign.ProbeKey;
 import org.kuzet.core.tls.TrustRoots;
 import org.kuzet.schema.upload.ItemResult;
-import org.kuzet.schema.upload.UploadBatch;
 import org.kuzet.schema.upload.UploadItem;
 import org.kuzet.schema.upload.UploadProtocol;
 
@@ -63,8 +65,15 @@ public final class Uploader implements AutoCloseable {
   public static final int DEFAULT_BATCH_SIZE = 100;
   public static final Duration DEFAULT_BASE_DELAY = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MAX_DELAY = Duration.ofHours(1);
-  /** The collector's default body limit; a batch whose gzip body is larger is split before sending. */
+  /** The collector's default body limit; a measurement whose gzip body alone is larger is rejected unsent. */
   public static final long DEFAULT_MAX_BODY_BYTES = 8L << 20;
+  /**
+   * Most measurement JSON per request (docs/COLLECTOR.md): 4 MiB, half the collector's default body limit even
+   * before gzip, so a batch never needs splitting for size; a larger measurement is sent alone.
+   */
+  public static final long DEFAULT_BATCH_BYTES = 4L << 20;
+  /** Largest collector answer read (one short line per measurement of a batch). */
+  static final long MAX_ANSWER_BYTES = 1L << 20;
   static final String USER_AGENT = "kuzet";
   private static final MediaType JSON = MediaType.get("application/json");
 
@@ -73,6 +82,7 @@ public final class Uploader implements AutoCloseable {
   private final OkHttpClient http;
   private final int batchSize;
   private final long maxBodyBytes;
+  private final long batchBytes;
   private final Duration baseDelay;
   private final Duration maxDelay;
   private final Clock clock;
@@ -83,6 +93,7 @@ public final class Uploader implements AutoCloseable {
     this.key = b.key;
     this.batchSize = b.batchSize;
     this.maxBodyBytes = b.maxBodyBytes;
+    this.batchBytes = Math.min(b.batchBytes, b.maxBodyBytes / 2);
     this.baseDelay = b.baseDelay;
     this.maxDelay = b.maxDelay;
     this.clock = b.clock;
@@ -104,6 +115,10 @@ public final class Uploader implements AutoCloseable {
   /**
    * Sends every due measurement, then returns. Blocks; call from a background thread.
    *
+   * <p>Memory stays bounded whatever is queued: batches are planned from the measurements' sizes alone (at most
+   * {@code batchSize} measurements and {@code batchBytes} of JSON each, a larger measurement alone), and each
+   * batch's gzip body is written to the connection as its measurements are read from the queue, one at a time.
+   *
    * @return counts of this run; {@code remaining} is the queue's pending count afterwards (including the
    *     retried ones, due again later)
    */
@@ -112,19 +127,47 @@ public final class Uploader implements AutoCloseable {
     Set<String> handled = new HashSet<>();
     boolean goOn = true;
     while (goOn) {
-      List<QueuedMeasurement> due = queue.due(batchSize, clock.instant());
+      List<DueMeasurement> due = queue.dueSizes(batchSize, clock.instant());
       if (due.isEmpty()) {
         break;
       }
-      for (QueuedMeasurement q : due) {
+      for (DueMeasurement q : due) {
         if (!handled.add(q.uid())) {
           throw new IllegalStateException("the upload queue offered " + q.uid() + " again after it was marked");
         }
       }
-      goOn = sendBatch(queue, due, counts);
+      for (List<DueMeasurement> batch : plan(due, batchBytes)) {
+        goOn = sendBatch(queue, batch, counts);
+        if (!goOn) {
+          break; // the rest stays due: not marked, not counted as tried
+        }
+      }
     }
     return new Result(counts.uploaded, counts.duplicate, counts.rejected, counts.retried,
         queue.counts().pending());
+  }
+
+  /**
+   * Cuts {@code due} (in queue order) into batches of at most {@code budget} bytes of measurement JSON; a
+   * measurement larger than the budget goes alone. Package-private: the memory bound rests on it.
+   */
+  static List<List<DueMeasurement>> plan(List<DueMeasurement> due, long budget) {
+    List<List<DueMeasurement>> batches = new ArrayList<>();
+    List<DueMeasurement> current = new ArrayList<>();
+    long bytes = 0;
+    for (DueMeasurement d : due) {
+      if (!current.isEmpty() && bytes + d.bytes() > budget) {
+        batches.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(d);
+      bytes += d.bytes();
+    }
+    if (!current.isEmpty()) {
+      batches.add(current);
+    }
+    return batches;
   }
 
   /** Closes idle pooled connections to the collector; the uploader stays usable (it reconnects). */
@@ -140,49 +183,53 @@ public final class Uploader implements AutoCloseable {
     int retried;
   }
 
-  /** Sends one batch from the queue, splitting it when the collector asks; false when the run should stop. */
-  private boolean sendBatch(UploadQueue queue, List<QueuedMeasurement> batch, Counts counts) {
-    Deque<List<Signed>> work = new ArrayDeque<>();
-    List<Signed> signed = new ArrayList<>(batch.size());
-    for (QueuedMeasurement q : batch) {
-      try {
-        signed.add(sign(q));
-      } catch (IllegalArgumentException e) {
-        queue.markRejected(q.uid(), e.getMessage(), clock.instant());
+  /** Sends one batch, splitting it when the collector asks; false when the run should stop. */
+  private boolean sendBatch(UploadQueue queue, List<DueMeasurement> batch, Counts counts) {
+    Deque<List<DueMeasurement>> work = new ArrayDeque<>();
+    work.push(batch);
+    while (!work.isEmpty()) {
+      List<DueMeasurement> part = work.pop();
+      if (part.size() == 1 && part.get(0).bytes() > maxBodyBytes) {
+        // Only a measurement larger than the body limit can make a body over it: measure its gzip size first
+        // (streamed, nothing kept), and refuse it here rather than send what the collector must refuse.
+        long gzipped = gzipSize(queue, part.get(0));
+        if (gzipped > maxBodyBytes) {
+          reject(queue, part.get(0), "the measurement is " + gzipped + " bytes gzip, over the upload limit of "
+              + maxBodyBytes, counts);
+          continue;
+        }
+      }
+      BatchBody body = new BatchBody(queue, part);
+      Answer answer = post(body);
+      for (Map.Entry<String, String> bad : body.unsendable.entrySet()) {
+        queue.markRejected(bad.getKey(), bad.getValue(), clock.instant());
         counts.rejected++;
       }
-    }
-    if (!signed.isEmpty()) {
-      work.push(signed);
-    }
-    while (!work.isEmpty()) {
-      List<Signed> part = work.pop();
-      byte[] body = gzip(UploadProtocol.encode(new UploadBatch(part.stream().map(Signed::item).toList())));
-      if (body.length > maxBodyBytes) {
-        if (!split(part, work)) {
-          reject(queue, part.get(0), "the measurement is " + body.length + " bytes gzip, over the upload limit of "
-              + maxBodyBytes, counts);
-        }
+      List<DueMeasurement> sent = part.stream().filter(d -> body.sent.contains(d.uid())).toList();
+      if (answer.kind == Kind.TRANSIENT) {
+        // Nothing of this part is known to be stored; what was not written yet is marked too: it waits as long.
+        List<DueMeasurement> unsent = part.stream().filter(d -> !body.unsendable.containsKey(d.uid())
+            && !body.gone.contains(d.uid())).toList();
+        retry(queue, unsent, answer.detail, counts);
+        return false;
+      }
+      if (sent.isEmpty()) {
         continue;
       }
-      Answer answer = post(body);
       switch (answer.kind) {
-        case RESULTS -> record(queue, part, answer.results, counts);
+        case RESULTS -> record(queue, sent, answer.results, counts);
         case BAD_BATCH -> {
-          if (!split(part, work)) {
-            reject(queue, part.get(0), "collector answered " + answer.detail, counts);
+          if (!split(sent, work)) {
+            reject(queue, sent.get(0), "collector answered " + answer.detail, counts);
           }
         }
-        case TRANSIENT -> {
-          retry(queue, part, answer.detail, counts);
-          return false; // the rest of this batch (if split) stays due: not marked, not counted as tried
-        }
+        default -> throw new IllegalStateException(answer.kind.name());
       }
     }
     return true;
   }
 
-  private static boolean split(List<Signed> part, Deque<List<Signed>> work) {
+  private static boolean split(List<DueMeasurement> part, Deque<List<DueMeasurement>> work) {
     if (part.size() < 2) {
       return false;
     }
@@ -192,7 +239,7 @@ public final class Uploader implements AutoCloseable {
     return true;
   }
 
-  private void record(UploadQueue queue, List<Signed> part, List<ItemResult> results, Counts counts) {
+  private void record(UploadQueue queue, List<DueMeasurement> part, List<ItemResult> results, Counts counts) {
     Map<String, ItemResult> byUid = new HashMap<>();
     for (ItemResult r : results) {
       if (r.uid() != null) {
@@ -201,8 +248,8 @@ public final class Uploader implements AutoCloseable {
     }
     Instant now = clock.instant();
     List<String> uploaded = new ArrayList<>();
-    List<Signed> unanswered = new ArrayList<>();
-    for (Signed s : part) {
+    List<DueMeasurement> unanswered = new ArrayList<>();
+    for (DueMeasurement s : part) {
       ItemResult r = byUid.get(s.uid());
       if (r == null) {
         unanswered.add(s);
@@ -228,14 +275,17 @@ public final class Uploader implements AutoCloseable {
     }
   }
 
-  private void reject(UploadQueue queue, Signed s, String reason, Counts counts) {
+  private void reject(UploadQueue queue, DueMeasurement s, String reason, Counts counts) {
     queue.markRejected(s.uid(), reason, clock.instant());
     counts.rejected++;
   }
 
-  private void retry(UploadQueue queue, List<Signed> part, String error, Counts counts) {
-    int attempts = part.stream().mapToInt(s -> s.queued().attempts()).max().orElse(0);
-    queue.markRetry(part.stream().map(Signed::uid).toList(), error, clock.instant().plus(backoff(attempts)));
+  private void retry(UploadQueue queue, List<DueMeasurement> part, String error, Counts counts) {
+    if (part.isEmpty()) {
+      return;
+    }
+    int attempts = part.stream().mapToInt(DueMeasurement::attempts).max().orElse(0);
+    queue.markRetry(part.stream().map(DueMeasurement::uid).toList(), error, clock.instant().plus(backoff(attempts)));
     counts.retried += part.size();
   }
 
@@ -252,16 +302,11 @@ public final class Uploader implements AutoCloseable {
     return Duration.ofMillis(Math.max(1, half + (long) (random.nextDouble() * (delay - half))));
   }
 
-  private record Signed(QueuedMeasurement queued, UploadItem item) {
-    String uid() {
-      return queued.uid();
-    }
-  }
-
-  private Signed sign(QueuedMeasurement q) {
+  /** The signed upload item of a stored measurement; IllegalArgumentException when it cannot be sent. */
+  private UploadItem sign(String uid, String measurementJson) {
     JsonNode m;
     try {
-      m = UploadProtocol.mapper().readTree(q.measurementJson());
+      m = UploadProtocol.mapper().readTree(measurementJson);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("the stored measurement is not valid JSON (" + e.getOriginalMessage()
           + ")");
@@ -269,27 +314,132 @@ public final class Uploader implements AutoCloseable {
     if (m == null || !m.isObject()) {
       throw new IllegalArgumentException("the stored measurement is not a JSON object");
     }
-    if (!q.uid().equals(m.path("measurement_uid").asText(null))) {
-      throw new IllegalArgumentException("the stored measurement's measurement_uid is not its queue UID "
-          + q.uid());
+    if (!uid.equals(m.path("measurement_uid").asText(null))) {
+      throw new IllegalArgumentException("the stored measurement's measurement_uid is not its queue UID " + uid);
     }
-    return new Signed(q, new UploadItem(m, key.sign(m)));
+    return new UploadItem(m, key.sign(m));
+  }
+
+  private static final byte[] BATCH_START = "{\"measurements\":[".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] BATCH_END = "]}".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * One batch's body ({@code {"measurements": [item, …]}}, gzip), written to the connection as each measurement is
+   * read from the queue and signed: only one measurement is in memory at a time. Measurements that cannot be
+   * signed are left out and listed in {@link #unsendable} with the reason; those no longer stored in {@link #gone}.
+   * One-shot: the uploader retries by itself, never OkHttp.
+   */
+  private final class BatchBody extends RequestBody {
+    private final UploadQueue queue;
+    private final List<DueMeasurement> part;
+    final Set<String> sent = new HashSet<>();
+    final Map<String, String> unsendable = new java.util.LinkedHashMap<>();
+    final Set<String> gone = new HashSet<>();
+
+    BatchBody(UploadQueue queue, List<DueMeasurement> part) {
+      this.queue = queue;
+      this.part = part;
+    }
+
+    @Override
+    public MediaType contentType() {
+      return JSON;
+    }
+
+    @Override
+    public boolean isOneShot() {
+      return true;
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      GZIPOutputStream gz = new GZIPOutputStream(sink.outputStream(), 64 * 1024);
+      writeBatch(gz);
+      gz.finish();
+      gz.flush();
+    }
+
+    private void writeBatch(OutputStream out) throws IOException {
+      out.write(BATCH_START);
+      boolean first = true;
+      for (DueMeasurement d : part) {
+        Optional<String> json = queue.measurementJson(d.uid());
+        if (json.isEmpty()) {
+          gone.add(d.uid()); // deleted meanwhile (retention): nothing left to send or mark
+          continue;
+        }
+        UploadItem item;
+        try {
+          item = sign(d.uid(), json.get());
+        } catch (IllegalArgumentException e) {
+          unsendable.put(d.uid(), e.getMessage());
+          continue;
+        }
+        if (!first) {
+          out.write(',');
+        }
+        first = false;
+        UploadProtocol.mapper().writeValue(new NonClosing(out), item);
+        sent.add(d.uid());
+      }
+      out.write(BATCH_END);
+    }
+  }
+
+  /** The gzip size of {@code d} alone as a batch, counted while compressing; nothing is kept. */
+  private long gzipSize(UploadQueue queue, DueMeasurement d) {
+    BatchBody body = new BatchBody(queue, List.of(d));
+    long[] n = {0};
+    OutputStream counter = new OutputStream() {
+      @Override
+      public void write(int b) {
+        n[0]++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        n[0] += len;
+      }
+    };
+    try (GZIPOutputStream gz = new GZIPOutputStream(counter, 64 * 1024)) {
+      body.writeBatch(gz);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // counting only; no real I/O
+    }
+    return n[0];
+  }
+
+  /** Lets Jackson write one value into the batch without closing the stream under it. */
+  private static final class NonClosing extends java.io.FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
+    }
   }
 
   private enum Kind { RESULTS, BAD_BATCH, TRANSIENT }
 
   private record Answer(Kind kind, List<ItemResult> results, String detail) {}
 
-  private Answer post(byte[] body) {
+  private Answer post(RequestBody body) {
     Request request = new Request.Builder()
         .url(collector.toString())
         .header("User-Agent", USER_AGENT)
         .header("Content-Encoding", UploadProtocol.CONTENT_ENCODING)
-        .post(RequestBody.create(body, JSON))
+        .post(body)
         .build();
     try (Response response = http.newCall(request).execute()) {
       ResponseBody rb = response.body();
-      byte[] bytes = rb == null ? new byte[0] : rb.bytes();
+      byte[] bytes = rb == null ? new byte[0] : readAnswer(rb);
       int code = response.code();
       if (code == 200) {
         try {
@@ -320,22 +470,22 @@ public final class Uploader implements AutoCloseable {
     }
   }
 
+  /** The collector's answer, read up to a bound: a per-item answer is small, and a hostile one must not fill the heap. */
+  private static byte[] readAnswer(ResponseBody body) throws IOException {
+    okio.BufferedSource source = body.source();
+    source.request(MAX_ANSWER_BYTES + 1);
+    if (source.getBuffer().size() > MAX_ANSWER_BYTES) {
+      throw new IOException("the collector's answer is over " + MAX_ANSWER_BYTES + " bytes");
+    }
+    return source.readByteArray();
+  }
+
   private static String describe(byte[] body, Response response) {
     String error = UploadProtocol.errorOf(body);
     if (response.isRedirect()) {
       return " redirecting to " + response.header("Location") + "; give the collector's final URL";
     }
     return error == null ? " " + response.message() : ": " + error;
-  }
-
-  private static byte[] gzip(byte[] json) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(json.length / 4 + 64);
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(json);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // in memory
-    }
-    return out.toByteArray();
   }
 
   private static OkHttpClient client(TrustRoots roots, Duration timeout) {
@@ -365,6 +515,7 @@ public final class Uploader implements AutoCloseable {
     private TrustRoots trustRoots = TrustRoots.bundled();
     private int batchSize = DEFAULT_BATCH_SIZE;
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private long batchBytes = DEFAULT_BATCH_BYTES;
     private Duration baseDelay = DEFAULT_BASE_DELAY;
     private Duration maxDelay = DEFAULT_MAX_DELAY;
     private Duration timeout = Duration.ofSeconds(30);
@@ -433,7 +584,19 @@ public final class Uploader implements AutoCloseable {
       return this;
     }
 
-    /** Largest gzip body to send; larger batches are split first. Match the collector's {@code --max-body}. */
+    /**
+     * Most measurement JSON per request (default {@value #DEFAULT_BATCH_BYTES} bytes, and never over half the body
+     * limit); a larger measurement is sent alone.
+     */
+    public Builder batchBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("the batch budget must be at least 1 byte, got " + bytes);
+      }
+      this.batchBytes = bytes;
+      return this;
+    }
+
+    /** Largest gzip body to send; a measurement over it alone is rejected. Match the collector's {@code --max-body}. */
     public Builder maxBodyBytes(long bytes) {
       if (bytes < 1024) {
         throw new IllegalArgumentException("the body limit must be at least 1024 bytes, got " + bytes);

@@ -91,4 +91,25 @@ class CampaignCommandTest {
     assertTrue(add.err().contains("kuzet.conf:4: [schedule] jiter: unknown key"), add.err());
     assertEquals(FILE + "jiter = 5m\n", Files.readString(conf));
   }
+
+  /** A campaign whose list file cannot be read is refused when it is added, not discovered run after run. */
+  @Test
+  void aCampaignWithAListFileThatCannotBeUsedIsRefusedAndNothingWritten() throws Exception {
+    Path empty = dir.resolve("empty.csv");
+    Files.writeString(empty, "# to be filled\n");
+    for (Path bad : new Path[] {dir.resolve("nope.csv"), dir, empty}) {
+      CliRun add = kuzet("campaign", "add", "vote-2099", "--start", "2099-03-19T06:00+05:00",
+          "--end", "2099-03-20T12:00+05:00", "--every", "15m", "--targets", bad.toString());
+      assertEquals(Main.EXIT_USAGE, add.exit(), add.out() + add.err());
+      assertTrue(add.err().contains("--targets " + bad + ": "), add.err());
+      assertTrue(add.err().contains("give an existing"), add.err());
+      assertTrue(!add.err().contains("Exception"), add.err());
+      assertEquals(FILE, Files.readString(conf), "the config file was changed");
+    }
+    Path good = dir.resolve("vote.txt");
+    Files.writeString(good, "https://vote.kz/\n");
+    CliRun add = kuzet("campaign", "add", "vote-2099", "--start", "2099-03-19T06:00+05:00",
+        "--end", "2099-03-20T12:00+05:00", "--every", "15m", "--targets", good.toString());
+    assertEquals(0, add.exit(), add.err());
+  }
 }

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.config.KuzetConfig.Campaign;
 import org.kuzet.core.connectivity.Anchor;
 import org.kuzet.core.identity.StunClient;
@@ -94,8 +96,10 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void everyKeyMapsToItsField() {
-    KuzetConfig c = parse("""
+  void everyKeyMapsToItsField(@TempDir Path base) throws Exception {
+    Files.createDirectories(base.resolve("lists"));
+    Files.writeString(base.resolve("lists/extra.csv"), "https://extra.kz/\n");
+    KuzetConfig c = ConfigLoader.parse("kuzet.conf", """
         [targets]
         files = lists/extra.csv
         categories = news, humr
@@ -124,9 +128,9 @@ class ConfigLoaderTest {
         end = 2026-01-06T06:00+05:00
         interval = 10m
         lists = control
-        """);
+        """, base);
     assertEquals(List.of(), c.targets().lists(), "files alone replace the default list");
-    assertEquals(List.of(BASE.resolve("lists/extra.csv")), c.targets().files());
+    assertEquals(List.of(base.resolve("lists/extra.csv")), c.targets().files());
     assertEquals(List.of("NEWS", "HUMR"), c.targets().categories());
     assertEquals(Duration.ofHours(3), c.schedule().interval());
     assertEquals(Duration.ZERO, c.schedule().jitter());
@@ -261,5 +265,32 @@ class ConfigLoaderTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Path.of("/nonexistent/k.conf")));
     assertTrue(e.getMessage().contains("no such file"), e.getMessage());
     assertTrue(e.getMessage().contains("kuzet.example.conf"), e.getMessage());
+  }
+
+  /**
+   * A list file that a run could not read is this line's error when the config loads (not a run failing later):
+   * missing, a directory, not UTF-8, no valid target; in [targets] and in a campaign alike.
+   */
+  @Test
+  void aListFileThatCannotBeUsedIsAnErrorOnItsLine(@TempDir Path base) throws Exception {
+    Files.write(base.resolve("latin1.txt"), new byte[] {'h', 't', 't', 'p', ':', '/', '/', (byte) 0xe9, '\n'});
+    Files.writeString(base.resolve("empty.csv"), "# nothing yet\n");
+    Files.createDirectories(base.resolve("adir"));
+    java.util.Map<String, String> cases = java.util.Map.of("/nope.csv", "no such file", "adir", "is a directory",
+        "latin1.txt", "not UTF-8", "empty.csv", "empty list");
+    for (var c : cases.entrySet()) {
+      for (String section : List.of("[targets]\n", "[campaign vote]\nstart = 2026-03-19T06:00+05:00\n"
+          + "end = 2026-03-20T06:00+05:00\ninterval = 15m\n")) {
+        String text = "# the agent's config\n" + section + "files = " + c.getKey() + "\n";
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("kuzet.conf", text, base));
+        int line = (int) text.lines().count();
+        assertTrue(e.getMessage().startsWith("kuzet.conf:" + line + ": [" + (section.startsWith("[targets]")
+            ? "targets" : "campaign vote") + "] files: "), e.getMessage());
+        assertTrue(e.getMessage().contains(c.getValue()) && e.getMessage().contains("give an existing"),
+            e.getMessage());
+        assertTrue(!e.getMessage().contains("Exception") && !e.getMessage().contains("Input length"),
+            e.getMessage());
+      }
+    }
   }
 }

@@ -240,18 +240,30 @@ class AgentServiceTest {
 
   @Test
   void aFailingRunIsLoggedAndTheServiceCarriesOn() throws Exception {
-    stopAt = t -> t.isAfter(at("12:30"));
+    stopAt = t -> t.isAfter(at("18:30"));
     int[] calls = {0};
     service("[schedule]\ninterval = 6h\njitter = 0\n", r -> {
       runs.add(r);
       if (calls[0]++ == 0) {
-        throw new IllegalStateException("target list /etc/kuzet/extra.csv rejected");
+        throw new RunFailedException("target list /etc/kuzet/extra.csv: no such file", "target_list_missing");
+      }
+      if (calls[0] == 2) {
+        throw new IllegalStateException("a bug's own words");
       }
       return new RunOutcome(0, 0, false);
     }, fastForward()).run();
-    assertEquals(2, runs.size());
-    assertTrue(log.toString().contains("regular run failed: IllegalStateException: target list"), log.toString());
-    assertEquals(1.0, service.metrics().registry().get("kuzet.runs").tag("outcome", "failed").counter().count());
+    assertEquals(3, runs.size());
+    assertTrue(log.toString().contains("regular run failed: target list /etc/kuzet/extra.csv: no such file;"),
+        log.toString());
+    assertTrue(log.toString().contains("regular run failed: a bug's own words;"), log.toString());
+    assertTrue(!log.toString().contains("Exception"), "no Java class name in the log: " + log);
+    assertEquals(2.0, service.metrics().registry().get("kuzet.runs").tag("outcome", "failed").counter().count());
+    assertEquals(1.0, service.metrics().registry().get("kuzet.runs.failed").tag("reason", "target_list_missing")
+        .counter().count());
+    assertEquals(1.0, service.metrics().registry().get("kuzet.runs.failed").tag("reason", "internal").counter()
+        .count());
+    assertTrue(service.metrics().scrape().contains("kuzet_runs_failed_total{kind=\"regular\",reason=\"target_list_missing\"} 1.0"),
+        service.metrics().scrape());
   }
 
   @Test

@@ -40,13 +40,23 @@ public final class TestMeasurements {
 
   public static Measurement of(String input, Instant t, Verdict verdict, Object blocking, Boolean accessible,
       List<Signal> signals, ObjectNode interception) {
+    return of(input, t, verdict, blocking, accessible, signals, interception, "<title>x</title>");
+  }
+
+  /** An accessible measurement whose fetched page is {@code body} (large measurements: upload tests). */
+  public static Measurement withBody(String input, Instant t, String body) {
+    return of(input, t, Verdict.ACCESSIBLE, false, true, List.of(), null, body);
+  }
+
+  private static Measurement of(String input, Instant t, Verdict verdict, Object blocking, Boolean accessible,
+      List<Signal> signals, ObjectNode interception, String body) {
     String host = input.replaceFirst("^https?://", "").replaceFirst("[/:].*$", "");
     DnsQuery q = new DnsQuery("system", "127.0.0.53:53", host, "A", 0, List.of(DnsAnswer.a("93.184.216.34", 300,
         false)), null, 1234, 0.001, 0.02, List.of(), null);
     TcpConnect tcp = new TcpConnect("93.184.216.34", 443, new TcpConnect.Status(true, null, null), 0.021, 0.05);
     HttpTransaction http = new HttpTransaction(new HttpTransaction.Request("GET", input, Map.of("Accept", "*/*"),
         "", "tcp"), new HttpTransaction.Response(200, Map.of("Content-Type", "text/html"),
-        List.of(List.of("Content-Type", "text/html")), "<title>x</title>", false, 16, "x"), null, 0.05, 0.1,
+        List.of(List.of("Content-Type", "text/html")), body, false, body.length(), "x"), null, 0.05, 0.1,
         "93.184.216.34:443", 0);
     TestKeys keys = new TestKeys(List.of(q), List.of(tcp), List.of(), List.of(http), null, null, null, "consistent",
         blocking, accessible, verdict, signals, interception);

@@ -87,7 +87,15 @@ final class FaultyFront implements AutoCloseable {
     if (head == null) {
       return;
     }
-    byte[] body = in.readNBytes(contentLength(head));
+    byte[] body;
+    if (head.matches("(?is).*\r\nTransfer-Encoding:\\s*chunked\\s*\r\n.*")) {
+      // The uploader streams its body (length unknown up front): forward it whole, with its length.
+      body = readChunked(in);
+      head = head.replaceAll("(?im)^Transfer-Encoding:.*\r\n", "")
+          .replaceFirst("\r\n\r\n$", "\r\nContent-Length: " + body.length + "\r\n\r\n");
+    } else {
+      body = in.readNBytes(contentLength(head));
+    }
     requests.incrementAndGet();
     Action action = next();
     OutputStream out = client.getOutputStream();
@@ -142,6 +150,31 @@ final class FaultyFront implements AutoCloseable {
       gz.write(UploadProtocol.mapper().writeValueAsBytes(batch));
     }
     return out.toByteArray();
+  }
+
+  /** An HTTP/1.1 chunked body (no trailers: the uploader sends none). */
+  private static byte[] readChunked(InputStream in) throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    while (true) {
+      String sizeLine = readLine(in);
+      int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+      if (size == 0) {
+        readLine(in); // the blank line after the last chunk
+        return body.toByteArray();
+      }
+      body.write(in.readNBytes(size));
+      readLine(in);
+    }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    for (int b; (b = in.read()) != -1 && b != '\n'; ) {
+      if (b != '\r') {
+        line.write(b);
+      }
+    }
+    return line.toString(StandardCharsets.US_ASCII);
   }
 
   /** The request or status line and headers, through the blank line; null at EOF. */

@@ -158,10 +158,12 @@ public final class CollectorServer implements AutoCloseable {
       }
     } catch (IOException e) {
       // The uploader went away mid-request; it will resend. Nothing to log (and never its address).
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // A bug or an exhausted heap: the store rolled the batch back, so a 5xx makes the probe send it again later.
+      // The worker thread lives on. Neither the measurements nor the uploader are logged.
       try {
-        error(exchange, 500, "internal error: " + e.getClass().getSimpleName());
-      } catch (IOException | RuntimeException ignored) {
+        error(exchange, 500, "internal error; nothing of the batch was stored, retry later");
+      } catch (IOException | RuntimeException | Error ignored) {
         // the answer could not be sent either; the uploader retries
       }
     } finally {

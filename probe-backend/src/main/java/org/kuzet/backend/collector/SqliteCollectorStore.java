@@ -24,7 +24,7 @@ import java.util.Objects;
  */
 public final class SqliteCollectorStore implements CollectorStore {
   /** {@code PRAGMA application_id} of a collector database ("kzcl"), so another SQLite file is never written. */
-  static final int APPLICATION_ID = 0x6b7a636c;
+  public static final int APPLICATION_ID = 0x6b7a636c;
   static final int SCHEMA_VERSION = 1;
 
   private static final String[] SCHEMA = {
@@ -75,13 +75,28 @@ public final class SqliteCollectorStore implements CollectorStore {
       db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
       try (Statement s = db.createStatement()) {
         s.execute("PRAGMA busy_timeout = 10000");
+      }
+      // What the file is, before anything is written to it (journal_mode = WAL writes the header).
+      boolean fresh = identify(file, db);
+      try (Statement s = db.createStatement()) {
         s.execute("PRAGMA journal_mode = WAL");
         s.execute("PRAGMA synchronous = NORMAL"); // with WAL: durable at checkpoints, never corrupt
       }
-      migrate(file, db);
+      if (fresh) {
+        create(db);
+      }
       return new SqliteCollectorStore(file, db);
     } catch (SQLException e) {
       closeQuietly(db);
+      int code = e.getErrorCode() & 0xff;
+      if (code == 26 /* SQLITE_NOTADB */) {
+        throw new IOException(file + " is not an SQLite database (another kind of file, or damaged); it was left"
+            + " untouched: give --db a new file", e);
+      }
+      if (code == 11 /* SQLITE_CORRUPT */) {
+        throw new IOException(file + " is a damaged database (" + e.getMessage() + "); keep a copy and give --db"
+            + " a new file", e);
+      }
       throw new IOException(file + ": cannot open the collector database (" + e.getMessage() + ")", e);
     } catch (IOException | RuntimeException e) {
       closeQuietly(db);
@@ -89,34 +104,49 @@ public final class SqliteCollectorStore implements CollectorStore {
     }
   }
 
-  private static void migrate(Path file, Connection db) throws SQLException, IOException {
+  /** The tables of a probe's results database (probe-agent's schema), to name such a file when given here. */
+  private static final List<String> PROBE_TABLES = List.of("settings", "runs", "measurements", "connectivity_events");
+
+  /**
+   * Says what the file is without writing to it: true for an empty database (to be created), nothing for a
+   * collector database this kuzet knows, else an IOException naming what it is instead.
+   */
+  private static boolean identify(Path file, Connection db) throws SQLException, IOException {
     int appId = pragma(db, "application_id");
     int version = pragma(db, "user_version");
-    if (appId == 0 && version == 0) {
-      if (hasTables(db)) {
-        throw new IOException(file + " is an SQLite database but not a kuzet collector's; give --db a new file");
+    if (appId == APPLICATION_ID) {
+      if (version > SCHEMA_VERSION) {
+        throw new IOException(file + " was written by a newer kuzet (schema " + version + ", this one knows "
+            + SCHEMA_VERSION + "); upgrade kuzet");
       }
-      db.setAutoCommit(false);
-      try (Statement s = db.createStatement()) {
-        for (String sql : SCHEMA) {
-          s.execute(sql);
-        }
-        db.commit();
-      } catch (SQLException e) {
-        db.rollback();
-        throw e;
-      } finally {
-        db.setAutoCommit(true);
+      return false;
+    }
+    List<String> tables = tables(db);
+    if (appId == 0 && version == 0 && tables.isEmpty()) {
+      return true;
+    }
+    if (appId == 0 && tables.containsAll(PROBE_TABLES)) {
+      throw new IOException(file + " is a kuzet probe's results database (what 'kuzet run' and 'kuzet service'"
+          + " write), not a collector's; it was left untouched: give --db a new file for the collector (read this"
+          + " one with 'kuzet results --db " + file + "')");
+    }
+    throw new IOException(file + " is an SQLite database but not a kuzet collector's (" + (appId != 0
+        ? "application_id " + Integer.toHexString(appId) : "tables: " + String.join(", ", tables))
+        + "); it was left untouched: give --db a new file");
+  }
+
+  private static void create(Connection db) throws SQLException {
+    db.setAutoCommit(false);
+    try (Statement s = db.createStatement()) {
+      for (String sql : SCHEMA) {
+        s.execute(sql);
       }
-      return;
-    }
-    if (appId != APPLICATION_ID) {
-      throw new IOException(file + " is an SQLite database of another application (application_id "
-          + Integer.toHexString(appId) + "); give --db a new file");
-    }
-    if (version > SCHEMA_VERSION) {
-      throw new IOException(file + " was written by a newer kuzet (schema " + version + ", this one knows "
-          + SCHEMA_VERSION + "); upgrade kuzet");
+      db.commit();
+    } catch (SQLException | RuntimeException e) {
+      db.rollback();
+      throw e;
+    } finally {
+      db.setAutoCommit(true);
     }
   }
 
@@ -126,11 +156,16 @@ public final class SqliteCollectorStore implements CollectorStore {
     }
   }
 
-  private static boolean hasTables(Connection db) throws SQLException {
+  private static List<String> tables(Connection db) throws SQLException {
+    List<String> out = new ArrayList<>();
     try (Statement s = db.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
-      return rs.next() && rs.getLong(1) > 0;
+         ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'"
+             + " AND name NOT LIKE 'sqlite_%'")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
     }
+    return out;
   }
 
   @Override
@@ -168,6 +203,11 @@ public final class SqliteCollectorStore implements CollectorStore {
     } catch (SQLException e) {
       rollbackQuietly();
       throw new IOException(file + ": cannot store a batch (" + e.getMessage() + ")", e);
+    } catch (RuntimeException | Error e) {
+      // Whatever else breaks half-way (a bug, out of memory) must not reach the finally below with the batch's
+      // first rows pending: turning autocommit back on would commit them. All or nothing.
+      rollbackQuietly();
+      throw e;
     } finally {
       try {
         db.setAutoCommit(true);

@@ -109,6 +109,33 @@ class CollectorServerTest {
     assertEquals(2, server.stats().accepted());
   }
 
+  /**
+   * A failure in the middle of storing a batch (SQLite refusing its third item: a trigger on a marked UID) leaves
+   * nothing of the batch stored and answers 5xx, so the probe keeps it queued and sends it again; once the cause is
+   * gone, the same batch goes through whole.
+   */
+  @Test
+  void aBatchThatFailsMidWayIsNotStoredAtAllAndIsRetried() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("collector.db"));
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TRIGGER fail_marked BEFORE INSERT ON measurements WHEN NEW.uid = 'marked'"
+          + " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+    }
+    byte[] body = gzip(batch(signed("m1"), signed("m2"), signed("marked"), signed("m4")));
+
+    HttpResponse<String> failed = post(body, true);
+
+    assertTrue(failed.statusCode() >= 500, failed.statusCode() + " " + failed.body());
+    assertEquals(0, store.count(), "half of the batch was stored");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("collector.db"));
+        Statement s = c.createStatement()) {
+      s.execute("DROP TRIGGER fail_marked");
+    }
+    assertEquals(List.of(ItemResult.accepted("m1"), ItemResult.accepted("m2"), ItemResult.accepted("marked"),
+        ItemResult.accepted("m4")), results(post(body, true)));
+    assertEquals(4, store.count());
+  }
+
   @Test
   void acceptsAnUnencodedBodyToo() throws Exception {
     assertEquals(List.of(ItemResult.accepted("plain")), results(post(batch(signed("plain")), false)));

@@ -88,4 +88,87 @@ class SqliteCollectorStoreTest {
     IOException isDir = assertThrows(IOException.class, () -> SqliteCollectorStore.open(dir.resolve("d")));
     assertTrue(isDir.getMessage().contains("is a directory"), isDir.getMessage());
   }
+
+  /**
+   * docs/COLLECTOR.md promises a batch all or nothing: whatever fails in the middle of one (here the batch itself
+   * breaks at its third item, as an out-of-memory error would) leaves none of it stored, and the store goes on.
+   */
+  @Test
+  void aBatchThatFailsHalfWayStoresNothing() throws IOException {
+    List<StoredMeasurement> rows = List.of(row("a", "k", "{}"), row("b", "k", "{}"), row("c", "k", "{}"),
+        row("d", "k", "{}"));
+    for (Throwable failure : List.<Throwable>of(new OutOfMemoryError("injected"),
+        new IllegalStateException("injected"))) {
+      try (SqliteCollectorStore store = SqliteCollectorStore.open(dir.resolve("c.db"))) {
+        List<StoredMeasurement> breaking = new java.util.AbstractList<>() {
+          @Override
+          public StoredMeasurement get(int i) {
+            if (i == 2) {
+              if (failure instanceof Error e) {
+                throw e;
+              }
+              throw (RuntimeException) failure;
+            }
+            return rows.get(i);
+          }
+
+          @Override
+          public int size() {
+            return rows.size();
+          }
+        };
+        Throwable thrown = assertThrows(Throwable.class, () -> store.store(breaking));
+        assertTrue(thrown == failure || thrown.getCause() == failure, String.valueOf(thrown));
+        assertEquals(0, store.count(), "half of the batch was stored after " + failure);
+        assertEquals(List.of(Outcome.STORED, Outcome.STORED, Outcome.STORED, Outcome.STORED), store.store(rows),
+            "the store is usable after the failure");
+        assertEquals(4, store.count());
+      }
+      Files.delete(dir.resolve("c.db"));
+    }
+  }
+
+  /** A failure raised by SQLite itself on the n-th row (a trigger on a marked row) rolls the batch back too. */
+  @Test
+  void aRowSqliteRefusesMidBatchRollsTheBatchBack() throws Exception {
+    Path db = dir.resolve("c.db");
+    SqliteCollectorStore.open(db).close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+      s.execute("CREATE TRIGGER fail_marked BEFORE INSERT ON measurements WHEN NEW.uid = 'marked'"
+          + " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+    }
+    try (SqliteCollectorStore store = SqliteCollectorStore.open(db)) {
+      assertThrows(IOException.class, () -> store.store(List.of(row("a", "k", "{}"), row("b", "k", "{}"),
+          row("marked", "k", "{}"), row("d", "k", "{}"))));
+      assertEquals(0, store.count());
+    }
+  }
+
+  /** A probe's results database (probe-agent's tables) given to the collector is named as such and left as it was. */
+  @Test
+  void aProbesResultsDatabaseIsNamedAndLeftUntouched() throws Exception {
+    Path db = dir.resolve("kuzet.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+      s.execute("PRAGMA journal_mode = DELETE");
+      for (String table : List.of("settings", "runs", "measurements", "connectivity_events")) {
+        s.execute("CREATE TABLE " + table + " (id INTEGER PRIMARY KEY)");
+      }
+      s.execute("PRAGMA user_version = 2");
+    }
+    byte[] before = Files.readAllBytes(db);
+    IOException e = assertThrows(IOException.class, () -> SqliteCollectorStore.open(db));
+    assertTrue(e.getMessage().contains("a kuzet probe's results database") && e.getMessage().contains("kuzet results"),
+        e.getMessage());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(db), "the file was changed");
+  }
+
+  @Test
+  void aFileThatIsNotSqliteIsNamedAndLeftUntouched() throws Exception {
+    Path db = dir.resolve("notes.db");
+    Files.writeString(db, "my notes, not a database, long enough to have a header of sorts........\n".repeat(10));
+    byte[] before = Files.readAllBytes(db);
+    IOException e = assertThrows(IOException.class, () -> SqliteCollectorStore.open(db));
+    assertTrue(e.getMessage().contains("not an SQLite database"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(db), "the file was changed");
+  }
 }

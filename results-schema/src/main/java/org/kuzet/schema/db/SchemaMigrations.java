@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 public final class SchemaMigrations {
   /** In order; a new migration is a new file here and a new name in this list, never an edit of an old one. */
   private static final List<String> FILES = List.of("V1__init.sql", "V2__upload_queue.sql",
-      "V3__imported_runs.sql", "V4__run_networks.sql");
+      "V3__imported_runs.sql", "V4__run_networks.sql", "V5__run_failure.sql");
 
   private static final Pattern NAME = Pattern.compile("V(\\d+)__([a-z0-9_]+)\\.sql");
 
