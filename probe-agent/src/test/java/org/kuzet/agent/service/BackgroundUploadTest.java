@@ -77,7 +77,7 @@ class BackgroundUploadTest {
       Uploader uploader = Uploader.builder(collector.uploadUri(), ProbeKey.generate(new SecureRandom())).build();
       CountDownLatch uploaded = new CountDownLatch(3);
       try (BackgroundUpload upload = new BackgroundUpload(uploader, failingFirst(store, 2, error, uploaded),
-          new AgentMetrics(Clock.systemUTC()), Clock.systemUTC(), new PrintWriter(log, true),
+          () -> org.kuzet.agent.consent.ConsentGate.State.given(true), new AgentMetrics(Clock.systemUTC()), Clock.systemUTC(), new PrintWriter(log, true),
           Duration.ofMillis(100))) {
         upload.request("after the run"); // fails
         upload.awaitIdle();
