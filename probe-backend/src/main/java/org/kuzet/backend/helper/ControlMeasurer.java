@@ -44,7 +44,7 @@ import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.net.Bogons;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.core.step.DnsStep;
-import org.kuzet.core.step.HttpStep;
+import org.kuzet.core.step.PageTitle;
 import org.kuzet.core.step.StepClock;
 import org.kuzet.core.step.TcpStep;
 import org.kuzet.core.step.TlsStep;
@@ -343,7 +343,7 @@ final class ControlMeasurer {
       }
       Charset charset = body.contentType() == null ? StandardCharsets.UTF_8
           : body.contentType().charset(StandardCharsets.UTF_8);
-      String title = HttpStep.title(prefix.toString(charset));
+      String title = PageTitle.of(prefix.toString(charset));
       return new HttpRequestResult(length, failure, title, headers, response.code(),
           HexFormat.of().formatHex(sha.digest()), xFailure);
     } catch (IOException e) {
