@@ -109,11 +109,6 @@ public final class CollectorCommand implements Callable<Integer> {
         throw new UsageException(e.getMessage(), e);
       }
     }
-    // A client that opens a connection and then sends nothing holds a worker: let the JDK server drop it. Only
-    // when the operator did not choose, and only effective before the first HttpServer in this JVM.
-    setIfAbsent("sun.net.httpserver.maxReqTime", "120");
-    setIfAbsent("sun.net.httpserver.maxRspTime", "120");
-
     SqliteCollectorStore store;
     try {
       store = SqliteCollectorStore.open(db);
@@ -204,11 +199,5 @@ public final class CollectorCommand implements Callable<Integer> {
       throw new UsageException("--max-body " + value + " is too large");
     }
     return n << shift;
-  }
-
-  private static void setIfAbsent(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
   }
 }

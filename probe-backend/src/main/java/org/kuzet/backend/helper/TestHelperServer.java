@@ -2,15 +2,8 @@ package org.kuzet.backend.helper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +15,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import okhttp3.HttpUrl;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.kuzet.backend.http.PublicServer;
+import org.kuzet.backend.http.ServerLimits;
 import okhttp3.OkHttpClient;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.core.tls.TrustRoots;
@@ -44,10 +43,14 @@ import org.xbill.DNS.ResolverConfig;
  */
 public final class TestHelperServer implements AutoCloseable {
   static final int MAX_ENDPOINTS = 64;
+  /**
+   * The HTTP server's bounds: {@link ServerLimits#DEFAULTS} with a 10 s body deadline, as a control request is at
+   * most {@code maxRequestBytes} (64 KiB).
+   */
+  public static final ServerLimits DEFAULT_LIMITS = ServerLimits.DEFAULTS.withBodyTimeout(Duration.ofSeconds(10));
 
   private final Config config;
-  private final HttpServer server;
-  private final ExecutorService handlers;
+  private PublicServer server;
   private final ExecutorService steps;
   private final OkHttpClient base;
   private final ControlMeasurer measurer;
@@ -73,7 +76,8 @@ public final class TestHelperServer implements AutoCloseable {
       Duration connectTimeout,
       Duration tlsTimeout,
       Duration httpTimeout,
-      TrustRoots trustRoots) {
+      TrustRoots trustRoots,
+      ServerLimits limits) {
     public Config {
       Objects.requireNonNull(listen, "listen");
       if (maxInflight < 1) {
@@ -91,6 +95,7 @@ public final class TestHelperServer implements AutoCloseable {
         }
       }
       Objects.requireNonNull(trustRoots, "trustRoots");
+      Objects.requireNonNull(limits, "limits");
     }
   }
 
@@ -112,6 +117,7 @@ public final class TestHelperServer implements AutoCloseable {
     private Duration tlsTimeout = Duration.ofSeconds(10);
     private Duration httpTimeout = Duration.ofSeconds(15);
     private TrustRoots trustRoots;
+    private ServerLimits limits = DEFAULT_LIMITS;
 
     private Builder(InetSocketAddress listen) {
       this.listen = listen;
@@ -128,49 +134,57 @@ public final class TestHelperServer implements AutoCloseable {
     public Builder tlsTimeout(Duration d) { tlsTimeout = d; return this; }
     public Builder httpTimeout(Duration d) { httpTimeout = d; return this; }
     public Builder trustRoots(TrustRoots t) { trustRoots = t; return this; }
+    /** Connection, thread and timing bounds of the HTTP server ({@link #DEFAULT_LIMITS}). */
+    public Builder limits(ServerLimits l) { limits = l; return this; }
 
     public Config build() {
       return new Config(listen, tls, resolver, allowPrivate, maxInflight, maxRequestBytes, maxBodyBytes, dnsTimeout,
-          connectTimeout, tlsTimeout, httpTimeout, trustRoots == null ? TrustRoots.bundled() : trustRoots);
+          connectTimeout, tlsTimeout, httpTimeout, trustRoots == null ? TrustRoots.bundled() : trustRoots, limits);
     }
   }
 
-  private TestHelperServer(Config config, HttpServer server) {
+  private TestHelperServer(Config config) {
     this.config = config;
-    this.server = server;
-    this.handlers = Executors.newCachedThreadPool(daemons("kuzet-helper-http"));
     this.steps = Executors.newCachedThreadPool(daemons("kuzet-helper-step"));
     this.base = new OkHttpClient.Builder().build();
     InetSocketAddress resolver = config.resolver() != null ? config.resolver() : systemResolver();
     this.measurer = new ControlMeasurer(config, steps, base, resolver);
     this.inflight = new Semaphore(config.maxInflight());
-    server.createContext("/", this::handle);
-    server.setExecutor(handlers);
   }
 
   /** Binds and starts serving; errors (address in use, not local) name the address. */
   public static TestHelperServer start(Config config) throws IOException {
-    HttpServer server;
+    TestHelperServer helper = new TestHelperServer(config);
+    // Every measurement in flight holds a thread of the server's pool while it waits for its steps.
+    ServerLimits limits = config.limits().withMaxThreads(Math.max(config.limits().maxThreads(),
+        config.maxInflight() + 16));
     try {
-      if (config.tls() != null) {
-        HttpsServer https = HttpsServer.create(config.listen(), 128);
-        https.setHttpsConfigurator(new HttpsConfigurator(config.tls()));
-        server = https;
-      } else {
-        server = HttpServer.create(config.listen(), 128);
-      }
-    } catch (IOException e) {
+      helper.server = PublicServer.start("helper", config.listen(), config.tls(), limits, new Handler.Abstract() {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+          helper.handle(request, response, callback);
+          return true;
+        }
+      });
+    } catch (java.net.BindException e) {
+      helper.closeMeasurer();
       throw new IOException("cannot listen on " + config.listen().getHostString() + ":" + config.listen().getPort()
           + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      helper.closeMeasurer();
+      throw e;
     }
-    TestHelperServer helper = new TestHelperServer(config, server);
-    server.start();
     return helper;
   }
 
   /** The bound address (the real port when the config asked for port 0). */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
+  }
+
+  /** Connections open to the helper now. */
+  int openConnections() {
+    return server.connections();
   }
 
   /** The URL probes use: {@code http(s)://ip:port/}. */
@@ -188,65 +202,80 @@ public final class TestHelperServer implements AutoCloseable {
     return servers.get(0);
   }
 
-  private void handle(HttpExchange ex) {
-    try (ex) {
-      if (!"POST".equals(ex.getRequestMethod())) {
-        ex.getResponseHeaders().set("Allow", "POST");
-        error(ex, 405, "method " + ex.getRequestMethod() + " not allowed: POST a JSON control request");
-        return;
+  private void handle(Request request, Response response, Callback callback) {
+    if (!"POST".equals(request.getMethod())) {
+      error(response, callback, 405, "method " + request.getMethod() + " not allowed: POST a JSON control request",
+          Map.of("Allow", "POST"), false);
+      return;
+    }
+    String declared = request.getHeaders().get("Content-Length");
+    if (declared != null && parseLong(declared) > config.maxRequestBytes()) {
+      error(response, callback, 413, "request body of " + declared + " bytes exceeds the "
+          + config.maxRequestBytes() + "-byte limit", Map.of(), true);
+      return;
+    }
+    // The body is read before a measurement slot is taken: a slow client holds a connection, never a slot.
+    server.readBody(request, callback, config.maxRequestBytes(), new PublicServer.BodySink() {
+      @Override
+      public void received(byte[] body) {
+        measure(body, response, callback);
       }
-      if (!inflight.tryAcquire()) {
-        ex.getResponseHeaders().set("Retry-After", "1");
-        error(ex, 503, "busy: " + config.maxInflight() + " control requests already in flight");
-        return;
+
+      @Override
+      public void tooLarge(long limit) {
+        error(response, callback, 413, "request body exceeds the " + limit + "-byte limit", Map.of(), true);
       }
-      try {
-        serve(ex);
-      } finally {
-        inflight.release();
+
+      @Override
+      public void failed(int status, String reason) {
+        error(response, callback, status, reason, status == 503 ? Map.of("Retry-After", "1") : Map.of(), true);
       }
-    } catch (IOException e) {
-      // The probe went away mid-exchange; there is nobody left to answer.
+    });
+  }
+
+  private void measure(byte[] body, Response response, Callback callback) {
+    if (!inflight.tryAcquire()) {
+      error(response, callback, 503, "busy: " + config.maxInflight() + " control requests already in flight",
+          Map.of("Retry-After", "1"), false);
+      return;
+    }
+    try {
+      serve(body, response, callback);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      callback.failed(e);
+    } catch (IOException | RuntimeException e) {
+      callback.failed(e);
+    } finally {
+      inflight.release();
     }
   }
 
-  private void serve(HttpExchange ex) throws IOException, InterruptedException {
-    String declared = ex.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null && parseLong(declared) > config.maxRequestBytes()) {
-      error(ex, 413, "request body of " + declared + " bytes exceeds the " + config.maxRequestBytes() + "-byte limit");
-      return;
-    }
-    byte[] body;
-    try (InputStream in = ex.getRequestBody()) {
-      body = in.readNBytes(config.maxRequestBytes() + 1);
-    }
-    if (body.length > config.maxRequestBytes()) {
-      error(ex, 413, "request body exceeds the " + config.maxRequestBytes() + "-byte limit");
-      return;
-    }
+  private void serve(byte[] body, Response response, Callback callback) throws IOException, InterruptedException {
     ControlRequest request;
     try {
       request = MeasurementJson.mapper().readValue(body, ControlRequest.class);
     } catch (ValueInstantiationException e) {
-      error(ex, 400, "bad control request: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+      error(response, callback, 400, "bad control request: "
+          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
       return;
     } catch (JsonProcessingException e) {
-      error(ex, 400, "malformed JSON: " + e.getOriginalMessage());
+      error(response, callback, 400, "malformed JSON: " + e.getOriginalMessage());
       return;
     }
     if (request == null) {
-      error(ex, 400, "malformed JSON: the body is empty or null; POST a JSON control request");
+      error(response, callback, 400, "malformed JSON: the body is empty or null; POST a JSON control request");
       return;
     }
     HttpUrl url = HttpUrl.parse(request.httpRequest());
     if (url == null) {
-      error(ex, 400, "http_request: \"" + request.httpRequest() + "\" is not an http:// or https:// URL");
+      error(response, callback, 400, "http_request: \"" + request.httpRequest()
+          + "\" is not an http:// or https:// URL");
       return;
     }
     if (request.tcpConnect().size() > MAX_ENDPOINTS) {
-      error(ex, 400, "tcp_connect: " + request.tcpConnect().size() + " endpoints, at most " + MAX_ENDPOINTS);
+      error(response, callback, 400, "tcp_connect: " + request.tcpConnect().size() + " endpoints, at most "
+          + MAX_ENDPOINTS);
       return;
     }
     Map<InetSocketAddress, String> probe = new LinkedHashMap<>();
@@ -261,12 +290,14 @@ public final class TestHelperServer implements AutoCloseable {
             : e.trim().substring(0, e.trim().lastIndexOf(':'));
         probe.putIfAbsent(a, ip);
       } catch (IllegalArgumentException bad) {
-        error(ex, 400, "tcp_connect[" + i + "]: \"" + e + "\" is not ip:port (" + bad.getMessage() + ")");
+        error(response, callback, 400, "tcp_connect[" + i + "]: \"" + e + "\" is not ip:port ("
+            + bad.getMessage() + ")");
         return;
       }
     }
-    ControlResponse response = measurer.measure(url, request.httpRequestHeaders(), probe);
-    send(ex, 200, MeasurementJson.mapper().writeValueAsBytes(response));
+    ControlResponse answer = measurer.measure(url, request.httpRequestHeaders(), probe);
+    PublicServer.send(response, callback, 200, "application/json", MeasurementJson.mapper().writeValueAsBytes(answer),
+        Map.of(), false);
   }
 
   private static long parseLong(String s) {
@@ -277,17 +308,19 @@ public final class TestHelperServer implements AutoCloseable {
     }
   }
 
-  private static void error(HttpExchange ex, int code, String reason) throws IOException {
-    byte[] body = MeasurementJson.mapper().writeValueAsBytes(Map.of("error", reason));
-    send(ex, code, body);
+  private static void error(Response response, Callback callback, int code, String reason) {
+    error(response, callback, code, reason, Map.of(), false);
   }
 
-  private static void send(HttpExchange ex, int code, byte[] body) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(code, body.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(body);
+  private static void error(Response response, Callback callback, int code, String reason,
+      Map<String, String> headers, boolean close) {
+    byte[] body;
+    try {
+      body = MeasurementJson.mapper().writeValueAsBytes(Map.of("error", reason));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a map of one string always encodes", e);
     }
+    PublicServer.send(response, callback, code, "application/json", body, headers, close);
   }
 
   private static java.util.concurrent.ThreadFactory daemons(String name) {
@@ -299,15 +332,22 @@ public final class TestHelperServer implements AutoCloseable {
     };
   }
 
-  /** Stops listening and abandons measurements in flight (their probes get a closed connection). */
+  /**
+   * Stops listening, lets measurements in flight finish (up to the stop timeout, then abandons them: their probes
+   * get a closed connection).
+   */
   @Override
   public void close() {
-    server.stop(0);
+    if (server != null) {
+      server.close();
+    }
+    closeMeasurer();
+  }
+
+  private void closeMeasurer() {
     base.dispatcher().cancelAll();
     steps.shutdownNow();
-    handlers.shutdownNow();
     base.dispatcher().executorService().shutdown();
     base.connectionPool().evictAll();
   }
-
 }
