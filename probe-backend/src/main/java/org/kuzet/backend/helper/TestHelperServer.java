@@ -273,6 +273,11 @@ public final class TestHelperServer implements AutoCloseable {
           + "\" is not an http:// or https:// URL");
       return;
     }
+    String headerProblem = headerProblem(request.httpRequestHeaders());
+    if (headerProblem != null) {
+      error(response, callback, 400, headerProblem);
+      return;
+    }
     if (request.tcpConnect().size() > MAX_ENDPOINTS) {
       error(response, callback, 400, "tcp_connect: " + request.tcpConnect().size() + " endpoints, at most "
           + MAX_ENDPOINTS);
@@ -298,6 +303,59 @@ public final class TestHelperServer implements AutoCloseable {
     ControlResponse answer = measurer.measure(url, request.httpRequestHeaders(), probe);
     PublicServer.send(response, callback, 200, "application/json", MeasurementJson.mapper().writeValueAsBytes(answer),
         Map.of(), false);
+  }
+
+  /**
+   * Why {@code headers} cannot be sent as HTTP header fields, or null: names must be RFC 9110 tokens, values
+   * visible ASCII with spaces and tabs inside (no line break, NUL, other control or non-ASCII character, which
+   * would split or corrupt the helper's own request).
+   */
+  static String headerProblem(Map<String, List<String>> headers) {
+    for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+      String name = h.getKey();
+      if (name == null || name.isEmpty()) {
+        return "http_request_headers: an empty header name";
+      }
+      for (int i = 0; i < name.length(); i++) {
+        if (!isTokenChar(name.charAt(i))) {
+          return "http_request_headers: header name " + quote(name) + " has " + describe(name.charAt(i))
+              + " at position " + i + "; a name is letters, digits and !#$%&'*+-.^_`|~ only";
+        }
+      }
+      for (String value : h.getValue()) {
+        for (int i = 0; i < value.length(); i++) {
+          char c = value.charAt(i);
+          if (!(c == ' ' || c == '\t' || c >= 0x21 && c <= 0x7e)) {
+            return "http_request_headers: the value of " + name + " has " + describe(c) + " at position " + i
+                + "; a value is visible ASCII, spaces and tabs only";
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isTokenChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+  }
+
+  private static String describe(char c) {
+    return switch (c) {
+      case '\r' -> "a carriage return";
+      case '\n' -> "a line feed";
+      case 0 -> "a NUL";
+      default -> c < 0x20 || c == 0x7f ? String.format("the control character U+%04X", (int) c)
+          : c > 0x7e ? String.format("the non-ASCII character U+%04X", (int) c)
+          : "'" + c + "'";
+    };
+  }
+
+  private static String quote(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      b.append(c >= 0x20 && c <= 0x7e ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+    }
+    return b.append('"').toString();
   }
 
   private static long parseLong(String s) {
