@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import okhttp3.HttpUrl;
@@ -145,11 +147,23 @@ public final class TestHelperServer implements AutoCloseable {
 
   private TestHelperServer(Config config) {
     this.config = config;
-    this.steps = Executors.newCachedThreadPool(daemons("kuzet-helper-step"));
+    // One bounded pool for the steps of all requests (DNS, TCP, TLS, the fetch), not a thread per endpoint. Each
+    // request in flight blocks at most one of its threads on other jobs (the fetch waits for redirect lookups), so
+    // twice the in-flight bound plus a few always leaves threads for the jobs waited on.
+    int threads = stepThreads(config.maxInflight());
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), daemons("kuzet-helper-step"));
+    pool.allowCoreThreadTimeOut(true);
+    this.steps = pool;
     this.base = new OkHttpClient.Builder().build();
     InetSocketAddress resolver = config.resolver() != null ? config.resolver() : systemResolver();
     this.measurer = new ControlMeasurer(config, steps, base, resolver);
     this.inflight = new Semaphore(config.maxInflight());
+  }
+
+  /** Threads of the step pool shared by all requests. */
+  static int stepThreads(int maxInflight) {
+    return 2 * maxInflight + 8;
   }
 
   /** Binds and starts serving; errors (address in use, not local) name the address. */
