@@ -64,7 +64,8 @@ public final class CollectorCommand implements Callable<Integer> {
   Path tlsKey;
 
   @Option(names = "--max-body", paramLabel = "BYTES",
-      description = "Largest request body, e.g. 8M or 500K (default: 8M); the gunzipped body may be 16 times that.")
+      description = "Largest request body, e.g. 8M or 500K (default: 8M); the gunzipped JSON may be 16 times that,"
+          + " as far as the heap allows (docs/COLLECTOR.md).")
   String maxBody;
 
   @Option(names = "--max-inflight", paramLabel = "N",
@@ -156,7 +157,8 @@ public final class CollectorCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stop.countDown();
         try {
-          closed.await(15, TimeUnit.SECONDS);
+          // Uploads in progress may take the server's stop timeout (30 s) to finish, then the database closes.
+          closed.await(45, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }

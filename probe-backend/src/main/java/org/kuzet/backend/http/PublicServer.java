@@ -6,6 +6,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,7 +30,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -72,7 +72,7 @@ public final class PublicServer implements AutoCloseable {
   public static PublicServer start(String name, InetSocketAddress listen, SSLContext tls, ServerLimits limits,
       Handler app) throws IOException {
     QueuedThreadPool pool = new QueuedThreadPool(limits.maxThreads(), Math.min(4, limits.maxThreads()), 60_000,
-        new BlockingArrayQueue<>(Math.min(64, limits.maxQueued()), 64, limits.maxQueued()));
+        new ArrayBlockingQueue<>(limits.maxQueued()));
     pool.setName("kuzet-" + name);
     pool.setDaemon(true);
     pool.setReservedThreads(0);

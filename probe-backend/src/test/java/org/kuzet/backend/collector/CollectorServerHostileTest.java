@@ -123,9 +123,10 @@ class CollectorServerHostileTest {
       }
     });
     storing.await();
-    try (HostileClients a = HostileClients.slowHeaders(address, 20, Duration.ofMillis(100));
-         HostileClients b = HostileClients.slowBodies(address, UploadProtocol.PATH, 10, 2000, Duration.ofMillis(100));
-         HostileClients c = HostileClients.idle(address, 20)) {
+    HostileClients slowloris = HostileClients.slowHeaders(address, 20, Duration.ofMillis(100));
+    HostileClients idle = HostileClients.idle(address, 20);
+    try (slowloris; idle;
+         HostileClients b = HostileClients.slowBodies(address, UploadProtocol.PATH, 10, 2000, Duration.ofMillis(100))) {
       CompletableFuture<Void> stopped = CompletableFuture.runAsync(server::close);
       awaitRefused(address); // stopping: no new connections
       b.awaitAllClosedByServer();
@@ -141,7 +142,8 @@ class CollectorServerHostileTest {
   private static void awaitRefused(InetSocketAddress address) throws InterruptedException {
     long deadline = System.nanoTime() + HostileClients.PATIENCE.toNanos();
     while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket(address.getAddress(), address.getPort())) {
+      try {
+        new Socket(address.getAddress(), address.getPort()).close();
         Thread.sleep(20);
       } catch (IOException refused) {
         return;
