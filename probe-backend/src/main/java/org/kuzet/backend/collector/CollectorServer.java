@@ -40,9 +40,10 @@ import org.kuzet.schema.upload.UploadResponse;
  * The collector: takes batches of signed measurements at {@code POST /api/v1/measurements} (docs/COLLECTOR.md),
  * verifies each signature, stores new UIDs in a {@link CollectorStore} and answers per item.
  *
- * <p>Bounded: a body over {@code maxBodyBytes} (on the wire or after gunzip, {@code maxBodyBytes ×
- * }{@value #GUNZIP_FACTOR}) or with more than {@code maxItems} measurements is refused with 413, and more than
- * {@code maxInflight} uploads at once are refused with 503 rather than queued. Whole-request problems (bad
+ * <p>Bounded: a body over {@code maxBodyBytes} on the wire, JSON over {@link #maxJsonBytes} (gunzipped or not; it
+ * fits the heap, see {@link #defaultMaxJsonBytes}) or more than {@code maxItems} measurements is refused with
+ * 413, and more than {@code maxInflight} uploads at once are refused with 503 rather than queued. The HTTP
+ * server ({@link PublicServer}) cuts slow and idle connections; a body is read before a slot is taken. Whole-request problems (bad
  * gzip, malformed JSON, wrong shape) are 400 with a reason; a bad item is only that item's {@code rejected}.
  *
  * <p>The uploader's address is never read: not stored, not logged, not passed to the store.

@@ -14,18 +14,24 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.backend.http.HostileClients;
 import org.kuzet.backend.http.ServerLimits;
+import org.kuzet.backend.tls.ServerTls;
 import org.kuzet.core.testing.FakeDnsServer;
 import org.kuzet.core.testing.LoopbackAddresses;
+import org.kuzet.core.testing.TestPki;
 import org.kuzet.schema.MeasurementJson;
 import org.kuzet.schema.control.ControlRequest;
 
@@ -87,6 +93,21 @@ class TestHelperServerHostileTest {
       assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 4"), answer);
     }
     assertEquals(200, honest(helper));
+  }
+
+  @Test
+  void slowTlsHandshakesAreClosedAfterTheHeaderTimeout(@TempDir Path dir) throws Exception {
+    InetAddress listen = LoopbackAddresses.next();
+    TestPki pki = new TestPki();
+    HeldCertificate cert = pki.issue(listen.getHostAddress());
+    Path certFile = Files.writeString(dir.resolve("cert.pem"), cert.certificatePem() + pki.rootPem());
+    Path keyFile = Files.writeString(dir.resolve("key.pem"), cert.privateKeyPkcs8Pem());
+    TestHelperServer helper = closeLater(TestHelperServer.start(TestHelperServer.builder(
+        new InetSocketAddress(listen, 0)).resolver(dns.address()).allowPrivate(true).limits(SMALL)
+        .tls(ServerTls.fromPem(certFile, keyFile)).build()));
+
+    HostileClients slow = closeLater(HostileClients.slowTlsHandshakes(helper.address(), 10, Duration.ofMillis(100)));
+    slow.awaitAllClosedByServer();
   }
 
   @Test

@@ -32,7 +32,8 @@ public final class HostileClients implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       c.open(server, "POST / HTTP/1.1\r\nHost: x\r\n");
     }
-    c.trickle("X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n", tick);
+    // Header lines for as long as the trickler runs: only a header deadline ends these, never the idle timeout.
+    c.trickle("X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n", tick, true);
     return c;
   }
 
@@ -47,7 +48,7 @@ public final class HostileClients implements AutoCloseable {
       c.open(server, "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
           + length + "\r\n\r\n{");
     }
-    c.trickle(" ".repeat(length), tick);
+    c.trickle(" ".repeat(length), tick, false);
     return c;
   }
 
@@ -79,16 +80,33 @@ public final class HostileClients implements AutoCloseable {
     sockets.add(s);
   }
 
-  private void trickle(String bytes, Duration tick) {
-    byte[] b = bytes.getBytes(StandardCharsets.US_ASCII);
+  /**
+   * {@code n} TLS connections that send the header of a 16 KiB handshake record and then one byte of it per tick:
+   * a handshake that never completes, although bytes keep coming.
+   */
+  public static HostileClients slowTlsHandshakes(InetSocketAddress server, int n, Duration tick) throws IOException {
+    HostileClients c = new HostileClients();
+    for (int i = 0; i < n; i++) {
+      Socket s = new Socket();
+      s.connect(server, 10_000);
+      s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x3f, (byte) 0xff});
+      s.getOutputStream().flush();
+      c.sockets.add(s);
+    }
+    c.trickle("\u0001".repeat(0x3fff), tick, false);
+    return c;
+  }
+
+  private void trickle(String text, Duration tick, boolean cycle) {
+    byte[] b = text.getBytes(StandardCharsets.US_ASCII);
     trickler = new Thread(() -> {
       List<Socket> live = new ArrayList<>(sockets);
       long ticks = PATIENCE.toMillis() / Math.max(1, tick.toMillis());
-      for (int i = 0; i < ticks && i < b.length && !live.isEmpty(); i++) {
+      for (int i = 0; i < ticks && (cycle || i < b.length) && !live.isEmpty(); i++) {
         for (Socket s : new ArrayList<>(live)) {
           try {
             OutputStream out = s.getOutputStream();
-            out.write(b[i]);
+            out.write(b[i % b.length]);
             out.flush();
           } catch (IOException e) {
             live.remove(s); // the server closed it
