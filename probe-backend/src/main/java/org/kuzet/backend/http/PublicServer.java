@@ -207,11 +207,14 @@ public final class PublicServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    headers.stop();
+    // The header deadlines keep closing half-sent and idle connections while the server drains: the graceful
+    // stop waits for the connections to go.
     try {
       server.stop();
     } catch (Exception e) {
       // Jetty reports requests cut at the stop timeout as a failure of stop(); the server is stopped either way.
+    } finally {
+      headers.stop();
     }
   }
 
@@ -294,7 +297,11 @@ public final class PublicServer implements AutoCloseable {
         }
       } finally {
         if (running) {
-          scheduler.schedule(this::sweep, sweepMillis, TimeUnit.MILLISECONDS);
+          try {
+            scheduler.schedule(this::sweep, sweepMillis, TimeUnit.MILLISECONDS);
+          } catch (RuntimeException stopped) {
+            running = false; // the server's scheduler has stopped: so has the server
+          }
         }
       }
     }
