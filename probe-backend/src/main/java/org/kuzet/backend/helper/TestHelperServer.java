@@ -17,13 +17,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.kuzet.backend.http.PublicServer;
 import org.kuzet.backend.http.ServerLimits;
-import okhttp3.OkHttpClient;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.core.tls.TrustRoots;
 import org.kuzet.schema.MeasurementJson;
@@ -38,10 +38,12 @@ import org.xbill.DNS.ResolverConfig;
  *
  * <p>Protection for whoever runs it in public: at most {@code maxInflight} measurements at once (503 beyond
  * that, with Retry-After), requests up to {@code maxRequestBytes} (413 beyond), fetched bodies read up to
- * {@code maxBodyBytes}, at most {@value #MAX_ENDPOINTS} probe endpoints per request, and no connection to
+ * {@code maxBodyBytes}, at most {@value #MAX_ENDPOINTS} entries in tcp_connect and a few addresses per family
+ * measured ({@link ControlMeasurer}), one bounded pool of step threads for all requests, and no connection to
  * loopback, private or other bogon addresses (no SSRF into the operator's network) unless
- * {@code allowPrivate}, which exists for test networks. Bad requests get 400 with the reason, other methods
- * than POST 405.
+ * {@code allowPrivate}, which exists for test networks. Bad requests (forwarded headers that are not valid HTTP
+ * fields too) get 400 with the reason, other methods than POST 405. Slow and idle clients are cut by the HTTP
+ * server ({@link PublicServer}, {@link #DEFAULT_LIMITS}); a request's body is read before it takes a slot.
  */
 public final class TestHelperServer implements AutoCloseable {
   static final int MAX_ENDPOINTS = 64;
