@@ -64,7 +64,8 @@ public final class CollectorCommand implements Callable<Integer> {
   Path tlsKey;
 
   @Option(names = "--max-body", paramLabel = "BYTES",
-      description = "Largest request body, e.g. 8M or 500K (default: 8M); the gunzipped body may be 16 times that.")
+      description = "Largest request body, e.g. 8M or 500K (default: 8M); the gunzipped JSON may be 16 times that,"
+          + " as far as the heap allows (docs/COLLECTOR.md).")
   String maxBody;
 
   @Option(names = "--max-inflight", paramLabel = "N",
@@ -109,11 +110,6 @@ public final class CollectorCommand implements Callable<Integer> {
         throw new UsageException(e.getMessage(), e);
       }
     }
-    // A client that opens a connection and then sends nothing holds a worker: let the JDK server drop it. Only
-    // when the operator did not choose, and only effective before the first HttpServer in this JVM.
-    setIfAbsent("sun.net.httpserver.maxReqTime", "120");
-    setIfAbsent("sun.net.httpserver.maxRspTime", "120");
-
     SqliteCollectorStore store;
     try {
       store = SqliteCollectorStore.open(db);
@@ -161,7 +157,8 @@ public final class CollectorCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stop.countDown();
         try {
-          closed.await(15, TimeUnit.SECONDS);
+          // Uploads in progress may take the server's stop timeout (30 s) to finish, then the database closes.
+          closed.await(45, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -204,11 +201,5 @@ public final class CollectorCommand implements Callable<Integer> {
       throw new UsageException("--max-body " + value + " is too large");
     }
     return n << shift;
-  }
-
-  private static void setIfAbsent(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
   }
 }

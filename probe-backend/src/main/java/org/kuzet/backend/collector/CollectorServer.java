@@ -2,10 +2,6 @@ package org.kuzet.backend.collector;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -17,18 +13,23 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.kuzet.backend.http.PublicServer;
+import org.kuzet.backend.http.ServerLimits;
 import org.kuzet.schema.upload.ErrorResponse;
 import org.kuzet.schema.upload.ItemResult;
 import org.kuzet.schema.upload.ItemStatus;
@@ -39,9 +40,10 @@ import org.kuzet.schema.upload.UploadResponse;
  * The collector: takes batches of signed measurements at {@code POST /api/v1/measurements} (docs/COLLECTOR.md),
  * verifies each signature, stores new UIDs in a {@link CollectorStore} and answers per item.
  *
- * <p>Bounded: a body over {@code maxBodyBytes} (on the wire or after gunzip, {@code maxBodyBytes ×
- * }{@value #GUNZIP_FACTOR}) or with more than {@code maxItems} measurements is refused with 413, and more than
- * {@code maxInflight} uploads at once are refused with 503 rather than queued. Whole-request problems (bad
+ * <p>Bounded: a body over {@code maxBodyBytes} on the wire, JSON over {@link #maxJsonBytes} (gunzipped or not; it
+ * fits the heap, see {@link #defaultMaxJsonBytes}) or more than {@code maxItems} measurements is refused with
+ * 413, and more than {@code maxInflight} uploads at once are refused with 503 rather than queued. The HTTP
+ * server ({@link PublicServer}) cuts slow and idle connections; a body is read before a slot is taken. Whole-request problems (bad
  * gzip, malformed JSON, wrong shape) are 400 with a reason; a bad item is only that item's {@code rejected}.
  *
  * <p>The uploader's address is never read: not stored, not logged, not passed to the store.
@@ -52,14 +54,21 @@ public final class CollectorServer implements AutoCloseable {
   public static final int DEFAULT_MAX_ITEMS = 1000;
   /** How much larger than the wire body the gunzipped body may be (a measurement compresses ~5-10×). */
   public static final int GUNZIP_FACTOR = 16;
+  /** The JSON text of one upload in flight may take up to this fraction of the heap (see defaultMaxJsonBytes). */
+  static final int HEAP_SHARE = 8;
+  /**
+   * The HTTP server's bounds: {@link ServerLimits#DEFAULTS} (a body at 1 KiB/s at least, 120 s at most; headers
+   * within 10 s; 512 connections).
+   */
+  public static final ServerLimits DEFAULT_LIMITS = ServerLimits.DEFAULTS;
   /** Answered with every 503, in seconds. */
   static final int RETRY_AFTER_SECONDS = 10;
 
-  private final HttpServer server;
-  private final ExecutorService workers;
+  private final PublicServer server;
   private final CollectorStore store;
   private final Clock clock;
   private final long maxBodyBytes;
+  private final long maxJsonBytes;
   private final int maxItems;
   private final Semaphore inflight;
   private final boolean tls;
@@ -72,27 +81,29 @@ public final class CollectorServer implements AutoCloseable {
     this.store = b.store;
     this.clock = b.clock;
     this.maxBodyBytes = b.maxBodyBytes;
+    this.maxJsonBytes = b.maxJsonBytes > 0 ? b.maxJsonBytes : defaultMaxJsonBytes(b.maxBodyBytes, b.maxInflight);
     this.maxItems = b.maxItems;
     this.inflight = new Semaphore(b.maxInflight);
     this.tls = b.sslContext != null;
-    if (tls) {
-      HttpsServer https = HttpsServer.create(b.address, 64);
-      https.setHttpsConfigurator(new HttpsConfigurator(b.sslContext));
-      this.server = https;
-    } else {
-      this.server = HttpServer.create(b.address, 64);
-    }
-    // A few threads beyond the limit, so a request over it is answered 503 at once instead of waiting for a
-    // worker; requests beyond those wait in the accept queue.
-    AtomicInteger n = new AtomicInteger();
-    this.workers = Executors.newFixedThreadPool(b.maxInflight + 2, r -> {
-      Thread t = new Thread(r, "kuzet-collector-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
+    // Every upload in progress holds a thread of the pool while it verifies and stores.
+    ServerLimits limits = b.limits.withMaxThreads(Math.max(b.limits.maxThreads(), b.maxInflight + 16));
+    this.server = PublicServer.start("collector", b.address, b.sslContext, limits, new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        CollectorServer.this.handle(new Exchange(request, response, callback));
+        return true;
+      }
     });
-    server.setExecutor(workers);
-    server.createContext("/", this::handle);
-    server.start();
+  }
+
+  /**
+   * The default bound on a batch's JSON text (gunzipped): {@value #GUNZIP_FACTOR} times the body limit, but no
+   * more than a {@value #HEAP_SHARE}th of the heap per upload in flight, as the parsed tree of a batch takes
+   * several times its text. With {@code -Xmx256m} and 4 uploads at once: 8 MiB.
+   */
+  static long defaultMaxJsonBytes(long maxBodyBytes, int maxInflight) {
+    long heapShare = Runtime.getRuntime().maxMemory() / HEAP_SHARE / maxInflight;
+    return Math.max(1024, Math.min(maxBodyBytes * GUNZIP_FACTOR, heapShare));
   }
 
   public static Builder builder(CollectorStore store) {
@@ -101,7 +112,7 @@ public final class CollectorServer implements AutoCloseable {
 
   /** The bound address (with the real port when the builder asked for port 0). */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
   /** The upload URL, e.g. {@code https://127.0.0.1:8443/api/v1/measurements}. */
@@ -121,69 +132,42 @@ public final class CollectorServer implements AutoCloseable {
 
   public record Stats(long accepted, long duplicates, long rejected, int inFlight) {}
 
-  /** Stops listening and ends uploads in progress. Does not close the store (the caller owns it). */
+  /** The bound on a batch's JSON text, gunzipped or not; beyond it 413. */
+  public long maxJsonBytes() {
+    return maxJsonBytes;
+  }
+
+  /**
+   * Stops listening and lets uploads in progress finish (up to the stop timeout, 30 s by default). Does not close
+   * the store (the caller owns it).
+   */
   @Override
   public void close() {
-    server.stop(0);
-    workers.shutdownNow();
-    try {
-      workers.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    server.close();
   }
 
-  private void handle(HttpExchange exchange) {
-    try {
-      if (!UploadProtocol.PATH.equals(exchange.getRequestURI().getPath())) {
-        error(exchange, 404, "no such endpoint; measurements go to POST " + UploadProtocol.PATH);
-        return;
-      }
-      if (!"POST".equals(exchange.getRequestMethod())) {
-        exchange.getResponseHeaders().set("Allow", "POST");
-        error(exchange, 405, exchange.getRequestMethod() + " is not allowed; use POST");
-        return;
-      }
-      if (!inflight.tryAcquire()) {
-        exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-        error(exchange, 503, "busy: too many uploads in progress; retry later");
-        return;
-      }
-      busy.incrementAndGet();
-      try {
-        upload(exchange);
-      } finally {
-        busy.decrementAndGet();
-        inflight.release();
-      }
-    } catch (IOException e) {
-      // The uploader went away mid-request; it will resend. Nothing to log (and never its address).
-    } catch (RuntimeException | Error e) {
-      // A bug or an exhausted heap: the store rolled the batch back, so a 5xx makes the probe send it again later.
-      // The worker thread lives on. Neither the measurements nor the uploader are logged.
-      try {
-        error(exchange, 500, "internal error; nothing of the batch was stored, retry later");
-      } catch (IOException | RuntimeException | Error ignored) {
-        // the answer could not be sent either; the uploader retries
-      }
-    } finally {
-      exchange.close();
+  private void handle(Exchange exchange) {
+    if (!UploadProtocol.PATH.equals(exchange.request.getHttpURI().getPath())) {
+      error(exchange, 404, "no such endpoint; measurements go to POST " + UploadProtocol.PATH);
+      return;
     }
-  }
-
-  private void upload(HttpExchange exchange) throws IOException {
-    String type = exchange.getRequestHeaders().getFirst("Content-Type");
+    if (!"POST".equals(exchange.request.getMethod())) {
+      exchange.headers.put("Allow", "POST");
+      error(exchange, 405, exchange.request.getMethod() + " is not allowed; use POST");
+      return;
+    }
+    String type = exchange.request.getHeaders().get("Content-Type");
     if (type != null && !type.toLowerCase(Locale.ROOT).startsWith(UploadProtocol.CONTENT_TYPE)) {
       error(exchange, 415, "Content-Type " + type + " is not supported; send " + UploadProtocol.CONTENT_TYPE);
       return;
     }
-    String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
+    String encoding = exchange.request.getHeaders().get("Content-Encoding");
     boolean gzip = encoding != null && encoding.equalsIgnoreCase(UploadProtocol.CONTENT_ENCODING);
     if (encoding != null && !gzip && !encoding.equalsIgnoreCase("identity")) {
       error(exchange, 415, "Content-Encoding " + encoding + " is not supported; send gzip");
       return;
     }
-    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    String length = exchange.request.getHeaders().get("Content-Length");
     if (length != null) {
       long declared;
       try {
@@ -197,11 +181,64 @@ public final class CollectorServer implements AutoCloseable {
         return;
       }
     }
-    byte[] body;
+    // The body is read before an upload slot is taken: a slow uploader holds a connection, never a slot.
+    server.readBody(exchange.request, exchange.callback, maxBodyBytes, new PublicServer.BodySink() {
+      @Override
+      public void received(byte[] body) {
+        process(exchange, gzip, body);
+      }
+
+      @Override
+      public void tooLarge(long limit) {
+        CollectorServer.tooLarge(exchange, "body is over this collector's limit of " + limit + " bytes");
+      }
+
+      @Override
+      public void failed(int status, String reason) {
+        if (status == 503) {
+          exchange.headers.put("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        }
+        exchange.close = true;
+        error(exchange, status, reason + (status == 408 ? "; send faster or smaller batches" : ""));
+      }
+    });
+  }
+
+  private void process(Exchange exchange, boolean gzip, byte[] body) {
+    if (!inflight.tryAcquire()) {
+      exchange.headers.put("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+      error(exchange, 503, "busy: too many uploads in progress; retry later");
+      return;
+    }
+    busy.incrementAndGet();
     try {
-      body = readAtMost(exchange.getRequestBody(), maxBodyBytes, "body");
-      if (gzip) {
-        body = gunzip(body);
+      upload(exchange, gzip, body);
+    } catch (IOException e) {
+      // Only the answer could fail here; the uploader went away and will resend. Nothing to log (nor its address).
+      exchange.callback.failed(e);
+    } catch (RuntimeException | Error e) {
+      // A bug or an exhausted heap: the store rolled the batch back, so a 5xx makes the probe send it again later.
+      // The server thread lives on. Neither the measurements nor the uploader are logged.
+      if (exchange.sent) {
+        exchange.callback.failed(e);
+      } else {
+        try {
+          error(exchange, 500, "internal error; nothing of the batch was stored, retry later");
+        } catch (RuntimeException | Error ignored) {
+          exchange.callback.failed(e); // the answer could not be sent either; the uploader retries
+        }
+      }
+    } finally {
+      busy.decrementAndGet();
+      inflight.release();
+    }
+  }
+
+  private void upload(Exchange exchange, boolean gzip, byte[] body) throws IOException {
+    try {
+      body = gzip ? gunzip(body) : body;
+      if (body.length > maxJsonBytes) {
+        throw new TooLarge("body is over this collector's limit of " + maxJsonBytes + " bytes of JSON");
       }
     } catch (TooLarge e) {
       tooLarge(exchange, e.getMessage());
@@ -304,7 +341,7 @@ public final class CollectorServer implements AutoCloseable {
 
   private byte[] gunzip(byte[] body) throws IOException {
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-      return readAtMost(in, maxBodyBytes * GUNZIP_FACTOR, "gunzipped body");
+      return readAtMost(in, maxJsonBytes, "gunzipped body");
     } catch (ZipException | EOFException e) {
       throw new BadGzip("body is not valid gzip (" + e.getMessage() + ")");
     }
@@ -324,20 +361,36 @@ public final class CollectorServer implements AutoCloseable {
     return out.toByteArray();
   }
 
-  private static void tooLarge(HttpExchange exchange, String message) throws IOException {
+  private static void tooLarge(Exchange exchange, String message) {
     // The rest of the body is not read; closing is cheaper than draining it.
-    exchange.getResponseHeaders().set("Connection", "close");
+    exchange.close = true;
     error(exchange, 413, message + "; send smaller batches");
   }
 
-  private static void error(HttpExchange exchange, int status, String message) throws IOException {
+  private static void error(Exchange exchange, int status, String message) {
     send(exchange, status, UploadProtocol.encode(new ErrorResponse(message)));
   }
 
-  private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", UploadProtocol.CONTENT_TYPE);
-    exchange.sendResponseHeaders(status, body.length);
-    exchange.getResponseBody().write(body);
+  private static void send(Exchange exchange, int status, byte[] body) {
+    exchange.sent = true;
+    PublicServer.send(exchange.response, exchange.callback, status, UploadProtocol.CONTENT_TYPE, body,
+        exchange.headers, exchange.close);
+  }
+
+  /** One request and its answer's extra headers. */
+  private static final class Exchange {
+    final Request request;
+    final Response response;
+    final Callback callback;
+    final Map<String, String> headers = new LinkedHashMap<>();
+    boolean close;
+    boolean sent;
+
+    Exchange(Request request, Response response, Callback callback) {
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
+    }
   }
 
   private static final class TooLarge extends IOException {
@@ -361,6 +414,8 @@ public final class CollectorServer implements AutoCloseable {
     private int maxInflight = DEFAULT_MAX_INFLIGHT;
     private int maxItems = DEFAULT_MAX_ITEMS;
     private Clock clock = Clock.systemUTC();
+    private ServerLimits limits = DEFAULT_LIMITS;
+    private long maxJsonBytes;
 
     private Builder(CollectorStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -399,6 +454,21 @@ public final class CollectorServer implements AutoCloseable {
         throw new IllegalArgumentException("a batch must be allowed at least one measurement, got " + n);
       }
       this.maxItems = n;
+      return this;
+    }
+
+    /** Connection, thread and timing bounds of the HTTP server ({@link #DEFAULT_LIMITS}). */
+    public Builder limits(ServerLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** The bound on a batch's JSON text, gunzipped or not; default {@link #defaultMaxJsonBytes}. */
+    public Builder maxJsonBytes(long bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("the JSON limit must be at least 1024 bytes, got " + bytes);
+      }
+      this.maxJsonBytes = bytes;
       return this;
     }
 

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -17,11 +18,14 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -45,7 +49,7 @@ import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.net.Bogons;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.core.step.DnsStep;
-import org.kuzet.core.step.HttpStep;
+import org.kuzet.core.step.PageTitle;
 import org.kuzet.core.step.StepClock;
 import org.kuzet.core.step.TcpStep;
 import org.kuzet.core.step.TlsStep;
@@ -74,6 +78,19 @@ final class ControlMeasurer {
   /** The title is looked for in the first bytes only; the rest of the body is hashed and counted. */
   private static final int TITLE_PREFIX_BYTES = 256 << 10;
   private static final List<String> FORWARDED_HEADERS = List.of("user-agent", "accept", "accept-language");
+  /**
+   * Addresses of each family (IPv4, IPv6) the helper connects to from its own DNS answer: a name with hundreds of
+   * records must not turn one control request into hundreds of connections to addresses its owner chose.
+   */
+  static final int MAX_RESOLVED_PER_FAMILY = 4;
+  /** Addresses of each family taken from the probe's tcp_connect list (after removing duplicates). */
+  static final int MAX_PROBE_PER_FAMILY = 8;
+  /** Endpoints (ip:port, duplicates removed) taken from the probe's tcp_connect list. */
+  static final int MAX_PROBE_ENDPOINTS = 16;
+  /*
+   * So at most (2 × 8 + 2 × 4) addresses × 2 ports + 16 = 64 connections per request, and the threads doing them
+   * come from one bounded pool for all requests (TestHelperServer.stepThreads).
+   */
 
   private final TestHelperServer.Config config;
   private final ExecutorService pool;
@@ -213,21 +230,46 @@ final class ControlMeasurer {
       Map<InetSocketAddress, String> probe) {
     List<Integer> ports = url.port() != HttpUrl.defaultPort(url.scheme()) ? List.of(url.port())
         : url.isHttps() ? List.of(443) : List.of(80, 443);
+    Set<InetAddress> kept = kept(names.keySet(), flags);
     Map<String, Plan> plans = new LinkedHashMap<>();
     for (Map.Entry<InetAddress, String> e : names.entrySet()) {
-      if ((flags.get(e.getKey()) & IpInfo.FLAG_BOGON) != 0 && !config.allowPrivate()) {
-        continue;
-      }
-      for (int port : ports) {
-        add(plans, new InetSocketAddress(e.getKey(), port), e.getValue(), url, false);
+      if (kept.contains(e.getKey())) {
+        for (int port : ports) {
+          add(plans, new InetSocketAddress(e.getKey(), port), e.getValue(), url, false);
+        }
       }
     }
+    int probeEndpoints = 0;
     for (InetSocketAddress p : probe.keySet()) {
-      if (!Bogons.isBogon(p.getAddress()) || config.allowPrivate()) {
+      if (kept.contains(p.getAddress()) && probeEndpoints++ < MAX_PROBE_ENDPOINTS) {
         add(plans, p, names.get(p.getAddress()), url, true);
       }
     }
     return new ArrayList<>(plans.values());
+  }
+
+  /**
+   * The addresses connected to: the probe's first {@value #MAX_PROBE_PER_FAMILY} and the helper's first
+   * {@value #MAX_RESOLVED_PER_FAMILY} of each family, in the order they came, never a bogon unless allowed. The
+   * rest stay in {@code ip_info} and {@code dns} but get no {@code tcp_connect} entry.
+   */
+  private Set<InetAddress> kept(Set<InetAddress> addresses, Map<InetAddress, Long> flags) {
+    Set<InetAddress> kept = new LinkedHashSet<>();
+    Map<String, Integer> fromProbe = new HashMap<>();
+    Map<String, Integer> fromHelper = new HashMap<>();
+    for (InetAddress a : addresses) {
+      long f = flags.get(a);
+      if ((f & IpInfo.FLAG_BOGON) != 0 && !config.allowPrivate()) {
+        continue;
+      }
+      String family = a instanceof Inet4Address ? "4" : "6";
+      boolean byProbe = (f & IpInfo.FLAG_RESOLVED_BY_PROBE) != 0;
+      Map<String, Integer> count = byProbe ? fromProbe : fromHelper;
+      if (count.merge(family, 1, Integer::sum) <= (byProbe ? MAX_PROBE_PER_FAMILY : MAX_RESOLVED_PER_FAMILY)) {
+        kept.add(a);
+      }
+    }
+    return kept;
   }
 
   /** TLS on 443 (as OONI) and, for an https URL, on its port and wherever the probe itself did TLS. */
@@ -360,7 +402,7 @@ final class ControlMeasurer {
       }
       Charset charset = body.contentType() == null ? StandardCharsets.UTF_8
           : body.contentType().charset(StandardCharsets.UTF_8);
-      String title = HttpStep.title(prefix.toString(charset));
+      String title = PageTitle.of(prefix.toString(charset));
       return new HttpRequestResult(length, failure, title, headers, response.code(),
           HexFormat.of().formatHex(sha.digest()), xFailure);
     } catch (IOException e) {

@@ -2,15 +2,8 @@ package org.kuzet.backend.helper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,12 +11,20 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.kuzet.backend.http.PublicServer;
+import org.kuzet.backend.http.ServerLimits;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.core.identity.IpDatabase;
 import org.kuzet.core.tls.TrustRoots;
@@ -39,17 +40,23 @@ import org.xbill.DNS.ResolverConfig;
  *
  * <p>Protection for whoever runs it in public: at most {@code maxInflight} measurements at once (503 beyond
  * that, with Retry-After), requests up to {@code maxRequestBytes} (413 beyond), fetched bodies read up to
- * {@code maxBodyBytes}, at most {@value #MAX_ENDPOINTS} probe endpoints per request, and no connection to
+ * {@code maxBodyBytes}, at most {@value #MAX_ENDPOINTS} entries in tcp_connect and a few addresses per family
+ * measured ({@link ControlMeasurer}), one bounded pool of step threads for all requests, and no connection to
  * loopback, private or other bogon addresses (no SSRF into the operator's network) unless
- * {@code allowPrivate}, which exists for test networks. Bad requests get 400 with the reason, other methods
- * than POST 405.
+ * {@code allowPrivate}, which exists for test networks. Bad requests (forwarded headers that are not valid HTTP
+ * fields too) get 400 with the reason, other methods than POST 405. Slow and idle clients are cut by the HTTP
+ * server ({@link PublicServer}, {@link #DEFAULT_LIMITS}); a request's body is read before it takes a slot.
  */
 public final class TestHelperServer implements AutoCloseable {
   static final int MAX_ENDPOINTS = 64;
+  /**
+   * The HTTP server's bounds: {@link ServerLimits#DEFAULTS} with a 10 s body deadline, as a control request is at
+   * most {@code maxRequestBytes} (64 KiB).
+   */
+  public static final ServerLimits DEFAULT_LIMITS = ServerLimits.DEFAULTS.withBodyTimeout(Duration.ofSeconds(10));
 
   private final Config config;
-  private final HttpServer server;
-  private final ExecutorService handlers;
+  private PublicServer server;
   private final ExecutorService steps;
   private final OkHttpClient base;
   private final ControlMeasurer measurer;
@@ -77,7 +84,8 @@ public final class TestHelperServer implements AutoCloseable {
       Duration tlsTimeout,
       Duration httpTimeout,
       TrustRoots trustRoots,
-      IpDatabase ipDatabase) {
+      IpDatabase ipDatabase,
+      ServerLimits limits) {
     public Config {
       Objects.requireNonNull(listen, "listen");
       if (maxInflight < 1) {
@@ -95,6 +103,7 @@ public final class TestHelperServer implements AutoCloseable {
         }
       }
       Objects.requireNonNull(trustRoots, "trustRoots");
+      Objects.requireNonNull(limits, "limits");
     }
   }
 
@@ -117,6 +126,7 @@ public final class TestHelperServer implements AutoCloseable {
     private Duration httpTimeout = Duration.ofSeconds(15);
     private TrustRoots trustRoots;
     private IpDatabase ipDatabase;
+    private ServerLimits limits = DEFAULT_LIMITS;
 
     private Builder(InetSocketAddress listen) {
       this.listen = listen;
@@ -134,19 +144,26 @@ public final class TestHelperServer implements AutoCloseable {
     public Builder httpTimeout(Duration d) { httpTimeout = d; return this; }
     public Builder trustRoots(TrustRoots t) { trustRoots = t; return this; }
     public Builder ipDatabase(IpDatabase db) { ipDatabase = db; return this; }
+    /** Connection, thread and timing bounds of the HTTP server ({@link #DEFAULT_LIMITS}). */
+    public Builder limits(ServerLimits l) { limits = l; return this; }
 
     public Config build() {
       return new Config(listen, tls, resolver, allowPrivate, maxInflight, maxRequestBytes, maxBodyBytes, dnsTimeout,
           connectTimeout, tlsTimeout, httpTimeout, trustRoots == null ? TrustRoots.bundled() : trustRoots,
-          ipDatabase);
+          ipDatabase, limits);
     }
   }
 
-  private TestHelperServer(Config config, HttpServer server) {
+  private TestHelperServer(Config config) {
     this.config = config;
-    this.server = server;
-    this.handlers = Executors.newCachedThreadPool(daemons("kuzet-helper-http"));
-    this.steps = Executors.newCachedThreadPool(daemons("kuzet-helper-step"));
+    // One bounded pool for the steps of all requests (DNS, TCP, TLS, the fetch), not a thread per endpoint. Each
+    // request in flight blocks at most one of its threads on other jobs (the fetch waits for redirect lookups), so
+    // twice the in-flight bound plus a few always leaves threads for the jobs waited on.
+    int threads = stepThreads(config.maxInflight());
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), daemons("kuzet-helper-step"));
+    pool.allowCoreThreadTimeOut(true);
+    this.steps = pool;
     this.base = new OkHttpClient.Builder().build();
     InetSocketAddress resolver = config.resolver() != null ? config.resolver() : systemResolver();
     // The shipped table takes a moment to load: start now, so the first request rarely waits for it.
@@ -155,8 +172,11 @@ public final class TestHelperServer implements AutoCloseable {
         : CompletableFuture.supplyAsync(() -> BundledIpDatabase.DB, steps);
     this.measurer = new ControlMeasurer(config, steps, base, resolver, ipDatabase::join);
     this.inflight = new Semaphore(config.maxInflight());
-    server.createContext("/", this::handle);
-    server.setExecutor(handlers);
+  }
+
+  /** Threads of the step pool shared by all requests. */
+  static int stepThreads(int maxInflight) {
+    return 2 * maxInflight + 8;
   }
 
   /** The shipped IP table, loaded once per process however many helpers it runs (tests run many). */
@@ -166,27 +186,37 @@ public final class TestHelperServer implements AutoCloseable {
 
   /** Binds and starts serving; errors (address in use, not local) name the address. */
   public static TestHelperServer start(Config config) throws IOException {
-    HttpServer server;
+    TestHelperServer helper = new TestHelperServer(config);
+    // Every measurement in flight holds a thread of the server's pool while it waits for its steps.
+    ServerLimits limits = config.limits().withMaxThreads(Math.max(config.limits().maxThreads(),
+        config.maxInflight() + 16));
     try {
-      if (config.tls() != null) {
-        HttpsServer https = HttpsServer.create(config.listen(), 128);
-        https.setHttpsConfigurator(new HttpsConfigurator(config.tls()));
-        server = https;
-      } else {
-        server = HttpServer.create(config.listen(), 128);
-      }
-    } catch (IOException e) {
+      helper.server = PublicServer.start("helper", config.listen(), config.tls(), limits, new Handler.Abstract() {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+          helper.handle(request, response, callback);
+          return true;
+        }
+      });
+    } catch (java.net.BindException e) {
+      helper.closeMeasurer();
       throw new IOException("cannot listen on " + config.listen().getHostString() + ":" + config.listen().getPort()
           + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      helper.closeMeasurer();
+      throw e;
     }
-    TestHelperServer helper = new TestHelperServer(config, server);
-    server.start();
     return helper;
   }
 
   /** The bound address (the real port when the config asked for port 0). */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
+  }
+
+  /** Connections open to the helper now. */
+  int openConnections() {
+    return server.connections();
   }
 
   /** The URL probes use: {@code http(s)://ip:port/}. */
@@ -204,65 +234,85 @@ public final class TestHelperServer implements AutoCloseable {
     return servers.get(0);
   }
 
-  private void handle(HttpExchange ex) {
-    try (ex) {
-      if (!"POST".equals(ex.getRequestMethod())) {
-        ex.getResponseHeaders().set("Allow", "POST");
-        error(ex, 405, "method " + ex.getRequestMethod() + " not allowed: POST a JSON control request");
-        return;
+  private void handle(Request request, Response response, Callback callback) {
+    if (!"POST".equals(request.getMethod())) {
+      error(response, callback, 405, "method " + request.getMethod() + " not allowed: POST a JSON control request",
+          Map.of("Allow", "POST"), false);
+      return;
+    }
+    String declared = request.getHeaders().get("Content-Length");
+    if (declared != null && parseLong(declared) > config.maxRequestBytes()) {
+      error(response, callback, 413, "request body of " + declared + " bytes exceeds the "
+          + config.maxRequestBytes() + "-byte limit", Map.of(), true);
+      return;
+    }
+    // The body is read before a measurement slot is taken: a slow client holds a connection, never a slot.
+    server.readBody(request, callback, config.maxRequestBytes(), new PublicServer.BodySink() {
+      @Override
+      public void received(byte[] body) {
+        measure(body, response, callback);
       }
-      if (!inflight.tryAcquire()) {
-        ex.getResponseHeaders().set("Retry-After", "1");
-        error(ex, 503, "busy: " + config.maxInflight() + " control requests already in flight");
-        return;
+
+      @Override
+      public void tooLarge(long limit) {
+        error(response, callback, 413, "request body exceeds the " + limit + "-byte limit", Map.of(), true);
       }
-      try {
-        serve(ex);
-      } finally {
-        inflight.release();
+
+      @Override
+      public void failed(int status, String reason) {
+        error(response, callback, status, reason, status == 503 ? Map.of("Retry-After", "1") : Map.of(), true);
       }
-    } catch (IOException e) {
-      // The probe went away mid-exchange; there is nobody left to answer.
+    });
+  }
+
+  private void measure(byte[] body, Response response, Callback callback) {
+    if (!inflight.tryAcquire()) {
+      error(response, callback, 503, "busy: " + config.maxInflight() + " control requests already in flight",
+          Map.of("Retry-After", "1"), false);
+      return;
+    }
+    try {
+      serve(body, response, callback);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      callback.failed(e);
+    } catch (IOException | RuntimeException e) {
+      callback.failed(e);
+    } finally {
+      inflight.release();
     }
   }
 
-  private void serve(HttpExchange ex) throws IOException, InterruptedException {
-    String declared = ex.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null && parseLong(declared) > config.maxRequestBytes()) {
-      error(ex, 413, "request body of " + declared + " bytes exceeds the " + config.maxRequestBytes() + "-byte limit");
-      return;
-    }
-    byte[] body;
-    try (InputStream in = ex.getRequestBody()) {
-      body = in.readNBytes(config.maxRequestBytes() + 1);
-    }
-    if (body.length > config.maxRequestBytes()) {
-      error(ex, 413, "request body exceeds the " + config.maxRequestBytes() + "-byte limit");
-      return;
-    }
+  private void serve(byte[] body, Response response, Callback callback) throws IOException, InterruptedException {
     ControlRequest request;
     try {
       request = MeasurementJson.mapper().readValue(body, ControlRequest.class);
     } catch (ValueInstantiationException e) {
-      error(ex, 400, "bad control request: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+      error(response, callback, 400, "bad control request: "
+          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
       return;
     } catch (JsonProcessingException e) {
-      error(ex, 400, "malformed JSON: " + e.getOriginalMessage());
+      error(response, callback, 400, "malformed JSON: " + e.getOriginalMessage());
       return;
     }
     if (request == null) {
-      error(ex, 400, "malformed JSON: the body is empty or null; POST a JSON control request");
+      error(response, callback, 400, "malformed JSON: the body is empty or null; POST a JSON control request");
       return;
     }
     HttpUrl url = HttpUrl.parse(request.httpRequest());
     if (url == null) {
-      error(ex, 400, "http_request: \"" + request.httpRequest() + "\" is not an http:// or https:// URL");
+      error(response, callback, 400, "http_request: \"" + request.httpRequest()
+          + "\" is not an http:// or https:// URL");
+      return;
+    }
+    String headerProblem = headerProblem(request.httpRequestHeaders());
+    if (headerProblem != null) {
+      error(response, callback, 400, headerProblem);
       return;
     }
     if (request.tcpConnect().size() > MAX_ENDPOINTS) {
-      error(ex, 400, "tcp_connect: " + request.tcpConnect().size() + " endpoints, at most " + MAX_ENDPOINTS);
+      error(response, callback, 400, "tcp_connect: " + request.tcpConnect().size() + " endpoints, at most "
+          + MAX_ENDPOINTS);
       return;
     }
     Map<InetSocketAddress, String> probe = new LinkedHashMap<>();
@@ -277,12 +327,67 @@ public final class TestHelperServer implements AutoCloseable {
             : e.trim().substring(0, e.trim().lastIndexOf(':'));
         probe.putIfAbsent(a, ip);
       } catch (IllegalArgumentException bad) {
-        error(ex, 400, "tcp_connect[" + i + "]: \"" + e + "\" is not ip:port (" + bad.getMessage() + ")");
+        error(response, callback, 400, "tcp_connect[" + i + "]: \"" + e + "\" is not ip:port ("
+            + bad.getMessage() + ")");
         return;
       }
     }
-    ControlResponse response = measurer.measure(url, request.httpRequestHeaders(), probe);
-    send(ex, 200, MeasurementJson.mapper().writeValueAsBytes(response));
+    ControlResponse answer = measurer.measure(url, request.httpRequestHeaders(), probe);
+    PublicServer.send(response, callback, 200, "application/json", MeasurementJson.mapper().writeValueAsBytes(answer),
+        Map.of(), false);
+  }
+
+  /**
+   * Why {@code headers} cannot be sent as HTTP header fields, or null: names must be RFC 9110 tokens, values
+   * visible ASCII with spaces and tabs inside (no line break, NUL, other control or non-ASCII character, which
+   * would split or corrupt the helper's own request).
+   */
+  static String headerProblem(Map<String, List<String>> headers) {
+    for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+      String name = h.getKey();
+      if (name == null || name.isEmpty()) {
+        return "http_request_headers: an empty header name";
+      }
+      for (int i = 0; i < name.length(); i++) {
+        if (!isTokenChar(name.charAt(i))) {
+          return "http_request_headers: header name " + quote(name) + " has " + describe(name.charAt(i))
+              + " at position " + i + "; a name is letters, digits and !#$%&'*+-.^_`|~ only";
+        }
+      }
+      for (String value : h.getValue()) {
+        for (int i = 0; i < value.length(); i++) {
+          char c = value.charAt(i);
+          if (!(c == ' ' || c == '\t' || c >= 0x21 && c <= 0x7e)) {
+            return "http_request_headers: the value of " + name + " has " + describe(c) + " at position " + i
+                + "; a value is visible ASCII, spaces and tabs only";
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isTokenChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+  }
+
+  private static String describe(char c) {
+    return switch (c) {
+      case '\r' -> "a carriage return";
+      case '\n' -> "a line feed";
+      case 0 -> "a NUL";
+      default -> c < 0x20 || c == 0x7f ? String.format("the control character U+%04X", (int) c)
+          : c > 0x7e ? String.format("the non-ASCII character U+%04X", (int) c)
+          : "'" + c + "'";
+    };
+  }
+
+  private static String quote(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      b.append(c >= 0x20 && c <= 0x7e ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+    }
+    return b.append('"').toString();
   }
 
   private static long parseLong(String s) {
@@ -293,17 +398,19 @@ public final class TestHelperServer implements AutoCloseable {
     }
   }
 
-  private static void error(HttpExchange ex, int code, String reason) throws IOException {
-    byte[] body = MeasurementJson.mapper().writeValueAsBytes(Map.of("error", reason));
-    send(ex, code, body);
+  private static void error(Response response, Callback callback, int code, String reason) {
+    error(response, callback, code, reason, Map.of(), false);
   }
 
-  private static void send(HttpExchange ex, int code, byte[] body) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(code, body.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(body);
+  private static void error(Response response, Callback callback, int code, String reason,
+      Map<String, String> headers, boolean close) {
+    byte[] body;
+    try {
+      body = MeasurementJson.mapper().writeValueAsBytes(Map.of("error", reason));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a map of one string always encodes", e);
     }
+    PublicServer.send(response, callback, code, "application/json", body, headers, close);
   }
 
   private static java.util.concurrent.ThreadFactory daemons(String name) {
@@ -315,15 +422,22 @@ public final class TestHelperServer implements AutoCloseable {
     };
   }
 
-  /** Stops listening and abandons measurements in flight (their probes get a closed connection). */
+  /**
+   * Stops listening, lets measurements in flight finish (up to the stop timeout, then abandons them: their probes
+   * get a closed connection).
+   */
   @Override
   public void close() {
-    server.stop(0);
+    if (server != null) {
+      server.close();
+    }
+    closeMeasurer();
+  }
+
+  private void closeMeasurer() {
     base.dispatcher().cancelAll();
     steps.shutdownNow();
-    handlers.shutdownNow();
     base.dispatcher().executorService().shutdown();
     base.connectionPool().evictAll();
   }
-
 }

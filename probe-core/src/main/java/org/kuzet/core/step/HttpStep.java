@@ -11,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import okhttp3.ConnectionPool;
 import okhttp3.Dns;
 import okhttp3.HttpUrl;
@@ -35,9 +33,6 @@ import org.kuzet.schema.HttpTransaction;
  * goes where the TCP/TLS steps looked), redirects not followed, the body read up to a cap.
  */
 public final class HttpStep {
-  private static final Pattern TITLE = Pattern.compile("<title[^>]*>(.*?)</title>",
-      Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-  private static final int MAX_TITLE = 256;
 
   private final OkHttpClient base;
   private final Duration timeout;
@@ -174,16 +169,8 @@ public final class HttpStep {
     return list;
   }
 
-  /** The page title, whitespace collapsed, at most 256 characters; null when there is none. */
+  /** The page title ({@link PageTitle}): whitespace collapsed, at most 256 characters; null when there is none. */
   public static String title(String body) {
-    if (body == null) {
-      return null;
-    }
-    Matcher m = TITLE.matcher(body);
-    if (!m.find()) {
-      return null;
-    }
-    String t = m.group(1).replaceAll("\\s+", " ").trim();
-    return t.length() > MAX_TITLE ? t.substring(0, MAX_TITLE) : t;
+    return PageTitle.of(body);
   }
 }
