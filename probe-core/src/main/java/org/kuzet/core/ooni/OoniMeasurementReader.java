@@ -80,6 +80,14 @@ public final class OoniMeasurementReader {
 
   /** Reads one line; never throws for bad input (the problem is in {@link Bad}). */
   public static Line read(String line) {
+    return read(line, Bogons::isBogon);
+  }
+
+  /**
+   * Reads one line, marking DNS answers as bogons by {@code bogon} instead of the public internet's rules (a test
+   * world on loopback, where 127.0.0.0/8 stands for the internet, as the probe's address policy says).
+   */
+  public static Line read(String line, java.util.function.Predicate<java.net.InetAddress> bogon) {
     JsonNode root;
     try {
       root = MeasurementJson.mapper().readTree(line);
@@ -119,7 +127,7 @@ public final class OoniMeasurementReader {
       // fall through
     }
     try {
-      return new Read(measurement(root, input, start, tk, line), recorded);
+      return new Read(measurement(root, input, start, tk, line, bogon), recorded);
     } catch (RuntimeException e) {
       // A shape no rule above foresaw: this line is lost, never the file.
       return new Bad("cannot read test_keys: " + e.getMessage());
@@ -138,7 +146,8 @@ public final class OoniMeasurementReader {
         c.tags())).toList();
   }
 
-  private static Measurement measurement(JsonNode root, String input, String start, JsonNode tk, String line) {
+  private static Measurement measurement(JsonNode root, String input, String start, JsonNode tk, String line,
+      java.util.function.Predicate<java.net.InetAddress> bogon) {
     String uid = text(root.get("measurement_uid"));
     if (uid == null || uid.isBlank()) {
       uid = "imported-" + sha256(line).substring(0, 32); // stable: the same line is the same measurement
@@ -153,7 +162,7 @@ public final class OoniMeasurementReader {
         annotations.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
       }
     });
-    TestKeys keys = testKeys(tk, input);
+    TestKeys keys = testKeys(tk, input, bogon);
     String resolverAsn = text(root.get("resolver_asn"));
     return new Measurement(uid, text(root.get("report_id")), input, start,
         testStart != null && TIME.matcher(testStart).matches() ? testStart : start,
@@ -166,17 +175,18 @@ public final class OoniMeasurementReader {
         root.get("test_helpers") != null && root.get("test_helpers").isObject() ? root.get("test_helpers") : null);
   }
 
-  private static TestKeys testKeys(JsonNode tk, String input) {
+  private static TestKeys testKeys(JsonNode tk, String input,
+      java.util.function.Predicate<java.net.InetAddress> bogon) {
     HttpUrl url = HttpUrl.parse(input);
     String inputHost = url == null ? null : url.host();
     List<DnsQuery> queries = new ArrayList<>();
     for (JsonNode q : tk.path("queries")) {
-      DnsQuery query = query(q, inputHost);
+      DnsQuery query = query(q, inputHost, bogon);
       if (query != null) {
         queries.add(query);
       }
     }
-    addDuplicateResponses(queries, tk.path("x_dns_duplicate_responses"));
+    addDuplicateResponses(queries, tk.path("x_dns_duplicate_responses"), bogon);
     List<TcpConnect> tcp = new ArrayList<>();
     for (JsonNode c : tk.path("tcp_connect")) {
       TcpConnect connect = tcpConnect(c);
@@ -205,7 +215,8 @@ public final class OoniMeasurementReader {
         .withControlRequest(controlRequest != null && controlRequest.isObject() ? controlRequest : null);
   }
 
-  private static DnsQuery query(JsonNode q, String inputHost) {
+  private static DnsQuery query(JsonNode q, String inputHost,
+      java.util.function.Predicate<java.net.InetAddress> bogon) {
     if (!q.isObject()) {
       return null;
     }
@@ -221,7 +232,7 @@ public final class OoniMeasurementReader {
     String type = text(q.get("query_type"));
     List<DnsAnswer> answers = new ArrayList<>();
     for (JsonNode a : q.path("answers")) {
-      DnsAnswer answer = answer(a);
+      DnsAnswer answer = answer(a, bogon);
       if (answer != null) {
         answers.add(answer);
       }
@@ -240,14 +251,15 @@ public final class OoniMeasurementReader {
    * injector racing the resolver. kuzet keeps them on the query as {@code x_extra_replies}, so its
    * {@code dns.injected} rule reads OONI's data as it reads its own.
    */
-  private static void addDuplicateResponses(List<DnsQuery> queries, JsonNode duplicates) {
+  private static void addDuplicateResponses(List<DnsQuery> queries, JsonNode duplicates,
+      java.util.function.Predicate<java.net.InetAddress> isBogon) {
     for (JsonNode d : duplicates) {
       if (!d.isObject()) {
         continue;
       }
       List<DnsAnswer> answers = new ArrayList<>();
       for (JsonNode a : d.path("answers")) {
-        DnsAnswer answer = answer(a);
+        DnsAnswer answer = answer(a, isBogon);
         if (answer != null) {
           answers.add(answer);
         }
@@ -268,7 +280,7 @@ public final class OoniMeasurementReader {
     }
   }
 
-  private static DnsAnswer answer(JsonNode a) {
+  private static DnsAnswer answer(JsonNode a, java.util.function.Predicate<java.net.InetAddress> isBogon) {
     String type = text(a.get("answer_type"));
     long ttl = a.path("ttl").asLong(0);
     if ("A".equals(type) || "AAAA".equals(type)) {
@@ -276,7 +288,7 @@ public final class OoniMeasurementReader {
       if (ip == null || !IpLiterals.isLiteral(ip)) {
         return null;
       }
-      boolean bogon = Bogons.isBogon(IpLiterals.parse(ip));
+      boolean bogon = isBogon.test(IpLiterals.parse(ip));
       return "A".equals(type) ? DnsAnswer.a(ip, ttl, bogon) : DnsAnswer.aaaa(ip, ttl, bogon);
     }
     if ("CNAME".equals(type) && text(a.get("hostname")) != null) {
