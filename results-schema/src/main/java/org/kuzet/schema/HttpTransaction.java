@@ -17,7 +17,9 @@ import java.util.Objects;
  * @param network OONI's {@code network}: "tcp" when the request was sent, null when it never was
  * @param alpn OONI's {@code alpn}: the protocol HTTP spoke ("http/1.1", "h2"); "" for cleartext or no response
  * @param transactionId OONI's operation id of the endpoint the request went to: the same as that endpoint's
- *     {@code tcp_connect} (and TLS handshake) entry, so the three join; null when never sent
+ *     {@code tcp_connect} (and TLS handshake) entry, so the three join; null when never sent. kuzet's HTTP step opens
+ *     its own connection to the endpoint its TCP/TLS steps checked, so the id names the endpoint (OONI LTE's names
+ *     the one connection); a later hop to the same endpoint carries the same id
  * @param tags OONI's tags: {@code depth=N} (= xHop), {@code fetch_body=true}, {@code classic} when the endpoint's
  *     address came from the system resolver
  */
