@@ -142,7 +142,7 @@ final class StoreBench {
     TestKeys keys = new TestKeys(queries, tcp, List.of(tls), List.of(http), null, null, null, "consistent",
         blocking == null ? Boolean.FALSE : blocking, verdict == Verdict.ACCESSIBLE, verdict, signals, null);
     String time = MeasurementJson.ooniTime(t);
-    String uid = org.kuzet.core.MeasurementIds.measurementUid(t, "KZ", "AS9198");
+    String uid = org.kuzet.core.MeasurementIds.measurementUid(t, "KZ");
     return new Measurement(uid, "bench", input, time, time, "AS9198", "KZ", "kuzet", "bench",
         Measurement.TEST_NAME, "0.1.0", 0.31, Measurement.DATA_FORMAT_VERSION, Map.of(), keys);
   }

@@ -32,7 +32,7 @@ import org.xbill.DNS.Address;
  * <p>The measured endpoints' own address fields ({@code ip}, {@code ipv4}, {@code ipv6}, {@code address},
  * {@code x_address}, {@code addrs}) are observations of the site, not of the volunteer, and are left alone. A
  * response body that changed has its {@code x_body_length} changed by as many bytes (the addresses and the
- * marker are ASCII). Stateless apart from the addresses; thread-safe.
+ * marker are ASCII); its raw bytes ({@code x_body_base64}) are scrubbed byte for byte. Stateless apart from the addresses; thread-safe.
  */
 public final class Scrubber {
   public static final String MARKER = "[scrubbed]";
@@ -108,7 +108,17 @@ public final class Scrubber {
         if (ENDPOINT_FIELDS.contains(f.getKey())) {
           continue;
         }
-        if (f.getValue().isTextual()) {
+        if (f.getKey().equals("x_body_base64") && f.getValue().isTextual()) {
+          // The body's raw bytes: addresses are ASCII, so scrub them as ISO-8859-1 text (one char per byte).
+          byte[] raw = java.util.Base64.getDecoder().decode(f.getValue().asText());
+          String before = new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1);
+          String after = scrub(before);
+          if (!after.equals(before)) {
+            f.setValue(TextNode.valueOf(java.util.Base64.getEncoder().encodeToString(
+                after.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))));
+            changed = true;
+          }
+        } else if (f.getValue().isTextual()) {
           String before = f.getValue().asText();
           String after = scrub(before);
           if (!after.equals(before)) {

@@ -91,20 +91,53 @@ public final class WebConnectivity implements AutoCloseable {
     run.follow(first);
     ControlClient.Outcome controlOutcome = run.joinControl();
     String start = MeasurementJson.ooniTime(clock.start());
+    Map<String, String> annotations = new java.util.LinkedHashMap<>();
+    annotations.put("engine_name", Software.NAME);
+    annotations.put("engine_version", Software.VERSION);
+    annotations.put("platform", platform());
+    annotations.put("architecture", architecture());
     Measurement observed = new Measurement(
-        MeasurementIds.measurementUid(clock.start(), settings.probeCc(), settings.probeAsn()), reportId, input, start,
+        MeasurementIds.measurementUid(clock.start(), settings.probeCc()), reportId, input, start,
         start, settings.probeAsn(), settings.probeCc(), settings.network().probeNetworkName(),
         settings.network().resolverAsn(), settings.network().resolverNetworkName(), Software.NAME, Software.VERSION, Measurement.TEST_NAME,
         "0.1.0", clock.now(), Measurement.DATA_FORMAT_VERSION,
-        Map.of("engine_name", Software.NAME, "platform", platform()),
+        annotations,
         new TestKeys(run.queries, run.tcp, run.tls, run.requests, controlOutcome.response(),
-            controlOutcome.failure(), run.dnsExperimentFailure, null, null, null, null, null, null));
+            controlOutcome.failure(), run.dnsExperimentFailure, null, null, null, null, null, null)
+            .withControlRequest(run.controlRequest),
+        testHelpers(controlOutcome.url()));
     // The volunteer's addresses leave the observations here, before anything reads them (the analysis too, so a
     // stored measurement analyses again to the same verdict): every printer, store and upload gets this one.
     Measurement scrubbed = new Scrubber(settings.probeAddresses().current()).scrub(observed);
-    Measurement m = scrubbed.withTestKeys(Analysis.analyze(scrubbed.testKeys()));
+    Measurement m = scrubbed.withTestKeys(
+        Analysis.analyze(scrubbed.testKeys()).withControlRequest(scrubbed.testKeys().xControlRequest()));
     listener.measurementEnd(m);
     return m;
+  }
+
+  /**
+   * df-000's {@code test_helpers}: the helper whose answer (or last failure) is in {@code control}, typed by its
+   * scheme as OONI types its backends; empty when no helper was asked.
+   */
+  private static com.fasterxml.jackson.databind.JsonNode testHelpers(String controlUrl) {
+    var helpers = MeasurementJson.mapper().createObjectNode();
+    if (controlUrl != null) {
+      HttpUrl url = HttpUrl.parse(controlUrl);
+      helpers.putObject("backend").put("address", controlUrl).put("type", url == null ? "https" : url.scheme());
+    }
+    return helpers;
+  }
+
+  /** OONI's annotation values: amd64, arm64, 386, arm (Go's names), else the JVM's. */
+  private static String architecture() {
+    String arch = System.getProperty("os.arch", "unknown").toLowerCase(java.util.Locale.ROOT);
+    return switch (arch) {
+      case "amd64", "x86_64" -> "amd64";
+      case "aarch64", "arm64" -> "arm64";
+      case "x86", "i386", "i686" -> "386";
+      case "arm" -> "arm";
+      default -> arch;
+    };
   }
 
   private static String platform() {
@@ -128,6 +161,12 @@ public final class WebConnectivity implements AutoCloseable {
     final HttpStep http;
     String dnsExperimentFailure;
     CompletableFuture<ControlClient.Outcome> controlCall;
+    /** The request really sent to the control, as sent (OONI's {@code x_control_request}); null when none was. */
+    com.fasterxml.jackson.databind.JsonNode controlRequest;
+    /** OONI's operation ids: one per DNS query, one per endpoint (its TCP connect, TLS handshake and HTTP). */
+    int lastId;
+    /** Addresses the system resolver gave (OONI tags their connections {@code classic}). */
+    final Set<InetAddress> fromSystem = new java.util.HashSet<>();
 
     Run(StepClock clock) {
       dns = new DnsStep(settings.dnsTimeout(), settings.injectionWindow(), settings.addressPolicy(),
@@ -140,18 +179,21 @@ public final class WebConnectivity implements AutoCloseable {
 
     void follow(HttpUrl url) {
       for (int hop = 0; hop <= Math.min(settings.maxRedirects(), MAX_HOPS_GUARD); hop++) {
-        List<InetAddress> addresses = resolved.computeIfAbsent(url.host(), h -> resolve(h, requests.isEmpty()));
+        int depth = hop;
+        List<InetAddress> addresses = resolved.computeIfAbsent(url.host(), h -> resolve(h, requests.isEmpty(), depth));
         if (controlCall == null) {
           startControl(url, addresses);
         }
         String key = url.scheme() + "://" + url.host() + ":" + url.port();
         HttpUrl current = url;
-        Choice choice = endpoints.computeIfAbsent(key, k -> connect(current, addresses));
+        Choice choice = endpoints.computeIfAbsent(key, k -> connect(current, addresses, depth));
         if (choice.address == null) {
-          requests.add(http.notSent(url, hop, choice.failure));
+          requests.add(http.notSent(url, hop, choice.failure).numbered(null, List.of("depth=" + hop)));
           return;
         }
-        HttpTransaction tx = http.get(url, choice.address, hop);
+        // The request joins the endpoint's TCP connect and TLS handshake by their operation id.
+        HttpTransaction tx = http.get(url, choice.address, hop).numbered(choice.transactionId,
+            tags(choice.address, hop, "fetch_body=true"));
         requests.add(tx);
         HttpUrl next = tx.failure() == null ? redirectTarget(url, tx) : null;
         if (next == null) {
@@ -173,6 +215,7 @@ public final class WebConnectivity implements AutoCloseable {
       List<String> endpoints = addresses.stream()
           .map(a -> org.kuzet.schema.Endpoints.format(a.getHostAddress(), url.port())).toList();
       ControlRequest request = new ControlRequest(url.toString(), headers, endpoints);
+      controlRequest = MeasurementJson.mapper().valueToTree(request);
       controlCall = CompletableFuture.supplyAsync(() -> control.query(request), steps);
     }
 
@@ -189,7 +232,7 @@ public final class WebConnectivity implements AutoCloseable {
     }
 
     /** DNS for one host from every resolver, all concurrently; the usable addresses, system resolver's first. */
-    List<InetAddress> resolve(String host, boolean inputHost) {
+    List<InetAddress> resolve(String host, boolean inputHost, int hop) {
       // A host written as a number is no name to look up, but its address meets the same policy as a DNS answer.
       java.util.Optional<InetAddress> literal;
       try {
@@ -218,7 +261,15 @@ public final class WebConnectivity implements AutoCloseable {
           jobs.add(() -> dns.doh(url, host, type));
         }
       }
-      List<DnsQuery> results = runAll(jobs);
+      List<DnsQuery> results = new ArrayList<>();
+      for (DnsQuery q : runAll(jobs)) {
+        boolean system = q.engine().equals("system");
+        results.add(q.numbered(++lastId, system ? List.of("classic", "depth=" + hop) : List.of("depth=" + hop)));
+        if (system) {
+          q.answers().stream().filter(a -> a.address() != null && !a.xBogon())
+              .forEach(a -> fromSystem.add(IpLiterals.parse(a.address())));
+        }
+      }
       queries.addAll(results);
       if (inputHost) {
         dnsExperimentFailure = systemFailure(results);
@@ -241,9 +292,9 @@ public final class WebConnectivity implements AutoCloseable {
     }
 
     /** TCP (and TLS for https) to every address concurrently; picks the endpoint HTTP will use. */
-    Choice connect(HttpUrl url, List<InetAddress> addresses) {
+    Choice connect(HttpUrl url, List<InetAddress> addresses, int hop) {
       if (addresses.isEmpty()) {
-        return new Choice(null, resolutionFailure(url.host()));
+        return new Choice(null, resolutionFailure(url.host()), null);
       }
       boolean https = url.isHttps();
       List<Callable<Object[]>> jobs = new ArrayList<>();
@@ -262,22 +313,32 @@ public final class WebConnectivity implements AutoCloseable {
         });
       }
       InetAddress chosen = null;
+      Integer chosenId = null;
       String firstFailure = null;
-      for (Object[] r : runAll(jobs)) {
-        TcpConnect c = (TcpConnect) r[0];
-        TlsHandshake h = (TlsHandshake) r[1];
-        tcp.add(c);
-        if (h != null) {
-          tls.add(h);
-        }
+      List<Object[]> results = runAll(jobs);
+      int[] ids = new int[results.size()];
+      for (int i = 0; i < results.size(); i++) {
+        ids[i] = ++lastId;
+        TcpConnect c = (TcpConnect) results.get(i)[0];
+        TlsHandshake h = (TlsHandshake) results.get(i)[1];
         String failure = c.status().failure() != null ? c.status().failure() : h == null ? null : h.failure();
         if (failure == null && chosen == null) {
           chosen = IpLiterals.parse(c.ip());
+          chosenId = ids[i];
         } else if (failure != null && firstFailure == null) {
           firstFailure = failure;
         }
       }
-      return new Choice(chosen, firstFailure);
+      for (int i = 0; i < results.size(); i++) {
+        TcpConnect c = (TcpConnect) results.get(i)[0];
+        TlsHandshake h = (TlsHandshake) results.get(i)[1];
+        List<String> tags = tags(IpLiterals.parse(c.ip()), hop, "fetch_body=" + (chosenId != null && ids[i] == chosenId));
+        tcp.add(c.numbered(ids[i], tags));
+        if (h != null) {
+          tls.add(h.numbered(ids[i], tags));
+        }
+      }
+      return new Choice(chosen, firstFailure, chosenId);
     }
 
     /**
@@ -300,6 +361,17 @@ public final class WebConnectivity implements AutoCloseable {
         }
       }
       return Failures.DNS_NO_ANSWER;
+    }
+
+    /** OONI LTE's tags for an endpoint's operations: classic (system resolver's address), depth, fetch_body. */
+    private List<String> tags(InetAddress address, int hop, String fetchBody) {
+      List<String> tags = new ArrayList<>();
+      if (fromSystem.contains(address)) {
+        tags.add("classic");
+      }
+      tags.add("depth=" + hop);
+      tags.add(fetchBody);
+      return tags;
     }
 
     private <T> List<T> runAll(List<Callable<T>> jobs) {
@@ -346,7 +418,8 @@ public final class WebConnectivity implements AutoCloseable {
     return location == null ? null : url.resolve(location);
   }
 
-  private record Choice(InetAddress address, String failure) {}
+  /** The endpoint HTTP uses (null when none worked) and the operation id of its TCP connect. */
+  private record Choice(InetAddress address, String failure, Integer transactionId) {}
 
   /** The step pool is shared by the whole run; close it when the run is over. */
   @Override

@@ -12,6 +12,9 @@ import java.util.Objects;
  * @param xExtraReplies further UDP replies to the same query ID after the first: the mark of an on-path
  *     injector racing the real resolver; empty when there were none
  * @param xDohTls the DoH server's TLS handshake as sent (chain included), for DoH queries only
+ * @param transactionId OONI's operation id (df-002 {@code transaction_id}): numbers the measurement's operations,
+ *     unique per query; not the DNS wire ID. Null in lines written before kuzet numbered operations
+ * @param tags OONI's tags: {@code classic} for the system resolver, {@code depth=N} for the redirect hop
  */
 public record DnsQuery(
     String engine,
@@ -25,7 +28,8 @@ public record DnsQuery(
     double t0,
     double t,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<List<DnsAnswer>> xExtraReplies,
-    @JsonInclude(JsonInclude.Include.NON_NULL) TlsHandshake xDohTls) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) TlsHandshake xDohTls,
+    List<String> tags) {
 
   public DnsQuery {
     Objects.requireNonNull(engine, "engine");
@@ -34,5 +38,20 @@ public record DnsQuery(
     answers = answers == null ? List.of() : List.copyOf(answers);
     xExtraReplies = xExtraReplies == null ? List.of() : xExtraReplies.stream().map(List::copyOf).toList();
     Failures.requireValid(failure, "DNS query for " + hostname);
+    tags = tags == null ? List.of() : List.copyOf(tags);
+  }
+
+  /** A query not yet numbered: no operation id, no tags (the measurement assigns them). */
+  public DnsQuery(String engine, String resolverAddress, String hostname, String queryType, Integer rcode,
+      List<DnsAnswer> answers, String failure, Integer transactionId, double t0, double t,
+      List<List<DnsAnswer>> xExtraReplies, TlsHandshake xDohTls) {
+    this(engine, resolverAddress, hostname, queryType, rcode, answers, failure, transactionId, t0, t, xExtraReplies,
+        xDohTls, List.of());
+  }
+
+  /** This query with its operation id and tags. */
+  public DnsQuery numbered(int id, List<String> tags) {
+    return new DnsQuery(engine, resolverAddress, hostname, queryType, rcode, answers, failure, id, t0, t,
+        xExtraReplies, xDohTls, tags);
   }
 }

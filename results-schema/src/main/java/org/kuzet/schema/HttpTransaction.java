@@ -1,6 +1,8 @@
 package org.kuzet.schema;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -8,8 +10,18 @@ import java.util.Objects;
 /**
  * One HTTP round trip, one redirect hop (OONI df-001 httpt request entry).
  *
- * @param xAddress the endpoint ("ip:port") the request went to, chosen from this hop's own DNS/TCP/TLS steps
+ * @param xAddress the endpoint ("ip:port") the request went to, chosen from this hop's own DNS/TCP/TLS steps; on
+ *     the wire OONI's {@code address} (lines written before read from {@code x_address}); null when no endpoint
+ *     worked and the request was never sent
  * @param xHop 0 for the input URL, 1 for the first redirect …
+ * @param network OONI's {@code network}: "tcp" when the request was sent, null when it never was
+ * @param alpn OONI's {@code alpn}: the protocol HTTP spoke ("http/1.1", "h2"); "" for cleartext or no response
+ * @param transactionId OONI's operation id of the endpoint the request went to: the same as that endpoint's
+ *     {@code tcp_connect} (and TLS handshake) entry, so the three join; null when never sent. kuzet's HTTP step opens
+ *     its own connection to the endpoint its TCP/TLS steps checked, so the id names the endpoint (OONI LTE's names
+ *     the one connection); a later hop to the same endpoint carries the same id
+ * @param tags OONI's tags: {@code depth=N} (= xHop), {@code fetch_body=true}, {@code classic} when the endpoint's
+ *     address came from the system resolver
  */
 public record HttpTransaction(
     Request request,
@@ -17,8 +29,12 @@ public record HttpTransaction(
     String failure,
     double t0,
     double t,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String xAddress,
-    int xHop) {
+    @JsonProperty("address") @JsonAlias("x_address") @JsonInclude(JsonInclude.Include.NON_NULL) String xAddress,
+    int xHop,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String network,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String alpn,
+    Integer transactionId,
+    List<String> tags) {
 
   public record Request(String method, String url, Map<String, String> headers, String body, String xTransport) {
     public Request {
@@ -34,6 +50,9 @@ public record HttpTransaction(
    * @param bodyIsTruncated the body was cut at the probe's cap
    * @param xBodyLength bytes of body read (up to the cap)
    * @param xTitle the HTML title, if any
+   * @param xBodyBase64 the body's bytes as received (base64), kept when {@code body} (the text decoded by the
+   *     Content-Type charset) does not encode back to them in UTF-8: a windows-1251 page, bytes that are not text.
+   *     The OONI export writes them as {@code {"format":"base64","data":…}} so lengths and hashes match the server's
    */
   public record Response(
       Integer code,
@@ -42,14 +61,21 @@ public record HttpTransaction(
       String body,
       boolean bodyIsTruncated,
       long xBodyLength,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String xTitle) {
+      @JsonInclude(JsonInclude.Include.NON_NULL) String xTitle,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String xBodyBase64) {
     public Response {
       headers = headers == null ? Map.of() : Map.copyOf(headers);
       headersList = headersList == null ? List.of() : headersList.stream().map(List::copyOf).toList();
     }
 
+    /** A response whose body text is exactly its bytes in UTF-8 (no raw copy needed). */
+    public Response(Integer code, Map<String, String> headers, List<List<String>> headersList, String body,
+        boolean bodyIsTruncated, long xBodyLength, String xTitle) {
+      this(code, headers, headersList, body, bodyIsTruncated, xBodyLength, xTitle, null);
+    }
+
     public static Response none() {
-      return new Response(null, Map.of(), List.of(), null, false, 0, null);
+      return new Response(null, Map.of(), List.of(), null, false, 0, null, null);
     }
   }
 
@@ -57,5 +83,17 @@ public record HttpTransaction(
     Objects.requireNonNull(request, "request");
     response = response == null ? Response.none() : response;
     Failures.requireValid(failure, "HTTP request to " + request.url());
+    tags = tags == null ? List.of() : List.copyOf(tags);
+  }
+
+  /** A request not yet numbered: OONI's network, alpn, operation id and tags unset. */
+  public HttpTransaction(Request request, Response response, String failure, double t0, double t, String xAddress,
+      int xHop) {
+    this(request, response, failure, t0, t, xAddress, xHop, null, null, null, List.of());
+  }
+
+  /** This request with the operation id of its endpoint and its tags. */
+  public HttpTransaction numbered(Integer id, List<String> tags) {
+    return new HttpTransaction(request, response, failure, t0, t, xAddress, xHop, network, alpn, id, tags);
   }
 }

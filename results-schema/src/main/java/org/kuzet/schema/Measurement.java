@@ -11,6 +11,9 @@ import java.util.regex.Pattern;
  * the key as optional). The networks are named instead ({@code probe_asn}, {@code probe_cc}, {@code
  * probe_network_name}, {@code resolver_asn}, {@code resolver_network_name}; see probe-core's IdentityLookup).
  * Times are UTC, {@code "YYYY-MM-DD hh:mm:ss"}.
+ *
+ * <p>{@code testHelpers} is df-000's {@code test_helpers}: the control actually used, {@code {"backend":
+ * {"address": url, "type": "https"}}}, {@code {}} when none was; null in lines written before kuzet recorded it.
  */
 public record Measurement(
     String measurementUid,
@@ -30,7 +33,9 @@ public record Measurement(
     double testRuntime,
     String dataFormatVersion,
     Map<String, String> annotations,
-    TestKeys testKeys) {
+    TestKeys testKeys,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    com.fasterxml.jackson.databind.JsonNode testHelpers) {
 
   public static final String TEST_NAME = "web_connectivity";
   public static final String DATA_FORMAT_VERSION = "0.2.0";
@@ -55,6 +60,17 @@ public record Measurement(
       throw new IllegalArgumentException("test_runtime is negative: " + testRuntime);
     }
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    testHelpers = testHelpers == null || testHelpers.isNull() ? null : testHelpers;
+  }
+
+  /** A measurement without {@code test_helpers}. */
+  public Measurement(String measurementUid, String reportId, String input, String measurementStartTime,
+      String testStartTime, String probeAsn, String probeCc, String probeNetworkName, String resolverAsn,
+      String resolverNetworkName, String softwareName, String softwareVersion, String testName, String testVersion,
+      double testRuntime, String dataFormatVersion, Map<String, String> annotations, TestKeys testKeys) {
+    this(measurementUid, reportId, input, measurementStartTime, testStartTime, probeAsn, probeCc, probeNetworkName,
+        resolverAsn, resolverNetworkName, softwareName, softwareVersion, testName, testVersion, testRuntime,
+        dataFormatVersion, annotations, testKeys, null);
   }
 
   /** A measurement with the networks unnamed ({@code probe_network_name} "", {@code resolver_asn} AS0). */
@@ -74,6 +90,6 @@ public record Measurement(
 
   public Measurement withTestKeys(TestKeys keys) {
     return new Measurement(measurementUid, reportId, input, measurementStartTime, testStartTime, probeAsn, probeCc,
-        probeNetworkName, resolverAsn, resolverNetworkName, softwareName, softwareVersion, testName, testVersion, testRuntime, dataFormatVersion, annotations, keys);
+        probeNetworkName, resolverAsn, resolverNetworkName, softwareName, softwareVersion, testName, testVersion, testRuntime, dataFormatVersion, annotations, keys, testHelpers);
   }
 }

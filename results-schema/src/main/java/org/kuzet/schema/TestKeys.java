@@ -1,5 +1,6 @@
 package org.kuzet.schema;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
@@ -18,6 +19,8 @@ import java.util.List;
  * @param titleMatch OONI's key: every title word of five or more characters is in both titles
  * @param xBlockpage names of the blocking fingerprints (OONI blocking-fingerprints) that matched; null when none
  * @param xFailedHop where the failure behind the verdict happened: {@code {hop, url, step, failure}}
+ * @param xControlRequest OONI's own key (ts-017, not a kuzet extension): the request really sent to the test
+ *     helper ({@code http_request}, {@code http_request_headers}, {@code tcp_connect}); null when none was sent
  */
 public record TestKeys(
     List<DnsQuery> queries,
@@ -39,7 +42,8 @@ public record TestKeys(
     Boolean statusCodeMatch,
     Boolean titleMatch,
     List<String> xBlockpage,
-    JsonNode xFailedHop) {
+    JsonNode xFailedHop,
+    @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode xControlRequest) {
 
   public TestKeys {
     queries = queries == null ? List.of() : List.copyOf(queries);
@@ -50,12 +54,32 @@ public record TestKeys(
     control = control == null || control.isNull() ? null : control;
     xInterception = xInterception == null || xInterception.isNull() ? null : xInterception;
     xFailedHop = xFailedHop == null || xFailedHop.isNull() ? null : xFailedHop;
+    xControlRequest = xControlRequest == null || xControlRequest.isNull() ? null : xControlRequest;
     xBlockpage = xBlockpage == null ? null : List.copyOf(xBlockpage);
     xSignals = xSignals == null ? null : xSignals.stream().sorted((a, b) -> a.wire().compareTo(b.wire())).toList();
     if (blocking != null && !(blocking instanceof String) && !Boolean.FALSE.equals(blocking)) {
       throw new IllegalArgumentException("blocking is false, a method string, or null; got " + blocking);
     }
     Failures.requireValid(dnsExperimentFailure, "dns_experiment_failure");
+  }
+
+  /** The keys without the control request (older lines, analyses that do not carry it). */
+  public TestKeys(
+      List<DnsQuery> queries, List<TcpConnect> tcpConnect, List<TlsHandshake> tlsHandshakes,
+      List<HttpTransaction> requests, JsonNode control, String controlFailure, String dnsExperimentFailure,
+      String dnsConsistency, Object blocking, Boolean accessible, Verdict xVerdict, List<Signal> xSignals,
+      JsonNode xInterception, Boolean bodyLengthMatch, Double bodyProportion, Boolean headersMatch,
+      Boolean statusCodeMatch, Boolean titleMatch, List<String> xBlockpage, JsonNode xFailedHop) {
+    this(queries, tcpConnect, tlsHandshakes, requests, control, controlFailure, dnsExperimentFailure, dnsConsistency,
+        blocking, accessible, xVerdict, xSignals, xInterception, bodyLengthMatch, bodyProportion, headersMatch,
+        statusCodeMatch, titleMatch, xBlockpage, xFailedHop, null);
+  }
+
+  /** These keys with the control request that was sent. */
+  public TestKeys withControlRequest(JsonNode request) {
+    return new TestKeys(queries, tcpConnect, tlsHandshakes, requests, control, controlFailure, dnsExperimentFailure,
+        dnsConsistency, blocking, accessible, xVerdict, xSignals, xInterception, bodyLengthMatch, bodyProportion,
+        headersMatch, statusCodeMatch, titleMatch, xBlockpage, xFailedHop, request);
   }
 
   /** The keys without OONI's HTTP comparison keys and kuzet's blockpage/hop details (all left null). */
@@ -65,7 +89,7 @@ public record TestKeys(
       String dnsConsistency, Object blocking, Boolean accessible, Verdict xVerdict, List<Signal> xSignals,
       JsonNode xInterception) {
     this(queries, tcpConnect, tlsHandshakes, requests, control, controlFailure, dnsExperimentFailure, dnsConsistency,
-        blocking, accessible, xVerdict, xSignals, xInterception, null, null, null, null, null, null, null);
+        blocking, accessible, xVerdict, xSignals, xInterception, null, null, null, null, null, null, null, null);
   }
 
   /** Observations only: the analysis keys left null. */

@@ -10,6 +10,9 @@ import java.util.Objects;
  * when validation fails: an injected certificate is the evidence. {@code failure} is the handshake failure or,
  * when the handshake completed, the result of validating that chain against kuzet's own bundled roots
  * ({@code ssl_unknown_authority}, {@code ssl_invalid_hostname}, {@code ssl_invalid_certificate}).
+ *
+ * <p>{@code transactionId} is OONI's operation id of the TCP connection the handshake ran on (the same as its
+ * {@code tcp_connect} entry's); {@code tags} as on {@link TcpConnect}. Both absent in older lines.
  */
 public record TlsHandshake(
     String address,
@@ -21,7 +24,9 @@ public record TlsHandshake(
     List<PeerCertificate> peerCertificates,
     String failure,
     double t0,
-    double t) {
+    double t,
+    Integer transactionId,
+    List<String> tags) {
 
   /** One certificate of a chain; OONI's binary-data object. */
   public record PeerCertificate(String data, String format) {
@@ -45,5 +50,20 @@ public record TlsHandshake(
     Objects.requireNonNull(address, "address");
     peerCertificates = peerCertificates == null ? List.of() : List.copyOf(peerCertificates);
     Failures.requireValid(failure, "TLS handshake with " + address);
+    tags = tags == null ? List.of() : List.copyOf(tags);
+  }
+
+  /** A handshake not yet numbered (the measurement assigns the operation id and tags). */
+  public TlsHandshake(String address, String serverName, String tlsVersion, String cipherSuite,
+      String negotiatedProtocol, boolean noTlsVerify, List<PeerCertificate> peerCertificates, String failure,
+      double t0, double t) {
+    this(address, serverName, tlsVersion, cipherSuite, negotiatedProtocol, noTlsVerify, peerCertificates, failure, t0,
+        t, null, List.of());
+  }
+
+  /** This handshake with its operation id and tags. */
+  public TlsHandshake numbered(int id, List<String> tags) {
+    return new TlsHandshake(address, serverName, tlsVersion, cipherSuite, negotiatedProtocol, noTlsVerify,
+        peerCertificates, failure, t0, t, id, tags);
   }
 }

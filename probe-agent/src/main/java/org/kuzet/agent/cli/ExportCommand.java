@@ -1,24 +1,17 @@
 package org.kuzet.agent.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.StoreTimes;
 import org.kuzet.agent.store.StoredMeasurement;
-import org.kuzet.schema.MeasurementJson;
+import org.kuzet.schema.OoniExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +21,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code kuzet export}: stored measurements, oldest first, as kuzet's JSON lines (DESIGN.md, valid against
  * results-schema's JSON Schema), CSV (one row per measurement, the columns analysts filter on), or OONI
- * measurement JSON lines (kuzet's x_ keys removed, for OONI's own tools).
+ * measurement JSON lines (results-schema's {@link OoniExport}: kuzet's own x_ keys removed, OONI's kept).
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = "Write stored measurements, oldest first: jsonl (kuzet's export lines), csv, or ooni (OONI"
@@ -40,11 +33,8 @@ public final class ExportCommand implements Callable<Integer> {
       "category_code", "x_verdict", "x_signals", "blocking", "accessible", "runtime", "probe_asn", "probe_cc",
       "run_id", "upload_state");
 
-  /**
-   * OONI's placeholder for a scrubbed probe address (its probes write it when the IP is not shared): the key is
-   * required by some OONI readers, and it is not the volunteer's address.
-   */
-  static final String OONI_SCRUBBED_IP = "127.0.0.1";
+  /** OONI's placeholder for a scrubbed probe address (see {@link OoniExport#SCRUBBED_IP}). */
+  static final String OONI_SCRUBBED_IP = OoniExport.SCRUBBED_IP;
 
   @Spec CommandSpec spec;
 
@@ -144,47 +134,8 @@ public final class ExportCommand implements Callable<Integer> {
     return s;
   }
 
-  /**
-   * The OONI form of a stored line: kuzet's x_ keys dropped everywhere, OONI's scrubbed probe_ip added, and
-   * {@code test_keys.requests} in OONI's order (most recent first: OONI's tools read {@code requests[0]} as the
-   * final response), where kuzet stores hops in the order they happened.
-   */
+  /** The OONI form of a stored line (results-schema's {@link OoniExport}). */
   static String ooniLine(String kuzetJson) {
-    try {
-      ObjectNode root = (ObjectNode) MeasurementJson.mapper().readTree(kuzetJson);
-      stripExtensions(root);
-      if (root.path("test_keys").path("requests") instanceof ArrayNode hops) {
-        List<JsonNode> inOrder = new ArrayList<>();
-        hops.forEach(inOrder::add);
-        hops.removeAll();
-        for (int i = inOrder.size() - 1; i >= 0; i--) {
-          hops.add(inOrder.get(i));
-        }
-      }
-      ObjectNode ooni = MeasurementJson.mapper().createObjectNode();
-      ooni.put("probe_ip", OONI_SCRUBBED_IP);
-      ooni.setAll(root);
-      ObjectNode annotations = ooni.has("annotations") && ooni.get("annotations").isObject()
-          ? (ObjectNode) ooni.get("annotations") : ooni.putObject("annotations");
-      annotations.put("engine_name", "kuzet");
-      return MeasurementJson.mapper().writeValueAsString(ooni);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored measurement is not JSON: " + e.getOriginalMessage(), e);
-    }
-  }
-
-  private static void stripExtensions(JsonNode node) {
-    if (node instanceof ObjectNode o) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (e.getKey().startsWith("x_")) {
-          it.remove();
-        } else {
-          stripExtensions(e.getValue());
-        }
-      }
-    } else if (node instanceof ArrayNode a) {
-      a.forEach(ExportCommand::stripExtensions);
-    }
+    return OoniExport.line(kuzetJson);
   }
 }

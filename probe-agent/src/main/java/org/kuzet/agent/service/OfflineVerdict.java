@@ -20,6 +20,6 @@ public final class OfflineVerdict {
     return m.withTestKeys(new TestKeys(k.queries(), k.tcpConnect(), k.tlsHandshakes(), k.requests(), k.control(),
         k.controlFailure(), k.dnsExperimentFailure(), k.dnsConsistency(), null, null, Verdict.OFFLINE, List.of(),
         null, k.bodyLengthMatch(), k.bodyProportion(), k.headersMatch(), k.statusCodeMatch(), k.titleMatch(), null,
-        k.xFailedHop()));
+        k.xFailedHop(), k.xControlRequest()));
   }
 }

@@ -13,8 +13,8 @@ class ExportOoniTest {
   void redirectHopsComeMostRecentFirstAndExtensionsGo() throws Exception {
     String stored = """
         {"input":"http://a.kz/","x_verdict":"blocked","test_keys":{"x_signals":["http.451"],"requests":[
-          {"request":{"url":"http://a.kz/"},"response":{"code":302},"x_hop":0},
-          {"request":{"url":"https://a.kz/"},"response":{"code":451},"x_hop":1}]}}""";
+          {"request":{"url":"http://a.kz/"},"response":{"code":302},"x_hop":0,"x_address":"93.184.216.34:80"},
+          {"request":{"url":"https://a.kz/"},"response":{"code":451},"x_hop":1,"x_address":"93.184.216.34:443"}]}}""";
     JsonNode ooni = MeasurementJson.mapper().readTree(ExportCommand.ooniLine(stored));
     assertEquals(451, ooni.at("/test_keys/requests/0/response/code").asInt(), "requests[0] is the final response");
     assertEquals("http://a.kz/", ooni.at("/test_keys/requests/1/request/url").asText());

@@ -22,7 +22,7 @@ public final class TestMeasurements {
   private TestMeasurements() {}
 
   public static synchronized String uid(Instant t) {
-    return org.kuzet.core.MeasurementIds.measurementUid(t, "KZ", "AS9198") + "x" + (counter++);
+    return org.kuzet.core.MeasurementIds.measurementUid(t, "KZ") + "x" + (counter++);
   }
 
   public static Measurement blocked(String input, Instant t) {

@@ -757,6 +757,7 @@ class WebConnectivityScenariosTest {
       ObjectNode stored = Golden.normalise(m);
       TestKeys replayed = Analysis.analyze(Golden.keys(stored));
       s.expect().check(s.name() + " (normalised for the golden files)", replayed);
+      OoniConformance.check(s.name(), m); // the export --format ooni line, and kuzet analyze reading it back
       if (Golden.updating()) {
         Golden.write(Golden.dir(s.name()).resolve("measurement.json"), Golden.pretty(stored));
         Golden.write(Golden.dir(s.name()).resolve("analysis.json"), Golden.pretty(Golden.analysis(replayed)));

@@ -635,7 +635,7 @@ public final class Analysis {
       }
       Boolean blocked = c.status().success() ? Boolean.FALSE : r.controlTcp() == null ? null : r.controlTcp().status();
       out.add(new TcpConnect(c.ip(), c.port(), new TcpConnect.Status(c.status().success(), c.status().failure(),
-          blocked), c.t0(), c.t()));
+          blocked), c.t0(), c.t(), c.transactionId(), c.tags()));
     }
     return out;
   }

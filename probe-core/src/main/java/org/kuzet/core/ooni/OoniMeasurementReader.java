@@ -80,6 +80,14 @@ public final class OoniMeasurementReader {
 
   /** Reads one line; never throws for bad input (the problem is in {@link Bad}). */
   public static Line read(String line) {
+    return read(line, Bogons::isBogon);
+  }
+
+  /**
+   * Reads one line, marking DNS answers as bogons by {@code bogon} instead of the public internet's rules (a test
+   * world on loopback, where 127.0.0.0/8 stands for the internet, as the probe's address policy says).
+   */
+  public static Line read(String line, java.util.function.Predicate<java.net.InetAddress> bogon) {
     JsonNode root;
     try {
       root = MeasurementJson.mapper().readTree(line);
@@ -119,7 +127,7 @@ public final class OoniMeasurementReader {
       // fall through
     }
     try {
-      return new Read(measurement(root, input, start, tk, line), recorded);
+      return new Read(measurement(root, input, start, tk, line, bogon), recorded);
     } catch (RuntimeException e) {
       // A shape no rule above foresaw: this line is lost, never the file.
       return new Bad("cannot read test_keys: " + e.getMessage());
@@ -128,15 +136,18 @@ public final class OoniMeasurementReader {
 
   private static TestKeys observationsOf(TestKeys k) {
     return new TestKeys(k.queries(), unmarked(k.tcpConnect()), k.tlsHandshakes(), k.requests(), k.control(),
-        k.controlFailure(), k.dnsExperimentFailure(), null, null, null, null, null, null);
+        k.controlFailure(), k.dnsExperimentFailure(), null, null, null, null, null, null)
+        .withControlRequest(k.xControlRequest());
   }
 
   private static List<TcpConnect> unmarked(List<TcpConnect> connects) {
     return connects.stream().map(c -> new TcpConnect(c.ip(), c.port(),
-        new TcpConnect.Status(c.status().success(), c.status().failure(), null), c.t0(), c.t())).toList();
+        new TcpConnect.Status(c.status().success(), c.status().failure(), null), c.t0(), c.t(), c.transactionId(),
+        c.tags())).toList();
   }
 
-  private static Measurement measurement(JsonNode root, String input, String start, JsonNode tk, String line) {
+  private static Measurement measurement(JsonNode root, String input, String start, JsonNode tk, String line,
+      java.util.function.Predicate<java.net.InetAddress> bogon) {
     String uid = text(root.get("measurement_uid"));
     if (uid == null || uid.isBlank()) {
       uid = "imported-" + sha256(line).substring(0, 32); // stable: the same line is the same measurement
@@ -151,27 +162,31 @@ public final class OoniMeasurementReader {
         annotations.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
       }
     });
-    TestKeys keys = testKeys(tk, input);
+    TestKeys keys = testKeys(tk, input, bogon);
+    String resolverAsn = text(root.get("resolver_asn"));
     return new Measurement(uid, text(root.get("report_id")), input, start,
         testStart != null && TIME.matcher(testStart).matches() ? testStart : start,
         asn != null && ASN.matcher(asn).matches() ? asn : "AS0",
-        cc != null && CC.matcher(cc).matches() ? cc : "ZZ",
-        text(root.get("software_name")), text(root.get("software_version")), Measurement.TEST_NAME,
+        cc != null && CC.matcher(cc).matches() ? cc : "ZZ", text(root.get("probe_network_name")),
+        resolverAsn != null && ASN.matcher(resolverAsn).matches() ? resolverAsn : null,
+        text(root.get("resolver_network_name")), text(root.get("software_name")), text(root.get("software_version")), Measurement.TEST_NAME,
         text(root.get("test_version")), Double.isFinite(runtime) && runtime >= 0 ? runtime : 0,
-        text(root.get("data_format_version")), annotations, keys);
+        text(root.get("data_format_version")), annotations, keys,
+        root.get("test_helpers") != null && root.get("test_helpers").isObject() ? root.get("test_helpers") : null);
   }
 
-  private static TestKeys testKeys(JsonNode tk, String input) {
+  private static TestKeys testKeys(JsonNode tk, String input,
+      java.util.function.Predicate<java.net.InetAddress> bogon) {
     HttpUrl url = HttpUrl.parse(input);
     String inputHost = url == null ? null : url.host();
     List<DnsQuery> queries = new ArrayList<>();
     for (JsonNode q : tk.path("queries")) {
-      DnsQuery query = query(q, inputHost);
+      DnsQuery query = query(q, inputHost, bogon);
       if (query != null) {
         queries.add(query);
       }
     }
-    addDuplicateResponses(queries, tk.path("x_dns_duplicate_responses"));
+    addDuplicateResponses(queries, tk.path("x_dns_duplicate_responses"), bogon);
     List<TcpConnect> tcp = new ArrayList<>();
     for (JsonNode c : tk.path("tcp_connect")) {
       TcpConnect connect = tcpConnect(c);
@@ -194,11 +209,14 @@ public final class OoniMeasurementReader {
     }
     List<HttpTransaction> requests = withFailedFetch(requests(tk.path("requests")), input,
         Failures.fromOutside(text(tk.get("http_experiment_failure"))), queries);
+    JsonNode controlRequest = tk.get("x_control_request");
     return new TestKeys(queries, tcp, tls, requests, control, controlFailure,
-        Failures.fromOutside(text(tk.get("dns_experiment_failure"))), null, null, null, null, null, null);
+        Failures.fromOutside(text(tk.get("dns_experiment_failure"))), null, null, null, null, null, null)
+        .withControlRequest(controlRequest != null && controlRequest.isObject() ? controlRequest : null);
   }
 
-  private static DnsQuery query(JsonNode q, String inputHost) {
+  private static DnsQuery query(JsonNode q, String inputHost,
+      java.util.function.Predicate<java.net.InetAddress> bogon) {
     if (!q.isObject()) {
       return null;
     }
@@ -214,7 +232,7 @@ public final class OoniMeasurementReader {
     String type = text(q.get("query_type"));
     List<DnsAnswer> answers = new ArrayList<>();
     for (JsonNode a : q.path("answers")) {
-      DnsAnswer answer = answer(a);
+      DnsAnswer answer = answer(a, bogon);
       if (answer != null) {
         answers.add(answer);
       }
@@ -225,7 +243,7 @@ public final class OoniMeasurementReader {
     return new DnsQuery(engine, resolver == null || resolver.isEmpty() ? null : resolver, hostname,
         type == null ? "ANY" : type, rcode != null && rcode.canConvertToInt() ? rcode.asInt() : null, answers,
         Failures.fromOutside(text(q.get("failure"))), id != null && id.canConvertToInt() ? id.asInt() : null,
-        q.path("t0").asDouble(0), q.path("t").asDouble(0), null, null);
+        q.path("t0").asDouble(0), q.path("t").asDouble(0), null, null, tags(q));
   }
 
   /**
@@ -233,14 +251,15 @@ public final class OoniMeasurementReader {
    * injector racing the resolver. kuzet keeps them on the query as {@code x_extra_replies}, so its
    * {@code dns.injected} rule reads OONI's data as it reads its own.
    */
-  private static void addDuplicateResponses(List<DnsQuery> queries, JsonNode duplicates) {
+  private static void addDuplicateResponses(List<DnsQuery> queries, JsonNode duplicates,
+      java.util.function.Predicate<java.net.InetAddress> isBogon) {
     for (JsonNode d : duplicates) {
       if (!d.isObject()) {
         continue;
       }
       List<DnsAnswer> answers = new ArrayList<>();
       for (JsonNode a : d.path("answers")) {
-        DnsAnswer answer = answer(a);
+        DnsAnswer answer = answer(a, isBogon);
         if (answer != null) {
           answers.add(answer);
         }
@@ -254,14 +273,14 @@ public final class OoniMeasurementReader {
           List<List<DnsAnswer>> extra = new ArrayList<>(q.xExtraReplies());
           extra.add(answers);
           queries.set(i, new DnsQuery(q.engine(), q.resolverAddress(), q.hostname(), q.queryType(), q.rcode(),
-              q.answers(), q.failure(), q.transactionId(), q.t0(), q.t(), extra, q.xDohTls()));
+              q.answers(), q.failure(), q.transactionId(), q.t0(), q.t(), extra, q.xDohTls(), q.tags()));
           break;
         }
       }
     }
   }
 
-  private static DnsAnswer answer(JsonNode a) {
+  private static DnsAnswer answer(JsonNode a, java.util.function.Predicate<java.net.InetAddress> isBogon) {
     String type = text(a.get("answer_type"));
     long ttl = a.path("ttl").asLong(0);
     if ("A".equals(type) || "AAAA".equals(type)) {
@@ -269,7 +288,7 @@ public final class OoniMeasurementReader {
       if (ip == null || !IpLiterals.isLiteral(ip)) {
         return null;
       }
-      boolean bogon = Bogons.isBogon(IpLiterals.parse(ip));
+      boolean bogon = isBogon.test(IpLiterals.parse(ip));
       return "A".equals(type) ? DnsAnswer.a(ip, ttl, bogon) : DnsAnswer.aaaa(ip, ttl, bogon);
     }
     if ("CNAME".equals(type) && text(a.get("hostname")) != null) {
@@ -288,7 +307,7 @@ public final class OoniMeasurementReader {
     String failure = Failures.fromOutside(text(s.get("failure")));
     boolean success = s.path("success").asBoolean(failure == null) && failure == null;
     return new TcpConnect(ip, port.asInt(), new TcpConnect.Status(success, failure, null), c.path("t0").asDouble(0),
-        c.path("t").asDouble(0));
+        c.path("t").asDouble(0), operationId(c), tags(c));
   }
 
   private static TlsHandshake tlsHandshake(JsonNode h, JsonNode tcpConnects) {
@@ -311,7 +330,8 @@ public final class OoniMeasurementReader {
     }
     return new TlsHandshake(address, text(h.get("server_name")), text(h.get("tls_version")),
         text(h.get("cipher_suite")), text(h.get("negotiated_protocol")), h.path("no_tls_verify").asBoolean(false),
-        chain, Failures.fromOutside(text(h.get("failure"))), h.path("t0").asDouble(0), h.path("t").asDouble(0));
+        chain, Failures.fromOutside(text(h.get("failure"))), h.path("t0").asDouble(0), h.path("t").asDouble(0),
+        operationId(h), tags(h));
   }
 
   private static String addressOfTransaction(JsonNode id, JsonNode tcpConnects) {
@@ -448,19 +468,46 @@ public final class OoniMeasurementReader {
     int code = rs.path("code").asInt(0);
     if (rs.isObject() && code > 0) {
       byte[] body = bodyBytes(rs.get("body"));
-      String text = body == null ? null : new String(body, StandardCharsets.UTF_8);
+      Map<String, String> headers = firstValues(rs.get("headers"), rs.get("headers_list"));
+      // Decoded as kuzet's HTTP step decodes what it receives: by the Content-Type charset (windows-1251 pages).
+      String text = body == null ? null : new String(body, charset(headers));
+      String raw = body == null || java.util.Arrays.equals(text.getBytes(StandardCharsets.UTF_8), body) ? null
+          : Base64.getEncoder().encodeToString(body);
       List<List<String>> list = new ArrayList<>();
       for (JsonNode pair : rs.path("headers_list")) {
         if (pair.isArray() && pair.size() == 2) {
           list.add(List.of(pair.get(0).asText(""), valueText(pair.get(1))));
         }
       }
-      response = new HttpTransaction.Response(code, firstValues(rs.get("headers"), rs.get("headers_list")), list,
-          text, rs.path("body_is_truncated").asBoolean(false), body == null ? 0 : body.length, HttpStep.title(text));
+      response = new HttpTransaction.Response(code, headers, list, text, rs.path("body_is_truncated").asBoolean(false),
+          body == null ? 0 : body.length, HttpStep.title(text), raw);
     }
     String address = text(r.get("address"));
     return new HttpTransaction(request, response, Failures.fromOutside(text(r.get("failure"))),
-        r.path("t0").asDouble(0), r.path("t").asDouble(0), address, hop);
+        r.path("t0").asDouble(0), r.path("t").asDouble(0), address, hop, text(r.get("network")), text(r.get("alpn")),
+        operationId(r), tags(r));
+  }
+
+  private static java.nio.charset.Charset charset(Map<String, String> headers) {
+    String type = headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Content-Type"))
+        .map(Map.Entry::getValue).findFirst().orElse(null);
+    okhttp3.MediaType media = type == null ? null : okhttp3.MediaType.parse(type);
+    return media == null ? StandardCharsets.UTF_8 : media.charset(StandardCharsets.UTF_8);
+  }
+
+  private static Integer operationId(JsonNode n) {
+    JsonNode id = n.get("transaction_id");
+    return id != null && id.canConvertToInt() ? id.asInt() : null;
+  }
+
+  private static List<String> tags(JsonNode n) {
+    List<String> tags = new ArrayList<>();
+    n.path("tags").forEach(t -> {
+      if (t.isTextual()) {
+        tags.add(t.asText());
+      }
+    });
+    return tags;
   }
 
   /** OONI's header map (values a string, a binary object, or a list), else the first value of each in the list. */

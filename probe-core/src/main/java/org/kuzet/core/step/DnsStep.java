@@ -310,7 +310,8 @@ public final class DnsStep {
       Integer id, double t0, List<List<DnsAnswer>> extra, TlsHandshake dohTls, List<DnsAnswer> answers) {
     String resolver = server instanceof InetSocketAddress isa
         ? Endpoints.format(isa.getAddress().getHostAddress(), isa.getPort()) : String.valueOf(server);
-    DnsQuery q = new DnsQuery(engine, resolver, hostname, Type.string(type), rcode, answers, failure, id, t0,
+    // transaction_id is OONI's operation id, numbered by the measurement; the wire ID only matches replies here.
+    DnsQuery q = new DnsQuery(engine, resolver, hostname, Type.string(type), rcode, answers, failure, null, t0,
         clock.now(), extra, dohTls);
     listener.dnsEnd(q);
     return q;

@@ -88,20 +88,24 @@ public final class HttpStep {
     HttpTransaction.Response partial = null;
     Buffer received = new Buffer();
     Charset charset = StandardCharsets.UTF_8;
+    String alpn = "";
     try (Response response = client.newCall(rb.build()).execute()) {
+      // OONI's alpn: what HTTP spoke over TLS ("h2", "http/1.1"); empty for cleartext, as OONI writes it.
+      alpn = url.isHttps() ? response.protocol().toString() : "";
       partial = new HttpTransaction.Response(response.code(), firstValues(response), allValues(response), null,
           false, 0, null);
       charset = charset(response.body());
       boolean truncated = read(response.body(), received);
       HttpTransaction.Response full = withBody(partial, received, charset, truncated);
-      return end(new HttpTransaction(request(url), full, null, t0, clock.now(), endpoint, hop));
+      return end(new HttpTransaction(request(url), full, null, t0, clock.now(), endpoint, hop, "tcp", alpn, null,
+          List.of()));
     } catch (IOException e) {
       if (partial != null && received.size() > 0) {
         // The body broke off: keep what arrived, evidence of a stall or a throttled transfer.
         partial = withBody(partial, received, charset, false);
       }
       return end(new HttpTransaction(request(url), partial, FailureClassifier.classify(e), t0, clock.now(), endpoint,
-          hop));
+          hop, "tcp", alpn, null, List.of()));
     }
   }
 
@@ -131,10 +135,14 @@ public final class HttpStep {
   /** {@code head} (status and headers) with the body in {@code body}, which this drains. */
   private static HttpTransaction.Response withBody(HttpTransaction.Response head, Buffer body, Charset charset,
       boolean truncated) {
-    long length = body.size();
-    String text = body.readString(charset);
-    return new HttpTransaction.Response(head.code(), head.headers(), head.headersList(), text, truncated, length,
-        title(text));
+    byte[] bytes = body.readByteArray();
+    String text = new String(bytes, charset);
+    // The text is what the analysis reads (decoded by the page's charset, e.g. windows-1251); the bytes are what
+    // the server sent, kept whenever the text does not encode back to them, so exports hash what was received.
+    String raw = java.util.Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes) ? null
+        : java.util.Base64.getEncoder().encodeToString(bytes);
+    return new HttpTransaction.Response(head.code(), head.headers(), head.headersList(), text, truncated,
+        bytes.length, title(text), raw);
   }
 
   /** Reads the body into {@code into}, up to the cap; returns whether it was cut there. */
