@@ -26,6 +26,11 @@ public final class Failures {
   public static final String SSL_INVALID_CERTIFICATE = "ssl_invalid_certificate";
   public static final String SSL_FAILED_HANDSHAKE = "ssl_failed_handshake";
   public static final String UNKNOWN_PREFIX = "unknown_failure: ";
+  /**
+   * The server's status line and headers were larger than an HTTP client accepts (OkHttp: 256 KiB). df-007 has no
+   * string for it; it is the server's fault, not the network's, so it is kept apart from {@link #EOF}.
+   */
+  public static final String HTTP_RESPONSE_HEADERS_TOO_LARGE = UNKNOWN_PREFIX + "http_response_headers_too_large";
 
   private static final Set<String> KNOWN = Set.of(
       CONNECTION_REFUSED, CONNECTION_RESET, CONNECTION_ABORTED, GENERIC_TIMEOUT, EOF, HOST_UNREACHABLE,

@@ -221,6 +221,26 @@ class HttpStepTest {
   }
 
   @Test
+  void headersTooLargeToReadAreTheServersFaultNotEof() {
+    MockWebServer server = http(new MockResponse.Builder().addHeader("X-Huge", repeat('h', 300 * 1024))
+        .body("never read").build());
+    HttpTransaction tx = get(TlsSites.httpUrl(server, HOST, "/"), server.getSocketAddress());
+    assertEquals("unknown_failure: http_response_headers_too_large", tx.failure());
+    assertNull(tx.response().code());
+  }
+
+  @Test
+  void manySmallHeadersOverTheLimitOverTlsAreTooLargeToo() {
+    MockResponse.Builder huge = new MockResponse.Builder().body("never read");
+    for (int i = 0; i < 3000; i++) {
+      huge.addHeader("X-Header-" + i, repeat('v', 100));
+    }
+    MockWebServer server = https(pki.serverCertificate(HOST), huge.build());
+    HttpTransaction tx = get(TlsSites.httpsUrl(server, HOST, "/"), server.getSocketAddress());
+    assertEquals("unknown_failure: http_response_headers_too_large", tx.failure());
+  }
+
+  @Test
   void resetInsideTlsIsConnectionReset() {
     assertEquals("connection_reset", getTls(FaultServer.Fault.RESET_ON_FIRST_BYTES, TIMEOUT).failure());
   }
