@@ -198,6 +198,43 @@ class DnsStepTest {
   }
 
   @Test
+  void recordsForAnUnrelatedNameAreNotAnswers() {
+    dns.answer("example.kz", PUBLIC_IP).stray("example.kz", "bank.example.com", "10.66.66.66");
+    for (DnsQuery q : everyTransport("example.kz", Type.A)) {
+      assertEquals(List.of(DnsAnswer.a(PUBLIC_IP, 300, false)), q.answers(), q.engine());
+    }
+  }
+
+  @Test
+  void anUnrelatedRecordAloneIsNoAnswer() {
+    dns.noAnswer("example.kz").stray("example.kz", "bank.example.com", "10.66.66.66");
+    for (DnsQuery q : everyTransport("example.kz", Type.A)) {
+      assertEquals("dns_no_answer", q.failure(), q.engine());
+      assertEquals(List.of(), q.answers(), q.engine());
+    }
+  }
+
+  @Test
+  void onlyTheCnameChainCountsWhateverTheOrderOfRecords() {
+    dns.cname("www.example.kz", "cdn.example.net").answer("cdn.example.net", PUBLIC_IP)
+        .stray("www.example.kz", "cdn.example.org", "10.66.66.66");
+    for (DnsQuery q : everyTransport("www.example.kz", Type.A)) {
+      assertEquals(List.of(DnsAnswer.cname("cdn.example.net", 300), DnsAnswer.a(PUBLIC_IP, 300, false)),
+          q.answers(), q.engine());
+    }
+  }
+
+  @Test
+  void anUnrelatedRecordInTheLateReplyIsDroppedToo() {
+    dns.answer("blocked.kz", PUBLIC_IP).inject("blocked.kz", "10.10.34.35")
+        .stray("blocked.kz", "bank.example.com", "10.66.66.66");
+    step = step(roots, TIMEOUT, INJECTION);
+    DnsQuery q = udp("blocked.kz", Type.A);
+    assertEquals(List.of(DnsAnswer.a("10.10.34.35", 300, true)), q.answers());
+    assertEquals(List.of(List.of(DnsAnswer.a(PUBLIC_IP, 300, false))), q.xExtraReplies());
+  }
+
+  @Test
   void cnameToANameThatDoesNotExistIsNxdomainWithTheCnameKept() {
     dns.cname("www.example.kz", "gone.example.net").nxdomain("gone.example.net");
     DnsQuery q = udp("www.example.kz", Type.A);
