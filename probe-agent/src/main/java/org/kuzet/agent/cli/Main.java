@@ -34,10 +34,23 @@ public final class Main {
     cli.setErr(err);
     cli.setParameterExceptionHandler((ex, a) -> {
       CommandLine cmd = ex.getCommandLine();
-      err.println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage())
+      String problem = ex instanceof CommandLine.UnmatchedArgumentException u
+          ? unmatched(cmd, u.getUnmatched()) : oneLine(ex.getMessage());
+      err.println(cmd.getCommandSpec().qualifiedName() + ": " + problem
           + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
       err.flush();
       return EXIT_USAGE;
+    });
+    // Picocli skips the unmatched-argument check when --help is given, so 'kuzet frobnicate --help' printed the
+    // top-level help and exited 0: refuse unmatched arguments before any help is printed.
+    CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+    cli.setExecutionStrategy(parseResult -> {
+      for (CommandLine.ParseResult pr = parseResult; pr != null; pr = pr.subcommand()) {
+        if (!pr.unmatched().isEmpty()) {
+          throw new CommandLine.UnmatchedArgumentException(pr.commandSpec().commandLine(), pr.unmatched());
+        }
+      }
+      return runLast.execute(parseResult);
     });
     cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
       String name = cmd.getCommandSpec().qualifiedName();
@@ -54,6 +67,15 @@ public final class Main {
       return ex instanceof UsageException ? EXIT_USAGE : EXIT_FAILED;
     });
     return cli.execute(args);
+  }
+
+  /** An unknown command where a command was expected, else the unmatched arguments. */
+  private static String unmatched(CommandLine cmd, java.util.List<String> args) {
+    if (!args.isEmpty() && !cmd.getSubcommands().isEmpty() && !args.get(0).startsWith("-")) {
+      return "unknown command '" + args.get(0) + "'";
+    }
+    return (args.size() == 1 ? "unknown argument " : "unknown arguments ")
+        + String.join(" ", args.stream().map(x -> "'" + x + "'").toList());
   }
 
   private static String oneLine(String message) {
