@@ -102,6 +102,55 @@ class RunCommandTest {
   }
 
   @Test
+  void eachProgressLineIsWrittenAsItsMeasurementIsStoredNotLater() throws Exception {
+    // Not a terminal: one line per measurement. At the moment each line reaches the output, the database holds
+    // exactly as many measurements as lines written: none is stored without its line, none printed before it.
+    Path db = dir.resolve("progress.db");
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      urls.add("https://gone" + i + ".kz/");
+      dns.nxdomain("gone" + i + ".kz");
+    }
+    List<Long> storedAtEachLine = new ArrayList<>();
+    java.io.Writer watching = new java.io.Writer() {
+      private final StringBuilder line = new StringBuilder();
+
+      @Override
+      public void write(char[] buf, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+          if (buf[i] != '\n') {
+            line.append(buf[i]);
+            continue;
+          }
+          if (line.toString().matches("\\[\\s*\\d+/12\\] .*")) {
+            try (ResultsStore store = ResultsStore.openReadOnly(db)) {
+              storedAtEachLine.add(store.statusCounts().measurements());
+            }
+          }
+          line.setLength(0);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    List<String> args = new ArrayList<>(List.of("run", "--once", "--db", db.toString(),
+        "--system-resolver", dns.address().getAddress().getHostAddress() + ":" + dns.port(),
+        "--treat-as-public", "127.0.0.0/8", "--skip-connectivity-check", "--no-control", "--parallel", "4"));
+    args.addAll(urls);
+    java.io.StringWriter err = new java.io.StringWriter();
+    int exit = Main.run(args.toArray(String[]::new), new java.io.PrintWriter(watching),
+        new java.io.PrintWriter(err, true));
+
+    assertEquals(0, exit, err.toString());
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L), storedAtEachLine,
+        "stored measurements when each progress line was written");
+  }
+
+  @Test
   void withoutOncePointsToTheService() {
     CliRun run = CliRun.of("run", "--db", dir.resolve("k.db").toString(), "https://a.kz/");
     assertEquals(Main.EXIT_USAGE, run.exit());
