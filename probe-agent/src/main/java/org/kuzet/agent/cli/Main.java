@@ -57,8 +57,12 @@ public final class Main {
       if (ex instanceof UsageException) {
         err.println(name + ": " + oneLine(ex.getMessage()));
       } else {
-        err.println(name + ": " + ex.getClass().getSimpleName() + ": " + oneLine(ex.getMessage())
-            + (verbose ? "" : " (run with --verbose for details)"));
+        // The message says what went wrong; a Java class name means nothing to a volunteer, so it is only named
+        // when there is no message at all (a bug: worth a report).
+        String message = oneLine(ex.getMessage());
+        err.println(name + ": " + (message.isEmpty()
+            ? "internal error (" + ex.getClass().getSimpleName() + "); please report it with the output of --verbose"
+            : message + (verbose ? "" : " (run with --verbose for details)")));
       }
       if (verbose) {
         ex.printStackTrace(err);

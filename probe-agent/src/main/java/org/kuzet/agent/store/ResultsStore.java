@@ -992,8 +992,16 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
   }
 
   private static String describe(IOException e) {
-    return e instanceof AccessDeniedException ? "permission denied" : e.getClass().getSimpleName() + ": "
-        + e.getMessage();
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or directory: " + e.getMessage();
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason() + (f.getFile() == null ? "" : ": " + f.getFile());
+    }
+    return e.getMessage() == null ? "input/output error" : e.getMessage();
   }
 
   private static void closeQuietly(Connection c) {
