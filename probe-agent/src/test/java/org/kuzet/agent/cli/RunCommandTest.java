@@ -151,6 +151,36 @@ class RunCommandTest {
   }
 
   @Test
+  void anUnreachableControlIsNamedInTheSummaryInShowAndInStatus() throws Exception {
+    InetAddress httpIp = LoopbackAddresses.next();
+    http = TlsSites.http(httpIp);
+    http.enqueue(new MockResponse.Builder().body("<title>Hola</title>news").build());
+    dns.answer("plain.kz", httpIp.getHostAddress());
+    InetAddress controlIp = LoopbackAddresses.next();
+    String control = "http://" + controlIp.getHostAddress() + ":" + LoopbackAddresses.closedPort(controlIp) + "/";
+    Path db = dir.resolve("control.db");
+    String url = TlsSites.httpUrl(http, "plain.kz", "/").toString();
+
+    CliRun run = CliRun.of("run", "--once", "--db", db.toString(), "--control", control,
+        "--system-resolver", dns.address().getAddress().getHostAddress() + ":" + dns.port(),
+        "--treat-as-public", "127.0.0.0/8", "--skip-connectivity-check", url);
+
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("control: 1 of 1 measurement(s) got no control answer: unreachable (connection"
+        + " refused) ×1; their verdicts rest on local evidence only"), run.out());
+    String uid;
+    try (ResultsStore store = ResultsStore.openReadOnly(db)) {
+      uid = store.find(MeasurementFilter.all()).get(0).uid();
+    }
+    CliRun show = CliRun.of("show", uid, "--db", db.toString());
+    assertTrue(show.out().lines().anyMatch(l -> l.matches("control +unreachable \\(connection refused\\)")),
+        show.out());
+    CliRun status = CliRun.of("status", "--db", db.toString());
+    assertTrue(status.out().contains("control:      last run: 1 of 1 measurement(s) got no control answer:"
+        + " unreachable (connection refused) ×1"), status.out() + status.err());
+  }
+
+  @Test
   void withoutOncePointsToTheService() {
     CliRun run = CliRun.of("run", "--db", dir.resolve("k.db").toString(), "https://a.kz/");
     assertEquals(Main.EXIT_USAGE, run.exit());
