@@ -43,6 +43,7 @@ public final class ReportCommand implements Callable<Integer> {
     try (ResultsStore db = store.openForReading()) {
       HtmlReport report = new HtmlReport();
       db.forEach(which, report::add);
+      report.runIds().forEach(id -> db.run(id).ifPresent(report::addRun));
       String page = report.render("kuzet report: " + db.file().getFileName(), which.since(), which.until(),
           db.connectivityEvents(which.since(), which.until()), Instant.now());
       Path tmp = html.toAbsolutePath().resolveSibling(html.getFileName() + ".partial");
