@@ -64,8 +64,8 @@ class RunCommandTest {
 
     List<String> args = new ArrayList<>(List.of("run", "--once", "--db", db.toString(),
         "--system-resolver", dns.address().getAddress().getHostAddress() + ":" + dns.port(),
-        "--treat-as-public", "127.0.0.0/8", "--timeout-dns", "1s", "--timeout-connect", "1s",
-        "--timeout-tls", "2s", "--timeout-http", "2s", "--trust-roots", roots.toString(),
+        "--treat-as-public", "127.0.0.0/8", "--timeout-dns", "5s", "--timeout-connect", "5s",
+        "--timeout-tls", "10s", "--timeout-http", "10s", "--trust-roots", roots.toString(),
         "--skip-connectivity-check"));
     args.addAll(urls);
     CliRun run = CliRun.of(args.toArray(String[]::new));

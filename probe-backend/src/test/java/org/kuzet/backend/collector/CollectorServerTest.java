@@ -363,7 +363,8 @@ class CollectorServerTest {
 
   /** Waits (not a timed assertion: only a bound on a hung test) until the server works on {@code n} uploads. */
   private void awaitInFlight(int n) throws InterruptedException {
-    for (int i = 0; i < 10_000 && server.stats().inFlight() < n; i++) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    while (server.stats().inFlight() < n && System.nanoTime() < deadline) {
       Thread.sleep(1);
     }
     assertEquals(n, server.stats().inFlight());
