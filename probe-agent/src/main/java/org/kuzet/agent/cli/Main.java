@@ -34,8 +34,8 @@ public final class Main {
     cli.setErr(err);
     cli.setParameterExceptionHandler((ex, a) -> {
       CommandLine cmd = ex.getCommandLine();
-      String problem = ex instanceof CommandLine.UnmatchedArgumentException u
-          ? unmatched(cmd, u.getUnmatched()) : oneLine(ex.getMessage());
+      String problem = ex instanceof CommandLine.UnmatchedArgumentException u && unknownCommand(cmd, u.getUnmatched())
+          ? "unknown command '" + u.getUnmatched().get(0) + "'" : oneLine(ex.getMessage());
       err.println(cmd.getCommandSpec().qualifiedName() + ": " + problem
           + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
       err.flush();
@@ -73,13 +73,9 @@ public final class Main {
     return cli.execute(args);
   }
 
-  /** An unknown command where a command was expected, else the unmatched arguments. */
-  private static String unmatched(CommandLine cmd, java.util.List<String> args) {
-    if (!args.isEmpty() && !cmd.getSubcommands().isEmpty() && !args.get(0).startsWith("-")) {
-      return "unknown command '" + args.get(0) + "'";
-    }
-    return (args.size() == 1 ? "unknown argument " : "unknown arguments ")
-        + String.join(" ", args.stream().map(x -> "'" + x + "'").toList());
+  /** A word where a command was expected (picocli says only "Unmatched argument at index 0"). */
+  private static boolean unknownCommand(CommandLine cmd, java.util.List<String> args) {
+    return !args.isEmpty() && !cmd.getSubcommands().isEmpty() && !args.get(0).startsWith("-");
   }
 
   private static String oneLine(String message) {
