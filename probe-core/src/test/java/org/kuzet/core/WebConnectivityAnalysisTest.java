@@ -120,8 +120,9 @@ class WebConnectivityAnalysisTest {
         .systemResolvers(List.of(dns.address()))
         .trustRoots(TrustRoots.of(List.of(pki.rootCertificate())))
         .addressPolicy(AddressPolicy.publicRanges(List.of(Cidr.parse("127.0.0.0/8"))))
-        .dnsTimeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(2)).tlsTimeout(Duration.ofSeconds(2))
-        .httpTimeout(Duration.ofSeconds(2)).injectionWindow(Duration.ofMillis(50))
+        // Generous: no step here is meant to time out, and a loaded machine is slow, not wrong.
+        .dnsTimeout(Duration.ofSeconds(10)).connectTimeout(Duration.ofSeconds(10)).tlsTimeout(Duration.ofSeconds(10))
+        .httpTimeout(Duration.ofSeconds(10)).injectionWindow(Duration.ofMillis(50))
         .build();
     try (WebConnectivity wc = new WebConnectivity(settings)) {
       return wc.measure(url, "report").testKeys();

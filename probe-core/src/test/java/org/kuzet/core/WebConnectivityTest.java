@@ -61,7 +61,12 @@ import org.kuzet.schema.Verdict;
 class WebConnectivityTest {
   private static final String HOST = "example.kz";
   private static final String BOGON = "10.10.34.34";
+  // SHORT only for the step that is meant to time out (silence, a stall, a blackhole); an answer that must come
+  // (a reset, an EOF, NXDOMAIN) gets GENEROUS time, so a loaded machine cannot turn it into a timeout.
   private static final Duration SHORT = Duration.ofMillis(400);
+  private static final Duration GENEROUS = Duration.ofSeconds(10);
+  // Both replies of an injection must be in within the window, also on a loaded machine.
+  private static final Duration INJECTION = Duration.ofSeconds(3);
 
   private final TestPki pki = new TestPki();
   private final FakeDnsServer dns = new FakeDnsServer();
@@ -86,10 +91,10 @@ class WebConnectivityTest {
         .systemResolvers(List.of(dns.address()))
         .trustRoots(TrustRoots.of(List.of(pki.rootCertificate())))
         .addressPolicy(AddressPolicy.publicRanges(List.of(Cidr.parse("127.0.0.0/16"))))
-        .dnsTimeout(Duration.ofSeconds(3))
-        .connectTimeout(Duration.ofSeconds(3))
-        .tlsTimeout(Duration.ofSeconds(3))
-        .httpTimeout(Duration.ofSeconds(3))
+        .dnsTimeout(GENEROUS)
+        .connectTimeout(GENEROUS)
+        .tlsTimeout(GENEROUS)
+        .httpTimeout(GENEROUS)
         // Every answered UDP query listens this long for an injected second reply; injection tests raise it.
         .injectionWindow(Duration.ofMillis(50))
         .clock(new TickingClock())
@@ -145,6 +150,10 @@ class WebConnectivityTest {
     return tcp.stream().map(c -> c.status().failure()).toList();
   }
 
+  private static Duration stallsOrNot(FaultServer.Fault fault) {
+    return fault == FaultServer.Fault.STALL_AFTER_FIRST_BYTES ? SHORT : GENEROUS;
+  }
+
   @Test
   void accessibleHttpsSiteIsObservedStepByStep() {
     MockWebServer site = https(pki.serverCertificate(HOST), page("Example"));
@@ -191,7 +200,7 @@ class WebConnectivityTest {
   void measurementSurvivesTheExportLine() throws Exception {
     MockWebServer site = https(pki.serverCertificate(HOST), page("Example"));
     dns.answer(HOST, ip(site)).inject(HOST, BOGON);
-    Measurement m = measure(settings().injectionWindow(Duration.ofMillis(500)).build(),
+    Measurement m = measure(settings().injectionWindow(INJECTION).build(),
         TlsSites.httpsUrl(site, HOST, "/"));
     String line = MeasurementJson.toLine(m);
     assertEquals(m, MeasurementJson.parse(line));
@@ -265,7 +274,8 @@ class WebConnectivityTest {
       default -> throw new AssertionError(behaviour);
     }
     HttpUrl url = HttpUrl.get("https://" + HOST + ":" + LoopbackAddresses.closedPort(LoopbackAddresses.next()) + "/");
-    TestKeys k = measure(settings().dnsTimeout(SHORT).build(), url).testKeys();
+    TestKeys k = measure(settings().dnsTimeout(behaviour == DnsZone.Behaviour.SILENT ? SHORT : GENEROUS).build(), url)
+        .testKeys();
     assertEquals(failure, k.dnsExperimentFailure());
     assertEquals(List.of(failure, failure), k.queries().stream().map(DnsQuery::failure).toList());
     assertEquals(List.of(), k.tcpConnect(), "nothing to connect to");
@@ -322,7 +332,7 @@ class WebConnectivityTest {
   void injectedUdpAnswerIsRecordedAndTheRealAddressStillTried() {
     MockWebServer site = http(page("Real"));
     dns.answer(HOST, ip(site)).inject(HOST, BOGON);
-    ProbeSettings s = settings().injectionWindow(Duration.ofMillis(500)).build();
+    ProbeSettings s = settings().injectionWindow(INJECTION).build();
     TestKeys k = measure(s, TlsSites.httpUrl(site, HOST, "/")).testKeys();
     DnsQuery a = k.queries().get(0);
     assertEquals(List.of(DnsAnswer.a(BOGON, 300, true)), a.answers());
@@ -378,7 +388,7 @@ class WebConnectivityTest {
     FaultServer box = track(new FaultServer().start(fault));
     dns.answer(HOST, box.address().getAddress().getHostAddress());
     HttpUrl url = HttpUrl.get("https://" + HOST + ":" + box.port() + "/");
-    TestKeys k = measure(settings().tlsTimeout(SHORT).build(), url).testKeys();
+    TestKeys k = measure(settings().tlsTimeout(stallsOrNot(fault)).build(), url).testKeys();
     assertTrue(k.tcpConnect().get(0).status().success());
     assertEquals(failure, k.tlsHandshakes().get(0).failure());
     assertEquals(failure, k.requests().get(0).failure());
@@ -393,7 +403,7 @@ class WebConnectivityTest {
     FaultServer box = track(new FaultServer().startTls(pki.serverCertificate(HOST), fault));
     dns.answer(HOST, box.address().getAddress().getHostAddress());
     HttpUrl url = HttpUrl.get("https://" + HOST + ":" + box.port() + "/");
-    TestKeys k = measure(settings().httpTimeout(SHORT).build(), url).testKeys();
+    TestKeys k = measure(settings().httpTimeout(stallsOrNot(fault)).build(), url).testKeys();
     assertNull(k.tlsHandshakes().get(0).failure());
     assertEquals(failure, k.requests().get(0).failure());
   }

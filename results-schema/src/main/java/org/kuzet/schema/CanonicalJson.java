@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 
@@ -17,14 +19,24 @@ import java.util.List;
  * implementations in most languages (Python {@code jcs}, JavaScript {@code canonicalize}, Go {@code
  * webpki.org/jsoncanonicalizer}), a third party can recompute these bytes from an uploaded measurement without
  * kuzet's code.
+ *
+ * <p>A string holding a lone surrogate (half a UTF-16 pair) has no UTF-8 encoding; RFC 8785 requires I-JSON
+ * input (RFC 7493 §2.1), which excludes it. It is rejected, never replaced: replacing it (by {@code ?} or U+FFFD)
+ * would give two different documents the same bytes, so one signature would verify both. kuzet's own JSON never
+ * holds one ({@link WellFormedText}).
  */
 public final class CanonicalJson {
   private CanonicalJson() {}
 
-  /** The canonical UTF-8 bytes of {@code node}. */
+  /**
+   * The canonical UTF-8 bytes of {@code node}.
+   *
+   * @throws IllegalArgumentException when a string or member name holds a lone surrogate (the message names the
+   *     JSON Pointer of the value), or a number is not finite
+   */
   public static byte[] encode(JsonNode node) {
     StringBuilder out = new StringBuilder(1024);
-    write(node, out);
+    write(node, out, new ArrayDeque<>());
     return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
@@ -33,7 +45,7 @@ public final class CanonicalJson {
     return encode((JsonNode) MeasurementJson.mapper().valueToTree(m));
   }
 
-  private static void write(JsonNode node, StringBuilder out) {
+  private static void write(JsonNode node, StringBuilder out, Deque<String> path) {
     switch (node.getNodeType()) {
       case OBJECT -> {
         List<String> names = new ArrayList<>();
@@ -46,9 +58,11 @@ public final class CanonicalJson {
           if (i > 0) {
             out.append(',');
           }
-          writeString(names.get(i), out);
+          path.addLast(names.get(i));
+          writeString(names.get(i), out, path);
           out.append(':');
-          write(node.get(names.get(i)), out);
+          write(node.get(names.get(i)), out, path);
+          path.removeLast();
         }
         out.append('}');
       }
@@ -58,11 +72,13 @@ public final class CanonicalJson {
           if (i > 0) {
             out.append(',');
           }
-          write(node.get(i), out);
+          path.addLast(Integer.toString(i));
+          write(node.get(i), out, path);
+          path.removeLast();
         }
         out.append(']');
       }
-      case STRING -> writeString(node.textValue(), out);
+      case STRING -> writeString(node.textValue(), out, path);
       case NUMBER -> out.append(number(node));
       case BOOLEAN -> out.append(node.booleanValue());
       case NULL, MISSING -> out.append("null");
@@ -70,7 +86,15 @@ public final class CanonicalJson {
     }
   }
 
-  private static void writeString(String s, StringBuilder out) {
+  private static void writeString(String s, StringBuilder out, Deque<String> path) {
+    int lone = WellFormedText.firstLoneSurrogate(s);
+    if (lone >= 0) {
+      StringBuilder pointer = new StringBuilder();
+      path.forEach(p -> pointer.append('/').append(p.replace("~", "~0").replace("/", "~1")));
+      throw new IllegalArgumentException(String.format("not well-formed Unicode: a lone surrogate U+%04X at index %d"
+          + " of the string at %s; RFC 8785 has no encoding for it", (int) s.charAt(lone), lone,
+          pointer.length() == 0 ? "the root" : WellFormedText.of(pointer.toString())));
+    }
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

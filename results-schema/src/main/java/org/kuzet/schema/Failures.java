@@ -64,6 +64,11 @@ public final class Failures {
   public static final String LEGACY_DNS_LOOKUP_ERROR = "dns_lookup_error";
 
   public static final String UNKNOWN_PREFIX = "unknown_failure: ";
+  /**
+   * The server's status line and headers were larger than an HTTP client accepts (OkHttp: 256 KiB). df-007 has no
+   * string for it; it is the server's fault, not the network's, so it is kept apart from {@link #EOF}.
+   */
+  public static final String HTTP_RESPONSE_HEADERS_TOO_LARGE = UNKNOWN_PREFIX + "http_response_headers_too_large";
 
   /**
    * df-007's table, netxlite's {@code errno.go} and its other sentinel strings (the redirect, cancel and

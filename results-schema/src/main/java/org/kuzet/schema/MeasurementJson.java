@@ -1,5 +1,6 @@
 package org.kuzet.schema;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +17,9 @@ public final class MeasurementJson {
   private static final DateTimeFormatter OONI_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
+  // Every generator writes well-formed Unicode (WellFormedText): what is stored is exactly what is later signed.
+  private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+          .addDecorator((factory, generator) -> WellFormedText.decorate(generator)).build())
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)

@@ -1,6 +1,8 @@
 package org.kuzet.schema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +35,26 @@ class CanonicalJsonTest {
     assertEquals("{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u0080\":\"Control\",\"\u00F6\":\"Latin Small Letter O"
         + " With Diaeresis\",\"\u20AC\":\"Euro Sign\",\"\uD83D\uDE00\":\"Emoji: Grinning Face\",\"\uFB33\":\"Hebrew Letter"
         + " Dalet With Dagesh\"}", canon(input));
+  }
+
+  @Test
+  void aLoneSurrogateIsRejectedNotReplacedSoTwoDocumentsNeverShareBytes() throws Exception {
+    // Before, both encoded to the same bytes ("?" for the lone half), so one signature verified both documents.
+    String withQuestionMark = "{\"test_keys\":{\"requests\":[{\"x_title\":\"News ?\"}]}}";
+    String withLoneSurrogate = "{\"test_keys\":{\"requests\":[{\"x_title\":\"News \\ud83d\"}]}}";
+    assertEquals("{\"test_keys\":{\"requests\":[{\"x_title\":\"News ?\"}]}}", canon(withQuestionMark));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> canon(withLoneSurrogate));
+    assertEquals("not well-formed Unicode: a lone surrogate U+D83D at index 5 of the string at"
+        + " /test_keys/requests/0/x_title; RFC 8785 has no encoding for it", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> canon("{\"\\udc00\": 1}"), "in a member name too");
+    assertThrows(IllegalArgumentException.class, () -> canon("[\"\\ude00\\ud83d\"]"), "halves in the wrong order");
+  }
+
+  @Test
+  void surrogatePairsAreOneCharacterInUtf8() throws Exception {
+    byte[] bytes = CanonicalJson.encode(JSON.readTree("[\"\\ud83d\\ude00\"]"));
+    assertEquals("[\"\uD83D\uDE00\"]", new String(bytes, StandardCharsets.UTF_8));
+    assertTrue(bytes.length == 8, "brackets, quotes and the 4-byte UTF-8 of U+1F600");
   }
 
   /** RFC 8785 appendix B: IEEE 754 bit patterns and their canonical text. */

@@ -33,6 +33,31 @@ class MeasurementJsonTest {
   }
 
   @Test
+  void writtenMeasurementsAreWellFormedUnicodeSoTheyCanBeSigned() throws Exception {
+    // A title cut between the halves of a pair, and a control that sent a "\ud800" escape.
+    HttpTransaction cut = new HttpTransaction(
+        new HttpTransaction.Request("GET", "https://holanews.kz/", Map.of(), "", "tcp"),
+        new HttpTransaction.Response(200, Map.of(), List.of(), "<title>News \uD83D\uDE00</title>", false, 30,
+            "News \uD83D"), null, 0.1, 0.2, "93.184.216.34:443", 0);
+    JsonNode control = MeasurementJson.mapper().readTree("{\"http_request\":{\"title\":\"x\\ud800y\","
+        + "\"headers\":{\"X-\\udc00\":\"v\"}}}");
+    Measurement m = sample();
+    Measurement bad = new Measurement(m.measurementUid(), m.reportId(), m.input(), m.measurementStartTime(),
+        m.testStartTime(), m.probeAsn(), m.probeCc(), m.softwareName(), m.softwareVersion(), m.testName(),
+        m.testVersion(), m.testRuntime(), m.dataFormatVersion(), m.annotations(),
+        new TestKeys(List.of(), List.of(), List.of(), List.of(cut), control, null, null, null, null, null, null, null,
+            null));
+    String line = MeasurementJson.toLine(bad);
+    JsonNode stored = MeasurementJson.mapper().readTree(line);
+    assertEquals("News \uFFFD", stored.at("/test_keys/requests/0/response/x_title").asText());
+    assertEquals("<title>News \uD83D\uDE00</title>", stored.at("/test_keys/requests/0/response/body").asText(),
+        "pairs are kept");
+    assertEquals("x\uFFFDy", stored.at("/test_keys/control/http_request/title").asText());
+    assertTrue(stored.at("/test_keys/control/http_request/headers").has("X-\uFFFD"));
+    CanonicalJson.encode(stored); // signable: no lone surrogate left
+  }
+
+  @Test
   void roundTripsThroughOneLine() {
     Measurement m = sample();
     String line = MeasurementJson.toLine(m);

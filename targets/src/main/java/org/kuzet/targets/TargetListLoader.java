@@ -3,8 +3,7 @@ package org.kuzet.targets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -47,13 +46,13 @@ public final class TargetListLoader {
    * Loads the list in {@code file}, read as UTF-8; problems are reported against the path as
    * given.
    *
-   * @throws IOException when the file cannot be read or is not UTF-8
+   * @throws IOException when the file cannot be read, or is not UTF-8 ({@link Utf8Text.NotUtf8Exception}, naming
+   *     the line)
    * @throws TargetListException when the list is rejected
    */
   public static LoadResult load(Path file, LoadOptions options) throws IOException, TargetListException {
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return load(file.toString(), r, options);
-    }
+    // Strict UTF-8 with the line of a bad byte (Utf8Text), not the JDK's "Input length = 1".
+    return load(file.toString(), new StringReader(Utf8Text.read(file)), options);
   }
 
   /**

@@ -330,6 +330,26 @@ class TargetListLoaderTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8NamesTheLineAndColumnNotAJavaException() throws Exception {
+      Path file = dir.resolve("kz.csv");
+      byte[] latin1 = lines(KUZET_HEADER, "https://ok.kz/,NEWS,KZ,,,", "https://caf\u00e9.kz/,NEWS,KZ,,,")
+          .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      Files.write(file, latin1);
+      Utf8Text.NotUtf8Exception e = assertThrows(Utf8Text.NotUtf8Exception.class,
+          () -> TargetListLoader.load(file, LoadOptions.defaults()));
+      assertEquals(file + ":3: not UTF-8 text (byte 0xE9 at column 12); save the file as UTF-8 (it may be in"
+          + " another encoding, e.g. Windows-1251)", e.getMessage());
+      assertEquals(3, e.line());
+    }
+
+    @Test
+    void aUtf8FileWithAByteOrderMarkLoads() throws Exception {
+      Path file = dir.resolve("bom.csv");
+      Files.writeString(file, "\uFEFF" + lines(KUZET_HEADER, "https://\u049b\u0430\u0437.kz/,NEWS,KZ,,,"));
+      assertEquals(1, TargetListLoader.load(file, LoadOptions.defaults()).targets().size());
+    }
+
+    @Test
     void missingFileIsAnIoError() {
       assertThrows(IOException.class, () -> TargetListLoader.load(dir.resolve("nope.csv"), LoadOptions.defaults()));
     }

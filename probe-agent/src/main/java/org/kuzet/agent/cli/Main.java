@@ -62,10 +62,23 @@ public final class Main {
     cli.setErr(err);
     cli.setParameterExceptionHandler((ex, a) -> {
       CommandLine cmd = ex.getCommandLine();
-      err.println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage())
+      String problem = ex instanceof CommandLine.UnmatchedArgumentException u && unknownCommand(cmd, u.getUnmatched())
+          ? "unknown command '" + u.getUnmatched().get(0) + "'" : oneLine(ex.getMessage());
+      err.println(cmd.getCommandSpec().qualifiedName() + ": " + problem
           + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
       err.flush();
       return EXIT_USAGE;
+    });
+    // Picocli skips the unmatched-argument check when --help is given, so 'kuzet frobnicate --help' printed the
+    // top-level help and exited 0: refuse unmatched arguments before any help is printed.
+    CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+    cli.setExecutionStrategy(parseResult -> {
+      for (CommandLine.ParseResult pr = parseResult; pr != null; pr = pr.subcommand()) {
+        if (!pr.unmatched().isEmpty()) {
+          throw new CommandLine.UnmatchedArgumentException(pr.commandSpec().commandLine(), pr.unmatched());
+        }
+      }
+      return runLast.execute(parseResult);
     });
     cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
       String name = cmd.getCommandSpec().qualifiedName();
@@ -77,8 +90,12 @@ public final class Main {
         outputReported[0] = true;
         err.println(name + ": " + oneLine(ex.getMessage()) + "; the output is incomplete");
       } else {
-        err.println(name + ": " + ex.getClass().getSimpleName() + ": " + oneLine(ex.getMessage())
-            + (verbose ? "" : " (run with --verbose for details)"));
+        // The message says what went wrong; a Java class name means nothing to a volunteer, so it is only named
+        // when there is no message at all (a bug: worth a report).
+        String message = oneLine(ex.getMessage());
+        err.println(name + ": " + (message.isEmpty()
+            ? "internal error (" + ex.getClass().getSimpleName() + "); please report it with the output of --verbose"
+            : message + (verbose ? "" : " (run with --verbose for details)")));
       }
       if (verbose) {
         ex.printStackTrace(err);
@@ -87,6 +104,11 @@ public final class Main {
       return ex instanceof UsageException ? EXIT_USAGE : EXIT_FAILED;
     });
     return cli.execute(args);
+  }
+
+  /** A word where a command was expected (picocli says only "Unmatched argument at index 0"). */
+  private static boolean unknownCommand(CommandLine cmd, java.util.List<String> args) {
+    return !args.isEmpty() && !cmd.getSubcommands().isEmpty() && !args.get(0).startsWith("-");
   }
 
   private static String oneLine(String message) {

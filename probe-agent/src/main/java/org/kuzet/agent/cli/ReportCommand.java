@@ -41,6 +41,7 @@ public final class ReportCommand implements Callable<Integer> {
     try (ResultsStore db = store.openForReading()) {
       HtmlReport report = new HtmlReport();
       db.forEach(which, report::add);
+      report.runIds().forEach(id -> db.run(id).ifPresent(report::addRun));
       String page = report.render("kuzet report: " + db.file().getFileName(), which.since(), which.until(),
           db.connectivityEvents(which.since(), which.until()), Instant.now());
       CheckedOutput.writeFile(html, w -> w.write(page));

@@ -323,10 +323,10 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** One stored measurement as the summary shows it. */
-  private record Stored(String input, Verdict verdict, List<Signal> signals) {
+  private record Stored(String input, Verdict verdict, List<Signal> signals, String controlFailure) {
     static Stored of(Measurement m) {
       return new Stored(m.input(), m.testKeys().xVerdict(),
-          m.testKeys().xSignals() == null ? List.of() : m.testKeys().xSignals());
+          m.testKeys().xSignals() == null ? List.of() : m.testKeys().xSignals(), m.testKeys().controlFailure());
     }
   }
 
@@ -360,6 +360,14 @@ public final class RunCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %s  %s%n", m.input(), String.join(",", m.signals().stream().map(Signal::wire)
             .toList()));
       }
+    }
+    Map<String, Long> controls = new java.util.HashMap<>();
+    stored.forEach(m -> controls.merge(String.valueOf(m.controlFailure()), 1L, Long::sum));
+    controls.remove("null");
+    String control = ControlStatus.summary(controls, stored.size());
+    if (control != null) {
+      out.println();
+      out.println("control: " + control);
     }
     out.println();
     out.println("see them with: kuzet results --run " + runId);

@@ -53,6 +53,7 @@ public final class ShowCommand implements Callable<Integer> {
       line(out, "signals", s.signals().isEmpty() ? "-" : String.join(", ", s.signals()));
       line(out, "blocking", s.blocking() == null ? "-" : s.blocking());
       line(out, "accessible", s.accessible() == null ? "-" : s.accessible().toString());
+      line(out, "control", ControlStatus.describe(m.testKeys().controlFailure()));
       JsonNode interception = m.testKeys().xInterception();
       if (interception != null) {
         interception.fields().forEachRemaining(e -> line(out, "intercept", e.getKey() + ": " + e.getValue().asText()));

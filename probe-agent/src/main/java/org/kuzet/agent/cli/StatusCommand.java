@@ -105,6 +105,9 @@ public final class StatusCommand implements Callable<Integer> {
                 : " (network " + r.connectivity().wire() + ")");
       }
     }
+    if (last.isPresent()) {
+      out.println("control:      " + ControlStatus.health(results.controlFailures(last.get().id())));
+    }
     out.println("network:      " + network(results, last, now));
     QueueCounts q = results.counts();
     out.printf(Locale.ROOT, "upload queue: %d pending, %d uploaded, %d rejected%n", q.pending(), q.uploaded(),

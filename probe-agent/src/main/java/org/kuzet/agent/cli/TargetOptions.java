@@ -148,6 +148,8 @@ public final class TargetOptions {
       throw new UsageException(wholeList ? problems.get(0).toString()
           : "target list " + file + " rejected: " + problems.size() + " bad line(s), listed above;"
               + " fix them or pass --skip-invalid to skip them");
+    } catch (org.kuzet.targets.Utf8Text.NotUtf8Exception e) {
+      throw new UsageException(e.getMessage()); // file:line: not UTF-8 text (…)
     } catch (NoSuchFileException e) {
       throw new UsageException("cannot read target list " + file + ": no such file");
     } catch (IOException e) {

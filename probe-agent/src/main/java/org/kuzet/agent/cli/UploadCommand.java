@@ -34,7 +34,7 @@ public final class UploadCommand implements Callable<Integer> {
   String collector;
 
   @Option(names = "--retry-failed",
-      description = "Put measurements the collector rejected back in the queue, and send pending ones now.")
+      description = "Also put measurements the collector rejected back in the queue and send them again.")
   boolean retryFailed;
 
   @Option(names = "--trust-roots", paramLabel = "PEM",

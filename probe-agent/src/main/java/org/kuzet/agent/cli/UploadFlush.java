@@ -43,8 +43,9 @@ final class UploadFlush {
   }
 
   /**
-   * Sends every due measurement. {@code retryFailed} first puts rejected measurements back in the queue and
-   * makes pending ones due now (no waiting out a backoff when a person asks).
+   * Sends every pending measurement now: a person asked, so a backoff left by an earlier failure is not waited out
+   * (the service's background uploads keep it). {@code retryFailed} first puts rejected measurements back in the
+   * queue.
    */
   static Report flush(ResultsStore db, URI collector, String where, List<Path> trustRoots, boolean retryFailed) {
     ProbeKey key;
@@ -68,8 +69,8 @@ final class UploadFlush {
     int requeued = 0;
     if (retryFailed) {
       requeued = db.requeueRejected();
-      db.makePendingDueNow();
     }
+    db.makePendingDueNow();
     Recording queue = new Recording(db);
     try (Uploader uploader = builder.build()) {
       Uploader.Result r = uploader.drain(queue);

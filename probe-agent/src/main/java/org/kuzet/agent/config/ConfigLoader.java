@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +29,7 @@ import org.kuzet.core.connectivity.Anchor;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.targets.BundledLists;
 import org.kuzet.targets.Categories;
+import org.kuzet.targets.Utf8Text;
 
 /**
  * Reads the config file into a {@link KuzetConfig}. Every key is optional; a missing key takes its documented
@@ -82,7 +81,9 @@ public final class ConfigLoader {
   public static KuzetConfig load(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = Utf8Text.read(file);
+    } catch (Utf8Text.NotUtf8Exception e) {
+      throw new ConfigException(file.toString(), e.line(), null, e.detail());
     } catch (NoSuchFileException e) {
       throw new ConfigException(file.toString(), 0, null, "no such file (create it from deploy/kuzet.example.conf)");
     } catch (IOException e) {

@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.kuzet.agent.config.KuzetConfig.Campaign;
 import org.kuzet.agent.config.KuzetConfig.TargetSelection;
+import org.kuzet.targets.Utf8Text;
 
 /**
  * Edits campaigns in a config file as text, so that everything else in it (other sections, comments, blank
@@ -103,11 +104,11 @@ public final class ConfigWriter {
 
   /** Adds the campaign to {@code file}; the result is validated, then replaces the file atomically. */
   public static KuzetConfig addCampaign(Path file, Campaign campaign, ZoneOffset offset) throws IOException {
-    return rewrite(file, addCampaign(Files.readString(file, StandardCharsets.UTF_8), campaign, offset));
+    return rewrite(file, addCampaign(Utf8Text.read(file), campaign, offset));
   }
 
   public static KuzetConfig removeCampaign(Path file, String name) throws IOException {
-    return rewrite(file, removeCampaign(Files.readString(file, StandardCharsets.UTF_8), name));
+    return rewrite(file, removeCampaign(Utf8Text.read(file), name));
   }
 
   private static KuzetConfig rewrite(Path file, String text) throws IOException {

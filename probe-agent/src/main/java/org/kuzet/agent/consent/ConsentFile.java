@@ -11,6 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.kuzet.targets.Utf8Text;
 
 /**
  * The consent record on disk: a small text file beside the database ({@code kuzet.db} → {@code kuzet.db.consent}),
@@ -33,7 +34,7 @@ public final class ConsentFile {
     Path file = path(database);
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = Utf8Text.read(file);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (java.nio.file.AccessDeniedException e) {

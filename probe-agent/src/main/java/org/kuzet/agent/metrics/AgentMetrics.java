@@ -110,16 +110,20 @@ public final class AgentMetrics {
   public void measured(Measurement m) {
     var keys = m.testKeys();
     String verdict = keys.xVerdict() == null ? "none" : keys.xVerdict().wire();
-    registry.counter("kuzet.measurements", "verdict", verdict).increment();
+    Counter.builder("kuzet.measurements").tag("verdict", verdict)
+        .description("Measurements stored, by verdict").register(registry).increment();
     if (keys.xSignals() != null) {
       for (Signal s : keys.xSignals()) {
-        registry.counter("kuzet.measurement.signals", "signal", s.wire()).increment();
+        Counter.builder("kuzet.measurement.signals").tag("signal", s.wire())
+            .description("Evidence signals in stored measurements (one measurement may have several)")
+            .register(registry).increment();
       }
     }
   }
 
   private void step(String step, String failure, double seconds) {
     Timer.builder("kuzet.step.duration").tag("step", step).tag("failure", failureLabel(failure))
+        .description("Time of one network step (dns, tcp, tls, http) by its failure (none when it worked)")
         .register(registry).record(Duration.ofNanos((long) (Math.max(0, seconds) * 1e9)));
   }
 
@@ -134,7 +138,9 @@ public final class AgentMetrics {
 
   /** A run ended; {@code outcome} is completed, stopped (service stopping) or failed. */
   public void runFinished(boolean campaign, String outcome, Duration took) {
-    registry.counter("kuzet.runs", "kind", campaign ? "campaign" : "regular", "outcome", outcome).increment();
+    Counter.builder("kuzet.runs").tag("kind", campaign ? "campaign" : "regular").tag("outcome", outcome)
+        .description("Runs ended, by kind (regular or campaign) and outcome (completed, stopped, failed)")
+        .register(registry).increment();
     runDuration.record(took);
     lastRun = clock.instant().toEpochMilli() / 1000.0;
   }

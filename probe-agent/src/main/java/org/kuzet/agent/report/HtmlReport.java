@@ -10,14 +10,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.kuzet.agent.store.ConnectivityRecord;
+import org.kuzet.agent.store.RunRecord;
 import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.agent.store.StoreTimes;
 import org.kuzet.agent.store.StoredMeasurement;
 import org.kuzet.schema.MeasurementJson;
 
 /**
- * A self-contained HTML page about stored measurements: a per-target timeline of verdicts (inline SVG), the
- * blocking methods seen, interception details and connectivity gaps. No script, no external asset (it may be
+ * A self-contained HTML page about stored measurements: the targets blocked now, a per-target timeline of
+ * verdicts (inline SVG, a lettered mark per measurement), the blocking methods seen, interception details and
+ * connectivity gaps (recorded events, and runs whose own check found the network down). No script, no external asset (it may be
  * opened offline or passed around); every piece of stored data is escaped, since a blockpage title or a URL
  * is attacker-controlled text.
  */
@@ -25,9 +27,14 @@ public final class HtmlReport {
   private static final int LABEL_WIDTH = 260;
   private static final int PLOT_WIDTH = 720;
   private static final int ROW = 18;
+  private static final int MARK = 9;
+  // Okabe–Ito colours, told apart with colour-vision deficiencies; each mark also carries its verdict's letter,
+  // so the timeline never depends on colour alone.
   private static final Map<String, String> COLOURS = Map.of(
-      "accessible", "#2e7d32", "blocked", "#c62828", "down", "#757575", "inconclusive", "#f9a825",
-      "offline", "#455a64");
+      "accessible", "#009E73", "blocked", "#D55E00", "down", "#0072B2", "inconclusive", "#E69F00",
+      "offline", "#000000");
+  private static final Map<String, String> LETTERS = Map.of(
+      "accessible", "A", "blocked", "B", "down", "D", "inconclusive", "I", "offline", "O");
   private static final String UNANALYSED = "#bdbdbd";
 
   private final Map<String, List<StoredMeasurement>> byTarget = new TreeMap<>();
@@ -35,6 +42,7 @@ public final class HtmlReport {
   private final Map<String, Integer> perSignal = new TreeMap<>();
   private final Map<String, Integer> perBlocking = new TreeMap<>();
   private final Map<String, Interception> interceptions = new LinkedHashMap<>();
+  private final Map<Long, RunRecord> runs = new TreeMap<>();
   private Instant first;
   private Instant last;
   private long count;
@@ -75,6 +83,25 @@ public final class HtmlReport {
     }
   }
 
+  /** The runs the added measurements belong to (to look up with {@link #addRun}). */
+  public java.util.Set<Long> runIds() {
+    java.util.Set<Long> ids = new java.util.TreeSet<>();
+    byTarget.values().forEach(l -> l.forEach(m -> {
+      if (m.runId() != null) {
+        ids.add(m.runId());
+      }
+    }));
+    return ids;
+  }
+
+  /**
+   * Adds a run of the report's measurements: a run whose own connectivity check found the network not online (e.g.
+   * {@code run --once} during a shutdown) is a gap even when no service recorded a connectivity event.
+   */
+  public void addRun(RunRecord run) {
+    runs.put(run.id(), run);
+  }
+
   private static StoredMeasurement withoutJson(StoredMeasurement m) {
     return new StoredMeasurement(m.id(), m.uid(), m.runId(), m.input(), m.targetList(), m.categoryCode(),
         m.startTime(), m.runtime(), m.probeAsn(), m.probeCc(), m.verdict(), m.blocking(), m.accessible(),
@@ -97,7 +124,7 @@ public final class HtmlReport {
         .append("body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}")
         .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:2px 8px;")
         .append("text-align:left;vertical-align:top}th{background:#f3f3f3}code{font-size:12px}")
-        .append(".legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}")
+        .append(".legend span{display:inline-block;width:14px;height:14px;margin:0 4px 0 12px;vertical-align:middle;font:bold 10px/14px sans-serif;text-align:center}")
         .append("\n</style>\n</head>\n<body>\n");
     h.append("<h1>").append(esc(title)).append("</h1>\n");
     h.append("<p>").append(count).append(" measurement(s) from ").append(esc(StoreTimes.format(from)))
@@ -108,6 +135,8 @@ public final class HtmlReport {
     perVerdict.forEach((v, n) -> h.append("<tr><td>").append(esc(v)).append("</td><td>").append(n)
         .append("</td></tr>\n"));
     h.append("</table>\n");
+
+    blockedNow(h);
 
     h.append("<h2>Timeline per target</h2>\n");
     legend(h);
@@ -142,18 +171,17 @@ public final class HtmlReport {
     }
 
     h.append("<h2>Connectivity gaps</h2>\n");
-    List<ConnectivityRecord> gaps = events.stream().filter(e -> e.state() != NetworkState.ONLINE).toList();
+    List<Gap> gaps = gaps(events);
     if (gaps.isEmpty()) {
       h.append("<p>No connectivity gap recorded in this period.</p>\n");
     } else {
       h.append("<table><tr><th>state</th><th>from (UTC)</th><th>until (UTC)</th><th>duration</th><th>detail</th></tr>\n");
-      for (ConnectivityRecord e : gaps) {
-        h.append("<tr><td>").append(esc(e.state().wire())).append("</td><td>")
-            .append(esc(StoreTimes.format(e.startedAt()))).append("</td><td>")
-            .append(e.endedAt() == null ? "ongoing" : esc(StoreTimes.format(e.endedAt()))).append("</td><td>")
-            .append(e.endedAt() == null ? "" : esc(duration(Duration.between(e.startedAt(), e.endedAt()))))
-            .append("</td><td><code>").append(esc(e.detailJson() == null ? "" : e.detailJson()))
-            .append("</code></td></tr>\n");
+      for (Gap g : gaps) {
+        h.append("<tr><td>").append(esc(g.state().wire())).append("</td><td>")
+            .append(esc(StoreTimes.format(g.from()))).append("</td><td>")
+            .append(g.until() == null ? "ongoing" : esc(StoreTimes.format(g.until()))).append("</td><td>")
+            .append(g.until() == null ? "" : esc(duration(Duration.between(g.from(), g.until()))))
+            .append("</td><td>").append(esc(g.detail())).append("</td></tr>\n");
       }
       h.append("</table>\n");
     }
@@ -164,9 +192,11 @@ public final class HtmlReport {
   private static void legend(StringBuilder h) {
     h.append("<p class=\"legend\">");
     for (String v : List.of("accessible", "blocked", "down", "inconclusive", "offline")) {
-      h.append("<span style=\"background:").append(COLOURS.get(v)).append("\"></span>").append(v);
+      h.append("<span style=\"background:").append(COLOURS.get(v)).append(";color:")
+          .append("inconclusive".equals(v) ? "#000" : "#fff").append("\">").append(LETTERS.get(v)).append("</span>")
+          .append(v);
     }
-    h.append("<span style=\"background:").append(UNANALYSED).append("\"></span>not analysed")
+    h.append("<span style=\"background:").append(UNANALYSED).append("\">?</span>not analysed")
         .append("<span style=\"background:#000;opacity:.15\"></span>connectivity gap</p>\n");
   }
 
@@ -178,17 +208,14 @@ public final class HtmlReport {
         .append(height).append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
         .append("\" role=\"img\" aria-label=\"timeline of verdicts per target\" font-size=\"11\"")
         .append(" font-family=\"sans-serif\">\n");
-    for (ConnectivityRecord e : events) {
-      if (e.state() == NetworkState.ONLINE) {
-        continue;
-      }
-      Instant end = e.endedAt() == null ? to : e.endedAt();
-      double x0 = x(e.startedAt(), from, span);
+    for (Gap g : gaps(events)) {
+      Instant end = g.until() == null ? to : g.until();
+      double x0 = x(g.from(), from, span);
       double x1 = x(end, from, span);
       h.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\" fill=\"#000\""
-          + " fill-opacity=\"0.15\"><title>", x0, Math.max(1, x1 - x0), height - 20))
-          .append(esc(e.state().wire() + " " + StoreTimes.format(e.startedAt()) + " to "
-              + (e.endedAt() == null ? "now" : StoreTimes.format(e.endedAt()))))
+          + " fill-opacity=\"0.15\"><title>", x0, Math.max(MARK, x1 - x0), height - 20))
+          .append(esc(g.state().wire() + " " + StoreTimes.format(g.from()) + " to "
+              + (g.until() == null ? "now" : StoreTimes.format(g.until()))))
           .append("</title></rect>\n");
     }
     int row = 0;
@@ -198,11 +225,13 @@ public final class HtmlReport {
           .append(esc(t.getKey())).append("</title></text>\n");
       for (StoredMeasurement m : t.getValue()) {
         String colour = m.verdict() == null ? UNANALYSED : COLOURS.getOrDefault(m.verdict(), UNANALYSED);
-        h.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"3\" height=\"%d\" fill=\"%s\"><title>",
-                x(m.startTime(), from, span), y + 3, ROW - 6, colour))
+        double mx = x(m.startTime(), from, span);
+        h.append(String.format(Locale.ROOT, "<g><rect x=\"%.1f\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
+                mx, y + 2, MARK, ROW - 4, colour))
+            .append(letter(mx, y + 2, m.verdict())).append("<title>")
             .append(esc(StoreTimes.format(m.startTime()) + " " + (m.verdict() == null ? "not analysed" : m.verdict())
                 + (m.signals().isEmpty() ? "" : " " + String.join(",", m.signals())) + " " + m.uid()))
-            .append("</title></rect>\n");
+            .append("</title></g>\n");
       }
       row++;
     }
@@ -216,7 +245,118 @@ public final class HtmlReport {
 
   private static double x(Instant t, Instant from, double spanMillis) {
     double f = Duration.between(from, t).toMillis() / spanMillis;
-    return LABEL_WIDTH + Math.max(0, Math.min(1, f)) * (PLOT_WIDTH - 3);
+    return LABEL_WIDTH + Math.max(0, Math.min(1, f)) * (PLOT_WIDTH - MARK);
+  }
+
+  /** The verdict's letter inside its mark (white on the dark colours, black on the light ones). */
+  private static String letter(double x, int y, String verdict) {
+    String l = verdict == null ? "?" : LETTERS.getOrDefault(verdict, "?");
+    String ink = verdict == null || "inconclusive".equals(verdict) ? "#000" : "#fff";
+    return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"9\""
+        + " font-weight=\"bold\" fill=\"%s\">%s</text>", x + MARK / 2.0, y + ROW - 8, ink, l);
+  }
+
+  /** A time the network was not online: a recorded connectivity event, or a run whose own check said so. */
+  private record Gap(NetworkState state, Instant from, Instant until, String detail) {}
+
+  private List<Gap> gaps(List<ConnectivityRecord> events) {
+    List<Gap> out = new ArrayList<>();
+    for (ConnectivityRecord e : events) {
+      if (e.state() != NetworkState.ONLINE) {
+        out.add(new Gap(e.state(), e.startedAt(), e.endedAt(), detail(e.detailJson())));
+      }
+    }
+    for (RunRecord r : runs.values()) {
+      if (r.connectivity() == null || r.connectivity() == NetworkState.ONLINE) {
+        continue;
+      }
+      boolean recorded = events.stream().anyMatch(e -> e.state() == r.connectivity()
+          && !e.startedAt().isAfter(r.startedAt()) && (e.endedAt() == null || e.endedAt().isAfter(r.startedAt())));
+      if (!recorded) {
+        out.add(new Gap(r.connectivity(), r.startedAt(), r.endedAt() == null ? r.startedAt() : r.endedAt(),
+            "run #" + r.id() + ": its connectivity check found the network " + r.connectivity().wire()
+                + "; its " + r.measurementCount() + " measurement(s) are offline, no site blamed"));
+      }
+    }
+    out.sort(java.util.Comparator.comparing(Gap::from));
+    return out;
+  }
+
+  /**
+   * What a connectivity check saw, in words: "local link up; domestic anchors: 1 of 2 failed (…); foreign
+   * anchors: all 2 failed (…)". Unknown members are listed as they are.
+   */
+  static String detail(String json) {
+    if (json == null || json.isBlank()) {
+      return "";
+    }
+    JsonNode d;
+    try {
+      d = MeasurementJson.mapper().readTree(json);
+    } catch (java.io.IOException e) {
+      return json;
+    }
+    if (d == null || !d.isObject()) {
+      return json;
+    }
+    List<String> parts = new ArrayList<>();
+    d.fields().forEachRemaining(f -> {
+      JsonNode v = f.getValue();
+      if (f.getKey().equals("link_up") && v.isBoolean()) {
+        parts.add(v.asBoolean() ? "local link up" : "local link down");
+      } else if (v.isArray()) {
+        parts.add(f.getKey() + " anchors: " + anchors(v));
+      } else {
+        parts.add(f.getKey() + ": " + (v.isValueNode() ? v.asText() : v.toString()));
+      }
+    });
+    return String.join("; ", parts);
+  }
+
+  private static String anchors(JsonNode list) {
+    List<String> failed = new ArrayList<>();
+    for (JsonNode a : list) {
+      if (!a.path("failure").isNull() && !a.path("failure").isMissingNode()) {
+        failed.add(a.path("anchor").asText("?") + ": " + a.path("failure").asText());
+      }
+    }
+    if (list.isEmpty()) {
+      return "none checked";
+    }
+    String counted = failed.isEmpty() ? "all " + list.size() + " answered"
+        : (failed.size() == list.size() ? "all " + list.size() : failed.size() + " of " + list.size()) + " failed";
+    return failed.isEmpty() ? counted : counted + " (" + String.join(", ", failed) + ")";
+  }
+
+  /** The targets whose latest measurement is blocked: how, since when (this streak) and when last seen. */
+  private void blockedNow(StringBuilder h) {
+    h.append("<h2>Blocked now</h2>\n");
+    List<String> rows = new ArrayList<>();
+    for (Map.Entry<String, List<StoredMeasurement>> t : byTarget.entrySet()) {
+      List<StoredMeasurement> ms = t.getValue();
+      StoredMeasurement latest = ms.stream().max(java.util.Comparator.comparing(StoredMeasurement::startTime))
+          .orElseThrow();
+      if (!"blocked".equals(latest.verdict())) {
+        continue;
+      }
+      List<StoredMeasurement> sorted = ms.stream().sorted(java.util.Comparator.comparing(StoredMeasurement::startTime))
+          .toList();
+      Instant since = latest.startTime();
+      for (int i = sorted.size() - 1; i >= 0 && "blocked".equals(sorted.get(i).verdict()); i--) {
+        since = sorted.get(i).startTime();
+      }
+      rows.add("<tr><td>" + esc(t.getKey()) + "</td><td><code>" + esc(latest.blocking() == null ? "" : latest.blocking())
+          + "</code></td><td><code>" + esc(String.join(", ", latest.signals())) + "</code></td><td>"
+          + esc(StoreTimes.format(since)) + "</td><td>" + esc(StoreTimes.format(latest.startTime())) + "</td></tr>\n");
+    }
+    if (rows.isEmpty()) {
+      h.append("<p>No target's latest measurement is blocked.</p>\n");
+      return;
+    }
+    h.append("<table><tr><th>target</th><th>method (OONI blocking)</th><th>signals</th><th>blocked since (UTC)</th>")
+        .append("<th>latest measurement (UTC)</th></tr>\n");
+    rows.forEach(h::append);
+    h.append("</table>\n");
   }
 
   private static String shorten(String url) {

@@ -671,6 +671,27 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     });
   }
 
+  /**
+   * How many of a run's measurements had each {@code test_keys.control_failure} (the key null for those the control
+   * answered): what {@code kuzet status} says about the control's health.
+   */
+  public synchronized java.util.Map<String, Long> controlFailures(long runId) {
+    return read("count control failures", () -> {
+      java.util.Map<String, Long> out = new java.util.TreeMap<>(java.util.Comparator.nullsFirst(
+          java.util.Comparator.naturalOrder()));
+      try (PreparedStatement p = db.prepareStatement("SELECT json_extract(measurement_json,"
+          + " '$.test_keys.control_failure') AS f, count(*) FROM measurements WHERE run_id = ? GROUP BY f")) {
+        p.setLong(1, runId);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
   /** One cell of "blocked per category per day". */
   public record CategoryDay(String day, String categoryCode, long blocked) {}
 
@@ -1182,8 +1203,16 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
   }
 
   private static String describe(IOException e) {
-    return e instanceof AccessDeniedException ? "permission denied" : e.getClass().getSimpleName() + ": "
-        + e.getMessage();
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or directory: " + e.getMessage();
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason() + (f.getFile() == null ? "" : ": " + f.getFile());
+    }
+    return e.getMessage() == null ? "input/output error" : e.getMessage();
   }
 
   private static void closeQuietly(Connection c) {

@@ -37,6 +37,7 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.BufferedSink;
 import org.kuzet.agent.upload.UploadQueue.DueMeasurement;
+import org.kuzet.core.classify.FailureClassifier;
 import org.kuzet.core.sign.ProbeKey;
 import org.kuzet.core.tls.TrustRoots;
 import org.kuzet.schema.upload.ItemResult;
@@ -302,6 +303,14 @@ public final class Uploader implements AutoCloseable {
     return Duration.ofMillis(Math.max(1, half + (long) (random.nextDouble() * (delay - half))));
   }
 
+  /** Why a connection failed, in words (the JDK's message; for a failed name lookup it is only the name). */
+  private static String reason(IOException e) {
+    if (e instanceof java.net.UnknownHostException) {
+      return "its name does not resolve: " + e.getMessage();
+    }
+    return e.getMessage() == null || e.getMessage().isBlank() ? FailureClassifier.classify(e) : e.getMessage();
+  }
+
   /** The signed upload item of a stored measurement; IllegalArgumentException when it cannot be sent. */
   private UploadItem sign(String uid, String measurementJson) {
     JsonNode m;
@@ -465,8 +474,7 @@ public final class Uploader implements AutoCloseable {
     } catch (InterruptedIOException e) {
       return new Answer(Kind.TRANSIENT, null, "collector did not answer in time (" + e.getMessage() + ")");
     } catch (IOException e) {
-      return new Answer(Kind.TRANSIENT, null, "cannot reach the collector (" + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+      return new Answer(Kind.TRANSIENT, null, "cannot reach the collector (" + reason(e) + ")");
     }
   }
 

@@ -228,6 +228,29 @@ class AnalystCommandsTest {
   }
 
   @Test
+  void reportOfARunOnceDuringAShutdownShowsTheGapAndWhatIsBlockedNow() throws Exception {
+    Path offline = dir.resolve("offline.db");
+    try (ResultsStore store = ResultsStore.open(offline)) {
+      long run = store.beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.OFFLINE, T0);
+      Measurement m = TestMeasurements.of("https://a.kz/", T0.plusSeconds(1), Verdict.OFFLINE, null, null, List.of(),
+          null);
+      store.save(run, m.input(), "kz", "NEWS", m);
+      store.finishRun(run, T0.plusSeconds(30));
+    }
+    Path html = dir.resolve("offline.html");
+    CliRun run = CliRun.of("report", "--html", html.toString(), "--db", offline.toString());
+    assertEquals(0, run.exit(), run.err());
+    String page = Files.readString(html);
+    assertFalse(page.contains("No connectivity gap recorded"), "the run's own check found the network offline");
+    assertTrue(page.contains("run #1: its connectivity check found the network offline"), page);
+
+    kuzet("report", "--html", html.toString());
+    String blocked = Files.readString(html);
+    assertTrue(blocked.contains("<h2>Blocked now</h2>") && blocked.contains("<tr><td>https://kuresker.org/</td>"),
+        blocked);
+  }
+
+  @Test
   void reportIsSelfContainedWellFormedAndEscaped() throws Exception {
     Path html = dir.resolve("report.html");
     CliRun run = kuzet("report", "--html", html.toString());

@@ -49,8 +49,8 @@ class MeasureCommandTest {
   private String[] measure(String... extra) {
     List<String> args = new java.util.ArrayList<>(List.of("measure", "--json",
         "--system-resolver", "127.0.0.1:1", // never used: overridden below
-        "--treat-as-public", "127.0.0.0/8", "--timeout-dns", "1s", "--timeout-connect", "1s",
-        "--timeout-tls", "2s", "--timeout-http", "2s"));
+        "--treat-as-public", "127.0.0.0/8", "--timeout-dns", "5s", "--timeout-connect", "5s",
+        "--timeout-tls", "10s", "--timeout-http", "10s"));
     args.set(3, dns.address().getAddress().getHostAddress() + ":" + dns.port());
     args.addAll(List.of(extra));
     return args.toArray(String[]::new);

@@ -64,8 +64,8 @@ class RunCommandTest {
 
     List<String> args = new ArrayList<>(List.of("run", "--once", "--db", db.toString(),
         "--system-resolver", dns.address().getAddress().getHostAddress() + ":" + dns.port(),
-        "--treat-as-public", "127.0.0.0/8", "--timeout-dns", "1s", "--timeout-connect", "1s",
-        "--timeout-tls", "2s", "--timeout-http", "2s", "--trust-roots", roots.toString(),
+        "--treat-as-public", "127.0.0.0/8", "--timeout-dns", "5s", "--timeout-connect", "5s",
+        "--timeout-tls", "10s", "--timeout-http", "10s", "--trust-roots", roots.toString(),
         "--skip-connectivity-check"));
     args.addAll(urls);
     CliRun run = CliRun.of(args.toArray(String[]::new));
@@ -99,6 +99,85 @@ class RunCommandTest {
     CliRun export = CliRun.of("export", "--db", db.toString());
     assertEquals(3, export.out().lines().count(), export.err());
     export.out().lines().forEach(ExportSchema::assertValid); // real measurements, not only synthetic ones
+  }
+
+  @Test
+  void eachProgressLineIsWrittenAsItsMeasurementIsStoredNotLater() throws Exception {
+    // Not a terminal: one line per measurement. At the moment each line reaches the output, the database holds
+    // exactly as many measurements as lines written: none is stored without its line, none printed before it.
+    Path db = dir.resolve("progress.db");
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      urls.add("https://gone" + i + ".kz/");
+      dns.nxdomain("gone" + i + ".kz");
+    }
+    List<Long> storedAtEachLine = new ArrayList<>();
+    java.io.Writer watching = new java.io.Writer() {
+      private final StringBuilder line = new StringBuilder();
+
+      @Override
+      public void write(char[] buf, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+          if (buf[i] != '\n') {
+            line.append(buf[i]);
+            continue;
+          }
+          if (line.toString().matches("\\[\\s*\\d+/12\\] .*")) {
+            try (ResultsStore store = ResultsStore.openReadOnly(db)) {
+              storedAtEachLine.add(store.statusCounts().measurements());
+            }
+          }
+          line.setLength(0);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    List<String> args = new ArrayList<>(List.of("run", "--once", "--db", db.toString(),
+        "--system-resolver", dns.address().getAddress().getHostAddress() + ":" + dns.port(),
+        "--treat-as-public", "127.0.0.0/8", "--skip-connectivity-check", "--no-control", "--parallel", "4"));
+    args.addAll(urls);
+    java.io.StringWriter err = new java.io.StringWriter();
+    int exit = Main.run(args.toArray(String[]::new), new java.io.PrintWriter(watching),
+        new java.io.PrintWriter(err, true));
+
+    assertEquals(0, exit, err.toString());
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L), storedAtEachLine,
+        "stored measurements when each progress line was written");
+  }
+
+  @Test
+  void anUnreachableControlIsNamedInTheSummaryInShowAndInStatus() throws Exception {
+    InetAddress httpIp = LoopbackAddresses.next();
+    http = TlsSites.http(httpIp);
+    http.enqueue(new MockResponse.Builder().body("<title>Hola</title>news").build());
+    dns.answer("plain.kz", httpIp.getHostAddress());
+    InetAddress controlIp = LoopbackAddresses.next();
+    String control = "http://" + controlIp.getHostAddress() + ":" + LoopbackAddresses.closedPort(controlIp) + "/";
+    Path db = dir.resolve("control.db");
+    String url = TlsSites.httpUrl(http, "plain.kz", "/").toString();
+
+    CliRun run = CliRun.of("run", "--once", "--db", db.toString(), "--control", control,
+        "--system-resolver", dns.address().getAddress().getHostAddress() + ":" + dns.port(),
+        "--treat-as-public", "127.0.0.0/8", "--skip-connectivity-check", url);
+
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("control: 1 of 1 measurement(s) got no control answer: unreachable (connection"
+        + " refused) ×1; their verdicts rest on local evidence only"), run.out());
+    String uid;
+    try (ResultsStore store = ResultsStore.openReadOnly(db)) {
+      uid = store.find(MeasurementFilter.all()).get(0).uid();
+    }
+    CliRun show = CliRun.of("show", uid, "--db", db.toString());
+    assertTrue(show.out().lines().anyMatch(l -> l.matches("control +unreachable \\(connection refused\\)")),
+        show.out());
+    CliRun status = CliRun.of("status", "--db", db.toString());
+    assertTrue(status.out().contains("control:      last run: 1 of 1 measurement(s) got no control answer:"
+        + " unreachable (connection refused) ×1"), status.out() + status.err());
   }
 
   @Test

@@ -61,7 +61,7 @@ class RunUploadConsentTest {
     List<String> args = new ArrayList<>(List.of("run", "--once", "--db", db.toString(),
         "--config", dir.resolve("kuzet.conf").toString(),
         "--system-resolver", dns.address().getAddress().getHostAddress() + ":" + dns.port(),
-        "--treat-as-public", "127.0.0.0/8", "--timeout-dns", "1s", "--timeout-connect", "1s"));
+        "--treat-as-public", "127.0.0.0/8", "--timeout-dns", "5s", "--timeout-connect", "5s"));
     args.addAll(List.of(extra));
     args.add("https://gone.kz/");
     return args.toArray(String[]::new);

@@ -11,7 +11,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TargetsCommandTest {
-  private static final Path CITIZENLAB_KZ = Path.of("..", "..", "shared", "data", "citizenlab", "kz.csv");
+  // The nearest shared/data beside an ancestor (as targets' SharedData finds it): a worktree may sit deeper than
+  // the main checkout, so a fixed "../.." does not find it everywhere.
+  private static final Path CITIZENLAB_KZ = sharedData().resolve("citizenlab").resolve("kz.csv");
+
+  private static Path sharedData() {
+    String explicit = System.getProperty("kuzet.sharedData", System.getenv("KUZET_SHARED_DATA"));
+    if (explicit != null && !explicit.isBlank()) {
+      return Path.of(explicit);
+    }
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (Files.isDirectory(d.resolve("shared").resolve("data").resolve("citizenlab"))) {
+        return d.resolve("shared").resolve("data");
+      }
+    }
+    return Path.of("..", "..", "shared", "data");
+  }
 
   @TempDir Path dir;
 
@@ -107,6 +122,15 @@ class TargetsCommandTest {
     assertUsage(CliRun.of("targets", "--targets", dir.resolve("missing.csv").toString()), "no such file");
     assertUsage(CliRun.of("targets", "--targets", dir.toString()), "not a regular file");
     assertUsage(CliRun.of("targets", "ftp://holanews.kz/"), "non-http(s) scheme");
+  }
+
+  @Test
+  void aListThatIsNotUtf8SaysWhereAndNamesNoJavaException() throws IOException {
+    Path list = dir.resolve("cp1251.csv");
+    Files.write(list, "https://a.kz/\nhttps://\u0430\u0431.kz/\n".getBytes(java.nio.charset.Charset.forName("windows-1251")));
+    CliRun run = CliRun.of("targets", "--targets", list.toString());
+    assertUsage(run, list + ":2: not UTF-8 text (byte 0xE0 at column 9); save the file as UTF-8");
+    assertTrue(!run.err().contains("Exception") && !run.err().contains("Input length"), run.err());
   }
 
   private static void assertUsage(CliRun run, String message) {

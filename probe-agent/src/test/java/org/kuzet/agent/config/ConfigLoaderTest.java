@@ -81,6 +81,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aConfigFileThatIsNotUtf8NamesTheLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path file = dir.resolve("kuzet.conf");
+    java.nio.file.Files.write(file, "[targets]\n# list \u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+    assertTrue(e.getMessage().startsWith(file + ":2: not UTF-8 text (byte 0xE9 at column 8)"), e.getMessage());
+  }
+
+  @Test
   void theExampleFileLoadsWithEveryKeyMapped() {
     KuzetConfig c = ConfigLoader.load(Path.of("../deploy/kuzet.example.conf"));
     assertEquals(List.of("kz"), c.targets().lists());

@@ -113,6 +113,52 @@ class MetricsServerTest {
     }
   }
 
+  /**
+   * The rules {@code promtool check metrics} applies to a scrape (promtool is not installed here): every family
+   * has a non-empty HELP and a TYPE; names are snake_case; counters end in {@code _total} and nothing else does;
+   * durations and times are in base units ({@code _seconds}, never milli- or microseconds).
+   */
+  @Test
+  void everyMetricFamilyPassesPromtoolsLintRules() {
+    AgentMetrics metrics = new AgentMetrics(clock);
+    var listener = metrics.listener();
+    listener.measurementEnd(Measurements.of("https://a.kz/", "2022-01-05 06:00:00", Verdict.BLOCKED,
+        List.of(Signal.DNS_NXDOMAIN)));
+    listener.tcpEnd(Measurements.of("x", "2022-01-05 06:00:00", Verdict.BLOCKED, List.of()).testKeys().tcpConnect()
+        .get(0));
+    metrics.runFinished(false, "completed", Duration.ofMinutes(1));
+    metrics.runSkipped(1);
+    metrics.connectivity(NetworkState.ONLINE);
+    String scrape = metrics.scrape();
+
+    java.util.Map<String, String> help = new java.util.TreeMap<>();
+    java.util.Map<String, String> type = new java.util.TreeMap<>();
+    for (String line : scrape.lines().toList()) {
+      String[] p = line.split(" ", 4);
+      if (line.startsWith("# HELP ")) {
+        help.put(p[2], p.length > 3 ? p[3].strip() : "");
+      } else if (line.startsWith("# TYPE ")) {
+        type.put(p[2], p[3]);
+      }
+    }
+    assertTrue(type.size() >= 12, "every agent meter is scraped: " + type.keySet());
+    for (var family : type.entrySet()) {
+      String name = family.getKey();
+      String what = family.getValue();
+      assertTrue(!help.getOrDefault(name, "").isEmpty(), name + " has no help text:\n" + scrape);
+      assertTrue(name.matches("[a-z_][a-z0-9_]*"), name + " is not snake_case");
+      assertEquals(what.equals("counter"), name.endsWith("_total"),
+          name + " (" + what + "): counters, and only counters, end in _total");
+      assertTrue(!name.matches(".*_(milliseconds|microseconds|nanoseconds|ms)(_.*)?"), name + ": base units only");
+      if (name.matches(".*(duration|timestamp|outage).*")) {
+        assertTrue(name.matches(".*_seconds(_total|_max)?"), name + ": a time is in seconds");
+      }
+    }
+    for (String name : help.keySet()) {
+      assertTrue(type.containsKey(name), name + " has HELP but no TYPE");
+    }
+  }
+
   @Test
   void refusesToListenBeyondLoopback() throws Exception {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -87,7 +87,7 @@ class MeasuringRunExecutorTest {
     return new MeasuringRunExecutor(store, (request, b) -> b
         .systemResolvers(List.of(dns.address()))
         .addressPolicy(AddressPolicy.publicRanges(List.of(Cidr.parse("127.0.0.0/8"))))
-        .dnsTimeout(Duration.ofSeconds(1)).connectTimeout(Duration.ofSeconds(2)).httpTimeout(Duration.ofSeconds(2))
+        .dnsTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5)).httpTimeout(Duration.ofSeconds(10))
         .build(), Clock.systemUTC(), new PrintWriter(new StringWriter()));
   }
 

@@ -80,8 +80,8 @@ class ResultsStoreWiringTest {
       MeasuringRunExecutor executor = new MeasuringRunExecutor(ResultsStoreWiring.runStore(store, Clock.systemUTC()),
           (r, b) -> b.systemResolvers(List.of(dns.address()))
               .addressPolicy(AddressPolicy.publicRanges(List.of(Cidr.parse("127.0.0.0/8"))))
-              .dnsTimeout(Duration.ofSeconds(1)).connectTimeout(Duration.ofSeconds(2))
-              .httpTimeout(Duration.ofSeconds(2)).build(),
+              .dnsTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5))
+              .httpTimeout(Duration.ofSeconds(10)).build(),
           Clock.systemUTC(), new PrintWriter(new StringWriter()));
       Instant now = Instant.now();
       RunOutcome outcome = executor.run(request(config, new Slot(now, now, null), NetworkState.ONLINE));

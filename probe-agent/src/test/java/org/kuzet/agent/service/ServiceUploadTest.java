@@ -84,7 +84,7 @@ class ServiceUploadTest {
   private ResultsStoreWiring wiring() {
     return new ResultsStoreWiring((r, b) -> b.systemResolvers(List.of(dns.address()))
         .addressPolicy(AddressPolicy.publicRanges(List.of(Cidr.parse("127.0.0.0/8"))))
-        .dnsTimeout(Duration.ofSeconds(1)).build());
+        .dnsTimeout(Duration.ofSeconds(5)).build());
   }
 
   private RunRequest request(KuzetConfig config) {

@@ -93,6 +93,11 @@ final class ItemVerifier {
       return Checked.rejected(uid, "key_id does not match public_key");
     }
     if (!ProbeKey.verify(m, signature)) {
+      try {
+        CanonicalJson.encode(m);
+      } catch (IllegalArgumentException e) {
+        return Checked.rejected(uid, "measurement cannot be signed or verified: " + e.getMessage());
+      }
       return Checked.rejected(uid, "bad signature: it does not verify over the measurement as sent");
     }
     String violation = MeasurementRules.violation(m);

@@ -88,7 +88,8 @@ public final class ServerTls {
       throw new IOException(keyFile + ": the key is encrypted; give an unencrypted key (openssl pkey -in "
           + keyFile + " -out key.pem)");
     }
-    throw new IOException(keyFile + ": holds a " + what + ", not a private key");
+    throw new IOException(keyFile + ": holds " + (what.contains("Certificate") ? "a certificate" : "another PEM object")
+        + ", not a private key (give the key's PEM file, '-----BEGIN PRIVATE KEY-----')");
   }
 
   /** Signs a probe message with the key and checks it with the certificate's public key. */

@@ -96,6 +96,20 @@ class CollectorServerTest {
     assertEquals(0, store.count());
   }
 
+  @Test
+  void aLoneSurrogateInPlaceOfWhatWasSignedIsRejectedWithTheReason() throws Exception {
+    ObjectNode m = measurement("lone");
+    ((ObjectNode) m.get("test_keys")).put("x_title", "News ?");
+    // Before RFC 8785's rule was enforced, "\ud83d" and "?" had the same canonical bytes: this verified.
+    String body = new String(batch(signed(m)), StandardCharsets.UTF_8).replace("News ?", "News \\ud83d");
+
+    HttpResponse<String> r = post(gzip(body.getBytes(StandardCharsets.UTF_8)), true);
+
+    List<ItemResult> results = UploadProtocol.parseResponse(r.body().getBytes(StandardCharsets.UTF_8)).results();
+    assertRejected(results.get(0), "lone", "not well-formed Unicode: a lone surrogate U+D83D");
+    assertEquals(0, store.count());
+  }
+
   private static String error(HttpResponse<String> r) {
     return UploadProtocol.errorOf(r.body().getBytes(StandardCharsets.UTF_8));
   }
@@ -393,7 +407,8 @@ class CollectorServerTest {
 
   /** Waits (not a timed assertion: only a bound on a hung test) until the server works on {@code n} uploads. */
   private void awaitInFlight(int n) throws InterruptedException {
-    for (int i = 0; i < 10_000 && server.stats().inFlight() < n; i++) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    while (server.stats().inFlight() < n && System.nanoTime() < deadline) {
       Thread.sleep(1);
     }
     assertEquals(n, server.stats().inFlight());

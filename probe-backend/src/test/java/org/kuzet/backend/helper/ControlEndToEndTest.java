@@ -44,7 +44,7 @@ class ControlEndToEndTest {
         .systemResolvers(List.of(dns.address()))
         .addressPolicy(AddressPolicy.publicRanges(List.of(Cidr.parse("127.0.0.0/8"))))
         .trustRoots(TrustRoots.of(List.of(pki.rootCertificate())))
-        .dnsTimeout(Duration.ofSeconds(2))
+        .dnsTimeout(Duration.ofSeconds(5))
         .connectTimeout(Duration.ofSeconds(5))
         .tlsTimeout(Duration.ofSeconds(5))
         .httpTimeout(Duration.ofSeconds(10))

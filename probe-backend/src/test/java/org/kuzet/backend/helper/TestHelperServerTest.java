@@ -76,7 +76,7 @@ class TestHelperServerTest {
     return TestHelperServer.builder(new InetSocketAddress(LoopbackAddresses.next(), 0))
         .resolver(dns.address())
         .trustRoots(TrustRoots.of(List.of(pki.rootCertificate())))
-        .dnsTimeout(Duration.ofSeconds(2))
+        .dnsTimeout(Duration.ofSeconds(5))
         .connectTimeout(Duration.ofSeconds(5))
         .tlsTimeout(Duration.ofSeconds(5))
         .httpTimeout(Duration.ofSeconds(10));

@@ -260,7 +260,7 @@ class WebConnectivityScenariosTest {
               InetAddress blockpage = LoopbackAddresses.next();
               w.serve(blockpage, s.port(), null, kazakhBlockpage());
               w.probeDns.inject(SITE, blockpage.getHostAddress());
-              w.probe(b -> b.injectionWindow(Duration.ofMillis(300)));
+              w.probe(b -> b.injectionWindow(World.INJECTION_WINDOW));
               return s.url();
             },
             blocked("dns", "dns.inconsistent", "dns.injected", "http.blockpage").dns(INCONSISTENT)
@@ -271,7 +271,7 @@ class WebConnectivityScenariosTest {
               InetAddress ghost = LoopbackAddresses.next();
               w.blackhole(ghost, s.port());
               w.probeDns.inject(SITE, ghost.getHostAddress());
-              w.probe(b -> b.injectionWindow(Duration.ofMillis(300)));
+              w.probe(b -> b.injectionWindow(World.INJECTION_WINDOW));
               return s.url();
             },
             blocked("dns", "dns.inconsistent", "dns.injected").dns(INCONSISTENT)),
@@ -279,7 +279,7 @@ class WebConnectivityScenariosTest {
             w -> {
               Site s = w.site(SITE, HTTPS, news());
               w.probeDns.inject(SITE, "10.0.13.37");
-              w.probe(b -> b.injectionWindow(Duration.ofMillis(300)));
+              w.probe(b -> b.injectionWindow(World.INJECTION_WINDOW));
               return s.url();
             },
             blocked("dns", "dns.bogon", "dns.inconsistent", "dns.injected").dns(INCONSISTENT)),

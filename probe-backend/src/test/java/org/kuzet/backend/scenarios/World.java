@@ -63,11 +63,15 @@ final class World implements AutoCloseable {
     }
   }
 
-  // Short enough that the whole table runs in well under a minute; long enough for a loaded two-core machine.
-  private static final Duration DNS_TIMEOUT = Duration.ofMillis(1000);
-  private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(1000);
-  private static final Duration TLS_TIMEOUT = Duration.ofMillis(1500);
-  private static final Duration HTTP_TIMEOUT = Duration.ofMillis(1500);
+  // Every step that must succeed has to, also on a two-core machine busy with other builds (a cold TLS handshake
+  // there took over a second): generous, at the price of a few seconds per scenario whose step times out. HTTP
+  // stays under the 6.4 s the throttled article takes to trickle in, so that scenario still times out mid-body.
+  private static final Duration DNS_TIMEOUT = Duration.ofSeconds(3);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+  private static final Duration TLS_TIMEOUT = Duration.ofSeconds(4);
+  private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(4);
+  /** Long enough for both replies of an injection to arrive on a loaded machine. */
+  static final Duration INJECTION_WINDOW = Duration.ofSeconds(2);
 
   final TestPki pki = new TestPki();
   /** The volunteer's resolver inside the censored network. */
@@ -89,7 +93,8 @@ final class World implements AutoCloseable {
           .dnsTimeout(DNS_TIMEOUT)
           .connectTimeout(CONNECT_TIMEOUT)
           .tlsTimeout(TLS_TIMEOUT)
-          .httpTimeout(Duration.ofSeconds(3))
+          // As the probe's: under the throttled article's 6.4 s, so "slow everywhere" times out at the control too.
+          .httpTimeout(HTTP_TIMEOUT)
           .build());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the test helper", e);

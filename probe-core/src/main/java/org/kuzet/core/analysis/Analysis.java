@@ -468,6 +468,12 @@ public final class Analysis {
         // The HTTP step's own connect was refused although the TCP step's succeeded: TCP blocking (as OONI).
         return new Step(STEP_TCP, tx, failure, signals(Signal.TCP_REFUSED), fromControlHttp(control), false);
       }
+      if (Failures.HTTP_RESPONSE_HEADERS_TOO_LARGE.equals(failure)) {
+        // The server answered with more header than a client reads: its own fault, never evidence of blocking.
+        // Down when the control could not fetch the page either; otherwise nothing can be concluded.
+        Agreement view = fromControlHttp(control) == Agreement.EXPECTED ? Agreement.EXPECTED : Agreement.UNKNOWN;
+        return new Step(STEP_HTTP, tx, failure, signals(null), view, false);
+      }
       Signal signal = throttled(tx, control) ? Signal.THROTTLED : httpSignal(failure);
       return new Step(STEP_HTTP, tx, failure, signals(signal), fromControlHttp(control), false);
     }

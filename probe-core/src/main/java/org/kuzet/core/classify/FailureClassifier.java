@@ -63,6 +63,30 @@ public final class FailureClassifier {
     return Failures.unknown(scrub(error.getClass().getSimpleName() + ": " + error.getMessage()));
   }
 
+  /**
+   * OkHttp's limit on a response's status line and headers together (okhttp3.internal.http1.HeadersReader); past it
+   * OkHttp throws the same {@link EOFException} as for a connection closed in the middle of the headers.
+   */
+  public static final long RESPONSE_HEADER_LIMIT = 256 * 1024;
+
+  /**
+   * Classifies the failure of an HTTP exchange. Over HTTP/2 OkHttp names the limit in its message; over HTTP/1.1
+   * it does not: an end of stream before the headers were complete, after at least
+   * {@link #RESPONSE_HEADER_LIMIT} bytes arrived, is the server sending headers too large to read (its fault, not
+   * the network's): {@link Failures#HTTP_RESPONSE_HEADERS_TOO_LARGE}, not {@link Failures#EOF}. A connection cut
+   * within the headers delivers less than the limit (handshake included, the bytes counted are below TLS).
+   *
+   * @param headersComplete the status line and headers were read
+   * @param bytesReceived bytes the connection received from the network, or -1 when not counted
+   */
+  public static String classifyHttp(Throwable error, boolean headersComplete, long bytesReceived) {
+    String failure = classify(error);
+    if (Failures.EOF.equals(failure) && !headersComplete && bytesReceived >= RESPONSE_HEADER_LIMIT) {
+      return Failures.HTTP_RESPONSE_HEADERS_TOO_LARGE;
+    }
+    return failure;
+  }
+
   private static boolean isValidityReason(CertPathValidatorException e) {
     return e.getReason() == CertPathValidatorException.BasicReason.EXPIRED
         || e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID;
@@ -108,6 +132,9 @@ public final class FailureClassifier {
     }
     if (msg.contains("connection aborted") || msg.contains("software caused connection abort")) {
       return Failures.CONNECTION_ABORTED;
+    }
+    if (msg.contains("header byte count limit")) {
+      return Failures.HTTP_RESPONSE_HEADERS_TOO_LARGE; // OkHttp's HTTP/2 (HPACK) limit, 256 KiB
     }
     if (t instanceof EOFException || msg.contains("remote host terminated the handshake")
         || msg.contains("remote host closed connection during handshake") || msg.contains("unexpected end of stream")

@@ -12,7 +12,9 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.Call;
@@ -121,14 +123,14 @@ public final class DnsStep {
           first = reply;
           firstAt = System.nanoTime();
         } else {
-          extra.add(answers(reply, type));
+          extra.add(answers(reply, query));
         }
       }
       if (first == null) {
         return end(engine, server, hostname, type, null, Failures.GENERIC_TIMEOUT, query.getHeader().getID(), t0,
             List.of(), null);
       }
-      return fromReply(engine, server, hostname, type, first, query.getHeader().getID(), t0, extra, null);
+      return fromReply(engine, server, hostname, query, first, query.getHeader().getID(), t0, extra, null);
     } catch (IOException e) {
       return end(engine, server, hostname, type, null, FailureClassifier.classify(e), query.getHeader().getID(), t0,
           List.of(), null);
@@ -165,7 +167,7 @@ public final class DnsStep {
         if (reply == null) {
           return end(engine, server, hostname, type, null, Failures.DNS_SERVER_MISBEHAVING, id, t0, List.of(), null);
         }
-        return fromReply(engine, server, hostname, type, reply, id, t0, List.of(), null);
+        return fromReply(engine, server, hostname, query, reply, id, t0, List.of(), null);
       } catch (IOException e) {
         String failure = dog.fired() ? Failures.GENERIC_TIMEOUT : FailureClassifier.classify(e);
         return end(engine, server, hostname, type, null, failure, id, t0, List.of(), null);
@@ -225,7 +227,7 @@ public final class DnsStep {
       if (reply == null) {
         return end("doh", url, hostname, type, null, Failures.DNS_SERVER_MISBEHAVING, 0, t0, List.of(), tls);
       }
-      return fromReply("doh", url, hostname, type, reply, 0, t0, List.of(), tls);
+      return fromReply("doh", url, hostname, query, reply, 0, t0, List.of(), tls);
     } catch (IOException e) {
       String failure = FailureClassifier.classify(e);
       TlsHandshake tls;
@@ -272,10 +274,11 @@ public final class DnsStep {
     }
   }
 
-  private DnsQuery fromReply(String engine, Object server, String hostname, int type, Message reply, Integer id,
+  private DnsQuery fromReply(String engine, Object server, String hostname, Message query, Message reply, Integer id,
       double t0, List<List<DnsAnswer>> extra, TlsHandshake dohTls) {
+    int type = query.getQuestion().getType();
     int rcode = reply.getRcode();
-    List<DnsAnswer> answers = answers(reply, type);
+    List<DnsAnswer> answers = answers(reply, query);
     String failure = switch (rcode) {
       case Rcode.NOERROR -> answers.stream().anyMatch(a -> a.address() != null) ? null : Failures.DNS_NO_ANSWER;
       case Rcode.NXDOMAIN -> Failures.DNS_NXDOMAIN;
@@ -286,9 +289,30 @@ public final class DnsStep {
     return end(engine, server, hostname, type, rcode, failure, id, t0, extra, dohTls, answers);
   }
 
-  private List<DnsAnswer> answers(Message reply, int type) {
+  /**
+   * The answers to the question asked: records owned by the queried name or by a name its CNAME chain leads to,
+   * in the reply's order. Records for any other name (a cache-poisoning attempt, a broken resolver) are not an
+   * answer to this query and are dropped, whatever the transport, in first and later replies alike.
+   */
+  private List<DnsAnswer> answers(Message reply, Message query) {
+    int type = query.getQuestion().getType();
+    List<Record> section = reply.getSection(Section.ANSWER);
+    Set<Name> chain = new HashSet<>();
+    chain.add(query.getQuestion().getName());
+    // CNAMEs may come in any order: extend the chain until it stops growing (at most one step per record).
+    for (boolean grew = true; grew; ) {
+      grew = false;
+      for (Record r : section) {
+        if (r instanceof CNAMERecord c && chain.contains(c.getName()) && chain.add(c.getTarget())) {
+          grew = true;
+        }
+      }
+    }
     List<DnsAnswer> out = new ArrayList<>();
-    for (Record r : reply.getSection(Section.ANSWER)) {
+    for (Record r : section) {
+      if (!chain.contains(r.getName())) {
+        continue;
+      }
       if (r instanceof ARecord a && type == Type.A) {
         out.add(DnsAnswer.a(a.getAddress().getHostAddress(), r.getTTL(), policy.isBogon(a.getAddress())));
       } else if (r instanceof AAAARecord a && type == Type.AAAA) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
 import okhttp3.ConnectionPool;
 import okhttp3.Dns;
 import okhttp3.HttpUrl;
@@ -72,7 +73,13 @@ public final class HttpStep {
     double t0 = clock.now();
     String endpoint = Endpoints.format(address.getHostAddress(), url.port());
     RecordingTrustManager tm = new RecordingTrustManager(roots.trustManager(), RecordingTrustManager.Mode.ENFORCE);
-    OkHttpClient client = base.newBuilder()
+    // Counted only when the client connects with plain sockets, so a caller's own socket factory is never replaced.
+    ReceivedBytes counted = base.socketFactory() == SocketFactory.getDefault() ? new ReceivedBytes() : null;
+    OkHttpClient.Builder builder = base.newBuilder();
+    if (counted != null) {
+      builder.socketFactory(counted);
+    }
+    OkHttpClient client = builder
         .dns(pinned(url.host(), address))
         .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
         .sslSocketFactory(TlsContexts.with(tm).getSocketFactory(), tm)
@@ -104,8 +111,9 @@ public final class HttpStep {
         // The body broke off: keep what arrived, evidence of a stall or a throttled transfer.
         partial = withBody(partial, received, charset, false);
       }
-      return end(new HttpTransaction(request(url), partial, FailureClassifier.classify(e), t0, clock.now(), endpoint,
-          hop, "tcp", alpn, null, List.of()));
+      String failure = FailureClassifier.classifyHttp(e, partial != null, counted == null ? -1 : counted.received());
+      return end(new HttpTransaction(request(url), partial, failure, t0, clock.now(), endpoint, hop, "tcp", alpn, null,
+          List.of()));
     }
   }
 

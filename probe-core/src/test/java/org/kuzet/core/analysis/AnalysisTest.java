@@ -542,6 +542,14 @@ class AnalysisTest {
         row("HTTP EOF",
             obs().dns(SITE, IP).tcp(IP, 80).failed(http, ep80, Failures.EOF).control(site(80).http(NEWS)),
             BLOCKED, "http-failure", CONSISTENT, "http.eof"),
+        row("response headers too large to read while the control fetched the page: the server's fault",
+            obs().dns(SITE, IP).tcp(IP, 80).failed(http, ep80, Failures.HTTP_RESPONSE_HEADERS_TOO_LARGE)
+                .control(site(80).http(NEWS)),
+            INCONCLUSIVE, null, CONSISTENT),
+        row("response headers too large for the probe and the control",
+            obs().dns(SITE, IP).tcp(IP, 80).failed(http, ep80, Failures.HTTP_RESPONSE_HEADERS_TOO_LARGE)
+                .control(site(80).httpFailure(Failures.EOF)),
+            DOWN, false, CONSISTENT),
         row("HTTP step's own connect refused after the TCP step got through",
             obs().dns(SITE, IP).tcp(IP, 80).failed(http, ep80, Failures.CONNECTION_REFUSED)
                 .control(site(80).http(NEWS)),

@@ -54,6 +54,8 @@ class FailureClassifierTest {
         row("abort", new SocketException("Software caused connection abort: recv failed"),
             Failures.CONNECTION_ABORTED),
         row("eof", new EOFException(), Failures.EOF),
+        row("okhttp http/2 header limit", new IOException("header byte count limit of 262144 exceeded"),
+            Failures.HTTP_RESPONSE_HEADERS_TOO_LARGE),
         row("eof during handshake", caused(new SSLHandshakeException("Remote host terminated the handshake"),
             new EOFException("SSL peer shut down incorrectly")), Failures.EOF),
         row("jdk 11 wording", new SSLHandshakeException("Remote host closed connection during handshake"),
@@ -112,6 +114,18 @@ class FailureClassifierTest {
     assertFalse(failure.contains("10.1.2.3"), failure);
     assertFalse(failure.contains("2001:db8"), failure);
     assertTrue(Failures.isValid(failure));
+  }
+
+  @Test
+  void anHttp1EndOfStreamPastTheHeaderLimitIsHeadersTooLargeNotEof() {
+    EOFException okio = new EOFException("\\n not found: limit=262100 content=68686868…");
+    assertEquals(Failures.HTTP_RESPONSE_HEADERS_TOO_LARGE,
+        FailureClassifier.classifyHttp(okio, false, FailureClassifier.RESPONSE_HEADER_LIMIT + 44));
+    assertEquals(Failures.EOF, FailureClassifier.classifyHttp(okio, false, 900), "cut within the headers");
+    assertEquals(Failures.EOF, FailureClassifier.classifyHttp(okio, true, 10_000_000), "cut within the body");
+    assertEquals(Failures.EOF, FailureClassifier.classifyHttp(okio, false, -1), "not counted");
+    assertEquals(Failures.CONNECTION_RESET, FailureClassifier.classifyHttp(new SocketException("Connection reset"),
+        false, 10_000_000), "only an end of stream is reinterpreted");
   }
 
   @Test

@@ -33,6 +33,8 @@ class HttpStepTest {
   private static final String HOST = "example.kz";
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
   private static final Duration STALL = Duration.ofMillis(300);
+  // A stall mid-body must come after the status and headers arrived: long enough for them on a loaded machine.
+  private static final Duration MID_BODY_STALL = Duration.ofSeconds(5);
   private static final int CAP = 1000;
 
   private final TestPki pki = new TestPki();
@@ -221,6 +223,26 @@ class HttpStepTest {
   }
 
   @Test
+  void headersTooLargeToReadAreTheServersFaultNotEof() {
+    MockWebServer server = http(new MockResponse.Builder().addHeader("X-Huge", repeat('h', 300 * 1024))
+        .body("never read").build());
+    HttpTransaction tx = get(TlsSites.httpUrl(server, HOST, "/"), server.getSocketAddress());
+    assertEquals("unknown_failure: http_response_headers_too_large", tx.failure());
+    assertNull(tx.response().code());
+  }
+
+  @Test
+  void manySmallHeadersOverTheLimitOverTlsAreTooLargeToo() {
+    MockResponse.Builder huge = new MockResponse.Builder().body("never read");
+    for (int i = 0; i < 3000; i++) {
+      huge.addHeader("X-Header-" + i, repeat('v', 100));
+    }
+    MockWebServer server = https(pki.serverCertificate(HOST), huge.build());
+    HttpTransaction tx = get(TlsSites.httpsUrl(server, HOST, "/"), server.getSocketAddress());
+    assertEquals("unknown_failure: http_response_headers_too_large", tx.failure());
+  }
+
+  @Test
   void resetInsideTlsIsConnectionReset() {
     assertEquals("connection_reset", getTls(FaultServer.Fault.RESET_ON_FIRST_BYTES, TIMEOUT).failure());
   }
@@ -252,7 +274,7 @@ class HttpStepTest {
   void bodyThatStallsIsTimeoutWithStatusKept() {
     MockWebServer server = http(new MockResponse.Builder().code(200).body(repeat('a', CAP + 200))
         .onResponseBody(SocketEffect.Stall.INSTANCE).build());
-    HttpTransaction tx = step(STALL).get(TlsSites.httpUrl(server, HOST, "/"),
+    HttpTransaction tx = step(MID_BODY_STALL).get(TlsSites.httpUrl(server, HOST, "/"),
         server.getSocketAddress().getAddress(), 0);
     assertEquals("generic_timeout_error", tx.failure());
     assertEquals(200, tx.response().code());

@@ -60,6 +60,7 @@ public final class DnsZone {
   }
 
   private final Map<Name, Entry> entries = new ConcurrentHashMap<>();
+  private final Map<Name, Map.Entry<Name, List<InetAddress>>> strays = new ConcurrentHashMap<>();
   private volatile Behaviour unknownNames = Behaviour.NXDOMAIN;
   private volatile long ttl = 300;
 
@@ -108,6 +109,15 @@ public final class DnsZone {
     return set(name, e -> new Entry(e.behaviour(), e.addresses(), e.cname(), lies));
   }
 
+  /**
+   * Every reply for {@code name} (injected lies too) also carries address records owned by {@code otherName}, a
+   * name nobody asked about: what a cache-poisoning attempt or a broken resolver sends. A client must not use them.
+   */
+  public DnsZone stray(String name, String otherName, String... ips) {
+    strays.put(absolute(name), Map.entry(absolute(otherName), parseIps(ips)));
+    return this;
+  }
+
   /** Forgets everything configured for {@code name}; it becomes an unknown name again. */
   public DnsZone remove(String name) {
     entries.remove(absolute(name));
@@ -152,6 +162,13 @@ public final class DnsZone {
     Message truth = resolve(query, question);
     if (truth != null) {
       out.add(truth);
+    }
+    Map.Entry<Name, List<InetAddress>> stray = strays.get(key(question.getName()));
+    if (stray != null) {
+      for (Message m : out) {
+        addressRecords(stray.getKey(), question.getType(), stray.getValue()).forEach(r -> m.addRecord(r,
+            Section.ANSWER));
+      }
     }
     return out;
   }

@@ -142,6 +142,12 @@ public final class FakeDnsServer implements AutoCloseable {
     return this;
   }
 
+  /** See {@link DnsZone#stray}: replies for name also carry records of an unrelated name. */
+  public FakeDnsServer stray(String name, String otherName, String... ips) {
+    zone.stray(name, otherName, ips);
+    return this;
+  }
+
   public FakeDnsServer unknownNames(DnsZone.Behaviour behaviour) {
     zone.unknownNames(behaviour);
     return this;
