@@ -79,6 +79,8 @@ public final class TargetFiles {
       throw new Unusable(file, Problem.MISSING, "no such file");
     } catch (AccessDeniedException e) {
       throw new Unusable(file, Problem.UNREADABLE, "permission denied");
+    } catch (org.kuzet.targets.Utf8Text.NotUtf8Exception e) {
+      throw new Unusable(file, Problem.INVALID, "line " + e.line() + ": " + e.detail());
     } catch (CharacterCodingException e) {
       throw new Unusable(file, Problem.INVALID, "not UTF-8 text (save it as UTF-8)");
     } catch (IOException e) {

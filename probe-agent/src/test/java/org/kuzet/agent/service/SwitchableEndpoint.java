@@ -111,9 +111,28 @@ final class SwitchableEndpoint implements AutoCloseable {
     throw new IllegalStateException("accept queue never filled");
   }
 
-  synchronized void refuse() throws IOException {
+  /**
+   * Closes the port and returns once a connect is refused (an event, not a delay): the acceptor thread has left
+   * {@code accept()} and the kernel no longer has a listener there.
+   */
+  synchronized void refuse() throws IOException, InterruptedException {
     closeFillers();
     listener.close();
+    acceptor.join(20_000);
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      try (Socket probe = new Socket()) {
+        probe.connect(address, 5_000);
+      } catch (java.net.ConnectException refused) {
+        return;
+      } catch (SocketTimeoutException e) {
+        // not refused yet: look again
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(address + " still accepts connections after its listener was closed");
+      }
+      Thread.sleep(10);
+    }
   }
 
   private void closeFillers() throws IOException {
@@ -125,6 +144,7 @@ final class SwitchableEndpoint implements AutoCloseable {
 
   @Override
   public synchronized void close() throws IOException {
-    refuse();
+    closeFillers();
+    listener.close();
   }
 }
