@@ -1,32 +1,25 @@
 package org.kuzet.backend.helper;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketAddress;
 import javax.net.SocketFactory;
-import org.kuzet.core.net.Bogons;
+import org.kuzet.core.net.AddressPolicy;
+import org.kuzet.core.net.AddressRefusedException;
+import org.kuzet.core.net.PolicySocketFactory;
 
 /**
- * Sockets that refuse to connect to loopback, private and other bogon addresses. The check sits at connect time,
- * below OkHttp, so it also covers IP-literal URLs (which OkHttp never passes to its {@code Dns}) and every
- * redirect hop: a public helper cannot be made to fetch from the operator's own network.
+ * The helper's sockets refuse loopback, private and other bogon addresses: the probe's {@link PolicySocketFactory}
+ * with the standard policy. The check sits at connect time, below OkHttp, so it also covers IP-literal URLs (which
+ * OkHttp never passes to its {@code Dns}) and every redirect hop: a public helper cannot be made to fetch from the
+ * operator's own network.
  */
-final class PrivateAddressGuard extends SocketFactory {
-  static final PrivateAddressGuard INSTANCE = new PrivateAddressGuard();
+final class PrivateAddressGuard {
+  static final SocketFactory INSTANCE = new PolicySocketFactory(AddressPolicy.STANDARD);
 
-  /** Thrown instead of connecting; found in a failure's causes to report {@code dns_bogon_error}. */
-  static final class Refused extends ConnectException {
-    Refused(InetAddress address) {
-      super("refusing to connect to a non-public address (helper started without --allow-private)");
-    }
-  }
+  private PrivateAddressGuard() {}
 
+  /** Whether {@code error} (or a cause or suppressed exception of it) is the guard's refusal. */
   static boolean refusedIn(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof Refused) {
+      if (t instanceof AddressRefusedException) {
         return true;
       }
       for (Throwable s : t.getSuppressed()) {
@@ -36,47 +29,5 @@ final class PrivateAddressGuard extends SocketFactory {
       }
     }
     return false;
-  }
-
-  @Override
-  public Socket createSocket() {
-    return new GuardedSocket();
-  }
-
-  @Override
-  public Socket createSocket(String host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port));
-  }
-
-  @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-    return connected(new InetSocketAddress(host, port));
-  }
-
-  @Override
-  public Socket createSocket(InetAddress host, int port) throws IOException {
-    return connected(new InetSocketAddress(host, port));
-  }
-
-  @Override
-  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-      throws IOException {
-    return connected(new InetSocketAddress(address, port));
-  }
-
-  private static Socket connected(InetSocketAddress endpoint) throws IOException {
-    Socket s = new GuardedSocket();
-    s.connect(endpoint);
-    return s;
-  }
-
-  private static final class GuardedSocket extends Socket {
-    @Override
-    public void connect(SocketAddress endpoint, int timeout) throws IOException {
-      if (endpoint instanceof InetSocketAddress isa && (isa.getAddress() == null || Bogons.isBogon(isa.getAddress()))) {
-        throw new Refused(isa.getAddress());
-      }
-      super.connect(endpoint, timeout);
-    }
   }
 }
