@@ -188,16 +188,10 @@ final class ObservationTable {
       }
       String host = tls != null && tls.serverName() != null ? bare(tls.serverName())
           : rows.stream().filter(r -> r.dns() && ip.equals(r.address())).map(Row::host).findFirst().orElse(ip);
-      Set<String> resolvedBy = new LinkedHashSet<>();
-      boolean user = false;
-      boolean bogon = false;
-      for (Row r : rows) {
-        if (r.dns() && ip.equals(r.address())) {
-          resolvedBy.add(r.resolverKey() + (r.reply() > 0 ? " (late)" : ""));
-          user |= r.user();
-          bogon |= r.bogon();
-        }
-      }
+      Provenance from = Provenance.of(ip, rows);
+      Set<String> resolvedBy = from.resolvedBy();
+      boolean user = from.user();
+      boolean bogon = from.bogon();
       TlsAnalysis.Finding certificate = tls != null && TlsAnalysis.certificateFailure(tls.failure())
           ? TlsAnalysis.examine(tls, control, knowledge.interceptionRoots()) : null;
       String failure = c.status().failure() != null ? c.status().failure() : tls == null ? null : tls.failure();
@@ -219,16 +213,10 @@ final class ObservationTable {
       }
       String ip = ipOf(endpoint);
       String host = h.serverName() != null ? bare(h.serverName()) : ip;
-      Set<String> resolvedBy = new LinkedHashSet<>();
-      boolean user = false;
-      boolean bogon = false;
-      for (Row r : rows) {
-        if (r.dns() && ip.equals(r.address())) {
-          resolvedBy.add(r.resolverKey() + (r.reply() > 0 ? " (late)" : ""));
-          user |= r.user();
-          bogon |= r.bogon();
-        }
-      }
+      Provenance from = Provenance.of(ip, rows);
+      Set<String> resolvedBy = from.resolvedBy();
+      boolean user = from.user();
+      boolean bogon = from.bogon();
       TlsAnalysis.Finding certificate = TlsAnalysis.certificateFailure(h.failure())
           ? TlsAnalysis.examine(h, control, knowledge.interceptionRoots()) : null;
       rows.add(new Row(Kind.ENDPOINT, host, hops.getOrDefault(host, -1), -1, null, null, null, -1, h.failure(), ip,
@@ -409,5 +397,22 @@ final class ObservationTable {
   static String bare(String name) {
     String n = name.toLowerCase(Locale.ROOT);
     return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+  }
+
+  /** Where the DNS rows say {@code ip} came from: which resolvers gave it, the user's answer among them, a bogon. */
+  private record Provenance(Set<String> resolvedBy, boolean user, boolean bogon) {
+    static Provenance of(String ip, List<Row> rows) {
+      Set<String> by = new LinkedHashSet<>();
+      boolean user = false;
+      boolean bogon = false;
+      for (Row r : rows) {
+        if (r.dns() && ip.equals(r.address())) {
+          by.add(r.resolverKey() + (r.reply() > 0 ? " (late)" : ""));
+          user |= r.user();
+          bogon |= r.bogon();
+        }
+      }
+      return new Provenance(by, user, bogon);
+    }
   }
 }
