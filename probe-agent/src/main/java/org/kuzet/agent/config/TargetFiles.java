@@ -1,7 +1,6 @@
 package org.kuzet.agent.config;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,6 +11,7 @@ import org.kuzet.targets.LoadResult;
 import org.kuzet.targets.Problem;
 import org.kuzet.targets.TargetListException;
 import org.kuzet.targets.TargetListLoader;
+import org.kuzet.targets.Utf8Text;
 
 /**
  * A target list file as the service reads it (bad lines skipped, a list with no valid target refused), with one
@@ -79,10 +79,8 @@ public final class TargetFiles {
       throw new Unusable(file, Problem.MISSING, "no such file");
     } catch (AccessDeniedException e) {
       throw new Unusable(file, Problem.UNREADABLE, "permission denied");
-    } catch (org.kuzet.targets.Utf8Text.NotUtf8Exception e) {
+    } catch (Utf8Text.NotUtf8Exception e) {
       throw new Unusable(file, Problem.INVALID, "line " + e.line() + ": " + e.detail());
-    } catch (CharacterCodingException e) {
-      throw new Unusable(file, Problem.INVALID, "not UTF-8 text (save it as UTF-8)");
     } catch (IOException e) {
       throw new Unusable(file, Problem.UNREADABLE, "cannot be read (" + (e.getMessage() == null ? "I/O error"
           : e.getMessage()) + ")");
