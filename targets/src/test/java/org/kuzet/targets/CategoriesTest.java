@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.kuzet.core.testing.SharedData;
 
 class CategoriesTest {
   private static final Set<String> EXPECTED_CODES = Set.of(

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.kuzet.core.testing.SharedData;
 
 class TargetListLoaderTest {
   private static final String KUZET_HEADER = "url,category_code,country,source,date_added,notes";

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.kuzet.core.testing.SharedData;
 
 class TargetSummaryTest {
 

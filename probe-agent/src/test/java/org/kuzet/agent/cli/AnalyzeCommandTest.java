@@ -15,10 +15,10 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.store.ResultsStore;
-import org.kuzet.agent.store.TestMeasurements;
 import org.kuzet.agent.store.Trigger;
 import org.kuzet.agent.upload.UploadQueue.QueueCounts;
 import org.kuzet.core.analysis.Analysis;
+import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.upload.MemoryUploadQueue;
 import org.kuzet.agent.upload.Uploader;
 import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.core.testing.TestPki;
 import picocli.CommandLine;
 
@@ -113,7 +114,7 @@ class CollectorCommandTest {
     Path key = Files.writeString(dir.resolve("privkey.pem"), leaf.privateKeyPkcs8Pem());
     Path root = Files.writeString(dir.resolve("root.pem"), pki.rootPem());
     MemoryUploadQueue queue = new MemoryUploadQueue();
-    queue.add("u1", org.kuzet.schema.MeasurementJson.toLine(org.kuzet.agent.store.TestMeasurements.accessible(
+    queue.add("u1", org.kuzet.schema.MeasurementJson.toLine(TestMeasurements.accessible(
         "https://a.kz/", java.time.Instant.parse("2026-11-23T09:00:00Z"))).replaceFirst(
         "\"measurement_uid\":\"[^\"]*\"", "\"measurement_uid\":\"u1\""));
     AtomicReference<Uploader.Result> uploaded = new AtomicReference<>();

@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.kuzet.schema.MeasurementJson;
-import org.kuzet.targets.SharedData;
+import org.kuzet.core.testing.SharedData;
 
 /**
  * OONI's own QA cases, replayed: the 50 measurements OONI's QA tool recorded for every case of probe-cli's

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.store.ResultsStore;
-import org.kuzet.agent.store.TestMeasurements;
 import org.kuzet.agent.store.Trigger;
 import org.kuzet.core.connectivity.NetworkState;
+import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.schema.Measurement;
 
 /**

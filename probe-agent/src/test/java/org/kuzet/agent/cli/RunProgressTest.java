@@ -7,7 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
-import org.kuzet.agent.store.TestMeasurements;
+import org.kuzet.core.testing.TestMeasurements;
 
 class RunProgressTest {
   private static final Instant T = Instant.parse("2026-11-01T10:00:00Z");

@@ -18,9 +18,9 @@ import org.kuzet.agent.consent.ConsentFile;
 import org.kuzet.agent.consent.ConsentText;
 import org.kuzet.agent.schedule.InstanceLock;
 import org.kuzet.agent.store.ResultsStore;
-import org.kuzet.agent.store.TestMeasurements;
 import org.kuzet.agent.store.Trigger;
 import org.kuzet.core.connectivity.NetworkState;
+import org.kuzet.core.testing.TestMeasurements;
 
 /** {@code kuzet status}: what the database and the config say, at a fixed "now". */
 class StatusCommandTest {

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kuzet.targets.SharedData;
+import org.kuzet.core.testing.SharedData;
 
 class TargetsCommandTest {
   @TempDir Path dir;

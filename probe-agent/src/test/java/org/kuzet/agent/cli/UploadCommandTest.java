@@ -15,12 +15,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.store.ResultsStore;
-import org.kuzet.agent.store.TestMeasurements;
 import org.kuzet.agent.store.Trigger;
 import org.kuzet.agent.upload.UploadQueue;
 import org.kuzet.backend.collector.CollectorServer;
 import org.kuzet.backend.collector.SqliteCollectorStore;
 import org.kuzet.core.testing.LoopbackAddresses;
+import org.kuzet.core.testing.TestMeasurements;
 
 /** {@code kuzet upload} end to end against the real collector on loopback. */
 class UploadCommandTest {

@@ -17,14 +17,16 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.kuzet.agent.service.Measurements;
 import org.kuzet.core.connectivity.NetworkState;
+import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.schema.Signal;
 import org.kuzet.schema.Verdict;
 
 /** Scrapes the real endpoint on loopback, as Prometheus would. */
 class MetricsServerTest {
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2022-01-05T06:00:00Z"));
+  private static final Instant T = Instant.parse("2022-01-05T06:00:00Z");
+
+  private final AtomicReference<Instant> now = new AtomicReference<>(T);
   private final Clock clock = new Clock() {
     @Override
     public ZoneOffset getZone() {
@@ -58,12 +60,12 @@ class MetricsServerTest {
   void servesEveryAgentMetricInPrometheusFormat() throws Exception {
     AgentMetrics metrics = new AgentMetrics(clock);
     var listener = metrics.listener();
-    listener.measurementEnd(Measurements.of("https://a.kz/", "2022-01-05 06:00:00", Verdict.BLOCKED,
+    listener.measurementEnd(TestMeasurements.of("https://a.kz/", T, Verdict.BLOCKED,
         List.of(Signal.DNS_NXDOMAIN, Signal.TCP_TIMEOUT)));
-    listener.measurementEnd(Measurements.of("https://b.kz/", "2022-01-05 06:00:00", Verdict.BLOCKED,
+    listener.measurementEnd(TestMeasurements.of("https://b.kz/", T, Verdict.BLOCKED,
         List.of(Signal.TCP_TIMEOUT)));
-    listener.measurementEnd(Measurements.of("https://c.kz/", "2022-01-05 06:00:00", Verdict.ACCESSIBLE, List.of()));
-    listener.tcpEnd(Measurements.of("x", "2022-01-05 06:00:00", Verdict.BLOCKED, List.of()).testKeys().tcpConnect()
+    listener.measurementEnd(TestMeasurements.of("https://c.kz/", T, Verdict.ACCESSIBLE, List.of()));
+    listener.tcpEnd(TestMeasurements.of("x", T, Verdict.BLOCKED, List.of()).testKeys().tcpConnect()
         .get(0));
     metrics.runFinished(true, "completed", Duration.ofMinutes(4));
     metrics.runFinished(false, "stopped", Duration.ofMinutes(1));
@@ -122,9 +124,9 @@ class MetricsServerTest {
   void everyMetricFamilyPassesPromtoolsLintRules() {
     AgentMetrics metrics = new AgentMetrics(clock);
     var listener = metrics.listener();
-    listener.measurementEnd(Measurements.of("https://a.kz/", "2022-01-05 06:00:00", Verdict.BLOCKED,
+    listener.measurementEnd(TestMeasurements.of("https://a.kz/", T, Verdict.BLOCKED,
         List.of(Signal.DNS_NXDOMAIN)));
-    listener.tcpEnd(Measurements.of("x", "2022-01-05 06:00:00", Verdict.BLOCKED, List.of()).testKeys().tcpConnect()
+    listener.tcpEnd(TestMeasurements.of("x", T, Verdict.BLOCKED, List.of()).testKeys().tcpConnect()
         .get(0));
     metrics.runFinished(false, "completed", Duration.ofMinutes(1));
     metrics.runSkipped(1);

@@ -10,9 +10,6 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -26,6 +23,8 @@ import org.kuzet.agent.consent.ConsentGate;
 import org.kuzet.core.connectivity.ConnectivityCheck;
 import org.kuzet.core.connectivity.LocalNetwork;
 import org.kuzet.core.connectivity.NetworkState;
+import org.kuzet.core.testing.TestMeasurements;
+import org.kuzet.core.testing.TickingClock;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.Signal;
 import org.kuzet.schema.Verdict;
@@ -36,7 +35,6 @@ import org.kuzet.schema.Verdict;
  */
 class AgentServiceTest {
   private static final Instant DAY = Instant.parse("2026-03-19T00:00:00Z");
-  private static final DateTimeFormatter OONI = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   private static final String CONFIG = """
       [schedule]
       interval = 6h
@@ -49,7 +47,7 @@ class AgentServiceTest {
       lists = control
       """;
 
-  private final FakeClock clock = new FakeClock(DAY.plusSeconds(30));
+  private final TickingClock clock = TickingClock.at(DAY.plusSeconds(30));
   private final List<Instant> checks = new ArrayList<>();
   private final List<RunRequest> runs = new ArrayList<>();
   private final StringWriter log = new StringWriter();
@@ -60,10 +58,6 @@ class AgentServiceTest {
 
   private static Instant at(String hhmm) {
     return DAY.plus(Duration.between(java.time.LocalTime.MIN, java.time.LocalTime.parse(hhmm)));
-  }
-
-  private static String ooni(Instant t) {
-    return LocalDateTime.ofInstant(t, ZoneOffset.UTC).format(OONI);
   }
 
   private ConnectivityCheck check() {
@@ -136,7 +130,7 @@ class AgentServiceTest {
     List<Measurement> stored = new ArrayList<>();
     service(CONFIG, r -> {
       runs.add(r);
-      stored.add(r.finish(Measurements.of("https://a.kz/", ooni(clock.instant()), Verdict.BLOCKED,
+      stored.add(r.finish(TestMeasurements.of("https://a.kz/", clock.instant(), Verdict.BLOCKED,
           List.of(Signal.TCP_TIMEOUT))));
       return new RunOutcome(1, 0, false);
     }, fastForward()).run();
@@ -158,7 +152,7 @@ class AgentServiceTest {
       for (int i = 0; i < 10; i++) {
         Instant start = clock.instant();
         clock.advance(Duration.ofSeconds(30)); // each measurement takes 30 s
-        stored.add(r.finish(Measurements.of("https://s" + i + ".kz/", ooni(start), Verdict.BLOCKED,
+        stored.add(r.finish(TestMeasurements.of("https://s" + i + ".kz/", start, Verdict.BLOCKED,
             List.of(Signal.TCP_RESET))));
       }
       return new RunOutcome(10, 0, false);
@@ -181,13 +175,13 @@ class AgentServiceTest {
       Instant slowStart = clock.instant();
       clock.advance(Duration.ofSeconds(90));
       // A quick measurement finishes at 06:01:30: the heartbeat is due, the check finds the outage.
-      stored.add(r.finish(Measurements.of("https://quick.kz/", ooni(at("06:01")), Verdict.BLOCKED, List.of())));
+      stored.add(r.finish(TestMeasurements.of("https://quick.kz/", at("06:01"), Verdict.BLOCKED, List.of())));
       clock.advance(Duration.ofSeconds(210));
       // The slow one, begun at 06:00, ends at 06:05 when the network is back: it overlapped the outage.
-      stored.add(r.finish(Measurements.of("https://slow.kz/", ooni(slowStart), Verdict.BLOCKED, List.of())));
+      stored.add(r.finish(TestMeasurements.of("https://slow.kz/", slowStart, Verdict.BLOCKED, List.of())));
       // One begun after the outage ended is judged normally.
       clock.advance(Duration.ofSeconds(30));
-      stored.add(r.finish(Measurements.of("https://after.kz/", ooni(at("06:05")), Verdict.BLOCKED, List.of())));
+      stored.add(r.finish(TestMeasurements.of("https://after.kz/", at("06:05"), Verdict.BLOCKED, List.of())));
       return new RunOutcome(3, 0, false);
     }, fastForward()).run();
     assertEquals(List.of(Verdict.OFFLINE, Verdict.OFFLINE, Verdict.BLOCKED),

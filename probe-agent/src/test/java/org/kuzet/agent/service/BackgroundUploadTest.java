@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.metrics.AgentMetrics;
 import org.kuzet.agent.store.ResultsStore;
-import org.kuzet.agent.store.TestMeasurements;
 import org.kuzet.agent.store.Trigger;
 import org.kuzet.agent.upload.ForwardingUploadQueue;
 import org.kuzet.agent.upload.UploadQueue;
@@ -28,6 +27,7 @@ import org.kuzet.backend.collector.CollectorServer;
 import org.kuzet.backend.collector.SqliteCollectorStore;
 import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.schema.Measurement;
 
 /**

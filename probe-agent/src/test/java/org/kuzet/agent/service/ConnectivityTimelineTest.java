@@ -22,6 +22,7 @@ import org.kuzet.core.connectivity.ConnectivityEvent;
 import org.kuzet.core.connectivity.LocalNetwork;
 import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.core.connectivity.StepAnchorProber;
+import org.kuzet.core.testing.TickingClock;
 import org.kuzet.core.tls.TrustRoots;
 
 /**
@@ -66,7 +67,7 @@ class ConnectivityTimelineTest {
 
   @Test
   void eachWayOfGoingDarkOpensAndClosesTheRightEvents() throws Exception {
-    FakeClock clock = new FakeClock(T0);
+    TickingClock clock = TickingClock.at(T0);
     AtomicReference<LocalNetwork.Link> link = new AtomicReference<>(LocalNetwork.Link.up("test link"));
     KuzetConfig config = ConfigLoader.parse("test", "[schedule]\njitter = 0\n", java.nio.file.Path.of("/tmp"));
     Recorded timeline = new Recorded();

@@ -26,7 +26,6 @@ import org.kuzet.agent.consent.ConsentGate;
 import org.kuzet.agent.consent.ConsentText;
 import org.kuzet.agent.metrics.AgentMetrics;
 import org.kuzet.agent.store.ResultsStore;
-import org.kuzet.agent.store.TestMeasurements;
 import org.kuzet.agent.store.Trigger;
 import org.kuzet.backend.collector.CollectorServer;
 import org.kuzet.backend.collector.SqliteCollectorStore;
@@ -38,6 +37,8 @@ import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.net.Cidr;
 import org.kuzet.core.testing.FakeDnsServer;
 import org.kuzet.core.testing.LoopbackAddresses;
+import org.kuzet.core.testing.TestMeasurements;
+import org.kuzet.core.testing.TickingClock;
 
 /**
  * {@code kuzet consent --withdraw} (deleting the consent record) while the service runs on loopback, with the real
@@ -49,7 +50,7 @@ class ConsentWithdrawalTest {
 
   @TempDir Path dir;
   private final FakeDnsServer dns = new FakeDnsServer();
-  private final FakeClock clock = new FakeClock(DAY.plusSeconds(30));
+  private final TickingClock clock = TickingClock.at(DAY.plusSeconds(30));
   private final AgentMetrics metrics = new AgentMetrics(clock);
   private final StringWriter log = new StringWriter();
   private SqliteCollectorStore collectorStore;

@@ -3,17 +3,21 @@ package org.kuzet.agent.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.Signal;
 import org.kuzet.schema.TestKeys;
 import org.kuzet.schema.Verdict;
 
 class OfflineVerdictTest {
+  private static final Instant T = Instant.parse("2022-01-05T06:00:00Z");
+
   @Test
   void dropsEveryBlockingClaimAndKeepsTheEvidence() {
-    Measurement m = Measurements.of("https://a.kz/", "2022-01-05 06:00:00", Verdict.BLOCKED,
+    Measurement m = TestMeasurements.of("https://a.kz/", T, Verdict.BLOCKED,
         List.of(Signal.TCP_TIMEOUT, Signal.HTTP_BLOCKPAGE));
     TestKeys k = m.testKeys();
     m = m.withTestKeys(new TestKeys(k.queries(), k.tcpConnect(), k.tlsHandshakes(), k.requests(), k.control(),

@@ -30,7 +30,6 @@ import org.kuzet.agent.store.MeasurementFilter;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.RunRecord;
 import org.kuzet.agent.store.StoredMeasurement;
-import org.kuzet.agent.store.TestMeasurements;
 import org.kuzet.agent.store.Trigger;
 import org.kuzet.core.connectivity.Anchor;
 import org.kuzet.core.connectivity.AnchorResult;
@@ -42,6 +41,7 @@ import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.net.Cidr;
 import org.kuzet.core.testing.FakeDnsServer;
 import org.kuzet.core.testing.LoopbackAddresses;
+import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.core.testing.TlsSites;
 
 /** The service's runs and outage timeline, stored in the real results store. */

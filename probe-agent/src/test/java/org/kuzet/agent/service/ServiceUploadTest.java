@@ -28,7 +28,6 @@ import org.kuzet.agent.metrics.AgentMetrics;
 import org.kuzet.agent.schedule.Slot;
 import org.kuzet.agent.store.ConnectivityRecord;
 import org.kuzet.agent.store.ResultsStore;
-import org.kuzet.agent.store.TestMeasurements;
 import org.kuzet.agent.store.Trigger;
 import org.kuzet.backend.collector.CollectorServer;
 import org.kuzet.backend.collector.SqliteCollectorStore;
@@ -39,6 +38,8 @@ import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.net.Cidr;
 import org.kuzet.core.testing.FakeDnsServer;
+import org.kuzet.core.testing.TestMeasurements;
+import org.kuzet.core.testing.TickingClock;
 
 /**
  * The service's store wiring with upload on: the queue drains to a real collector on loopback after each run, and
@@ -49,7 +50,7 @@ class ServiceUploadTest {
 
   @TempDir Path dir;
   private final FakeDnsServer dns = new FakeDnsServer();
-  private final FakeClock clock = new FakeClock(T0);
+  private final TickingClock clock = TickingClock.at(T0);
   private final AgentMetrics metrics = new AgentMetrics(clock);
   private final StringWriter log = new StringWriter();
   private SqliteCollectorStore collectorStore;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.upload.UploadQueue.QueueCounts;
 import org.kuzet.agent.upload.UploadQueue.QueuedMeasurement;
 import org.kuzet.core.connectivity.NetworkState;
+import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
 import org.kuzet.schema.Verdict;

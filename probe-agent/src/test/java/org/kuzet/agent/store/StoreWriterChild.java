@@ -3,6 +3,7 @@ package org.kuzet.agent.store;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.kuzet.core.connectivity.NetworkState;
+import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.schema.Measurement;
 
 /**

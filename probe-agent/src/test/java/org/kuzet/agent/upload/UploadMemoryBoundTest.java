@@ -14,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.store.ResultsStore;
-import org.kuzet.agent.store.TestMeasurements;
 import org.kuzet.agent.store.Trigger;
 import org.kuzet.agent.upload.UploadQueue.DueMeasurement;
 import org.kuzet.backend.collector.CollectorServer;
 import org.kuzet.backend.collector.SqliteCollectorStore;
 import org.kuzet.core.connectivity.NetworkState;
+import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.schema.Measurement;
 
 /**

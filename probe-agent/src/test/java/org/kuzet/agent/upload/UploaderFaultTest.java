@@ -32,7 +32,10 @@ import org.kuzet.backend.tls.ServerTls;
 import org.kuzet.backend.collector.SqliteCollectorStore;
 import org.kuzet.core.sign.ProbeKey;
 import org.kuzet.core.testing.LoopbackAddresses;
+import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.core.testing.TestPki;
+import org.kuzet.core.testing.TickingClock;
+import org.kuzet.schema.Verdict;
 
 /**
  * Store-and-forward against a real collector on loopback while things go wrong: the collector down, answering
@@ -45,7 +48,7 @@ class UploaderFaultTest {
 
   @TempDir Path dir;
   private final ProbeKey key = ProbeKey.generate(new SecureRandom());
-  private final MutableClock clock = new MutableClock(START);
+  private final TickingClock clock = TickingClock.at(START);
   private final MemoryUploadQueue queue = new MemoryUploadQueue();
   private SqliteCollectorStore store;
   private CollectorServer collector;
@@ -74,7 +77,7 @@ class UploaderFaultTest {
   private void fill(int n) {
     for (int i = 0; i < n; i++) {
       String uid = String.format("20261123T090000Z_webconnectivity_KZ_9198_n1_%08d", i);
-      queue.add(uid, TestMeasurementJson.of(uid, "https://site" + i + ".kz/"));
+      queue.add(uid, TestMeasurements.exportJson(uid, "https://site" + i + ".kz/", Verdict.ACCESSIBLE));
     }
   }
 
@@ -231,7 +234,8 @@ class UploaderFaultTest {
     byte[] noise = new byte[6000];
     new Random(1).nextBytes(noise);
     String big = "20261123T090000Z_webconnectivity_KZ_9198_n1_big";
-    queue.add(big, TestMeasurementJson.of(big, "https://big.kz/" + java.util.HexFormat.of().formatHex(noise)));
+    queue.add(big, TestMeasurements.exportJson(big, "https://big.kz/" + java.util.HexFormat.of().formatHex(noise),
+        Verdict.ACCESSIBLE));
 
     Uploader.Result r = uploader(collector.uploadUri()).build().drain(queue);
 
@@ -247,7 +251,8 @@ class UploaderFaultTest {
     String big = "20261123T090000Z_webconnectivity_KZ_9198_n1_big";
     byte[] noise = new byte[3000];
     new Random(2).nextBytes(noise);
-    queue.add(big, TestMeasurementJson.of(big, "https://big.kz/" + java.util.HexFormat.of().formatHex(noise)));
+    queue.add(big, TestMeasurements.exportJson(big, "https://big.kz/" + java.util.HexFormat.of().formatHex(noise),
+        Verdict.ACCESSIBLE));
 
     Uploader.Result r = uploader(collector.uploadUri()).maxBodyBytes(2048).build().drain(queue);
 
@@ -260,7 +265,7 @@ class UploaderFaultTest {
     startCollector();
     fill(2);
     queue.add("broken", "{\"measurement_uid\": \"broken\", ");
-    queue.add("mismatch", TestMeasurementJson.of("other", "https://a.kz/"));
+    queue.add("mismatch", TestMeasurements.exportJson("other", "https://a.kz/", Verdict.ACCESSIBLE));
 
     Uploader.Result r = uploader(collector.uploadUri()).build().drain(queue);
 

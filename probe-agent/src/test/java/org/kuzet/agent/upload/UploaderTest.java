@@ -28,12 +28,15 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.core.testing.TestMeasurements;
+import org.kuzet.core.testing.TickingClock;
 import org.kuzet.schema.MeasurementSignature;
+import org.kuzet.schema.Verdict;
 import org.kuzet.schema.upload.UploadProtocol;
 
 class UploaderTest {
   private final ProbeKey key = ProbeKey.generate(new SecureRandom());
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T09:00:00Z"));
+  private final TickingClock clock = TickingClock.at(Instant.parse("2026-11-23T09:00:00Z"));
   private final List<HttpServer> servers = new ArrayList<>();
 
   /** What a fake collector saw of one request. */
@@ -82,7 +85,7 @@ class UploaderTest {
   void sendsTheSignedMeasurementsAndNothingElse() throws Exception {
     List<Seen> seen = new ArrayList<>();
     MemoryUploadQueue queue = new MemoryUploadQueue();
-    String json = TestMeasurementJson.of("u1", "https://holanews.kz/");
+    String json = TestMeasurements.exportJson("u1", "https://holanews.kz/", Verdict.ACCESSIBLE);
     queue.add("u1", json);
 
     Uploader.Result r = uploader(fake(seen, 200, UploaderTest::acceptAll)).build().drain(queue);
@@ -124,7 +127,7 @@ class UploaderTest {
     List<Seen> seen = new ArrayList<>();
     MemoryUploadQueue queue = new MemoryUploadQueue();
     for (int i = 0; i < 7; i++) {
-      queue.add("u" + i, TestMeasurementJson.of("u" + i, "https://a.kz/"));
+      queue.add("u" + i, TestMeasurements.exportJson("u" + i, "https://a.kz/", Verdict.ACCESSIBLE));
     }
     AtomicInteger items = new AtomicInteger();
     Uploader.Result r = uploader(fake(seen, 200, b -> {
@@ -141,7 +144,7 @@ class UploaderTest {
   void aRedirectIsNotFollowedAndTheBatchWaits() throws Exception {
     List<Seen> seen = new ArrayList<>();
     MemoryUploadQueue queue = new MemoryUploadQueue();
-    queue.add("u1", TestMeasurementJson.of("u1", "https://a.kz/"));
+    queue.add("u1", TestMeasurements.exportJson("u1", "https://a.kz/", Verdict.ACCESSIBLE));
 
     Uploader.Result r = uploader(fake(seen, 301, b -> "")).build().drain(queue);
 
@@ -152,8 +155,8 @@ class UploaderTest {
   @Test
   void anAnswerThatIsNotAnUploadAnswerOrOmitsAnItemIsRetried() throws Exception {
     MemoryUploadQueue queue = new MemoryUploadQueue();
-    queue.add("u1", TestMeasurementJson.of("u1", "https://a.kz/"));
-    queue.add("u2", TestMeasurementJson.of("u2", "https://b.kz/"));
+    queue.add("u1", TestMeasurements.exportJson("u1", "https://a.kz/", Verdict.ACCESSIBLE));
+    queue.add("u2", TestMeasurements.exportJson("u2", "https://b.kz/", Verdict.ACCESSIBLE));
 
     Uploader.Result garbage = uploader(fake(new ArrayList<>(), 200, b -> "<html>hotel wifi login</html>")).build()
         .drain(queue);
@@ -193,7 +196,7 @@ class UploaderTest {
     List<Seen> seen = new ArrayList<>();
     URI full = fake(seen, 200, UploaderTest::acceptAll);
     MemoryUploadQueue queue = new MemoryUploadQueue();
-    queue.add("u1", TestMeasurementJson.of("u1", "https://a.kz/"));
+    queue.add("u1", TestMeasurements.exportJson("u1", "https://a.kz/", Verdict.ACCESSIBLE));
 
     Uploader.Result r = uploader(URI.create("http://127.0.0.1:" + full.getPort())).build().drain(queue);
 

@@ -9,29 +9,22 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.schema.Verdict;
 import org.kuzet.schema.upload.UploadBatch;
 import org.kuzet.schema.upload.UploadItem;
 import org.kuzet.schema.upload.UploadProtocol;
 
-/** Measurements and signed upload items for collector tests. */
+/** Signed upload items for collector tests; the measurements come from kuzet-testing's TestMeasurements. */
 public final class TestMeasurements {
   public static final ProbeKey KEY = ProbeKey.generate(new SecureRandom());
 
   private TestMeasurements() {}
 
-  /** A small measurement in the export format, valid against its schema (the collector checks it). */
+  /** A small blocked measurement in the export format, valid against its schema (the collector checks it). */
   public static ObjectNode measurement(String uid) {
     try {
-      return (ObjectNode) UploadProtocol.mapper().readTree("""
-          {"measurement_uid": "%s", "input": "https://holanews.kz/", "probe_cc": "KZ", "probe_asn": "AS9198",
-           "measurement_start_time": "2026-11-22 10:10:10", "test_start_time": "2026-11-22 10:10:10",
-           "software_name": "kuzet", "software_version": "0.1.0", "data_format_version": "0.2.0",
-           "test_name": "web_connectivity", "test_runtime": 1.5,
-           "test_keys": {"x_verdict": "blocked", "x_signals": ["dns.bogon", "http.451"], "queries": [],
-                         "tls_handshakes": [], "requests": [],
-                         "tcp_connect": [{"ip": "93.184.216.34", "port": 443,
-                                          "status": {"success": true, "failure": null}, "t0": 0.1, "t": 0.2}]}}
-          """.formatted(uid));
+      return (ObjectNode) UploadProtocol.mapper().readTree(org.kuzet.core.testing.TestMeasurements.exportJson(uid,
+          "https://holanews.kz/", Verdict.BLOCKED, "dns.bogon", "http.451"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,4 +1,4 @@
-package org.kuzet.targets;
+package org.kuzet.core.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Assumptions;
  * The project's shared reference data (the Citizen Lab lists may not be bundled: CC BY-NC-SA; OONI's QA
  * measurements are GPL test input), found at {@code -Dkuzet.sharedData=DIR}, {@code $KUZET_SHARED_DATA}, or the
  * nearest {@code shared/data} beside an ancestor of the module directory (the checkout normally sits next to
- * {@code shared/}). Published in this module's test-jar so every module's tests find it the same way.
+ * {@code shared/}). In kuzet-testing so every module's tests find it the same way.
  *
  * <p>When no such directory exists at all (a clone far from the reference data), the tests that read it are
  * skipped with a message saying where it was looked for; when the directory exists, a missing file fails.
@@ -21,11 +21,11 @@ public final class SharedData {
 
   private SharedData() {}
 
-  static Path citizenLab(String name) {
+  public static Path citizenLab(String name) {
     return existing(root().resolve("citizenlab").resolve(name));
   }
 
-  static Path kzLists(String name) {
+  public static Path kzLists(String name) {
     return existing(root().resolve("kz-lists").resolve(name));
   }
 
