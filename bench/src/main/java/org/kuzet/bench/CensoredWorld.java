@@ -1,87 +1,63 @@
 package org.kuzet.bench;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import static org.kuzet.core.testing.world.ScenarioWorld.Scheme.HTTP;
+
 import java.util.ArrayList;
 import java.util.List;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
-import org.kuzet.core.testing.Blackhole;
 import org.kuzet.core.testing.FakeDnsServer;
 import org.kuzet.core.testing.FaultServer;
-import org.kuzet.core.testing.LoopbackAddresses;
+import org.kuzet.core.testing.world.Pages;
+import org.kuzet.core.testing.world.ScenarioWorld;
+import org.kuzet.core.testing.world.ScenarioWorld.Site;
 
 /**
- * The loopback world the whole-run benchmarks measure: N sites behind one fake resolver, every tenth site in
- * the same place, so 30% are blackholed (connect timeout), 10% reset the connection and 60% answer 200. Shared by
- * the throughput benchmark (in process) and the service footprint (the real launcher, pointed at it by flags).
+ * The layout the whole-run benchmarks measure, built in kuzet-testing's {@link ScenarioWorld} (the world the
+ * scenario table uses, here without a control): N sites, every tenth site in the same place, so 30% are
+ * blackholed (connect timeout), 10% reset the connection and 60% answer 200. Shared by the throughput benchmark
+ * (in process) and the service footprint (the real launcher, pointed at the world's resolver by flags).
  */
 final class CensoredWorld implements AutoCloseable {
-  private final FakeDnsServer dns;
-  private final MockWebServer site;
-  private final Blackhole hole;
-  private final FaultServer reset;
+  private final ScenarioWorld world = new ScenarioWorld();
   private final List<String> urls = new ArrayList<>();
   private final List<String> curlLines = new ArrayList<>();
   private int blackholed;
 
-  private CensoredWorld(FakeDnsServer dns, MockWebServer site, Blackhole hole, FaultServer reset) {
-    this.dns = dns;
-    this.site = site;
-    this.hole = hole;
-    this.reset = reset;
-  }
+  private CensoredWorld() {}
 
   /** Starts the servers and names {@code count} sites {@code site-N.bench.kz}. */
-  static CensoredWorld start(int count) throws IOException {
-    InetAddress okIp = LoopbackAddresses.next();
-    FakeDnsServer dns = new FakeDnsServer();
-    MockWebServer site = new MockWebServer();
-    Blackhole hole = Blackhole.open(LoopbackAddresses.next());
-    FaultServer reset = new FaultServer(LoopbackAddresses.next());
-    CensoredWorld world = new CensoredWorld(dns, site, hole, reset);
+  static CensoredWorld start(int count) {
+    CensoredWorld w = new CensoredWorld();
     try {
-      site.setDispatcher(new Dispatcher() {
-        @Override
-        public MockResponse dispatch(RecordedRequest request) {
-          return new MockResponse.Builder().body("<html><title>ok</title>fine</html>").build();
-        }
-      });
-      site.start(okIp, 0);
-      reset.start(FaultServer.Fault.RESET_ON_ACCEPT);
+      Site ok = w.world.site("ok.bench.kz", HTTP,
+          Pages.always(new MockResponse.Builder().body("<html><title>ok</title>fine</html>").build()));
+      Site hole = w.world.deadSite("hole.bench.kz", HTTP);
+      w.world.blackhole(hole);
+      Site reset = w.world.deadSite("reset.bench.kz", HTTP);
+      w.world.fault(reset, FaultServer.Fault.RESET_ON_ACCEPT);
       for (int i = 0; i < count; i++) {
-        String host = "site-" + i + ".bench.kz";
-        InetSocketAddress target;
         int bucket = i % 10; // 0-2 blackhole (30%), 3 reset (10%), 4-9 answer (60%)
+        Site site = w.world.alias("site-" + i + ".bench.kz", bucket < 3 ? hole : bucket == 3 ? reset : ok);
         if (bucket < 3) {
-          target = hole.address();
-          world.blackholed++;
-        } else if (bucket == 3) {
-          target = reset.address();
-        } else {
-          target = new InetSocketAddress(okIp, site.getPort());
+          w.blackholed++;
         }
-        dns.answer(host, target.getAddress().getHostAddress());
-        world.urls.add("http://" + host + ":" + target.getPort() + "/");
-        world.curlLines.add(host + " " + target.getPort());
+        w.urls.add(site.url());
+        w.curlLines.add(site.host() + " " + site.port());
       }
-      return world;
-    } catch (IOException | RuntimeException e) {
-      world.close();
+      return w;
+    } catch (RuntimeException e) {
+      w.close();
       throw e;
     }
   }
 
   FakeDnsServer dns() {
-    return dns;
+    return world.probeDns;
   }
 
   /** The resolver as {@code kuzet --system-resolver} takes it. */
   String resolver() {
-    return dns.address().getAddress().getHostAddress() + ":" + dns.port();
+    return dns().address().getAddress().getHostAddress() + ":" + dns().port();
   }
 
   /** One URL per site, in order. */
@@ -101,9 +77,6 @@ final class CensoredWorld implements AutoCloseable {
 
   @Override
   public void close() {
-    reset.close();
-    hole.close();
-    site.close();
-    dns.close();
+    world.close();
   }
 }

@@ -1,4 +1,4 @@
-package org.kuzet.backend.scenarios;
+package org.kuzet.core.testing.world;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.Dispatcher;
@@ -9,16 +9,16 @@ import mockwebserver3.RecordedRequest;
  * What the sites and middleboxes of the scenario worlds serve. Each is a {@link Dispatcher} answering every request
  * the same way, because the probe and the helper fetch concurrently and in no fixed order.
  */
-final class Pages {
-  static final String NEWS_TITLE = "Kazakhstan news today: the latest headlines";
+public final class Pages {
+  public static final String NEWS_TITLE = "Kazakhstan news today: the latest headlines";
   /** The Kazakh ISP blockpage text ("page blocked"), fingerprint cp.d_corp_kz_ps. */
-  static final String KZ_BLOCKPAGE = "<html><head><title>Blocked</title></head>"
+  public static final String KZ_BLOCKPAGE = "<html><head><title>Blocked</title></head>"
       + "<body><h1>Страница заблокирована</h1></body></html>";
 
   private Pages() {}
 
   /** A fixed response for every request. */
-  static Dispatcher always(MockResponse response) {
+  public static Dispatcher always(MockResponse response) {
     return new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
@@ -28,7 +28,7 @@ final class Pages {
   }
 
   /** The real news site: a page of a couple of KiB with a header of its own (an uncommon one, as sites have). */
-  static Dispatcher news() {
+  public static Dispatcher news() {
     return always(news(0));
   }
 
@@ -36,7 +36,7 @@ final class Pages {
    * A long article (about 128 KiB): whole at once, or trickling at 2 KiB per 100 ms (20 KiB/s), as a throttling
    * middlebox would pass it; at that rate it cannot arrive within the probe's HTTP timeout.
    */
-  static Dispatcher longArticle(boolean trickling) {
+  public static Dispatcher longArticle(boolean trickling) {
     StringBuilder html = new StringBuilder("<html><head><title>" + NEWS_TITLE + "</title></head><body>");
     while (html.length() < 128 * 1024) {
       html.append("<p>Almaty, Astana, Shymkent: what happened today across the country.</p>\n");
@@ -53,7 +53,7 @@ final class Pages {
    * A front page that changes on every fetch: the n-th fetch has n times the stories, so no two fetches have
    * lengths within OONI's 0.7 proportion, while the title stays.
    */
-  static Dispatcher dynamicNews() {
+  public static Dispatcher dynamicNews() {
     AtomicInteger fetches = new AtomicInteger();
     return new Dispatcher() {
       @Override
@@ -78,13 +78,13 @@ final class Pages {
   }
 
   /** The Kazakh blockpage as a middlebox serves it: 200, small, chunked, none of the site's headers. */
-  static Dispatcher kazakhBlockpage() {
+  public static Dispatcher kazakhBlockpage() {
     return always(new MockResponse.Builder().setHeader("Content-Type", "text/html; charset=utf-8")
         .chunkedBody(KZ_BLOCKPAGE, 1024).build());
   }
 
   /** A genuine article that quotes the Kazakh blockpage text (so the fingerprint matches it), served by the site. */
-  static Dispatcher articleQuotingBlockpage() {
+  public static Dispatcher articleQuotingBlockpage() {
     return always(new MockResponse.Builder().setHeader("Content-Type", "text/html; charset=utf-8")
         .setHeader("X-News-Edition", "kz")
         .body("<html><head><title>How sites are blocked in Kazakhstan</title></head><body>"
@@ -98,7 +98,7 @@ final class Pages {
    * The publisher's own 451 (RFC 7725): a court-ordered removal, the same for every visitor, naming who demanded
    * it in {@code Link: <...>; rel="blocked-by"}.
    */
-  static Dispatcher publisher451() {
+  public static Dispatcher publisher451() {
     return always(new MockResponse.Builder().code(451).setHeader("Content-Type", "text/html; charset=utf-8")
         .setHeader("Link", "<https://court.example.kz/>; rel=\"blocked-by\"")
         .body("<html><head><title>Unavailable For Legal Reasons: removed by court order</title></head>"
@@ -106,19 +106,19 @@ final class Pages {
         .build());
   }
 
-  static Dispatcher unavailableForLegalReasons() {
+  public static Dispatcher unavailableForLegalReasons() {
     return always(new MockResponse.Builder().code(451).setHeader("Content-Type", "text/html; charset=utf-8")
         .chunkedBody("<html><head><title>451 Unavailable For Legal Reasons</title></head></html>", 1024).build());
   }
 
   /** Some other site's page: the same status, nothing else in common with the news page. */
-  static Dispatcher otherPage() {
+  public static Dispatcher otherPage() {
     return always(new MockResponse.Builder().setHeader("Content-Type", "text/html")
         .chunkedBody("<html><head><title>Welcome to nginx!</title></head></html>", 1024).build());
   }
 
   /** A bot check the site's own server shows some visitors. */
-  static Dispatcher captcha() {
+  public static Dispatcher captcha() {
     return always(new MockResponse.Builder().code(403).setHeader("Content-Type", "text/html")
         .body("<html><head><title>Attention Required! One more step</title></head>"
             + "<body>Please complete the security check to access the site.</body></html>")
@@ -126,12 +126,12 @@ final class Pages {
   }
 
   /** A 302 to {@code location} for every request. */
-  static Dispatcher redirectTo(Object location) {
+  public static Dispatcher redirectTo(Object location) {
     return always(new MockResponse.Builder().code(302).setHeader("Location", location.toString()).build());
   }
 
   /** Redirects every path to a longer one, forever. */
-  static Dispatcher redirectLoop() {
+  public static Dispatcher redirectLoop() {
     return new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {

@@ -1,4 +1,4 @@
-package org.kuzet.backend.scenarios;
+package org.kuzet.core.testing.world;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -24,7 +24,8 @@ import org.kuzet.core.testing.LoopbackAddresses;
 import org.kuzet.schema.MeasurementJson;
 
 /**
- * The helper's uncensored path to a censored site, simulated in front of the real {@code TestHelperServer}.
+ * The helper's uncensored path to a censored site, simulated in front of the world's control (the
+ * real {@code TestHelperServer} in kuzet's tests).
  *
  * <p>Why: every socket in the test JVM comes from 127.0.0.1, so a middlebox on a site's address cannot drop the
  * probe's SYNs and let the helper's through, as a censor at the border does. Instead a censored site runs at an
@@ -37,14 +38,14 @@ import org.kuzet.schema.MeasurementJson;
  * (a lying resolver's blockpage server, a ghost address) pass unchanged: the helper meets the same thing there as
  * the probe.
  */
-final class ControlNat implements AutoCloseable {
+public final class ControlNat implements AutoCloseable {
   private final Map<String, String> outsideOf = new ConcurrentHashMap<>();
   private final Map<String, String> insideOf = new ConcurrentHashMap<>();
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI helper;
   private final HttpServer server;
 
-  ControlNat(String helperUrl) {
+  public ControlNat(String helperUrl) {
     this.helper = URI.create(helperUrl);
     try {
       server = HttpServer.create(new InetSocketAddress(LoopbackAddresses.next(), 0), 16);
@@ -56,12 +57,12 @@ final class ControlNat implements AutoCloseable {
   }
 
   /** The helper reaches {@code inside} at {@code outside}. */
-  void map(InetAddress inside, InetAddress outside) {
+  public void map(InetAddress inside, InetAddress outside) {
     outsideOf.put(inside.getHostAddress(), outside.getHostAddress());
     insideOf.put(outside.getHostAddress(), inside.getHostAddress());
   }
 
-  String url() {
+  public String url() {
     InetSocketAddress a = server.getAddress();
     return "http://" + a.getAddress().getHostAddress() + ":" + a.getPort() + "/";
   }

@@ -1,4 +1,4 @@
-package org.kuzet.backend.scenarios;
+package org.kuzet.core.testing.world;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * hijack to an ISP's transparent proxy looks like from the probe: another address, the same site, the site's own
  * TLS end to end. {@link #close()} ends every connection.
  */
-final class TcpRelay implements AutoCloseable {
+public final class TcpRelay implements AutoCloseable {
   private final ServerSocket server;
   private final InetSocketAddress target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -27,7 +27,7 @@ final class TcpRelay implements AutoCloseable {
     this.target = target;
   }
 
-  static TcpRelay start(InetAddress address, int port, InetSocketAddress target) {
+  public static TcpRelay start(InetAddress address, int port, InetSocketAddress target) {
     ServerSocket server = null;
     try {
       server = new ServerSocket();
