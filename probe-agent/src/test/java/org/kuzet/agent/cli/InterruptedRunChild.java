@@ -6,7 +6,7 @@ import org.kuzet.core.testing.Blackhole;
 import org.kuzet.core.testing.LoopbackAddresses;
 
 /**
- * Run in a child JVM by {@link RunInterruptTest}: {@code kuzet run --once} over sites that refuse at once and
+ * Run in a child JVM by {@link RunInterruptIT}: {@code kuzet run --once} over sites that refuse at once and
  * blackholed sites whose connects hang for ten minutes, so the run is still going when the parent stops it.
  */
 public final class InterruptedRunChild {

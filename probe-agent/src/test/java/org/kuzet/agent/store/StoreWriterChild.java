@@ -7,7 +7,7 @@ import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.schema.Measurement;
 
 /**
- * Run in a child JVM by {@link KillConsistencyTest}: stores measurements forever and prints each UID only after
+ * Run in a child JVM by {@link KillConsistencyIT}: stores measurements forever and prints each UID only after
  * its transaction committed, until the parent kills it with SIGKILL.
  */
 public final class StoreWriterChild {

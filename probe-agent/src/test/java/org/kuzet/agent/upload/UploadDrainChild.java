@@ -7,7 +7,7 @@ import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.core.sign.ProbeKey;
 
 /**
- * Child JVM of {@link UploadMemoryBoundTest}: drains the results database {@code args[0]} to the collector
+ * Child JVM of {@link UploadMemoryBoundIT}: drains the results database {@code args[0]} to the collector
  * {@code args[1]} and prints "uploaded remaining". Run with a small heap: an out-of-memory error ends it non-zero.
  */
 public final class UploadDrainChild {

@@ -3,7 +3,7 @@ package org.kuzet.backend.collector;
 import java.nio.file.Path;
 
 /**
- * A collector with its default limits in a JVM of its own (started by {@link CollectorMemoryTest} with a small
+ * A collector with its default limits in a JVM of its own (started by {@link CollectorMemoryIT} with a small
  * heap): prints its port, runs until its standard input closes.
  */
 public final class CollectorProcess {

@@ -801,7 +801,7 @@ class WebConnectivityScenariosTest {
     String path = "/org/kuzet/core/analysis/interception-roots/" + name + ".pem";
     try (InputStream in = WebConnectivityScenariosTest.class.getResourceAsStream(path)) {
       if (in == null) {
-        throw new IllegalStateException(path + " missing: it comes with probe-core's test-jar");
+        throw new IllegalStateException(path + " missing: it comes with kuzet-testing");
       }
       return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     } catch (IOException e) {

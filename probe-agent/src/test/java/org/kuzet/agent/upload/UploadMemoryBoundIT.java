@@ -26,7 +26,7 @@ import org.kuzet.schema.Measurement;
  * The upload queue drains whatever its size: batches are planned within a byte budget from the sizes alone and
  * streamed from the database, so the uploader's memory does not grow with the queue or with a batch.
  */
-class UploadMemoryBoundTest {
+class UploadMemoryBoundIT {
   private static final int MIB = 1 << 20;
 
   @TempDir Path dir;

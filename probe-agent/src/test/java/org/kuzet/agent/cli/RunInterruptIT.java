@@ -18,7 +18,7 @@ import org.kuzet.agent.store.RunRecord;
  * Stopping {@code kuzet run --once} part-way (Ctrl-C, or the service manager's SIGTERM: the JVM handles both the
  * same way, through its shutdown hooks) keeps every completed measurement and closes the run.
  */
-class RunInterruptTest {
+class RunInterruptIT {
   @TempDir Path dir;
 
   @Test

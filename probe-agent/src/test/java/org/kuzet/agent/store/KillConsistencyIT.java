@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kill -9 in the middle of a run: a child JVM stores measurements in a loop and prints each UID after its commit;
  * SIGKILL arrives while it writes. The database must pass integrity_check and hold every reported measurement.
  */
-class KillConsistencyTest {
+class KillConsistencyIT {
   private static final int REPORTED_BEFORE_KILL = 200;
 
   @TempDir Path dir;

@@ -29,7 +29,7 @@ import org.kuzet.schema.upload.UploadProtocol;
  * answers gzip bombs and JSON that inflates beyond its cap with 413, and goes on taking normal batches. Before,
  * the 128 MiB gunzip cap was larger than such a heap: out of memory and a dropped connection.
  */
-class CollectorMemoryTest {
+class CollectorMemoryIT {
   @TempDir Path dir;
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

@@ -23,7 +23,7 @@ import org.kuzet.core.testing.LoopbackAddresses;
  * connections still stop on SIGTERM (the JDK server's dead dispatcher used to ignore it). Real processes, real
  * signals, loopback only.
  */
-class HelperSigtermTest {
+class HelperSigtermIT {
   @Test
   void theHelperStopsOnSigtermWhileAttacked() throws Exception {
     InetAddress ip = LoopbackAddresses.next();
