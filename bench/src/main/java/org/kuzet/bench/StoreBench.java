@@ -66,19 +66,19 @@ final class StoreBench {
         Instant t = START.plusSeconds(i * stepSeconds);
         if (i % urls == 0) {
           if (run > 0) {
-            store.finishRun(run, t);
+            store.runs().finishRun(run, t);
           }
-          run = store.beginRun(Trigger.SCHEDULED, null, "bench", NetworkState.ONLINE, t);
+          run = store.runs().beginRun(Trigger.SCHEDULED, null, "bench", NetworkState.ONLINE, t);
         }
         int u = i % urls;
         Measurement m = synthetic(random, "https://site" + u + ".kz/", t, certificate, intermediate);
         jsonBytes += MeasurementJson.toLine(m).length();
-        store.save(run, m.input(), "bench", CATEGORIES[u % CATEGORIES.length], m);
+        store.measurements().save(run, m.input(), "bench", CATEGORIES[u % CATEGORIES.length], m);
         if ((i + 1) % 10_000 == 0) {
           log.printf("stored %d/%d%n", i + 1, count);
         }
       }
-      store.finishRun(run, START.plusSeconds(count * stepSeconds));
+      store.runs().finishRun(run, START.plusSeconds(count * stepSeconds));
       insertSeconds = (System.nanoTime() - started) / 1e9;
     }
     long bytes;
@@ -91,8 +91,8 @@ final class StoreBench {
       int[] rows = new int[2];
       for (int r = 0; r < queryRepeats; r++) {
         String url = "https://site" + (r * 37 % urls) + ".kz/";
-        timeline.add(millis(() -> rows[0] = store.timeline(url, monthStart, monthEnd).size()));
-        perDay.add(millis(() -> rows[1] = store.blockedPerCategoryPerDay(monthStart, monthEnd).size()));
+        timeline.add(millis(() -> rows[0] = store.measurements().timeline(url, monthStart, monthEnd).size()));
+        perDay.add(millis(() -> rows[1] = store.measurements().blockedPerCategoryPerDay(monthStart, monthEnd).size()));
       }
       return new Result(count, insertSeconds, bytes, (double) jsonBytes / count, timeline, rows[0], perDay, rows[1]);
     }

@@ -166,7 +166,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       } catch (StoreException e) {
         throw new UsageException(e.getMessage(), e);
       }
-      runId = store.beginRun(Trigger.IMPORTED, null, Software.VERSION, null, Instant.now());
+      runId = store.runs().beginRun(Trigger.IMPORTED, null, Software.VERSION, null, Instant.now());
     }
     try {
       for (String f : files) {
@@ -180,7 +180,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       }
     } finally {
       if (store != null) {
-        store.finishRun(runId, Instant.now());
+        store.runs().finishRun(runId, Instant.now());
         store.close();
       }
     }
@@ -305,10 +305,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
     if (store != null) {
       Measurement m = withRecorded(a);
-      if (store.byUid(m.measurementUid()).isPresent()) {
+      if (store.measurements().byUid(m.measurementUid()).isPresent()) {
         tally.alreadyStored++;
       } else {
-        store.saveImported(runId, m.input(), name, m);
+        store.imports().saveImported(runId, m.input(), name, m);
         tally.stored++;
       }
     }

@@ -88,7 +88,7 @@ public final class ExportCommand implements Callable<Integer> {
     if (f == Format.csv) {
       w.write(String.join(",", CSV_COLUMNS) + "\r\n");
     }
-    db.forEach(which, m -> {
+    db.measurements().forEach(which, m -> {
       try {
         w.write(switch (f) {
           case jsonl -> m.measurementJson();

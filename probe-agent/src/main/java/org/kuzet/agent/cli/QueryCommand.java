@@ -38,7 +38,7 @@ public final class QueryCommand implements Callable<Integer> {
     try (ResultsStore db = store.openForReading()) {
       QueryResult result;
       try {
-        result = db.query(sql, maxRows);
+        result = db.analystSql().query(sql, maxRows);
       } catch (StoreException e) {
         throw new UsageException(e.getMessage(), e);
       }

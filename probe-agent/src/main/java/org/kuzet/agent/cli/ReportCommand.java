@@ -40,10 +40,10 @@ public final class ReportCommand implements Callable<Integer> {
     }
     try (ResultsStore db = store.openForReading()) {
       HtmlReport report = new HtmlReport();
-      db.forEach(which, report::add);
-      report.runIds().forEach(id -> db.run(id).ifPresent(report::addRun));
+      db.measurements().forEach(which, report::add);
+      report.runIds().forEach(id -> db.runs().run(id).ifPresent(report::addRun));
       String page = report.render("kuzet report: " + db.file().getFileName(), which.since(), which.until(),
-          db.connectivityEvents(which.since(), which.until()), Instant.now());
+          db.connectivity().connectivityEvents(which.since(), which.until()), Instant.now());
       CheckedOutput.writeFile(html, w -> w.write(page));
       spec.commandLine().getErr().println("kuzet: report written to " + html);
       spec.commandLine().getErr().flush();

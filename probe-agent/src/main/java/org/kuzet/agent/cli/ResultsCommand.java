@@ -34,7 +34,7 @@ public final class ResultsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     var f = filter.toFilter(limit + 1);
     try (ResultsStore db = store.openForReading()) {
-      List<StoredMeasurement> rows = db.find(f);
+      List<StoredMeasurement> rows = db.measurements().find(f);
       if (rows.isEmpty()) {
         out.println("no stored measurement matches (database " + db.file() + ")");
         out.flush();

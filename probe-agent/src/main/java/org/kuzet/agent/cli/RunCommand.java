@@ -124,7 +124,7 @@ public final class RunCommand implements Callable<Integer> {
           "kuzet run");
       ProbeSettings probe = network.applyTo(settings);
       Instant started = Instant.now();
-      long runId = db.beginRun(Trigger.MANUAL, null, Software.VERSION, check == null ? null : check.state(), started);
+      long runId = db.runs().beginRun(Trigger.MANUAL, null, Software.VERSION, check == null ? null : check.state(), started);
       RunProgress progress = RunProgress.forOutput(out, urls.size(), System.console() != null);
       // What the summary needs, not the measurements themselves (a long list would hold them all in memory).
       List<Stored> stored = new ArrayList<>();
@@ -136,7 +136,7 @@ public final class RunCommand implements Callable<Integer> {
       // Ctrl-C: every completed measurement is already committed; close the run so it is not shown as crashed.
       Thread onInterrupt = new Thread(() -> {
         try {
-          db.finishRun(runId, Instant.now());
+          db.runs().finishRun(runId, Instant.now());
         } catch (RuntimeException ignored) {
           // The run stays open (ended_at NULL): that is how a killed run looks, and nothing measured is lost.
         }
@@ -153,7 +153,7 @@ public final class RunCommand implements Callable<Integer> {
           public void measured(Measurement measured) {
             Measurement m = check != null && check.state().isOutage() ? OfflineVerdict.apply(measured) : measured;
             Target t = byUrl.get(m.input());
-            db.save(runId, m.input(), selection.sourceName(), t == null ? null : t.categoryCode(), m);
+            db.measurements().save(runId, m.input(), selection.sourceName(), t == null ? null : t.categoryCode(), m);
             synchronized (stored) {
               stored.add(Stored.of(m));
             }
@@ -182,7 +182,7 @@ public final class RunCommand implements Callable<Integer> {
             }
           }
         });
-        db.finishRun(runId, Instant.now());
+        db.runs().finishRun(runId, Instant.now());
       } finally {
         removeHook(onInterrupt);
       }
@@ -297,7 +297,7 @@ public final class RunCommand implements Callable<Integer> {
   /** Uploads after the run when asked or agreed to; a failure here never fails the run: the queue keeps it all. */
   private void uploadAfterRun(ResultsStore db, URI uploadTo, PrintWriter out, PrintWriter err) {
     if (uploadTo == null) {
-      long pending = db.counts().pending();
+      long pending = db.uploadQueue().counts().pending();
       out.println(pending + " measurement(s) queued for upload; upload is off (--upload, or 'kuzet consent' to"
           + " agree to it)");
       out.flush();
@@ -309,7 +309,7 @@ public final class RunCommand implements Callable<Integer> {
       UploadFlush.print(out, report, uploadTo);
     } catch (RuntimeException e) {
       err.println("kuzet run: upload failed: " + e.getMessage() + "; the run's measurements are stored and stay"
-          + " queued (" + db.counts().pending() + " pending; 'kuzet upload' sends them)");
+          + " queued (" + db.uploadQueue().counts().pending() + " pending; 'kuzet upload' sends them)");
       err.flush();
     }
   }
@@ -334,7 +334,7 @@ public final class RunCommand implements Callable<Integer> {
       List<String> failed, String elapsed) {
     out.println();
     // The store's own count of the run's committed measurements, not what the run meant to store.
-    long committed = db.run(runId).map(r -> r.measurementCount()).orElse(0L);
+    long committed = db.runs().run(runId).map(r -> r.measurementCount()).orElse(0L);
     out.printf(Locale.ROOT, "run %d: %d measurement(s) stored in %s (%s)%n", runId, committed, db.file(), elapsed);
     Map<String, Integer> perVerdict = new TreeMap<>();
     for (Verdict v : Verdict.values()) {

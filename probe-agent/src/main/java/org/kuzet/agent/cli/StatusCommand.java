@@ -88,7 +88,7 @@ public final class StatusCommand implements Callable<Integer> {
   }
 
   private static void printStored(PrintWriter out, ResultsStore results, Instant now) {
-    Optional<RunRecord> last = results.lastRun();
+    Optional<RunRecord> last = results.runs().lastRun();
     if (last.isEmpty()) {
       out.println("last run:     no runs yet");
     } else {
@@ -106,10 +106,10 @@ public final class StatusCommand implements Callable<Integer> {
       }
     }
     if (last.isPresent()) {
-      out.println("control:      " + ControlStatus.health(results.controlFailures(last.get().id())));
+      out.println("control:      " + ControlStatus.health(results.measurements().controlFailures(last.get().id())));
     }
     out.println("network:      " + network(results, last, now));
-    QueueCounts q = results.counts();
+    QueueCounts q = results.uploadQueue().counts();
     out.printf(Locale.ROOT, "upload queue: %d pending, %d uploaded, %d rejected%n", q.pending(), q.uploaded(),
         q.rejected());
   }
@@ -119,7 +119,7 @@ public final class StatusCommand implements Callable<Integer> {
    * what the last run's check found; else unknown.
    */
   private static String network(ResultsStore results, Optional<RunRecord> last, Instant now) {
-    Optional<ConnectivityRecord> recorded = results.lastConnectivity();
+    Optional<ConnectivityRecord> recorded = results.connectivity().lastConnectivity();
     if (recorded.isPresent()) {
       ConnectivityRecord e = recorded.get();
       return e.ongoing()

@@ -68,10 +68,10 @@ final class UploadFlush {
     }
     int requeued = 0;
     if (retryFailed) {
-      requeued = db.requeueRejected();
+      requeued = db.uploadQueue().requeueRejected();
     }
-    db.makePendingDueNow();
-    Recording queue = new Recording(db);
+    db.uploadQueue().makePendingDueNow();
+    Recording queue = new Recording(db.uploadQueue());
     try (Uploader uploader = builder.build()) {
       Uploader.Result r = uploader.drain(queue);
       return new Report(r, queue.rejections, queue.retryError, requeued);

@@ -60,7 +60,7 @@ public final class ResultsStoreWiring implements ServiceWiring {
     try {
       store = ResultsStore.open(context.config().database());
       // A crash (kill -9, power loss) leaves the last state open; end it at the last moment known, not now.
-      store.closeConnectivityEventLeftOpen("at restart: the previous service ended without closing it")
+      store.connectivity().closeConnectivityEventLeftOpen("at restart: the previous service ended without closing it")
           .ifPresent(end -> say(context, "closed the connectivity event left open by the previous service at "
               + end));
     } catch (StoreException e) {
@@ -70,7 +70,7 @@ public final class ResultsStoreWiring implements ServiceWiring {
     java.util.concurrent.atomic.AtomicInteger depth = new java.util.concurrent.atomic.AtomicInteger();
     context.metrics().uploadQueueDepth(() -> {
       try {
-        depth.set((int) Math.min(Integer.MAX_VALUE, store.counts().pending()));
+        depth.set((int) Math.min(Integer.MAX_VALUE, store.uploadQueue().counts().pending()));
       } catch (RuntimeException closedOrBusy) {
         // keep the last value
       }
@@ -121,7 +121,7 @@ public final class ResultsStoreWiring implements ServiceWiring {
     } catch (IllegalArgumentException e) {
       throw new IOException("[upload] collector: " + e.getMessage(), e);
     }
-    BackgroundUpload upload = new BackgroundUpload(uploader, store, context.consent(), context.metrics(),
+    BackgroundUpload upload = new BackgroundUpload(uploader, store.uploadQueue(), context.consent(), context.metrics(),
         context.clock(), context.log());
     upload.request("at start"); // what earlier runs left in the queue
     return upload;
@@ -178,7 +178,7 @@ public final class ResultsStoreWiring implements ServiceWiring {
   static void prune(Context context, ResultsStore store, Duration retention, boolean keepUnsent) {
     Instant cutoff = context.clock().instant().minus(retention);
     try {
-      ResultsStore.Pruned p = store.deleteOlderThan(cutoff, keepUnsent);
+      org.kuzet.agent.store.Retention.Pruned p = store.retention().deleteOlderThan(cutoff, keepUnsent);
       if (p.measurements() + p.runs() + p.connectivityEvents() > 0) {
         say(context, "retention " + Durations.format(retention) + ": deleted " + p.measurements()
             + " measurement(s), " + p.runs() + " run(s) and " + p.connectivityEvents()
@@ -200,7 +200,7 @@ public final class ResultsStoreWiring implements ServiceWiring {
   public static RunStore runStore(ResultsStore store, Clock clock) {
     return (request, reportId, targets) -> {
       boolean campaign = request.slot().isCampaign();
-      long runId = io(() -> store.beginRun(campaign ? Trigger.CAMPAIGN : Trigger.SCHEDULED,
+      long runId = io(() -> store.runs().beginRun(campaign ? Trigger.CAMPAIGN : Trigger.SCHEDULED,
           campaign ? request.slot().campaign().name() : null, Software.VERSION, request.check().state(),
           request.startedAt()));
       Map<String, Target> byUrl = new HashMap<>();
@@ -210,16 +210,16 @@ public final class ResultsStoreWiring implements ServiceWiring {
         @Override
         public void save(Measurement m) throws IOException {
           Target t = byUrl.get(m.input());
-          io(() -> store.save(runId, m.input(), listName, t == null ? null : t.categoryCode(), m));
+          io(() -> store.measurements().save(runId, m.input(), listName, t == null ? null : t.categoryCode(), m));
         }
 
         @Override
         public void finish(RunOutcome outcome) throws IOException {
           io(() -> {
             if (outcome.failure() != null) {
-              store.failRun(runId, clock.instant(), outcome.failure());
+              store.runs().failRun(runId, clock.instant(), outcome.failure());
             } else {
-              store.finishRun(runId, clock.instant());
+              store.runs().finishRun(runId, clock.instant());
             }
             return null;
           });
@@ -237,7 +237,7 @@ public final class ResultsStoreWiring implements ServiceWiring {
       @Override
       public void opened(ConnectivityEvent event, ConnectivityCheck evidence) {
         try {
-          store.openConnectivityEvent(event.state(), event.start(), evidence == null ? null : detail(evidence));
+          store.connectivity().openConnectivityEvent(event.state(), event.start(), evidence == null ? null : detail(evidence));
         } catch (RuntimeException e) {
           log.println("kuzet service: could not record connectivity " + event.state().wire() + ": " + e.getMessage());
           log.flush();
@@ -247,7 +247,7 @@ public final class ResultsStoreWiring implements ServiceWiring {
       @Override
       public void closed(ConnectivityEvent event) {
         try {
-          store.closeConnectivityEvent(event.end());
+          store.connectivity().closeConnectivityEvent(event.end());
         } catch (RuntimeException e) {
           log.println("kuzet service: could not record the end of " + event.state().wire() + ": " + e.getMessage());
           log.flush();

@@ -9,7 +9,7 @@ import org.kuzet.schema.Verdict;
  * @param since start time at or after this instant
  * @param until start time strictly before this instant
  * @param urlPattern a substring of the URL, or a glob when it contains {@code *} (case-sensitive, like URLs)
- * @param limit at most this many (the newest, for {@link ResultsStore#find})
+ * @param limit at most this many (the newest, for {@link Measurements#find})
  */
 public record MeasurementFilter(Instant since, Instant until, String urlPattern, Verdict verdict, Long runId,
     Integer limit) {

@@ -38,8 +38,8 @@ class AnalystCommandsTest {
   void fill() {
     db = dir.resolve("kuzet.db");
     try (ResultsStore store = ResultsStore.open(db)) {
-      long run1 = store.beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE, T0);
-      long run2 = store.beginRun(Trigger.SCHEDULED, null, "0.1.0", NetworkState.ONLINE, T0.plusSeconds(86400));
+      long run1 = store.runs().beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE, T0);
+      long run2 = store.runs().beginRun(Trigger.SCHEDULED, null, "0.1.0", NetworkState.ONLINE, T0.plusSeconds(86400));
       for (int day = 0; day < 4; day++) {
         Instant t = T0.plus(Duration.ofDays(day));
         long run = day < 2 ? run1 : run2;
@@ -47,15 +47,15 @@ class AnalystCommandsTest {
         if (day == 0) {
           blockedFirst = b;
         }
-        store.save(run, b.input(), "kz", "NEWS", b);
+        store.measurements().save(run, b.input(), "kz", "NEWS", b);
         Measurement a = TestMeasurements.accessible("https://holanews.kz/", t.plusSeconds(5));
-        store.save(run, a.input(), "kz", "NEWS", a);
+        store.measurements().save(run, a.input(), "kz", "NEWS", a);
       }
       hostile = TestMeasurements.of(HOSTILE, T0.plusSeconds(60), Verdict.DOWN, null, false, List.of(), null);
-      store.save(run1, hostile.input(), "file,with,commas.csv", "MISC", hostile);
-      store.openConnectivityEvent(NetworkState.ONLINE, T0, null);
-      store.openConnectivityEvent(NetworkState.DOMESTIC_ONLY, T0.plusSeconds(3600), "{\"anchors\":\"<b>\"}");
-      store.openConnectivityEvent(NetworkState.ONLINE, T0.plusSeconds(7200), null);
+      store.measurements().save(run1, hostile.input(), "file,with,commas.csv", "MISC", hostile);
+      store.connectivity().openConnectivityEvent(NetworkState.ONLINE, T0, null);
+      store.connectivity().openConnectivityEvent(NetworkState.DOMESTIC_ONLY, T0.plusSeconds(3600), "{\"anchors\":\"<b>\"}");
+      store.connectivity().openConnectivityEvent(NetworkState.ONLINE, T0.plusSeconds(7200), null);
     }
   }
 
@@ -231,11 +231,11 @@ class AnalystCommandsTest {
   void reportOfARunOnceDuringAShutdownShowsTheGapAndWhatIsBlockedNow() throws Exception {
     Path offline = dir.resolve("offline.db");
     try (ResultsStore store = ResultsStore.open(offline)) {
-      long run = store.beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.OFFLINE, T0);
+      long run = store.runs().beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.OFFLINE, T0);
       Measurement m = TestMeasurements.of("https://a.kz/", T0.plusSeconds(1), Verdict.OFFLINE, null, null, List.of(),
           null);
-      store.save(run, m.input(), "kz", "NEWS", m);
-      store.finishRun(run, T0.plusSeconds(30));
+      store.measurements().save(run, m.input(), "kz", "NEWS", m);
+      store.runs().finishRun(run, T0.plusSeconds(30));
     }
     Path html = dir.resolve("offline.html");
     CliRun run = CliRun.of("report", "--html", html.toString(), "--db", offline.toString());

@@ -138,9 +138,9 @@ class AnalyzeCommandTest {
     assertTrue(rows[1].matches("imported +local +" + java.util.regex.Pattern.quote(f.toString()) + " +false"), rows[1]);
     assertTrue(rows[2].matches("imported +local +" + java.util.regex.Pattern.quote(f.toString()) + " +dns"), rows[2]);
     try (ResultsStore store = ResultsStore.open(db)) {
-      assertEquals(Trigger.IMPORTED, store.lastRun().orElseThrow().trigger());
-      assertEquals(List.of(), store.due(10, Instant.now().plusSeconds(3600)), "imported measurements are not ours");
-      assertEquals(new QueueCounts(0, 0, 0), store.counts());
+      assertEquals(Trigger.IMPORTED, store.runs().lastRun().orElseThrow().trigger());
+      assertEquals(List.of(), store.uploadQueue().due(10, Instant.now().plusSeconds(3600)), "imported measurements are not ours");
+      assertEquals(new QueueCounts(0, 0, 0), store.uploadQueue().counts());
     }
 
     CliRun again = CliRun.of("analyze", "--db", db.toString(), f.toString());
@@ -154,9 +154,9 @@ class AnalyzeCommandTest {
     Measurement a = TestMeasurements.accessible("https://holanews.kz/", Instant.parse("2026-11-01T10:00:00Z"));
     Measurement b = TestMeasurements.blocked("https://kuresker.org/", Instant.parse("2026-11-01T10:01:00Z"));
     try (ResultsStore store = ResultsStore.open(db)) {
-      long run = store.beginRun(Trigger.MANUAL, null, "0.1.0", null);
-      store.save(run, a.input(), "kz", "NEWS", a);
-      store.save(run, b.input(), "kz", "NEWS", b);
+      long run = store.runs().beginRun(Trigger.MANUAL, null, "0.1.0", null);
+      store.measurements().save(run, a.input(), "kz", "NEWS", a);
+      store.measurements().save(run, b.input(), "kz", "NEWS", b);
     }
     for (String format : List.of("jsonl", "ooni")) {
       Path out = dir.resolve("export." + format);

@@ -91,8 +91,8 @@ class ExportOoniRunTest {
 
     Map<String, Measurement> stored = new HashMap<>();
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      for (StoredMeasurement s : store.find(MeasurementFilter.all())) {
-        stored.put(s.uid(), MeasurementJson.parse(store.byUid(s.uid()).orElseThrow().measurementJson()));
+      for (StoredMeasurement s : store.measurements().find(MeasurementFilter.all())) {
+        stored.put(s.uid(), MeasurementJson.parse(store.measurements().byUid(s.uid()).orElseThrow().measurementJson()));
       }
     }
     assertEquals(urls.size(), stored.size());

@@ -133,7 +133,7 @@ class NetworkIdentityRunTest {
         run.err());
 
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      RunRecord r = store.lastRun().orElseThrow();
+      RunRecord r = store.runs().lastRun().orElseThrow();
       assertEquals("AS9198", r.probeAsn());
       assertEquals("KZ", r.probeCc());
       assertEquals("JSC Kazakhtelecom", r.probeNetworkName());
@@ -187,7 +187,7 @@ class NetworkIdentityRunTest {
     assertEquals(0, stun.requests());
     assertEquals(0, dns.queryCount(IdentityLookup.WHOAMI_NAME));
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      RunRecord r = store.lastRun().orElseThrow();
+      RunRecord r = store.runs().lastRun().orElseThrow();
       assertEquals("AS48503", r.probeAsn());
       assertEquals("KZ", r.probeCc());
     }
@@ -201,8 +201,8 @@ class NetworkIdentityRunTest {
     assertEquals(0, run.exit(), run.err());
     assertEquals(0, dns.queryCount(IdentityLookup.WHOAMI_NAME), "KUZET_STUN=none: no whoami either");
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      assertEquals("AS0", store.lastRun().orElseThrow().probeAsn());
-      assertEquals("ZZ", store.lastRun().orElseThrow().probeCc());
+      assertEquals("AS0", store.runs().lastRun().orElseThrow().probeAsn());
+      assertEquals("ZZ", store.runs().lastRun().orElseThrow().probeCc());
     }
   }
 

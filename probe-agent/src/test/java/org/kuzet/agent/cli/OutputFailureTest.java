@@ -46,12 +46,12 @@ class OutputFailureTest {
   static String fill(Path db) {
     String uid = null;
     try (ResultsStore store = ResultsStore.open(db)) {
-      long run = store.beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE,
+      long run = store.runs().beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE,
           Instant.parse("2026-11-01T10:00:00Z"));
       for (int i = 0; i < 50; i++) {
         Measurement m = TestMeasurements.blocked("https://site" + i + ".kz/",
             Instant.parse("2026-11-01T10:00:00Z").plusSeconds(i));
-        store.save(run, m.input(), "kz", "NEWS", m);
+        store.measurements().save(run, m.input(), "kz", "NEWS", m);
         uid = m.measurementUid();
       }
     }

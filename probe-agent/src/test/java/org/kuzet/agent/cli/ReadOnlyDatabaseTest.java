@@ -94,12 +94,12 @@ class ReadOnlyDatabaseTest {
   private Path database(int measurements) {
     Path db = dir.resolve("kuzet.db");
     try (ResultsStore store = ResultsStore.open(db)) {
-      long run = store.beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE,
+      long run = store.runs().beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE,
           Instant.parse("2026-11-01T10:00:00Z"));
       for (int i = 0; i < measurements; i++) {
         Measurement m = TestMeasurements.blocked("https://site" + i + ".kz/",
             Instant.parse("2026-11-01T10:00:00Z").plusSeconds(i));
-        store.save(run, m.input(), "kz", "NEWS", m);
+        store.measurements().save(run, m.input(), "kz", "NEWS", m);
       }
     }
     return db;
@@ -138,10 +138,10 @@ class ReadOnlyDatabaseTest {
     Path db = dir.resolve("kuzet.db");
     Path ro;
     try (ResultsStore store = ResultsStore.open(db)) {
-      long run = store.beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE,
+      long run = store.runs().beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE,
           Instant.parse("2026-11-01T10:00:00Z"));
       Measurement m = TestMeasurements.blocked("https://site.kz/", Instant.parse("2026-11-01T10:00:00Z"));
-      store.save(run, m.input(), "kz", "NEWS", m);
+      store.measurements().save(run, m.input(), "kz", "NEWS", m);
       // Copied while the writer is open: the newest measurement is only in the -wal file.
       Path wal = dir.resolve("kuzet.db-wal");
       assumeTrue(Files.exists(wal) && Files.size(wal) > 0, "no WAL content to copy");

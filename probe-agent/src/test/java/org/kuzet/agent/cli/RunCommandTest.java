@@ -82,15 +82,15 @@ class RunCommandTest {
     assertTrue(run.out().contains("kuzet results --run 1"), run.out());
 
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      List<StoredMeasurement> stored = store.find(MeasurementFilter.all());
+      List<StoredMeasurement> stored = store.measurements().find(MeasurementFilter.all());
       assertEquals(Set.copyOf(urls), stored.stream().map(StoredMeasurement::input).collect(Collectors.toSet()));
-      RunRecord r = store.lastRun().orElseThrow();
+      RunRecord r = store.runs().lastRun().orElseThrow();
       assertEquals(Trigger.MANUAL, r.trigger());
       assertEquals(3, r.measurementCount());
       assertTrue(r.endedAt() != null, "a completed run is closed");
-      assertEquals(3, store.counts().pending(), "every stored measurement is queued for upload");
+      assertEquals(3, store.uploadQueue().counts().pending(), "every stored measurement is queued for upload");
       for (StoredMeasurement s : stored) {
-        StoredMeasurement full = store.byUid(s.uid()).orElseThrow();
+        StoredMeasurement full = store.measurements().byUid(s.uid()).orElseThrow();
         assertEquals(s.input(), MeasurementJson.parse(full.measurementJson()).input());
         assertEquals("command line", full.targetList());
         assertTrue(!full.measurementJson().contains("probe_ip"), "the volunteer's address is never stored");
@@ -124,7 +124,7 @@ class RunCommandTest {
           }
           if (line.toString().matches("\\[\\s*\\d+/12\\] .*")) {
             try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-              storedAtEachLine.add(store.statusCounts().measurements());
+              storedAtEachLine.add(store.status().statusCounts().measurements());
             }
           }
           line.setLength(0);
@@ -170,7 +170,7 @@ class RunCommandTest {
         + " refused) ×1; their verdicts rest on local evidence only"), run.out());
     String uid;
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      uid = store.find(MeasurementFilter.all()).get(0).uid();
+      uid = store.measurements().find(MeasurementFilter.all()).get(0).uid();
     }
     CliRun show = CliRun.of("show", uid, "--db", db.toString());
     assertTrue(show.out().lines().anyMatch(l -> l.matches("control +unreachable \\(connection refused\\)")),

@@ -43,12 +43,12 @@ class RunDamagedDatabaseTest {
   private Path goodDatabase() {
     Path db = dir.resolve("kuzet.db");
     try (ResultsStore store = ResultsStore.open(db)) {
-      long run = store.beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE,
+      long run = store.runs().beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE,
           Instant.parse("2026-11-01T10:00:00Z"));
       for (int i = 0; i < 300; i++) {
         Measurement m = TestMeasurements.accessible("https://site" + i + ".kz/",
             Instant.parse("2026-11-01T10:00:00Z").plusSeconds(i));
-        store.save(run, m.input(), "kz", "NEWS", m);
+        store.measurements().save(run, m.input(), "kz", "NEWS", m);
       }
     }
     return db;

@@ -41,11 +41,11 @@ class RunInterruptIT {
     assertTrue(exit != 0, "stopped, not finished");
 
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      assertEquals(InterruptedRunChild.QUICK, store.find(MeasurementFilter.all()).size());
-      RunRecord run = store.lastRun().orElseThrow();
+      assertEquals(InterruptedRunChild.QUICK, store.measurements().find(MeasurementFilter.all()).size());
+      RunRecord run = store.runs().lastRun().orElseThrow();
       assertEquals(InterruptedRunChild.QUICK, run.measurementCount());
       assertNotNull(run.endedAt(), "the run was closed on the way out");
-      assertEquals("ok", store.query("PRAGMA integrity_check", 10).rows().get(0).get(0));
+      assertEquals("ok", store.analystSql().query("PRAGMA integrity_check", 10).rows().get(0).get(0));
     }
     assertTrue(Files.readString(err).contains("interrupted; " + InterruptedRunChild.QUICK + " measurement(s)"),
         Files.readString(err));

@@ -90,7 +90,7 @@ class RunUploadConsentTest {
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("1 retried; 1 remaining") && r.out().contains("stay queued"), r.out());
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      assertEquals(1, store.counts().pending(), "the measurement waits in the queue");
+      assertEquals(1, store.uploadQueue().counts().pending(), "the measurement waits in the queue");
     }
   }
 
@@ -145,7 +145,7 @@ class RunUploadConsentTest {
     assertEquals(Main.EXIT_FAILED, r.exit(), r.err());
     assertTrue(r.out().contains("nothing measured"), r.out());
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      assertTrue(store.lastRun().isEmpty());
+      assertTrue(store.runs().lastRun().isEmpty());
     }
   }
 
@@ -158,9 +158,9 @@ class RunUploadConsentTest {
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.err().contains("the network is offline"), r.err());
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      assertEquals(NetworkState.OFFLINE, store.lastRun().orElseThrow().connectivity());
-      StoredMeasurement m = store.find(MeasurementFilter.all()).get(0);
-      String json = store.byUid(m.uid()).orElseThrow().measurementJson();
+      assertEquals(NetworkState.OFFLINE, store.runs().lastRun().orElseThrow().connectivity());
+      StoredMeasurement m = store.measurements().find(MeasurementFilter.all()).get(0);
+      String json = store.measurements().byUid(m.uid()).orElseThrow().measurementJson();
       assertEquals(Verdict.OFFLINE, MeasurementJson.parse(json).testKeys().xVerdict());
     }
   }
@@ -172,9 +172,9 @@ class RunUploadConsentTest {
         + ":" + collector.address().getPort()));
     assertEquals(0, r.exit(), r.err());
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      assertEquals(NetworkState.ONLINE, store.lastRun().orElseThrow().connectivity());
-      StoredMeasurement m = store.find(MeasurementFilter.all()).get(0);
-      String json = store.byUid(m.uid()).orElseThrow().measurementJson();
+      assertEquals(NetworkState.ONLINE, store.runs().lastRun().orElseThrow().connectivity());
+      StoredMeasurement m = store.measurements().find(MeasurementFilter.all()).get(0);
+      String json = store.measurements().byUid(m.uid()).orElseThrow().measurementJson();
       assertTrue(MeasurementJson.parse(json).testKeys().xVerdict() != Verdict.OFFLINE, json);
     }
   }

@@ -124,10 +124,10 @@ class ScrubbedAddressesTest {
       assertFalse((once.out() + once.err()).contains(form), "run --once output: " + once.out() + once.err());
     }
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      List<StoredMeasurement> stored = store.find(MeasurementFilter.all());
+      List<StoredMeasurement> stored = store.measurements().find(MeasurementFilter.all());
       assertEquals(2, stored.size());
       for (StoredMeasurement s : stored) {
-        String json = store.byUid(s.uid()).orElseThrow().measurementJson();
+        String json = store.measurements().byUid(s.uid()).orElseThrow().measurementJson();
         assertNoAddress("the stored measurement", json);
         Measurement m = MeasurementJson.parse(json);
         assertTrue(m.testKeys().requests().stream().anyMatch(tx -> tx.response().code() != null

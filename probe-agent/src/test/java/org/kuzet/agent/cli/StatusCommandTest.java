@@ -53,7 +53,7 @@ class StatusCommandTest {
     StatusCommand.clock = Clock.fixed(NOW, ZoneOffset.UTC);
     Path db = dir.resolve("kuzet.db");
     try (ResultsStore store = ResultsStore.open(db)) {
-      store.finishRun(store.beginRun(Trigger.MANUAL, null, "test", NetworkState.OFFLINE, NOW.minusSeconds(900)),
+      store.runs().finishRun(store.runs().beginRun(Trigger.MANUAL, null, "test", NetworkState.OFFLINE, NOW.minusSeconds(900)),
           NOW.minusSeconds(890));
     }
     CliRun runOnly = CliRun.of("status", "--db", db.toString());
@@ -61,8 +61,8 @@ class StatusCommandTest {
         runOnly.out());
 
     try (ResultsStore store = ResultsStore.open(db)) {
-      store.openConnectivityEvent(NetworkState.DOMESTIC_ONLY, NOW.minusSeconds(600), null);
-      store.closeConnectivityEvent(NOW.minusSeconds(300));
+      store.connectivity().openConnectivityEvent(NetworkState.DOMESTIC_ONLY, NOW.minusSeconds(600), null);
+      store.connectivity().closeConnectivityEvent(NOW.minusSeconds(300));
     }
     CliRun stopped = CliRun.of("status", "--db", db.toString());
     assertTrue(stopped.out().contains("network:      domestic_only from 2026-11-23T09:50:00Z to 2026-11-23T09:55:00Z"
@@ -86,11 +86,11 @@ class StatusCommandTest {
     Path db = dir.resolve("kuzet.db"); // the config's default database, beside it
     Instant t = NOW.minusSeconds(600);
     try (ResultsStore store = ResultsStore.open(db)) {
-      long run = store.beginRun(Trigger.CAMPAIGN, "election-2026", "test", NetworkState.ONLINE, t);
-      store.save(run, "https://a.kz/", "kz", "NEWS", TestMeasurements.blocked("https://a.kz/", t));
-      store.save(run, "https://b.kz/", "kz", "NEWS", TestMeasurements.accessible("https://b.kz/", t));
-      store.finishRun(run, t.plusSeconds(30));
-      store.openConnectivityEvent(NetworkState.DOMESTIC_ONLY, NOW.minusSeconds(120), null);
+      long run = store.runs().beginRun(Trigger.CAMPAIGN, "election-2026", "test", NetworkState.ONLINE, t);
+      store.measurements().save(run, "https://a.kz/", "kz", "NEWS", TestMeasurements.blocked("https://a.kz/", t));
+      store.measurements().save(run, "https://b.kz/", "kz", "NEWS", TestMeasurements.accessible("https://b.kz/", t));
+      store.runs().finishRun(run, t.plusSeconds(30));
+      store.connectivity().openConnectivityEvent(NetworkState.DOMESTIC_ONLY, NOW.minusSeconds(120), null);
     }
     ConsentFile.write(db, new Consent(t, false, ConsentText.VERSION));
     try (InstanceLock lock = InstanceLock.acquire(db)) {

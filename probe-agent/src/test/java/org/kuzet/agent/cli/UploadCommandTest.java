@@ -38,13 +38,13 @@ class UploadCommandTest {
     collector = CollectorServer.builder(collectorStore).start();
     db = dir.resolve("probe/kuzet.db");
     try (ResultsStore store = ResultsStore.open(db)) {
-      long run = store.beginRun(Trigger.MANUAL, null, "test", null, T);
+      long run = store.runs().beginRun(Trigger.MANUAL, null, "test", null, T);
       for (int i = 0; i < 3; i++) {
         var m = TestMeasurements.accessible("https://site" + i + ".kz/", T.plusSeconds(i));
-        store.save(run, m.input(), "kz", "NEWS", m);
+        store.measurements().save(run, m.input(), "kz", "NEWS", m);
         uids.add(m.measurementUid());
       }
-      store.finishRun(run, T.plusSeconds(10));
+      store.runs().finishRun(run, T.plusSeconds(10));
     }
   }
 
@@ -61,7 +61,7 @@ class UploadCommandTest {
   @Test
   void uploadsTheQueueOnceAndRetriesRejectedOnesOnRequest() throws IOException {
     try (ResultsStore store = ResultsStore.open(db)) {
-      store.markRejected(uids.get(0), "bad signature: test", T); // as if a collector had refused it earlier
+      store.uploadQueue().markRejected(uids.get(0), "bad signature: test", T); // as if a collector had refused it earlier
     }
 
     CliRun first = CliRun.of("upload", "--db", db.toString(), "--collector", url());
@@ -81,7 +81,7 @@ class UploadCommandTest {
     assertTrue(retry.out().contains("1 uploaded"), retry.out());
     assertEquals(3, collectorStore.count());
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      assertEquals(new UploadQueue.QueueCounts(0, 3, 0), store.counts());
+      assertEquals(new UploadQueue.QueueCounts(0, 3, 0), store.uploadQueue().counts());
     }
   }
 
@@ -113,7 +113,7 @@ class UploadCommandTest {
     assertEquals(Main.EXIT_FAILED, run.exit(), run.out() + run.err());
     assertTrue(run.out().contains("stay queued"), run.out());
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      assertEquals(3, store.counts().pending());
+      assertEquals(3, store.uploadQueue().counts().pending());
     }
     assertTrue(run.out().contains("'kuzet upload' sends them by hand"), run.out());
     // The hint is true: a hand-started upload does not wait out the backoff the failure left.

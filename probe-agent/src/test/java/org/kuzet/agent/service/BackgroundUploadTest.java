@@ -68,26 +68,27 @@ class BackgroundUploadTest {
     try (ResultsStore store = ResultsStore.open(db);
         SqliteCollectorStore collectorDb = SqliteCollectorStore.open(dir.resolve(db.getFileName() + "-c.db"));
         CollectorServer collector = CollectorServer.builder(collectorDb).start()) {
-      long run = store.beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE, Instant.now());
+      long run = store.runs().beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE, Instant.now());
       for (int i = 0; i < 3; i++) {
         Measurement m = TestMeasurements.accessible(SECRET + i, Instant.now());
-        store.save(run, m.input(), "kz", "NEWS", m);
+        store.measurements().save(run, m.input(), "kz", "NEWS", m);
       }
       StringWriter log = new StringWriter();
       Uploader uploader = Uploader.builder(collector.uploadUri(), ProbeKey.generate(new SecureRandom())).build();
       CountDownLatch uploaded = new CountDownLatch(3);
-      try (BackgroundUpload upload = new BackgroundUpload(uploader, failingFirst(store, 2, error, uploaded),
+      try (BackgroundUpload upload = new BackgroundUpload(uploader,
+          failingFirst(store.uploadQueue(), 2, error, uploaded),
           () -> org.kuzet.agent.consent.ConsentGate.State.given(true), new AgentMetrics(Clock.systemUTC()), Clock.systemUTC(), new PrintWriter(log, true),
           Duration.ofMillis(100))) {
         upload.request("after the run"); // fails
         upload.awaitIdle();
-        assertEquals(3, store.counts().pending(), "nothing sent yet");
+        assertEquals(3, store.uploadQueue().counts().pending(), "nothing sent yet");
         upload.request("after the next run"); // fails too: the thread is still there to take it
         upload.awaitIdle();
         // Then the retry it planned by itself drains the queue, with no further request.
         assertTrue(uploaded.await(60, TimeUnit.SECONDS), "no retry came: " + log);
         upload.awaitIdle();
-        assertEquals(0, store.counts().pending(), log.toString());
+        assertEquals(0, store.uploadQueue().counts().pending(), log.toString());
         assertEquals(3, collectorDb.count());
       }
       String text = log.toString();

@@ -132,7 +132,7 @@ class ConsentWithdrawalTest {
     assertEquals(1, collectorStore.count(), "nothing uploaded after the withdrawal: " + log);
     assertTrue(log.toString().contains("regular run skipped: consent withdrawn or none recorded"), log.toString());
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      assertEquals(1, store.lastRun().orElseThrow().id(), "no run recorded after the withdrawal");
+      assertEquals(1, store.runs().lastRun().orElseThrow().id(), "no run recorded after the withdrawal");
     }
   }
 
@@ -143,11 +143,11 @@ class ConsentWithdrawalTest {
     int port = LoopbackAddresses.closedPort(a);
     KuzetConfig config = config("http://" + a.getHostAddress() + ":" + port);
     try (ResultsStore store = ResultsStore.open(db)) {
-      long run = store.beginRun(Trigger.SCHEDULED, null, "test", NetworkState.OFFLINE, DAY);
+      long run = store.runs().beginRun(Trigger.SCHEDULED, null, "test", NetworkState.OFFLINE, DAY);
       for (String url : List.of("https://a.kz/", "https://b.kz/")) {
-        store.save(run, url, "kz", null, TestMeasurements.accessible(url, DAY));
+        store.measurements().save(run, url, "kz", null, TestMeasurements.accessible(url, DAY));
       }
-      store.finishRun(run, DAY.plusSeconds(10));
+      store.runs().finishRun(run, DAY.plusSeconds(10));
     }
     ResultsStoreWiring wiring = wiring();
     ServiceWiring.Bound bound = wiring.open(new ServiceWiring.Context(config, clock, metrics, true,
@@ -172,7 +172,7 @@ class ConsentWithdrawalTest {
     assertTrue(log.toString().contains("upload (network back online) skipped: consent withdrawn or none recorded"),
         log.toString());
     try (ResultsStore store = ResultsStore.openReadOnly(db)) {
-      assertEquals(2, store.counts().pending(), "kept queued");
+      assertEquals(2, store.uploadQueue().counts().pending(), "kept queued");
     }
   }
 }

@@ -66,12 +66,12 @@ class FailedRunTest {
         assertTrue(e.getMessage().startsWith("target list " + list + ": "), e.getMessage());
         assertFalse(e.getMessage().contains("Exception") || e.getMessage().contains("Input length"),
             e.getMessage());
-        RunRecord run = store.lastRun().orElseThrow();
+        RunRecord run = store.runs().lastRun().orElseThrow();
         assertTrue(run.failed(), breakage.getKey());
         assertEquals(e.getMessage(), run.failure());
         assertNotNull(run.endedAt(), "a failed run is closed, not left looking as if it were going on");
         assertEquals(0, run.measurementCount());
-        assertEquals(0, store.statusCounts().measurements(), "nothing measured");
+        assertEquals(0, store.status().statusCounts().measurements(), "nothing measured");
       }
       StringWriter out = new StringWriter();
       org.kuzet.agent.cli.Main.run(new String[] {"status", "--db", db.toString()}, new PrintWriter(out, true),

@@ -87,12 +87,12 @@ class ResultsStoreWiringTest {
       RunOutcome outcome = executor.run(request(config, new Slot(now, now, null), NetworkState.ONLINE));
 
       assertEquals(new RunOutcome(2, 0, false), outcome);
-      RunRecord run = store.lastRun().orElseThrow();
+      RunRecord run = store.runs().lastRun().orElseThrow();
       assertEquals(Trigger.SCHEDULED, run.trigger());
       assertEquals(NetworkState.ONLINE, run.connectivity());
       assertEquals(2, run.measurementCount());
       assertNotNull(run.endedAt());
-      List<StoredMeasurement> stored = store.find(MeasurementFilter.all());
+      List<StoredMeasurement> stored = store.measurements().find(MeasurementFilter.all());
       assertEquals(2, stored.size());
       assertTrue(stored.stream().allMatch(m -> "urls.txt".equals(m.targetList()) && "pending".equals(m.uploadState())));
     }
@@ -109,7 +109,7 @@ class ResultsStoreWiringTest {
           .begin(request(config, new Slot(now, now, campaign), NetworkState.DOMESTIC_ONLY), "r", List.of());
       recorder.save(TestMeasurements.accessible("https://a.kz/", now));
       recorder.finish(new RunOutcome(1, 0, false));
-      RunRecord run = store.lastRun().orElseThrow();
+      RunRecord run = store.runs().lastRun().orElseThrow();
       assertEquals(Trigger.CAMPAIGN, run.trigger());
       assertEquals("election-2026", run.campaign());
       assertEquals(NetworkState.DOMESTIC_ONLY, run.connectivity());
@@ -126,14 +126,14 @@ class ResultsStoreWiringTest {
     try (ResultsStore store = ResultsStore.open(dir.resolve("kuzet.db"))) {
       ConnectivityLog log = ResultsStoreWiring.timeline(store, new PrintWriter(new StringWriter()));
       log.opened(new ConnectivityEvent(NetworkState.DOMESTIC_ONLY, t0, null), check);
-      assertEquals(NetworkState.DOMESTIC_ONLY, store.currentConnectivity().orElseThrow().state());
+      assertEquals(NetworkState.DOMESTIC_ONLY, store.connectivity().currentConnectivity().orElseThrow().state());
       log.closed(new ConnectivityEvent(NetworkState.DOMESTIC_ONLY, t0, t0.plusSeconds(600)));
-      ConnectivityRecord event = store.connectivityEvents(null, null).get(0);
+      ConnectivityRecord event = store.connectivity().connectivityEvents(null, null).get(0);
       assertEquals(t0.plusSeconds(600), event.endedAt());
       assertTrue(event.detailJson().contains("generic_timeout_error"), event.detailJson());
       assertTrue(event.detailJson().contains("203.0.113.7:443"), event.detailJson());
       assertFalse(event.detailJson().contains("192.168.1.23"), "the volunteer's address is never stored");
-      assertNull(store.currentConnectivity().orElse(null));
+      assertNull(store.connectivity().currentConnectivity().orElse(null));
     }
   }
 
@@ -146,15 +146,15 @@ class ResultsStoreWiringTest {
         Clock.fixed(t0.plus(Duration.ofDays(40)), java.time.ZoneOffset.UTC),
         new AgentMetrics(Clock.systemUTC()), false, new PrintWriter(log));
     try (ResultsStore store = ResultsStore.open(dir.resolve("kuzet.db"))) {
-      long run = store.beginRun(Trigger.SCHEDULED, null, "0.1.0", NetworkState.ONLINE, t0);
-      store.save(run, "https://a.kz/", "kz", "NEWS", TestMeasurements.accessible("https://a.kz/", t0));
-      store.finishRun(run, t0.plusSeconds(60));
-      store.save(run, "https://b.kz/", "kz", "NEWS",
+      long run = store.runs().beginRun(Trigger.SCHEDULED, null, "0.1.0", NetworkState.ONLINE, t0);
+      store.measurements().save(run, "https://a.kz/", "kz", "NEWS", TestMeasurements.accessible("https://a.kz/", t0));
+      store.runs().finishRun(run, t0.plusSeconds(60));
+      store.measurements().save(run, "https://b.kz/", "kz", "NEWS",
           TestMeasurements.accessible("https://b.kz/", t0.plus(Duration.ofDays(35))));
 
       ResultsStoreWiring.prune(context, store, config.retention(), false);
 
-      assertEquals(1, store.statusCounts().measurements(), "only the measurement older than 30 days went");
+      assertEquals(1, store.status().statusCounts().measurements(), "only the measurement older than 30 days went");
       assertTrue(log.toString().contains("retention 30d: deleted 1 measurement(s)"), log.toString());
     }
   }

@@ -107,7 +107,7 @@ class ServiceUploadTest {
     assertEquals(1, collectorStore.count(), log.toString());
     assertTrue(log.toString().contains("upload (after the run): 1 uploaded"), log.toString());
     try (ResultsStore store = ResultsStore.openReadOnly(config.database())) {
-      assertEquals(1, store.counts().uploaded());
+      assertEquals(1, store.uploadQueue().counts().uploaded());
     }
     assertTrue(metrics.scrape().contains("kuzet_last_upload_success_timestamp_seconds "
         + (double) T0.getEpochSecond()), metrics.scrape());
@@ -124,7 +124,7 @@ class ServiceUploadTest {
     bound.close();
     assertEquals(0, collectorStore.count());
     try (ResultsStore store = ResultsStore.openReadOnly(config.database())) {
-      assertEquals(1, store.counts().pending());
+      assertEquals(1, store.uploadQueue().counts().pending());
     }
   }
 
@@ -155,11 +155,11 @@ class ServiceUploadTest {
     KuzetConfig config = ConfigLoader.parse("t", "[schedule]\ninterval = 6h\njitter = 0\n[targets]\nfiles = urls.txt\n"
         + "[upload]\nenabled = true\ncollector = http://" + a.getHostAddress() + ":" + port + "\n", dir);
     try (ResultsStore store = ResultsStore.open(config.database())) {
-      long run = store.beginRun(Trigger.SCHEDULED, null, "test", NetworkState.OFFLINE, day);
+      long run = store.runs().beginRun(Trigger.SCHEDULED, null, "test", NetworkState.OFFLINE, day);
       for (String url : List.of("https://a.kz/", "https://b.kz/")) {
-        store.save(run, url, "kz", null, TestMeasurements.accessible(url, day));
+        store.measurements().save(run, url, "kz", null, TestMeasurements.accessible(url, day));
       }
-      store.finishRun(run, day.plusSeconds(10));
+      store.runs().finishRun(run, day.plusSeconds(10));
     }
     ResultsStoreWiring wiring = wiring();
     ServiceWiring.Bound bound = wiring.open(new ServiceWiring.Context(config, clock, metrics, true,
@@ -199,17 +199,17 @@ class ServiceUploadTest {
   void anEventLeftOpenByACrashIsClosedAtTheLastKnownMoment() throws Exception {
     KuzetConfig config = config(false);
     try (ResultsStore store = ResultsStore.open(config.database())) {
-      store.openConnectivityEvent(NetworkState.OFFLINE, T0, null);
-      long run = store.beginRun(Trigger.SCHEDULED, null, "test", NetworkState.OFFLINE, T0.plusSeconds(300));
-      store.save(run, "https://a.kz/", "kz", null, TestMeasurements.accessible("https://a.kz/", T0.plusSeconds(420)));
+      store.connectivity().openConnectivityEvent(NetworkState.OFFLINE, T0, null);
+      long run = store.runs().beginRun(Trigger.SCHEDULED, null, "test", NetworkState.OFFLINE, T0.plusSeconds(300));
+      store.measurements().save(run, "https://a.kz/", "kz", null, TestMeasurements.accessible("https://a.kz/", T0.plusSeconds(420)));
       // killed here: the run and the event stay open
     }
     clock.set(T0.plusSeconds(7200));
     wiring().open(new ServiceWiring.Context(config, clock, metrics, false, new PrintWriter(log))).close();
 
     try (ResultsStore store = ResultsStore.openReadOnly(config.database())) {
-      assertNull(store.currentConnectivity().orElse(null));
-      ConnectivityRecord e = store.connectivityEvents(null, null).get(0);
+      assertNull(store.connectivity().currentConnectivity().orElse(null));
+      ConnectivityRecord e = store.connectivity().connectivityEvents(null, null).get(0);
       assertEquals(T0.plusSeconds(420), e.endedAt(), "the newest measurement, not the restart");
       assertTrue(e.detailJson().contains("at restart"), e.detailJson());
     }

@@ -54,17 +54,17 @@ class KillConsistencyIT {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
         rs.next();
-        assertEquals("ok", rs.getString(1));
+        assertEquals("ok", rs.getString("integrity_check"));
       }
     }
     try (ResultsStore store = ResultsStore.open(db)) {
       Set<String> stored = new HashSet<>();
-      store.forEach(MeasurementFilter.all(), m -> stored.add(m.uid()));
+      store.measurements().forEach(MeasurementFilter.all(), m -> stored.add(m.uid()));
       List<String> missing = reported.stream().filter(uid -> !stored.contains(uid)).toList();
       assertEquals(List.of(), missing, "reported as committed but not stored");
-      RunRecord run = store.lastRun().orElseThrow();
+      RunRecord run = store.runs().lastRun().orElseThrow();
       assertEquals(stored.size(), run.measurementCount(), "the run's count moved with each insert, atomically");
-      assertEquals(stored.size(), store.counts().pending(), "every stored measurement is queued for upload");
+      assertEquals(stored.size(), store.uploadQueue().counts().pending(), "every stored measurement is queued for upload");
     }
   }
 }

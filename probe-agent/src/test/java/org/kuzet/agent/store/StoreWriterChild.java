@@ -15,12 +15,12 @@ public final class StoreWriterChild {
 
   public static void main(String[] args) {
     try (ResultsStore store = ResultsStore.open(Path.of(args[0]))) {
-      long run = store.beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE);
+      long run = store.runs().beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE);
       for (long i = 0; ; i++) {
         Instant t = Instant.parse("2026-11-01T00:00:00Z").plusSeconds(i);
         Measurement m = i % 3 == 0 ? TestMeasurements.blocked("https://site" + i + ".kz/", t)
             : TestMeasurements.accessible("https://site" + i + ".kz/", t);
-        store.save(run, m.input(), "kz", "NEWS", m);
+        store.measurements().save(run, m.input(), "kz", "NEWS", m);
         System.out.println(m.measurementUid());
         System.out.flush();
       }

@@ -16,7 +16,7 @@ public final class UploadDrainChild {
   public static void main(String[] args) {
     try (ResultsStore store = ResultsStore.open(Path.of(args[0]));
         Uploader uploader = Uploader.builder(URI.create(args[1]), ProbeKey.generate(new SecureRandom())).build()) {
-      Uploader.Result r = uploader.drain(store);
+      Uploader.Result r = uploader.drain(store.uploadQueue());
       System.out.println(r.uploaded() + " " + r.remaining());
     }
   }

@@ -36,14 +36,14 @@ class UploadMemoryBoundIT {
     Path db = dir.resolve("kuzet.db");
     Random random = new Random(42);
     try (ResultsStore store = ResultsStore.open(db)) {
-      long run = store.beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE,
+      long run = store.runs().beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE,
           Instant.parse("2026-11-01T10:00:00Z"));
       byte[] raw = new byte[MIB * 3 / 4];
       for (int i = 0; i < n; i++) {
         random.nextBytes(raw);
         Measurement m = TestMeasurements.withBody("https://site" + i + ".kz/",
             Instant.parse("2026-11-01T10:00:00Z").plusSeconds(i), Base64.getEncoder().encodeToString(raw));
-        store.save(run, m.input(), "kz", "NEWS", m);
+        store.measurements().save(run, m.input(), "kz", "NEWS", m);
       }
     }
     return db;
@@ -77,7 +77,7 @@ class UploadMemoryBoundIT {
         ResultsStore store = ResultsStore.open(db);
         Uploader uploader = Uploader.builder(front.uri(), org.kuzet.core.sign.ProbeKey.generate(
             new java.security.SecureRandom())).build()) {
-      Uploader.Result r = uploader.drain(store);
+      Uploader.Result r = uploader.drain(store.uploadQueue());
       assertEquals(new Uploader.Result(12, 0, 0, 0, 0), r);
       assertEquals(12, collectorDb.count());
       // ~1 MiB each, at most 4 MiB of JSON per request: 12 cannot go in fewer than 4.
