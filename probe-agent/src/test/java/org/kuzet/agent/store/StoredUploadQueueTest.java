@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.upload.UploadQueue.QueueCounts;
 import org.kuzet.agent.upload.UploadQueue.QueuedMeasurement;
+import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
