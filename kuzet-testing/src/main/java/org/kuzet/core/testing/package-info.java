@@ -1,6 +1,7 @@
 /**
  * A censored network on loopback, for tests that must not touch the internet (DESIGN.md, "Testing without the
- * internet"). Published in probe-core's test-jar so every module builds its worlds the same way.
+ * internet"). The kuzet-testing module, in main scope, so every module's tests and bench build their worlds the
+ * same way; {@link org.kuzet.core.testing.world.ScenarioWorld} puts it together for one scenario.
  *
  * <p>Every actor gets its own 127.0.x.y address from {@link org.kuzet.core.testing.LoopbackAddresses}, so a
  * DNS answer alone decides where the probe goes, as in a real censored network:
