@@ -90,7 +90,7 @@ final class MeasurementRows {
     }
   }
 
-  /** The current row of {@code rs} (selected with {@link #COLUMNS}, plus {@code measurement_json} when {@code json}). */
+  /** The current row of {@code rs}: {@link #COLUMNS}, and {@code measurement_json} when {@code json}. */
   static StoredMeasurement row(ResultSet rs, boolean json) throws SQLException {
     Long run = Rows.nullableLong(rs, "run_id");
     int accessible = rs.getInt("accessible");

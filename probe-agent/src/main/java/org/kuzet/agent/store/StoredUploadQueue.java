@@ -130,7 +130,7 @@ public final class StoredUploadQueue implements UploadQueue {
     });
   }
 
-  /** Makes every pending measurement due now (a hand-started upload should not wait for a backoff); returns how many. */
+  /** Makes every pending measurement due now (a hand-started upload waits for no backoff); returns how many. */
   public int makePendingDueNow() {
     return db.write("make pending uploads due", c -> {
       try (Statement s = c.createStatement()) {

@@ -54,7 +54,8 @@ class AnalystCommandsTest {
       hostile = TestMeasurements.of(HOSTILE, T0.plusSeconds(60), Verdict.DOWN, null, false, List.of(), null);
       store.measurements().save(run1, hostile.input(), "file,with,commas.csv", "MISC", hostile);
       store.connectivity().openConnectivityEvent(NetworkState.ONLINE, T0, null);
-      store.connectivity().openConnectivityEvent(NetworkState.DOMESTIC_ONLY, T0.plusSeconds(3600), "{\"anchors\":\"<b>\"}");
+      store.connectivity().openConnectivityEvent(NetworkState.DOMESTIC_ONLY, T0.plusSeconds(3600),
+          "{\"anchors\":\"<b>\"}");
       store.connectivity().openConnectivityEvent(NetworkState.ONLINE, T0.plusSeconds(7200), null);
     }
   }
