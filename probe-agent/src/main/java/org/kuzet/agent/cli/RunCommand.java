@@ -124,7 +124,8 @@ public final class RunCommand implements Callable<Integer> {
           "kuzet run");
       ProbeSettings probe = network.applyTo(settings);
       Instant started = Instant.now();
-      long runId = db.runs().beginRun(Trigger.MANUAL, null, Software.VERSION, check == null ? null : check.state(), started);
+      long runId = db.runs().beginRun(Trigger.MANUAL, null, Software.VERSION, check == null ? null : check.state(),
+          started);
       RunProgress progress = RunProgress.forOutput(out, urls.size(), System.console() != null);
       // What the summary needs, not the measurements themselves (a long list would hold them all in memory).
       List<Stored> stored = new ArrayList<>();

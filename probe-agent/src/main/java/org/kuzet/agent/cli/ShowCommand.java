@@ -33,8 +33,8 @@ public final class ShowCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (ResultsStore db = store.openForReading()) {
-      StoredMeasurement s = db.measurements().byUid(uid.strip()).orElseThrow(() -> new UsageException("no measurement with UID '"
-          + uid + "' in " + db.file() + " (list them with 'kuzet results')"));
+      StoredMeasurement s = db.measurements().byUid(uid.strip()).orElseThrow(() -> new UsageException(
+          "no measurement with UID '" + uid + "' in " + db.file() + " (list them with 'kuzet results')"));
       if (json) {
         out.println(s.measurementJson());
         out.flush();

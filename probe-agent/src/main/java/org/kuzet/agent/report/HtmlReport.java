@@ -1,27 +1,46 @@
 package org.kuzet.agent.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.html.OwaspHtmlTemplateOutput;
+import gg.jte.output.StringOutput;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import org.kuzet.agent.report.ReportPage.BlockedTarget;
+import org.kuzet.agent.report.ReportPage.Count;
+import org.kuzet.agent.report.ReportPage.GapRow;
+import org.kuzet.agent.report.ReportPage.InterceptionRow;
+import org.kuzet.agent.report.ReportPage.LegendEntry;
+import org.kuzet.agent.report.ReportPage.Mark;
+import org.kuzet.agent.report.ReportPage.Shade;
+import org.kuzet.agent.report.ReportPage.TargetRow;
+import org.kuzet.agent.report.ReportPage.Timeline;
 import org.kuzet.agent.store.ConnectivityRecord;
 import org.kuzet.agent.store.RunRecord;
-import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.agent.store.StoreTimes;
 import org.kuzet.agent.store.StoredMeasurement;
+import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.schema.MeasurementJson;
 
 /**
  * A self-contained HTML page about stored measurements: the targets blocked now, a per-target timeline of
  * verdicts (inline SVG, a lettered mark per measurement), the blocking methods seen, interception details and
- * connectivity gaps (recorded events, and runs whose own check found the network down). No script, no external asset (it may be
- * opened offline or passed around); every piece of stored data is escaped, since a blockpage title or a URL
- * is attacker-controlled text.
+ * connectivity gaps (recorded events, and runs whose own check found the network down). No script, no external
+ * asset (it may be opened offline or passed around).
+ *
+ * <p>This class gathers the measurements into a {@link ReportPage}; the page is written by the jte template
+ * {@code src/main/jte/report.jte}, compiled to Java at build time. jte escapes every value for where it stands, so
+ * stored text (a blockpage title, a URL, a certificate name: attacker-controlled) can never become markup.
  */
 public final class HtmlReport {
   private static final int LABEL_WIDTH = 260;
@@ -35,7 +54,12 @@ public final class HtmlReport {
       "offline", "#000000");
   private static final Map<String, String> LETTERS = Map.of(
       "accessible", "A", "blocked", "B", "down", "D", "inconclusive", "I", "offline", "O");
+  private static final List<String> VERDICTS = List.of("accessible", "blocked", "down", "inconclusive", "offline");
   private static final String UNANALYSED = "#bdbdbd";
+
+  /** The templates as compiled at build time (see probe-agent's pom: jte-maven-plugin). */
+  private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(null, ContentType.Html,
+      HtmlReport.class.getClassLoader(), "org.kuzet.agent.report.jte");
 
   private final Map<String, List<StoredMeasurement>> byTarget = new TreeMap<>();
   private final Map<String, Integer> perVerdict = new TreeMap<>();
@@ -84,8 +108,8 @@ public final class HtmlReport {
   }
 
   /** The runs the added measurements belong to (to look up with {@link #addRun}). */
-  public java.util.Set<Long> runIds() {
-    java.util.Set<Long> ids = new java.util.TreeSet<>();
+  public Set<Long> runIds() {
+    Set<Long> ids = new TreeSet<>();
     byTarget.values().forEach(l -> l.forEach(m -> {
       if (m.runId() != null) {
         ids.add(m.runId());
@@ -113,134 +137,70 @@ public final class HtmlReport {
    * are the connectivity events over that range.
    */
   public String render(String title, Instant since, Instant until, List<ConnectivityRecord> events, Instant generated) {
+    StringOutput out = new StringOutput(64 * 1024);
+    TEMPLATES.render("report.jte", page(title, since, until, events, generated), new InertOutput(out));
+    return out.toString();
+  }
+
+  /** What the template shows; see {@link #render}. */
+  ReportPage page(String title, Instant since, Instant until, List<ConnectivityRecord> events, Instant generated) {
     Instant from = since != null ? since : first != null ? first : generated;
     Instant to = until != null ? until : last != null ? last.plusSeconds(1) : generated.plusSeconds(1);
     if (!to.isAfter(from)) {
       to = from.plusSeconds(1);
     }
-    StringBuilder h = new StringBuilder(64 * 1024);
-    h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>").append(esc(title))
-        .append("</title>\n<style>\n")
-        .append("body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}")
-        .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:2px 8px;")
-        .append("text-align:left;vertical-align:top}th{background:#f3f3f3}code{font-size:12px}")
-        .append(".legend span{display:inline-block;width:14px;height:14px;margin:0 4px 0 12px;vertical-align:middle;font:bold 10px/14px sans-serif;text-align:center}")
-        .append("\n</style>\n</head>\n<body>\n");
-    h.append("<h1>").append(esc(title)).append("</h1>\n");
-    h.append("<p>").append(count).append(" measurement(s) from ").append(esc(StoreTimes.format(from)))
-        .append(" to ").append(esc(StoreTimes.format(to))).append(" UTC; generated ")
-        .append(esc(StoreTimes.format(generated))).append(" UTC.</p>\n");
-
-    h.append("<h2>Verdicts</h2>\n<table><tr><th>verdict</th><th>measurements</th></tr>\n");
-    perVerdict.forEach((v, n) -> h.append("<tr><td>").append(esc(v)).append("</td><td>").append(n)
-        .append("</td></tr>\n"));
-    h.append("</table>\n");
-
-    blockedNow(h);
-
-    h.append("<h2>Timeline per target</h2>\n");
-    legend(h);
-    timeline(h, from, to, events);
-
-    h.append("<h2>Blocking methods seen</h2>\n");
-    if (perSignal.isEmpty() && perBlocking.isEmpty()) {
-      h.append("<p>None.</p>\n");
-    } else {
-      h.append("<table><tr><th>signal (x_signals)</th><th>measurements</th></tr>\n");
-      perSignal.forEach((s, n) -> h.append("<tr><td><code>").append(esc(s)).append("</code></td><td>").append(n)
-          .append("</td></tr>\n"));
-      h.append("</table>\n<table><tr><th>OONI blocking</th><th>measurements</th></tr>\n");
-      perBlocking.forEach((s, n) -> h.append("<tr><td><code>").append(esc(s)).append("</code></td><td>").append(n)
-          .append("</td></tr>\n"));
-      h.append("</table>\n");
-    }
-
-    h.append("<h2>TLS interception</h2>\n");
-    if (interceptions.isEmpty()) {
-      h.append("<p>No injected certificate seen.</p>\n");
-    } else {
-      h.append("<table><tr><th>issuer</th><th>SPKI SHA-256</th><th>known root</th><th>URLs</th>")
-          .append("<th>first seen</th><th>last seen</th></tr>\n");
-      for (Interception i : interceptions.values()) {
-        h.append("<tr><td>").append(esc(i.issuer())).append("</td><td><code>").append(esc(i.spki()))
-            .append("</code></td><td>").append(esc(i.knownRoot())).append("</td><td>")
-            .append(esc(String.join(" ", i.urls()))).append("</td><td>").append(esc(StoreTimes.format(i.firstSeen())))
-            .append("</td><td>").append(esc(StoreTimes.format(i.lastSeen()))).append("</td></tr>\n");
-      }
-      h.append("</table>\n");
-    }
-
-    h.append("<h2>Connectivity gaps</h2>\n");
     List<Gap> gaps = gaps(events);
-    if (gaps.isEmpty()) {
-      h.append("<p>No connectivity gap recorded in this period.</p>\n");
-    } else {
-      h.append("<table><tr><th>state</th><th>from (UTC)</th><th>until (UTC)</th><th>duration</th><th>detail</th></tr>\n");
-      for (Gap g : gaps) {
-        h.append("<tr><td>").append(esc(g.state().wire())).append("</td><td>")
-            .append(esc(StoreTimes.format(g.from()))).append("</td><td>")
-            .append(g.until() == null ? "ongoing" : esc(StoreTimes.format(g.until()))).append("</td><td>")
-            .append(g.until() == null ? "" : esc(duration(Duration.between(g.from(), g.until()))))
-            .append("</td><td>").append(esc(g.detail())).append("</td></tr>\n");
-      }
-      h.append("</table>\n");
-    }
-    h.append("</body>\n</html>\n");
-    return h.toString();
+    List<LegendEntry> legend = VERDICTS.stream().map(v -> new LegendEntry(COLOURS.get(v),
+        "inconclusive".equals(v) ? "#000" : "#fff", LETTERS.get(v), v)).toList();
+    List<InterceptionRow> intercepted = interceptions.values().stream().map(i -> new InterceptionRow(i.issuer(),
+        i.spki(), i.knownRoot(), String.join(" ", i.urls()), StoreTimes.format(i.firstSeen()),
+        StoreTimes.format(i.lastSeen()))).toList();
+    List<GapRow> gapRows = gaps.stream().map(g -> new GapRow(g.state().wire(), StoreTimes.format(g.from()),
+        g.until() == null ? "ongoing" : StoreTimes.format(g.until()),
+        g.until() == null ? "" : duration(Duration.between(g.from(), g.until())), g.detail())).toList();
+    return new ReportPage(title, count, StoreTimes.format(from), StoreTimes.format(to), StoreTimes.format(generated),
+        counts(perVerdict), blockedNow(), legend, timeline(from, to, gaps), counts(perSignal), counts(perBlocking),
+        intercepted, gapRows);
   }
 
-  private static void legend(StringBuilder h) {
-    h.append("<p class=\"legend\">");
-    for (String v : List.of("accessible", "blocked", "down", "inconclusive", "offline")) {
-      h.append("<span style=\"background:").append(COLOURS.get(v)).append(";color:")
-          .append("inconclusive".equals(v) ? "#000" : "#fff").append("\">").append(LETTERS.get(v)).append("</span>")
-          .append(v);
-    }
-    h.append("<span style=\"background:").append(UNANALYSED).append("\">?</span>not analysed")
-        .append("<span style=\"background:#000;opacity:.15\"></span>connectivity gap</p>\n");
+  private static List<Count> counts(Map<String, Integer> perName) {
+    return perName.entrySet().stream().map(e -> new Count(e.getKey(), e.getValue())).toList();
   }
 
-  private void timeline(StringBuilder h, Instant from, Instant to, List<ConnectivityRecord> events) {
+  private Timeline timeline(Instant from, Instant to, List<Gap> gaps) {
     int height = Math.max(1, byTarget.size()) * ROW + 24;
     int width = LABEL_WIDTH + PLOT_WIDTH + 10;
     double span = Duration.between(from, to).toMillis();
-    h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"")
-        .append(height).append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
-        .append("\" role=\"img\" aria-label=\"timeline of verdicts per target\" font-size=\"11\"")
-        .append(" font-family=\"sans-serif\">\n");
-    for (Gap g : gaps(events)) {
+    List<Shade> shades = new ArrayList<>();
+    for (Gap g : gaps) {
       Instant end = g.until() == null ? to : g.until();
       double x0 = x(g.from(), from, span);
       double x1 = x(end, from, span);
-      h.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\" fill=\"#000\""
-          + " fill-opacity=\"0.15\"><title>", x0, Math.max(MARK, x1 - x0), height - 20))
-          .append(esc(g.state().wire() + " " + StoreTimes.format(g.from()) + " to "
-              + (g.until() == null ? "now" : StoreTimes.format(g.until()))))
-          .append("</title></rect>\n");
+      shades.add(new Shade(number(x0), number(Math.max(MARK, x1 - x0)), height - 20, g.state().wire() + " "
+          + StoreTimes.format(g.from()) + " to " + (g.until() == null ? "now" : StoreTimes.format(g.until()))));
     }
+    List<TargetRow> rows = new ArrayList<>();
     int row = 0;
     for (Map.Entry<String, List<StoredMeasurement>> t : byTarget.entrySet()) {
       int y = row * ROW;
-      h.append("<text x=\"0\" y=\"").append(y + 13).append("\">").append(esc(shorten(t.getKey()))).append("<title>")
-          .append(esc(t.getKey())).append("</title></text>\n");
+      List<Mark> marks = new ArrayList<>();
       for (StoredMeasurement m : t.getValue()) {
-        String colour = m.verdict() == null ? UNANALYSED : COLOURS.getOrDefault(m.verdict(), UNANALYSED);
+        String verdict = m.verdict();
         double mx = x(m.startTime(), from, span);
-        h.append(String.format(Locale.ROOT, "<g><rect x=\"%.1f\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
-                mx, y + 2, MARK, ROW - 4, colour))
-            .append(letter(mx, y + 2, m.verdict())).append("<title>")
-            .append(esc(StoreTimes.format(m.startTime()) + " " + (m.verdict() == null ? "not analysed" : m.verdict())
-                + (m.signals().isEmpty() ? "" : " " + String.join(",", m.signals())) + " " + m.uid()))
-            .append("</title></g>\n");
+        // The verdict's letter inside its mark (white on the dark colours, black on the light ones).
+        marks.add(new Mark(number(mx), y + 2, MARK, ROW - 4,
+            verdict == null ? UNANALYSED : COLOURS.getOrDefault(verdict, UNANALYSED), number(mx + MARK / 2.0),
+            y + 2 + ROW - 8, verdict == null || "inconclusive".equals(verdict) ? "#000" : "#fff",
+            verdict == null ? "?" : LETTERS.getOrDefault(verdict, "?"),
+            StoreTimes.format(m.startTime()) + " " + (verdict == null ? "not analysed" : verdict)
+                + (m.signals().isEmpty() ? "" : " " + String.join(",", m.signals())) + " " + m.uid()));
       }
+      rows.add(new TargetRow(y + 13, shorten(t.getKey()), t.getKey(), marks));
       row++;
     }
     int axis = Math.max(1, byTarget.size()) * ROW + 14;
-    h.append("<text x=\"").append(LABEL_WIDTH).append("\" y=\"").append(axis).append("\">")
-        .append(esc(StoreTimes.format(from))).append("</text>\n");
-    h.append("<text x=\"").append(LABEL_WIDTH + PLOT_WIDTH).append("\" y=\"").append(axis)
-        .append("\" text-anchor=\"end\">").append(esc(StoreTimes.format(to))).append("</text>\n");
-    h.append("</svg>\n");
+    return new Timeline(width, height, shades, rows, LABEL_WIDTH, LABEL_WIDTH + PLOT_WIDTH, axis,
+        StoreTimes.format(from), StoreTimes.format(to));
   }
 
   private static double x(Instant t, Instant from, double spanMillis) {
@@ -248,12 +208,8 @@ public final class HtmlReport {
     return LABEL_WIDTH + Math.max(0, Math.min(1, f)) * (PLOT_WIDTH - MARK);
   }
 
-  /** The verdict's letter inside its mark (white on the dark colours, black on the light ones). */
-  private static String letter(double x, int y, String verdict) {
-    String l = verdict == null ? "?" : LETTERS.getOrDefault(verdict, "?");
-    String ink = verdict == null || "inconclusive".equals(verdict) ? "#000" : "#fff";
-    return String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"9\""
-        + " font-weight=\"bold\" fill=\"%s\">%s</text>", x + MARK / 2.0, y + ROW - 8, ink, l);
+  private static String number(double v) {
+    return String.format(Locale.ROOT, "%.1f", v);
   }
 
   /** A time the network was not online: a recorded connectivity event, or a run whose own check said so. */
@@ -278,7 +234,7 @@ public final class HtmlReport {
                 + "; its " + r.measurementCount() + " measurement(s) are offline, no site blamed"));
       }
     }
-    out.sort(java.util.Comparator.comparing(Gap::from));
+    out.sort(Comparator.comparing(Gap::from));
     return out;
   }
 
@@ -329,34 +285,23 @@ public final class HtmlReport {
   }
 
   /** The targets whose latest measurement is blocked: how, since when (this streak) and when last seen. */
-  private void blockedNow(StringBuilder h) {
-    h.append("<h2>Blocked now</h2>\n");
-    List<String> rows = new ArrayList<>();
+  private List<BlockedTarget> blockedNow() {
+    List<BlockedTarget> rows = new ArrayList<>();
     for (Map.Entry<String, List<StoredMeasurement>> t : byTarget.entrySet()) {
       List<StoredMeasurement> ms = t.getValue();
-      StoredMeasurement latest = ms.stream().max(java.util.Comparator.comparing(StoredMeasurement::startTime))
-          .orElseThrow();
+      StoredMeasurement latest = ms.stream().max(Comparator.comparing(StoredMeasurement::startTime)).orElseThrow();
       if (!"blocked".equals(latest.verdict())) {
         continue;
       }
-      List<StoredMeasurement> sorted = ms.stream().sorted(java.util.Comparator.comparing(StoredMeasurement::startTime))
-          .toList();
+      List<StoredMeasurement> sorted = ms.stream().sorted(Comparator.comparing(StoredMeasurement::startTime)).toList();
       Instant since = latest.startTime();
       for (int i = sorted.size() - 1; i >= 0 && "blocked".equals(sorted.get(i).verdict()); i--) {
         since = sorted.get(i).startTime();
       }
-      rows.add("<tr><td>" + esc(t.getKey()) + "</td><td><code>" + esc(latest.blocking() == null ? "" : latest.blocking())
-          + "</code></td><td><code>" + esc(String.join(", ", latest.signals())) + "</code></td><td>"
-          + esc(StoreTimes.format(since)) + "</td><td>" + esc(StoreTimes.format(latest.startTime())) + "</td></tr>\n");
+      rows.add(new BlockedTarget(t.getKey(), latest.blocking() == null ? "" : latest.blocking(),
+          String.join(", ", latest.signals()), StoreTimes.format(since), StoreTimes.format(latest.startTime())));
     }
-    if (rows.isEmpty()) {
-      h.append("<p>No target's latest measurement is blocked.</p>\n");
-      return;
-    }
-    h.append("<table><tr><th>target</th><th>method (OONI blocking)</th><th>signals</th><th>blocked since (UTC)</th>")
-        .append("<th>latest measurement (UTC)</th></tr>\n");
-    rows.forEach(h::append);
-    h.append("</table>\n");
+    return rows;
   }
 
   private static String shorten(String url) {
@@ -370,29 +315,32 @@ public final class HtmlReport {
         : String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60);
   }
 
-  /** Escapes text for HTML and SVG content and attribute values. */
-  public static String esc(String s) {
-    if (s == null) {
-      return "";
+  /**
+   * jte's escaping HTML output, which also blanks control characters in stored text: they are not allowed in XML
+   * (the inline SVG) at all, and escaping cannot express them.
+   */
+  private static final class InertOutput extends OwaspHtmlTemplateOutput {
+    InertOutput(StringOutput out) {
+      super(out);
     }
-    StringBuilder out = new StringBuilder(s.length());
+
+    @Override
+    public void writeUserContent(String value) {
+      super.writeUserContent(value == null ? null : withoutControlCharacters(value));
+    }
+  }
+
+  static String withoutControlCharacters(String s) {
+    StringBuilder out = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> {
-          if (c < 0x20 && c != '\n' && c != '\t') {
-            out.append(' '); // control characters are not allowed in XML (the SVG) at all
-          } else {
-            out.append(c);
-          }
+      if (c < 0x20 && c != '\n' && c != '\t') {
+        if (out == null) {
+          out = new StringBuilder(s);
         }
+        out.setCharAt(i, ' ');
       }
     }
-    return out.toString();
+    return out == null ? s : out.toString();
   }
 }

@@ -237,7 +237,8 @@ public final class ResultsStoreWiring implements ServiceWiring {
       @Override
       public void opened(ConnectivityEvent event, ConnectivityCheck evidence) {
         try {
-          store.connectivity().openConnectivityEvent(event.state(), event.start(), evidence == null ? null : detail(evidence));
+          store.connectivity().openConnectivityEvent(event.state(), event.start(),
+              evidence == null ? null : detail(evidence));
         } catch (RuntimeException e) {
           log.println("kuzet service: could not record connectivity " + event.state().wire() + ": " + e.getMessage());
           log.flush();

@@ -3,12 +3,9 @@ package org.kuzet.agent.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.kuzet.core.connectivity.NetworkState;
@@ -19,6 +16,8 @@ import org.kuzet.schema.MeasurementJson;
  * (an open event has no end yet).
  */
 public final class ConnectivityEvents {
+  private static final String SELECT = "SELECT id, state, started_at, ended_at, detail FROM connectivity_events ";
+
   private final Database db;
 
   ConnectivityEvents(Database db) {
@@ -44,13 +43,8 @@ public final class ConnectivityEvents {
     }
     return db.write("record connectivity " + state.wire(), c -> {
       closeOpenEvent(c, at);
-      try (PreparedStatement p = c.prepareStatement("INSERT INTO connectivity_events (state, started_at, detail)"
-          + " VALUES (?, ?, ?)")) {
-        p.setString(1, state.wire());
-        p.setString(2, StoreTimes.format(at));
-        p.setString(3, detailJson);
-        p.executeUpdate();
-      }
+      Rows.update(c, "INSERT INTO connectivity_events (state, started_at, detail) VALUES (?, ?, ?)", state.wire(),
+          StoreTimes.format(at), detailJson);
       return Rows.insertedId(c);
     });
   }
@@ -61,11 +55,7 @@ public final class ConnectivityEvents {
   }
 
   private static int closeOpenEvent(Connection c, Instant at) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("UPDATE connectivity_events SET ended_at = ?"
-        + " WHERE ended_at IS NULL")) {
-      p.setString(1, StoreTimes.format(at));
-      return p.executeUpdate();
-    }
+    return Rows.update(c, "UPDATE connectivity_events SET ended_at = ? WHERE ended_at IS NULL", StoreTimes.format(at));
   }
 
   /**
@@ -76,65 +66,49 @@ public final class ConnectivityEvents {
    */
   public Optional<Instant> closeConnectivityEventLeftOpen(String note) {
     return db.write("close the connectivity event left open", c -> {
-      List<ConnectivityRecord> open = events(c, "WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1");
+      Optional<ConnectivityRecord> open = Rows.first(c, SELECT + "WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1",
+          ConnectivityEvents::row);
       if (open.isEmpty()) {
         return Optional.<Instant>empty();
       }
-      Instant end = open.get(0).startedAt();
+      Instant end = open.get().startedAt();
       for (String sql : List.of("SELECT max(started_at) AS t FROM runs", "SELECT max(ended_at) AS t FROM runs",
           "SELECT max(start_time) AS t FROM measurements")) {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-          Instant t = rs.next() ? StoreTimes.parse(rs.getString("t")) : null;
-          if (t != null && t.isAfter(end)) {
-            end = t;
-          }
+        Instant t = Rows.first(c, sql, rs -> StoreTimes.parse(rs.getString("t"))).orElse(null);
+        if (t != null && t.isAfter(end)) {
+          end = t;
         }
       }
-      try (PreparedStatement p = c.prepareStatement("UPDATE connectivity_events SET ended_at = ?,"
-          + " detail = json_set(coalesce(detail, '{}'), '$.closed', ?) WHERE ended_at IS NULL")) {
-        p.setString(1, StoreTimes.format(end));
-        p.setString(2, note);
-        p.executeUpdate();
-      }
+      Rows.update(c, "UPDATE connectivity_events SET ended_at = ?, detail = json_set(coalesce(detail, '{}'),"
+          + " '$.closed', ?) WHERE ended_at IS NULL", StoreTimes.format(end), note);
       return Optional.of(end);
     });
   }
 
   /** The ongoing connectivity event, if any. */
   public Optional<ConnectivityRecord> currentConnectivity() {
-    return db.read("read connectivity", c -> {
-      List<ConnectivityRecord> open = events(c, "WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1");
-      return open.isEmpty() ? Optional.empty() : Optional.of(open.get(0));
-    });
+    return db.read("read connectivity", c -> Rows.first(c, SELECT + "WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1",
+        ConnectivityEvents::row));
   }
 
   /** The newest connectivity event, ongoing or ended, if any. */
   public Optional<ConnectivityRecord> lastConnectivity() {
-    return db.read("read connectivity", c -> events(c, "ORDER BY id DESC LIMIT 1").stream().findFirst());
+    return db.read("read connectivity", c -> Rows.first(c, SELECT + "ORDER BY id DESC LIMIT 1",
+        ConnectivityEvents::row));
   }
 
   /** Events overlapping [since, until) (null: unbounded), oldest first. */
   public List<ConnectivityRecord> connectivityEvents(Instant since, Instant until) {
-    return db.read("read connectivity events", c -> events(c, "WHERE (? IS NULL OR started_at < ?)"
-        + " AND (? IS NULL OR ended_at IS NULL OR ended_at >= ?) ORDER BY started_at, id",
-        StoreTimes.format(until), StoreTimes.format(until), StoreTimes.format(since), StoreTimes.format(since)));
+    String from = StoreTimes.format(since);
+    String to = StoreTimes.format(until);
+    return db.read("read connectivity events", c -> Rows.list(c, SELECT + "WHERE (? IS NULL OR started_at < ?)"
+        + " AND (? IS NULL OR ended_at IS NULL OR ended_at >= ?) ORDER BY started_at, id", ConnectivityEvents::row,
+        to, to, from, from));
   }
 
-  private static List<ConnectivityRecord> events(Connection c, String clause, String... args) throws SQLException {
-    List<ConnectivityRecord> out = new ArrayList<>();
-    try (PreparedStatement p = c.prepareStatement("SELECT id, state, started_at, ended_at, detail"
-        + " FROM connectivity_events " + clause)) {
-      for (int i = 0; i < args.length; i++) {
-        p.setString(i + 1, args[i]);
-      }
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          out.add(new ConnectivityRecord(rs.getLong("id"), Rows.networkState(rs.getString("state")),
-              StoreTimes.parse(rs.getString("started_at")), StoreTimes.parse(rs.getString("ended_at")),
-              rs.getString("detail")));
-        }
-      }
-    }
-    return out;
+  private static ConnectivityRecord row(ResultSet rs) throws SQLException {
+    return new ConnectivityRecord(rs.getLong("id"), Rows.networkState(rs.getString("state")),
+        StoreTimes.parse(rs.getString("started_at")), StoreTimes.parse(rs.getString("ended_at")),
+        rs.getString("detail"));
   }
 }

@@ -2,10 +2,8 @@ package org.kuzet.agent.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.Arrays;
 import java.util.List;
 import org.kuzet.schema.Measurement;
@@ -34,48 +32,20 @@ final class MeasurementRows {
   static long insert(Connection c, long runId, String url, String targetList, String categoryCode, Measurement m,
       String json, String uploadState) throws SQLException {
     TestKeys k = m.testKeys();
-    boolean blocked = k.xVerdict() == Verdict.BLOCKED;
-    long id;
-    try (PreparedStatement p = c.prepareStatement("INSERT INTO measurements (uid, run_id, report_id, input,"
-        + " target_list, category_code, start_time, runtime, probe_asn, probe_cc, x_verdict, blocking, accessible,"
-        + " signals, measurement_json, upload_state, upload_attempts)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")) {
-      p.setString(1, m.measurementUid());
-      p.setLong(2, runId);
-      p.setString(3, m.reportId());
-      p.setString(4, url == null ? m.input() : url);
-      p.setString(5, targetList);
-      p.setString(6, categoryCode);
-      p.setString(7, m.measurementStartTime());
-      p.setDouble(8, m.testRuntime());
-      p.setString(9, m.probeAsn());
-      p.setString(10, m.probeCc());
-      p.setString(11, k.xVerdict() == null ? null : k.xVerdict().wire());
-      p.setString(12, k.blocking() == null ? null : k.blocking().toString());
-      if (k.accessible() == null) {
-        p.setNull(13, Types.INTEGER);
-      } else {
-        p.setInt(13, k.accessible() ? 1 : 0);
-      }
-      p.setString(14, signalsJson(k.xSignals()));
-      p.setString(15, json);
-      p.setString(16, uploadState);
-      p.executeUpdate();
-      id = Rows.insertedId(c);
-    }
-    try (PreparedStatement p = c.prepareStatement("UPDATE runs SET measurement_count = measurement_count + 1,"
+    Rows.update(c, "INSERT INTO measurements (uid, run_id, report_id, input, target_list, category_code, start_time,"
+        + " runtime, probe_asn, probe_cc, x_verdict, blocking, accessible, signals, measurement_json, upload_state,"
+        + " upload_attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        m.measurementUid(), runId, m.reportId(), url == null ? m.input() : url, targetList, categoryCode,
+        m.measurementStartTime(), m.testRuntime(), m.probeAsn(), m.probeCc(),
+        k.xVerdict() == null ? null : k.xVerdict().wire(), k.blocking() == null ? null : k.blocking().toString(),
+        k.accessible() == null ? null : k.accessible() ? 1 : 0, signalsJson(k.xSignals()), json, uploadState);
+    long id = Rows.insertedId(c);
+    Rows.requireOneRow(Rows.update(c, "UPDATE runs SET measurement_count = measurement_count + 1,"
         + " blocked_count = blocked_count + ?, probe_asn = coalesce(probe_asn, ?), probe_cc = coalesce(probe_cc, ?),"
         + " probe_network_name = coalesce(probe_network_name, ?), resolver_asn = coalesce(resolver_asn, ?),"
-        + " resolver_network_name = coalesce(resolver_network_name, ?) WHERE id = ?")) {
-      p.setInt(1, blocked ? 1 : 0);
-      p.setString(2, m.probeAsn());
-      p.setString(3, m.probeCc());
-      p.setString(4, m.probeNetworkName());
-      p.setString(5, m.resolverAsn());
-      p.setString(6, m.resolverNetworkName());
-      p.setLong(7, runId);
-      Rows.requireOneRow(p.executeUpdate(), "run " + runId);
-    }
+        + " resolver_network_name = coalesce(resolver_network_name, ?) WHERE id = ?",
+        k.xVerdict() == Verdict.BLOCKED ? 1 : 0, m.probeAsn(), m.probeCc(), m.probeNetworkName(), m.resolverAsn(),
+        m.resolverNetworkName(), runId), "run " + runId);
     return id;
   }
 
@@ -90,7 +60,7 @@ final class MeasurementRows {
     }
   }
 
-  /** The current row of {@code rs} (selected with {@link #COLUMNS}, plus {@code measurement_json} when {@code json}). */
+  /** The current row of {@code rs}: {@link #COLUMNS}, and {@code measurement_json} when {@code json}. */
   static StoredMeasurement row(ResultSet rs, boolean json) throws SQLException {
     Long run = Rows.nullableLong(rs, "run_id");
     int accessible = rs.getInt("accessible");

@@ -1,8 +1,6 @@
 package org.kuzet.agent.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,15 +50,8 @@ public final class Measurements {
 
   /** The measurement with this UID, its JSON included. */
   public Optional<StoredMeasurement> byUid(String uid) {
-    return db.read("read measurement " + uid, c -> {
-      try (PreparedStatement p = c.prepareStatement("SELECT " + MeasurementRows.COLUMNS
-          + ", measurement_json FROM measurements WHERE uid = ?")) {
-        p.setString(1, uid);
-        try (ResultSet rs = p.executeQuery()) {
-          return rs.next() ? Optional.of(MeasurementRows.row(rs, true)) : Optional.empty();
-        }
-      }
-    });
+    return db.read("read measurement " + uid, c -> Rows.first(c, "SELECT " + MeasurementRows.COLUMNS
+        + ", measurement_json FROM measurements WHERE uid = ?", rs -> MeasurementRows.row(rs, true), uid));
   }
 
   /** Measurements matching {@code filter}, newest first, without their JSON. */
@@ -80,11 +71,7 @@ public final class Measurements {
     });
   }
 
-  private interface RowAction {
-    void accept(ResultSet rs) throws SQLException;
-  }
-
-  private static void select(Connection c, MeasurementFilter f, boolean json, String order, RowAction action)
+  private static void select(Connection c, MeasurementFilter f, boolean json, String order, Rows.RowAction action)
       throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT ").append(MeasurementRows.COLUMNS)
         .append(json ? ", measurement_json" : "").append(" FROM measurements WHERE 1 = 1");
@@ -114,16 +101,7 @@ public final class Measurements {
       sql.append(" LIMIT ?");
       args.add(f.limit());
     }
-    try (PreparedStatement p = c.prepareStatement(sql.toString())) {
-      for (int i = 0; i < args.size(); i++) {
-        p.setObject(i + 1, args.get(i));
-      }
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          action.accept(rs);
-        }
-      }
-    }
+    Rows.each(c, sql.toString(), action, args.toArray());
   }
 
   /** One point of a URL's timeline. */
@@ -131,22 +109,10 @@ public final class Measurements {
 
   /** The analysts' query "timeline of one URL": its verdicts in [since, until), oldest first. */
   public List<TimelinePoint> timeline(String url, Instant since, Instant until) {
-    return db.read("read the timeline of " + url, c -> {
-      List<TimelinePoint> out = new ArrayList<>();
-      try (PreparedStatement p = c.prepareStatement("SELECT start_time, x_verdict, uid FROM measurements"
-          + " WHERE input = ? AND start_time >= ? AND start_time < ? ORDER BY start_time")) {
-        p.setString(1, url);
-        p.setString(2, StoreTimes.format(since));
-        p.setString(3, StoreTimes.format(until));
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(new TimelinePoint(StoreTimes.parse(rs.getString("start_time")), rs.getString("x_verdict"),
-                rs.getString("uid")));
-          }
-        }
-      }
-      return out;
-    });
+    return db.read("read the timeline of " + url, c -> Rows.list(c, "SELECT start_time, x_verdict, uid"
+        + " FROM measurements WHERE input = ? AND start_time >= ? AND start_time < ? ORDER BY start_time",
+        rs -> new TimelinePoint(StoreTimes.parse(rs.getString("start_time")), rs.getString("x_verdict"),
+            rs.getString("uid")), url, StoreTimes.format(since), StoreTimes.format(until)));
   }
 
   /**
@@ -156,16 +122,9 @@ public final class Measurements {
   public Map<String, Long> controlFailures(long runId) {
     return db.read("count control failures", c -> {
       Map<String, Long> out = new TreeMap<>(Comparator.nullsFirst(Comparator.naturalOrder()));
-      try (PreparedStatement p = c.prepareStatement("SELECT json_extract(measurement_json,"
-          + " '$.test_keys.control_failure') AS failure, count(*) AS n FROM measurements WHERE run_id = ?"
-          + " GROUP BY failure")) {
-        p.setLong(1, runId);
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.put(rs.getString("failure"), rs.getLong("n"));
-          }
-        }
-      }
+      Rows.each(c, "SELECT json_extract(measurement_json, '$.test_keys.control_failure') AS failure,"
+          + " count(*) AS n FROM measurements WHERE run_id = ? GROUP BY failure",
+          rs -> out.put(rs.getString("failure"), rs.getLong("n")), runId);
       return out;
     });
   }
@@ -175,20 +134,10 @@ public final class Measurements {
 
   /** The analysts' query "blocked per category per day" over [since, until), by day then category. */
   public List<CategoryDay> blockedPerCategoryPerDay(Instant since, Instant until) {
-    return db.read("count blocked per category per day", c -> {
-      List<CategoryDay> out = new ArrayList<>();
-      try (PreparedStatement p = c.prepareStatement("SELECT date(start_time) AS day, category_code,"
-          + " count(*) AS blocked FROM measurements WHERE x_verdict = 'blocked' AND start_time >= ?"
-          + " AND start_time < ? GROUP BY day, category_code ORDER BY day, category_code")) {
-        p.setString(1, StoreTimes.format(since));
-        p.setString(2, StoreTimes.format(until));
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            out.add(new CategoryDay(rs.getString("day"), rs.getString("category_code"), rs.getLong("blocked")));
-          }
-        }
-      }
-      return out;
-    });
+    return db.read("count blocked per category per day", c -> Rows.list(c, "SELECT date(start_time) AS day,"
+        + " category_code, count(*) AS blocked FROM measurements WHERE x_verdict = 'blocked' AND start_time >= ?"
+        + " AND start_time < ? GROUP BY day, category_code ORDER BY day, category_code",
+        rs -> new CategoryDay(rs.getString("day"), rs.getString("category_code"), rs.getLong("blocked")),
+        StoreTimes.format(since), StoreTimes.format(until)));
   }
 }

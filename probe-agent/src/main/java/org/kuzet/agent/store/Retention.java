@@ -1,6 +1,5 @@
 package org.kuzet.agent.store;
 
-import java.sql.PreparedStatement;
 import java.time.Instant;
 
 /** The {@code [store] retention} setting at work: old measurements, runs and connectivity events are deleted. */
@@ -23,24 +22,11 @@ public final class Retention {
   public Pruned deleteOlderThan(Instant cutoff, boolean keepUnsent) {
     String before = StoreTimes.format(cutoff);
     return db.write("delete measurements older than " + before, c -> {
-      int m;
-      try (PreparedStatement p = c.prepareStatement("DELETE FROM measurements WHERE start_time < ?"
-          + (keepUnsent ? " AND upload_state <> 'pending'" : ""))) {
-        p.setString(1, before);
-        m = p.executeUpdate();
-      }
-      int r;
-      try (PreparedStatement p = c.prepareStatement("DELETE FROM runs WHERE ended_at IS NOT NULL AND ended_at < ?"
-          + " AND NOT EXISTS (SELECT 1 FROM measurements WHERE run_id = runs.id)")) {
-        p.setString(1, before);
-        r = p.executeUpdate();
-      }
-      int e;
-      try (PreparedStatement p = c.prepareStatement("DELETE FROM connectivity_events WHERE ended_at IS NOT NULL"
-          + " AND ended_at < ?")) {
-        p.setString(1, before);
-        e = p.executeUpdate();
-      }
+      int m = Rows.update(c, "DELETE FROM measurements WHERE start_time < ?"
+          + (keepUnsent ? " AND upload_state <> 'pending'" : ""), before);
+      int r = Rows.update(c, "DELETE FROM runs WHERE ended_at IS NOT NULL AND ended_at < ?"
+          + " AND NOT EXISTS (SELECT 1 FROM measurements WHERE run_id = runs.id)", before);
+      int e = Rows.update(c, "DELETE FROM connectivity_events WHERE ended_at IS NOT NULL AND ended_at < ?", before);
       return new Pruned(m, r, e);
     });
   }

@@ -1,7 +1,5 @@
 package org.kuzet.agent.store;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -11,9 +9,9 @@ import org.kuzet.core.connectivity.NetworkState;
 
 /** The {@code runs} table: a run is started, told what the connectivity check found, and finished or failed. */
 public final class Runs {
-  private static final String COLUMNS = "id, started_at, ended_at, trigger, campaign, software_version, probe_asn,"
-      + " probe_cc, connectivity, measurement_count, blocked_count, probe_network_name, resolver_asn,"
-      + " resolver_network_name, failure";
+  private static final String SELECT = "SELECT id, started_at, ended_at, trigger, campaign, software_version,"
+      + " probe_asn, probe_cc, connectivity, measurement_count, blocked_count, probe_network_name, resolver_asn,"
+      + " resolver_network_name, failure FROM runs ";
 
   private final Database db;
 
@@ -38,15 +36,9 @@ public final class Runs {
       throw new IllegalArgumentException("a campaign run needs the campaign's name");
     }
     return db.write("start a run", c -> {
-      try (PreparedStatement p = c.prepareStatement("INSERT INTO runs (started_at, trigger, campaign,"
-          + " software_version, connectivity) VALUES (?, ?, ?, ?, ?)")) {
-        p.setString(1, StoreTimes.format(startedAt));
-        p.setString(2, trigger.wire());
-        p.setString(3, campaign);
-        p.setString(4, softwareVersion);
-        p.setString(5, connectivity == null ? null : connectivity.wire());
-        p.executeUpdate();
-      }
+      Rows.update(c, "INSERT INTO runs (started_at, trigger, campaign, software_version, connectivity)"
+          + " VALUES (?, ?, ?, ?, ?)", StoreTimes.format(startedAt), trigger.wire(), campaign, softwareVersion,
+          connectivity == null ? null : connectivity.wire());
       return Rows.insertedId(c);
     });
   }
@@ -54,11 +46,8 @@ public final class Runs {
   /** Records what the connectivity check found, when it ran after {@link #beginRun}. */
   public void setRunConnectivity(long runId, NetworkState connectivity) {
     db.write("update run " + runId, c -> {
-      try (PreparedStatement p = c.prepareStatement("UPDATE runs SET connectivity = ? WHERE id = ?")) {
-        p.setString(1, connectivity == null ? null : connectivity.wire());
-        p.setLong(2, runId);
-        Rows.requireOneRow(p.executeUpdate(), "run " + runId);
-      }
+      Rows.requireOneRow(Rows.update(c, "UPDATE runs SET connectivity = ? WHERE id = ?",
+          connectivity == null ? null : connectivity.wire(), runId), "run " + runId);
       return null;
     });
   }
@@ -66,11 +55,8 @@ public final class Runs {
   /** Marks the run finished. A run never finished (the process was killed) keeps {@code ended_at} null. */
   public void finishRun(long runId, Instant endedAt) {
     db.write("finish run " + runId, c -> {
-      try (PreparedStatement p = c.prepareStatement("UPDATE runs SET ended_at = ? WHERE id = ?")) {
-        p.setString(1, StoreTimes.format(endedAt));
-        p.setLong(2, runId);
-        Rows.requireOneRow(p.executeUpdate(), "run " + runId);
-      }
+      Rows.requireOneRow(Rows.update(c, "UPDATE runs SET ended_at = ? WHERE id = ?", StoreTimes.format(endedAt),
+          runId), "run " + runId);
       return null;
     });
   }
@@ -90,40 +76,26 @@ public final class Runs {
   public void failRun(long runId, Instant endedAt, String failure) {
     Objects.requireNonNull(failure, "failure");
     db.write("record the failure of run " + runId, c -> {
-      try (PreparedStatement p = c.prepareStatement("UPDATE runs SET ended_at = ?, failure = ? WHERE id = ?")) {
-        p.setString(1, StoreTimes.format(endedAt));
-        p.setString(2, failure);
-        p.setLong(3, runId);
-        Rows.requireOneRow(p.executeUpdate(), "run " + runId);
-      }
+      Rows.requireOneRow(Rows.update(c, "UPDATE runs SET ended_at = ?, failure = ? WHERE id = ?",
+          StoreTimes.format(endedAt), failure, runId), "run " + runId);
       return null;
     });
   }
 
   public Optional<RunRecord> lastRun() {
-    return db.read("read the last run", c -> runWhere(c, "ORDER BY id DESC LIMIT 1", null));
+    return db.read("read the last run", c -> Rows.first(c, SELECT + "ORDER BY id DESC LIMIT 1", Runs::row));
   }
 
   public Optional<RunRecord> run(long id) {
-    return db.read("read run " + id, c -> runWhere(c, "WHERE id = ?", id));
+    return db.read("read run " + id, c -> Rows.first(c, SELECT + "WHERE id = ?", Runs::row, id));
   }
 
-  private static Optional<RunRecord> runWhere(Connection c, String clause, Long id) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM runs " + clause)) {
-      if (id != null) {
-        p.setLong(1, id);
-      }
-      try (ResultSet rs = p.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(new RunRecord(rs.getLong("id"), StoreTimes.parse(rs.getString("started_at")),
-            StoreTimes.parse(rs.getString("ended_at")), Trigger.fromWire(rs.getString("trigger")),
-            rs.getString("campaign"), rs.getString("software_version"), rs.getString("probe_asn"),
-            rs.getString("probe_cc"), rs.getString("probe_network_name"), rs.getString("resolver_asn"),
-            rs.getString("resolver_network_name"), Rows.networkState(rs.getString("connectivity")),
-            rs.getLong("measurement_count"), rs.getLong("blocked_count"), rs.getString("failure")));
-      }
-    }
+  private static RunRecord row(ResultSet rs) throws SQLException {
+    return new RunRecord(rs.getLong("id"), StoreTimes.parse(rs.getString("started_at")),
+        StoreTimes.parse(rs.getString("ended_at")), Trigger.fromWire(rs.getString("trigger")), rs.getString("campaign"),
+        rs.getString("software_version"), rs.getString("probe_asn"), rs.getString("probe_cc"),
+        rs.getString("probe_network_name"), rs.getString("resolver_asn"), rs.getString("resolver_network_name"),
+        Rows.networkState(rs.getString("connectivity")), rs.getLong("measurement_count"), rs.getLong("blocked_count"),
+        rs.getString("failure"));
   }
 }

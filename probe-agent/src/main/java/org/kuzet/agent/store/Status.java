@@ -1,9 +1,8 @@
 package org.kuzet.agent.store;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Instant;
 
 /** What {@code kuzet status} shows about the whole store, across its tables. */
 public final class Status {
@@ -23,19 +22,13 @@ public final class Status {
       long measurements = count(c, "SELECT count(*) AS n FROM measurements");
       long blocked = count(c, "SELECT count(*) AS n FROM measurements WHERE x_verdict = 'blocked'");
       long events = count(c, "SELECT count(*) AS n FROM connectivity_events");
-      String last;
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT max(start_time) AS last FROM measurements")) {
-        last = rs.next() ? rs.getString("last") : null;
-      }
-      return new StoreCounts(runs, measurements, blocked, StoredUploadQueue.queueCounts(c), StoreTimes.parse(last),
-          events);
+      Instant last = Rows.first(c, "SELECT max(start_time) AS last FROM measurements",
+          rs -> StoreTimes.parse(rs.getString("last"))).orElse(null);
+      return new StoreCounts(runs, measurements, blocked, StoredUploadQueue.queueCounts(c), last, events);
     });
   }
 
   private static long count(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      return rs.next() ? rs.getLong("n") : 0;
-    }
+    return Rows.first(c, sql, rs -> rs.getLong("n")).orElse(0L);
   }
 }

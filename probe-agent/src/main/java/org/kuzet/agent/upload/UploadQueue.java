@@ -8,7 +8,8 @@ import java.util.List;
  * The store-and-forward queue of measurements waiting to reach a collector.
  *
  * <p>A measurement enters the queue in the same transaction that stores it; uploading never
- * deletes it. The SQLite results store implements this; tests may use {@link MemoryUploadQueue}.
+ * deletes it. The SQLite results store implements this ({@code store.StoredUploadQueue}); tests may use
+ * {@link MemoryUploadQueue}.
  */
 public interface UploadQueue {
 

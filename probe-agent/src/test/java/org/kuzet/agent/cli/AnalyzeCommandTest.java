@@ -139,7 +139,8 @@ class AnalyzeCommandTest {
     assertTrue(rows[2].matches("imported +local +" + java.util.regex.Pattern.quote(f.toString()) + " +dns"), rows[2]);
     try (ResultsStore store = ResultsStore.open(db)) {
       assertEquals(Trigger.IMPORTED, store.runs().lastRun().orElseThrow().trigger());
-      assertEquals(List.of(), store.uploadQueue().due(10, Instant.now().plusSeconds(3600)), "imported measurements are not ours");
+      assertEquals(List.of(), store.uploadQueue().due(10, Instant.now().plusSeconds(3600)),
+          "imported measurements are not ours");
       assertEquals(new QueueCounts(0, 0, 0), store.uploadQueue().counts());
     }
 

@@ -58,7 +58,7 @@ class RunDamagedDatabaseTest {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("PRAGMA page_size")) {
       rs.next();
-      return rs.getInt(1);
+      return rs.getInt("page_size");
     }
   }
 
@@ -66,7 +66,7 @@ class RunDamagedDatabaseTest {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT rootpage FROM sqlite_master WHERE name = '" + index + "'")) {
       rs.next();
-      return rs.getInt(1);
+      return rs.getInt("rootpage");
     }
   }
 

@@ -53,8 +53,8 @@ class StatusCommandTest {
     StatusCommand.clock = Clock.fixed(NOW, ZoneOffset.UTC);
     Path db = dir.resolve("kuzet.db");
     try (ResultsStore store = ResultsStore.open(db)) {
-      store.runs().finishRun(store.runs().beginRun(Trigger.MANUAL, null, "test", NetworkState.OFFLINE, NOW.minusSeconds(900)),
-          NOW.minusSeconds(890));
+      store.runs().finishRun(store.runs().beginRun(Trigger.MANUAL, null, "test", NetworkState.OFFLINE,
+          NOW.minusSeconds(900)), NOW.minusSeconds(890));
     }
     CliRun runOnly = CliRun.of("status", "--db", db.toString());
     assertTrue(runOnly.out().contains("network:      offline at the last run (2026-11-23T09:45:00Z)"),
