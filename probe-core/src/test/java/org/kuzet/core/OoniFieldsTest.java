@@ -140,7 +140,7 @@ class OoniFieldsTest {
     Measurement m = measure(settings().controlUrls(List.of(helperUrl)).build(), TlsSites.httpUrl(site, HOST, "/"));
 
     RecordedRequest sent = helper.takeRequest();
-    JsonNode recorded = m.testKeys().xControlRequest();
+    JsonNode recorded = MeasurementJson.mapper().valueToTree(m.testKeys().xControlRequest());
     assertNotNull(recorded, "x_control_request");
     assertEquals(MeasurementJson.mapper().readTree(sent.getBody().utf8()), recorded, "exactly what the helper got");
     assertEquals(helperUrl, m.testHelpers().path("backend").path("address").asText());

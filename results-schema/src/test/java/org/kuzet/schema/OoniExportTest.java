@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.kuzet.schema.control.ControlRequest;
 
 class OoniExportTest {
 
@@ -55,8 +56,9 @@ class OoniExportTest {
   @Test
   void removesKuzetsKeysAndKeepsOonis() throws Exception {
     Measurement m = MeasurementJsonTest.sample();
-    ObjectNode request = MeasurementJson.mapper().createObjectNode().put("http_request", "https://holanews.kz/");
-    Measurement withControl = m.withTestKeys(m.testKeys().withControlRequest(request));
+    ControlRequest sent = new ControlRequest("https://holanews.kz/", null, null);
+    JsonNode request = MeasurementJson.mapper().valueToTree(sent);
+    Measurement withControl = m.withTestKeys(m.testKeys().withControlRequest(sent));
     JsonNode ooni = OoniExport.tree(MeasurementJson.toLine(withControl));
     List<String> keys = new ArrayList<>();
     collectAllKeys(ooni, keys);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.kuzet.schema.AnalysisKeys;
+import org.kuzet.schema.Blocking;
 import org.kuzet.schema.DnsAnswer;
 import org.kuzet.schema.DnsQuery;
 import org.kuzet.schema.HttpTransaction;
@@ -58,8 +60,9 @@ public final class TestMeasurements {
         "", "tcp"), new HttpTransaction.Response(200, Map.of("Content-Type", "text/html"),
         List.of(List.of("Content-Type", "text/html")), body, false, body.length(), "x"), null, 0.05, 0.1,
         "93.184.216.34:443", 0);
-    TestKeys keys = new TestKeys(List.of(q), List.of(tcp), List.of(), List.of(http), null, null, null, "consistent",
-        blocking, accessible, verdict, signals, interception);
+    TestKeys keys = TestKeys.observations(List.of(q), List.of(tcp), List.of(), List.of(http), null).withAnalysis(
+        AnalysisKeys.builder().dnsConsistency("consistent").blocking(blocking == null ? null : Blocking.fromWire(blocking))
+            .accessible(accessible).verdict(verdict).signals(signals).interception(interception).build());
     String time = MeasurementJson.ooniTime(t);
     return new Measurement(uid(t), "20261122T000000Z_webconnectivity_KZ_9198_r1_test", input, time, time, "AS9198",
         "KZ", "kuzet", "0.1.0", Measurement.TEST_NAME, "0.1.0", 0.5, Measurement.DATA_FORMAT_VERSION, Map.of(),

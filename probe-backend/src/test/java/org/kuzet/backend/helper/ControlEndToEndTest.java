@@ -73,7 +73,7 @@ class ControlEndToEndTest {
             .build())) {
       Measurement m = measure(List.of(helper.url()));
       assertNull(m.testKeys().controlFailure());
-      JsonNode control = m.testKeys().control();
+      JsonNode control = MeasurementJson.mapper().valueToTree(m.testKeys().control());
       String endpoint = site.getSocketAddress().getAddress().getHostAddress() + ":" + site.getPort();
       assertTrue(control.get("tcp_connect").get(endpoint).get("status").asBoolean(), control.toString());
       assertTrue(control.get("tls_handshake").get(endpoint).get("status").asBoolean());

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.kuzet.core.ooni.OoniMeasurementReader.Bad;
 import org.kuzet.core.ooni.OoniMeasurementReader.Read;
 import org.kuzet.core.ooni.OoniMeasurementReader.Skipped;
+import org.kuzet.schema.Blocking;
 import org.kuzet.schema.DnsAnswer;
 import org.kuzet.schema.DnsQuery;
 import org.kuzet.schema.Failures;
@@ -56,7 +57,7 @@ class OoniMeasurementReaderTest {
     assertEquals("http://a.example/", m.input());
     assertEquals("2019-08-01 10:00:00", m.testStartTime(), "a null test_start_time falls back to the measurement's");
     assertEquals(Map.of("network_type", "wifi", "flag", "true"), m.annotations());
-    assertEquals(new OoniMeasurementReader.OoniVerdict("dns", false, "inconsistent"), r.recorded());
+    assertEquals(new OoniMeasurementReader.OoniVerdict(Blocking.method("dns"), false, "inconsistent"), r.recorded());
     TestKeys k = m.testKeys();
     assertNull(k.xVerdict(), "analysis keys are kuzet's to fill");
     assertNull(k.blocking());
@@ -68,7 +69,7 @@ class OoniMeasurementReaderTest {
     assertNull(k.tcpConnect().get(0).status().blocked());
     HttpTransaction.Response resp = k.requests().get(0).response();
     assertEquals(63, resp.xBodyLength(), "the body's bytes as sent (windows-1251), not its decoded text");
-    assertEquals("connection_refused_error", k.control().at("/tcp_connect/10.10.34.34:80/failure").asText());
+    assertEquals("connection_refused_error", k.control().tcpConnect().get("10.10.34.34:80").failure());
     assertNull(k.controlFailure());
   }
 
@@ -115,7 +116,7 @@ class OoniMeasurementReaderTest {
     assertEquals("93.184.216.34:443", last.xAddress());
     assertEquals("Final page", last.response().xTitle());
     assertEquals(Map.of("Server", "a"), last.response().headers(), "first value of each header, from the list");
-    assertEquals(new OoniMeasurementReader.OoniVerdict(false, true, "consistent"), r.recorded());
+    assertEquals(new OoniMeasurementReader.OoniVerdict(Blocking.NONE, true, "consistent"), r.recorded());
   }
 
   @Test
