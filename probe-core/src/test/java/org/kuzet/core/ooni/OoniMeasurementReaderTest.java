@@ -20,6 +20,7 @@ import org.kuzet.schema.Failures;
 import org.kuzet.schema.HttpTransaction;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
+import org.kuzet.schema.NetworkEvent;
 import org.kuzet.schema.TcpConnect;
 import org.kuzet.schema.TestKeys;
 
@@ -186,6 +187,30 @@ class OoniMeasurementReaderTest {
   void badLinesSayWhatIsWrong(String line, String problem) {
     Bad b = assertInstanceOf(Bad.class, OoniMeasurementReader.read(line));
     assertTrue(b.problem().contains(problem), b.problem());
+  }
+
+  /** df-008 as OONI Probe writes it: older events have only {@code t}; odd entries cost only themselves. */
+  @Test
+  void readsNetworkEvents() {
+    String line = """
+        {"test_name":"web_connectivity","input":"https://e.example/","measurement_start_time":"2024-01-01 00:00:00",
+         "probe_asn":"AS9198","probe_cc":"KZ",
+         "test_keys":{"queries":[],"tcp_connect":[],"tls_handshakes":[],"requests":[],
+          "network_events":[
+            {"address":"93.184.216.34:443","conn_id":7,"failure":null,"num_bytes":517,"operation":"write",
+             "proto":"tcp","t0":0.10,"t":0.11,"tags":["depth=0"],"transaction_id":3},
+            {"address":"93.184.216.34:443","failure":"connection_reset","operation":"read","proto":"tcp","t":0.2},
+            {"address":"93.184.216.34:443","failure":"an odd one","operation":"close","t":0.3,"num_bytes":-4},
+            {"failure":null,"t":0.4},
+            7]}}
+        """;
+    Read r = assertInstanceOf(Read.class, OoniMeasurementReader.read(line));
+    List<NetworkEvent> events = r.measurement().testKeys().networkEvents();
+    assertEquals(List.of(
+        new NetworkEvent("write", "93.184.216.34:443", "tcp", 517L, null, 0.10, 0.11, 3, List.of("depth=0")),
+        new NetworkEvent("read", "93.184.216.34:443", "tcp", null, "connection_reset", 0.2, 0.2, null, List.of()),
+        new NetworkEvent("close", "93.184.216.34:443", null, null, "unknown_failure: an odd one", 0.3, 0.3, null,
+            List.of())), events);
   }
 
   @Test
