@@ -15,16 +15,16 @@ import okhttp3.HttpUrl;
 import org.kuzet.core.analysis.ObservationTable.Hop;
 import org.kuzet.core.analysis.ObservationTable.Row;
 import org.kuzet.core.net.IpLiterals;
+import org.kuzet.schema.AnalysisKeys;
+import org.kuzet.schema.Blocking;
 import org.kuzet.schema.Failures;
 import org.kuzet.schema.HttpTransaction;
 import org.kuzet.schema.Signal;
 import org.kuzet.schema.TcpConnect;
-import org.kuzet.schema.AnalysisKeys;
-import org.kuzet.schema.Blocking;
 import org.kuzet.schema.TestKeys;
-import org.kuzet.schema.control.ControlResponse;
 import org.kuzet.schema.TlsHandshake;
 import org.kuzet.schema.Verdict;
+import org.kuzet.schema.control.ControlResponse;
 
 /**
  * Observations plus control in, verdict out: OONI's analysis keys (ts-017 {@code dns_consistency},
