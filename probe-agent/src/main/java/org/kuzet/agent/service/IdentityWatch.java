@@ -8,7 +8,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.kuzet.core.ProbeSettings;
 import org.kuzet.core.Scrubber;
 import org.kuzet.core.connectivity.ConnectivityCheck;
@@ -24,8 +26,8 @@ import org.kuzet.schema.Measurement;
  * opens a new event, see {@link #watching}), the network is looked up again before the next measurement is stored
  * ({@link #stored}), so a laptop that moved from home Wi-Fi to a phone's hotspot is attributed to the right ASN.
  *
- * <p>A measurement that started at or after the check that saw the change carries the identity looked up after it;
- * earlier ones keep the run's. Its ids are kept (a measurement_uid names the country the run started in). The public
+ * <p>A measurement that started at or after the check that saw a change carries the identity looked up after the
+ * latest such change; earlier ones keep the run's. Its ids are kept (a measurement_uid names the country the run started in). The public
  * address a later lookup learns is scrubbed from every measurement stored after it, as the run's own is (it is also
  * handed to the run's {@link org.kuzet.core.net.ProbeAddresses}, so later measurements are scrubbed at the source),
  * and, like it, never logged or kept. While the network is in an outage state nothing is looked up: there is
@@ -42,9 +44,8 @@ public final class IdentityWatch {
   private RunLookup run;
   /** When a check saw the network change to a working state; null when nothing changed since the last lookup. */
   private Instant changeSeen;
-  /** The identity of measurements that started at or after {@link #since}; null while the run's still holds. */
-  private NetworkIdentity changed;
-  private Instant since;
+  /** Identities looked up after changes, by the time the change was seen; a measurement takes the latest before it. */
+  private final TreeMap<Instant, NetworkIdentity> changes = new TreeMap<>();
   /** Public addresses learned by lookups after a change, scrubbed from what is stored. */
   private final Set<InetAddress> learned = new LinkedHashSet<>();
 
@@ -79,8 +80,7 @@ public final class IdentityWatch {
     IdentityLookup.Result r = NetworkLookup.forRun(lookup, settings, log, who);
     run = new RunLookup(lookup, settings, log, who);
     changeSeen = null;
-    changed = null;
-    since = null;
+    changes.clear();
     learned.clear();
     return r;
   }
@@ -103,16 +103,16 @@ public final class IdentityWatch {
           learned.add(a);
           run.settings().probeAddresses().addPublic(a);
         });
-        changed = r.identity();
-        since = seen.truncatedTo(ChronoUnit.SECONDS); // start times are whole seconds
+        changes.put(seen.truncatedTo(ChronoUnit.SECONDS), r.identity()); // start times are whole seconds
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt(); // stopping: the run's identity stands
       }
     }
     Measurement out = m;
-    if (changed != null && !start(m).isBefore(since)) {
-      out = out.withNetwork(changed.probeAsn(), changed.probeCc(), changed.probeNetworkName(), changed.resolverAsn(),
-          changed.resolverNetworkName());
+    Map.Entry<Instant, NetworkIdentity> changed = changes.floorEntry(start(m));
+    if (changed != null) {
+      NetworkIdentity n = changed.getValue();
+      out = out.withNetwork(n.probeAsn(), n.probeCc(), n.probeNetworkName(), n.resolverAsn(), n.resolverNetworkName());
     }
     return learned.isEmpty() ? out : new Scrubber(learned).scrub(out);
   }

@@ -135,9 +135,21 @@ class IdentityWatchTest {
           out.toString());
       assertFalse(out.toString().contains(HOTSPOT) || out.toString().contains(HOME), "no address in the log");
 
+      // Back home: a measurement still in flight from the hotspot keeps the hotspot's network.
+      Measurement fromHotspot = measuredNow(run);
+      stun.report(InetAddress.getByName(HOME));
+      dns.answer(IdentityLookup.WHOAMI_NAME, "198.51.100.53");
+      clock.advance(Duration.ofSeconds(30));
+      log.opened(new ConnectivityEvent(NetworkState.OFFLINE, clock.instant(), null), check(NetworkState.OFFLINE));
+      clock.advance(Duration.ofSeconds(30));
+      log.opened(new ConnectivityEvent(NetworkState.ONLINE, clock.instant(), null), check(NetworkState.ONLINE));
+      assertEquals("AS29355", watch.stored(fromHotspot).probeAsn(), "started on the hotspot");
+      assertEquals(3, stun.requests());
+      assertEquals("AS9198", watch.stored(measuredNow(run)).probeAsn(), "started at home again");
+
       // The next run starts afresh from its own lookup.
       watch.forRun(lookup(stun), settings, new PrintWriter(out), "kuzet service");
-      assertEquals(3, stun.requests());
+      assertEquals(4, stun.requests());
     }
   }
 
