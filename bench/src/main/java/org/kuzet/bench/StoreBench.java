@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
-import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.Trigger;
+import org.kuzet.core.connectivity.NetworkState;
+import org.kuzet.schema.AnalysisKeys;
+import org.kuzet.schema.Blocking;
 import org.kuzet.schema.DnsAnswer;
 import org.kuzet.schema.DnsQuery;
 import org.kuzet.schema.HttpTransaction;
@@ -139,8 +141,10 @@ final class StoreBench {
             List.of(List.of("Content-Type", "text/html; charset=utf-8"), List.of("Server", "nginx")),
             "<!doctype html><html><head><title>" + host + "</title></head><body>" + "news ".repeat(150)
                 + "</body></html>", false, 820, host), null, 0.09, 0.31, ip + ":443", 0);
-    TestKeys keys = new TestKeys(queries, tcp, List.of(tls), List.of(http), null, null, null, "consistent",
-        blocking == null ? Boolean.FALSE : blocking, verdict == Verdict.ACCESSIBLE, verdict, signals, null);
+    TestKeys keys = TestKeys.observations(queries, tcp, List.of(tls), List.of(http), null).withAnalysis(
+        AnalysisKeys.builder().dnsConsistency("consistent")
+            .blocking(blocking == null ? Blocking.NONE : Blocking.method(blocking))
+            .accessible(verdict == Verdict.ACCESSIBLE).verdict(verdict).signals(signals).build());
     String time = MeasurementJson.ooniTime(t);
     String uid = org.kuzet.core.MeasurementIds.measurementUid(t, "KZ");
     return new Measurement(uid, "bench", input, time, time, "AS9198", "KZ", "kuzet", "bench",

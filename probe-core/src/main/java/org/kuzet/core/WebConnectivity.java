@@ -23,6 +23,7 @@ import org.kuzet.core.net.IpLiterals;
 import org.kuzet.core.net.PolicySocketFactory;
 import org.kuzet.core.step.DnsStep;
 import org.kuzet.core.step.HttpStep;
+import org.kuzet.core.step.NetworkEventLog;
 import org.kuzet.core.step.StepClock;
 import org.kuzet.core.step.TcpStep;
 import org.kuzet.core.step.TlsStep;
@@ -32,9 +33,12 @@ import org.kuzet.schema.Failures;
 import org.kuzet.schema.HttpTransaction;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
+import org.kuzet.schema.NetworkEvent;
+import org.kuzet.schema.Observations;
 import org.kuzet.schema.TcpConnect;
 import org.kuzet.schema.TestKeys;
 import org.kuzet.schema.TlsHandshake;
+import org.kuzet.schema.control.ControlExchange;
 import org.kuzet.schema.control.ControlFailures;
 import org.kuzet.schema.control.ControlRequest;
 import org.xbill.DNS.ResolverConfig;
@@ -102,15 +106,14 @@ public final class WebConnectivity implements AutoCloseable {
         settings.network().resolverAsn(), settings.network().resolverNetworkName(), Software.NAME, Software.VERSION, Measurement.TEST_NAME,
         "0.1.0", clock.now(), Measurement.DATA_FORMAT_VERSION,
         annotations,
-        new TestKeys(run.queries, run.tcp, run.tls, run.requests, controlOutcome.response(),
-            controlOutcome.failure(), run.dnsExperimentFailure, null, null, null, null, null, null)
-            .withControlRequest(run.controlRequest),
+        TestKeys.of(new Observations(run.queries, run.tcp, run.tls, run.requests, run.networkEvents(),
+            run.dnsExperimentFailure)).withControl(
+                new ControlExchange(run.controlRequest, controlOutcome.response(), controlOutcome.failure())),
         testHelpers(controlOutcome.url()));
     // The volunteer's addresses leave the observations here, before anything reads them (the analysis too, so a
     // stored measurement analyses again to the same verdict): every printer, store and upload gets this one.
     Measurement scrubbed = new Scrubber(settings.probeAddresses().current()).scrub(observed);
-    Measurement m = scrubbed.withTestKeys(
-        Analysis.analyze(scrubbed.testKeys()).withControlRequest(scrubbed.testKeys().xControlRequest()));
+    Measurement m = scrubbed.withTestKeys(Analysis.analyze(scrubbed.testKeys()));
     listener.measurementEnd(m);
     return m;
   }
@@ -161,20 +164,42 @@ public final class WebConnectivity implements AutoCloseable {
     final HttpStep http;
     String dnsExperimentFailure;
     CompletableFuture<ControlClient.Outcome> controlCall;
-    /** The request really sent to the control, as sent (OONI's {@code x_control_request}); null when none was. */
-    com.fasterxml.jackson.databind.JsonNode controlRequest;
+    /** The request really sent to the control (OONI's {@code x_control_request}); null when none was. */
+    ControlRequest controlRequest;
     /** OONI's operation ids: one per DNS query, one per endpoint (its TCP connect, TLS handshake and HTTP). */
     int lastId;
     /** Addresses the system resolver gave (OONI tags their connections {@code classic}). */
     final Set<InetAddress> fromSystem = new java.util.HashSet<>();
 
+    /** df-008 events of the TCP, TLS and HTTP steps, bounded (see {@link NetworkEventLog}). */
+    final NetworkEventLog events = NetworkEventLog.bounded();
+
     Run(StepClock clock) {
       dns = new DnsStep(settings.dnsTimeout(), settings.injectionWindow(), settings.addressPolicy(),
           settings.trustRoots(), base, clock, listener);
-      tcpStep = new TcpStep(settings.connectTimeout(), clock, listener);
-      tlsStep = new TlsStep(settings.tlsTimeout(), settings.trustRoots(), clock, listener);
+      tcpStep = new TcpStep(settings.connectTimeout(), clock, listener, events);
+      tlsStep = new TlsStep(settings.tlsTimeout(), settings.trustRoots(), clock, listener, events);
       http = new HttpStep(sites, settings.httpTimeout(), settings.trustRoots(), settings.maxBodyBytes(),
-          settings.userAgent(), clock, listener);
+          settings.userAgent(), clock, listener, events);
+    }
+
+    /**
+     * The events with their endpoint's operation id and tags: those of the latest {@code tcp_connect} entry to the
+     * same endpoint that started no later than the event (the HTTP step's own connection joins the TCP/TLS steps'
+     * entry for its endpoint, as its request does).
+     */
+    List<NetworkEvent> networkEvents() {
+      List<NetworkEvent> out = new ArrayList<>();
+      for (NetworkEvent e : events.events()) {
+        TcpConnect endpoint = null;
+        for (TcpConnect c : tcp) {
+          if (c.endpoint().equals(e.address()) && c.t0() <= e.t0()) {
+            endpoint = c;
+          }
+        }
+        out.add(endpoint == null ? e : e.numbered(endpoint.transactionId(), endpoint.tags()));
+      }
+      return out;
     }
 
     void follow(HttpUrl url) {
@@ -215,7 +240,7 @@ public final class WebConnectivity implements AutoCloseable {
       List<String> endpoints = addresses.stream()
           .map(a -> org.kuzet.schema.Endpoints.format(a.getHostAddress(), url.port())).toList();
       ControlRequest request = new ControlRequest(url.toString(), headers, endpoints);
-      controlRequest = MeasurementJson.mapper().valueToTree(request);
+      controlRequest = request;
       controlCall = CompletableFuture.supplyAsync(() -> control.query(request), steps);
     }
 

@@ -34,6 +34,7 @@ import org.kuzet.schema.DnsQuery;
 import org.kuzet.schema.HttpTransaction;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
+import org.kuzet.schema.NetworkEvent;
 import org.kuzet.schema.OoniExport;
 import org.kuzet.schema.TcpConnect;
 import org.kuzet.schema.TestKeys;
@@ -129,6 +130,59 @@ class OoniFieldsTest {
   }
 
   @Test
+  void networkEventsRecordEachStepJoinedToItsEndpoint() {
+    MockWebServer second = track(TlsSites.https(pki.serverCertificate("news.kz")));
+    MockWebServer first = track(TlsSites.http());
+    first.enqueue(new MockResponse.Builder().code(302)
+        .setHeader("Location", TlsSites.httpsUrl(second, "news.kz", "/landing").toString()).build());
+    second.enqueue(new MockResponse.Builder().body("<title>News</title>").build());
+    dns.answer(HOST, ip(first)).answer("news.kz", ip(second));
+
+    Measurement m = measure(settings().build(), TlsSites.httpUrl(first, HOST, "/"));
+    TestKeys k = m.testKeys();
+
+    List<NetworkEvent> events = k.networkEvents();
+    for (NetworkEvent e : events) {
+      TcpConnect connect = k.tcpConnect().stream().filter(c -> c.transactionId().equals(e.transactionId()))
+          .findFirst().orElseThrow(() -> new AssertionError("an event without its tcp_connect: " + e));
+      assertEquals(connect.endpoint(), e.address(), "the event's endpoint is its tcp_connect's");
+      assertEquals(connect.tags(), e.tags());
+      assertEquals("tcp", e.proto());
+      assertNull(e.failure(), e.toString());
+      assertTrue(e.t() >= e.t0(), e.toString());
+    }
+    for (HttpTransaction tx : k.requests()) {
+      List<String> ops = events.stream().filter(e -> tx.transactionId().equals(e.transactionId()))
+          .map(NetworkEvent::operation).toList();
+      // The TCP step's connect, then the HTTP step's own connection and transaction.
+      assertEquals("connect", ops.get(0), ops::toString);
+      assertTrue(ops.containsAll(List.of("http_transaction_start", "http_first_response_byte",
+          "http_transaction_done")), ops::toString);
+      assertEquals(2, ops.stream().filter("connect"::equals).count(), "the TCP step's and the HTTP step's: " + ops);
+      long tls = ops.stream().filter(o -> o.startsWith("tls_handshake_")).count();
+      assertEquals(tx.request().url().startsWith("https") ? 4 : 0, tls, "TLS step's and HTTP step's: " + ops);
+    }
+
+    // Exported as OONI's network_events and read back into the same model.
+    String line = OoniExport.line(MeasurementJson.toLine(m));
+    var read = (OoniMeasurementReader.Read) OoniMeasurementReader.read(line, a -> false);
+    assertEquals(events, read.measurement().testKeys().networkEvents());
+  }
+
+  @Test
+  void aRefusedConnectIsANetworkEventWithItsFailure() {
+    java.net.InetAddress closed = org.kuzet.core.testing.LoopbackAddresses.next();
+    dns.answer(HOST, closed.getHostAddress());
+    Measurement m = measure(settings().build(), HttpUrl.get("http://" + HOST + ":"
+        + org.kuzet.core.testing.LoopbackAddresses.closedPort(closed) + "/"));
+    NetworkEvent connect = m.testKeys().networkEvents().get(0);
+    assertEquals("connect", connect.operation());
+    assertEquals("connection_refused", connect.failure());
+    assertEquals(m.testKeys().tcpConnect().get(0).transactionId(), connect.transactionId());
+    assertEquals(1, m.testKeys().networkEvents().size(), "nothing was sent: no HTTP events");
+  }
+
+  @Test
   void theControlRequestReallySentAndTheHelperUsedAreRecorded() throws Exception {
     MockWebServer site = track(TlsSites.http());
     site.enqueue(new MockResponse.Builder().body("<title>Example</title>").build());
@@ -140,7 +194,7 @@ class OoniFieldsTest {
     Measurement m = measure(settings().controlUrls(List.of(helperUrl)).build(), TlsSites.httpUrl(site, HOST, "/"));
 
     RecordedRequest sent = helper.takeRequest();
-    JsonNode recorded = m.testKeys().xControlRequest();
+    JsonNode recorded = MeasurementJson.mapper().valueToTree(m.testKeys().xControlRequest());
     assertNotNull(recorded, "x_control_request");
     assertEquals(MeasurementJson.mapper().readTree(sent.getBody().utf8()), recorded, "exactly what the helper got");
     assertEquals(helperUrl, m.testHelpers().path("backend").path("address").asText());

@@ -59,8 +59,8 @@ class ScrubberTest {
         java.util.Map.of(), "", "tcp"), response, failure, 0, 1, "198.51.100.1:80", 0);
     DnsQuery q = new DnsQuery("system", "192.0.2.53:53", "echo.kz", "A", 0,
         List.of(new DnsAnswer("A", V4, null, null, 60, false)), null, null, 0, 1, List.of(), null);
-    TestKeys keys = new TestKeys(List.of(q), List.of(new TcpConnect(V4, 80, new TcpConnect.Status(true, null, null),
-        0, 1)), List.of(), List.of(tx), null, null, null, null, null, null, null, null, null);
+    TestKeys keys = TestKeys.observations(List.of(q), List.of(new TcpConnect(V4, 80,
+        new TcpConnect.Status(true, null, null), 0, 1)), List.of(), List.of(tx), null);
     return new Measurement("uid", "r", "http://echo.kz/", "2026-11-30 10:00:00", "2026-11-30 10:00:00", "AS0", "ZZ",
         "kuzet", "0", Measurement.TEST_NAME, "0.1.0", 1, Measurement.DATA_FORMAT_VERSION, java.util.Map.of(), keys);
   }

@@ -88,6 +88,14 @@ public record Measurement(
     }
   }
 
+  /** This measurement as made from another network (the identity fields only; ids and times are kept). */
+  public Measurement withNetwork(String probeAsn, String probeCc, String probeNetworkName, String resolverAsn,
+      String resolverNetworkName) {
+    return new Measurement(measurementUid, reportId, input, measurementStartTime, testStartTime, probeAsn, probeCc,
+        probeNetworkName, resolverAsn, resolverNetworkName, softwareName, softwareVersion, testName, testVersion,
+        testRuntime, dataFormatVersion, annotations, testKeys, testHelpers);
+  }
+
   public Measurement withTestKeys(TestKeys keys) {
     return new Measurement(measurementUid, reportId, input, measurementStartTime, testStartTime, probeAsn, probeCc,
         probeNetworkName, resolverAsn, resolverNetworkName, softwareName, softwareVersion, testName, testVersion, testRuntime, dataFormatVersion, annotations, keys, testHelpers);

@@ -29,6 +29,7 @@ import java.util.Set;
  *       those that were sent (OONI records no request that never reached the network; the failure is then in
  *       {@code http_experiment_failure}), {@code response.code} 0 when no response came;
  *   <li>a body that is not valid UTF-8 is {@code {"format":"base64","data":…}} of the bytes the server sent;
+ *   <li>{@code network_events} (df-008) as recorded, an empty list for lines that have none;
  *   <li>a DNS query's further replies ({@code x_extra_replies}) become OONI LTE's {@code x_dns_duplicate_responses}.
  * </ul>
  */
@@ -77,6 +78,9 @@ public final class OoniExport {
     ObjectNode tk = root.path("test_keys") instanceof ObjectNode o ? o : root.putObject("test_keys");
     duplicateResponses(tk);
     requests(tk);
+    if (!tk.has("network_events")) {
+      tk.putArray("network_events"); // df-008 events where kuzet recorded them; an empty list where it did not
+    }
     removeKuzetKeys(root);
     tk.put("agent", "redirect");
     tk.putNull("client_resolver");

@@ -1,102 +1,244 @@
 package org.kuzet.schema;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.kuzet.schema.control.ControlExchange;
+import org.kuzet.schema.control.ControlRequest;
+import org.kuzet.schema.control.ControlResponse;
 
 /**
- * The {@code test_keys} of a web_connectivity measurement: observations first (queries, tcp_connect,
- * tls_handshakes, requests), then the control and the analysis. Analysis fields are null until the
- * analysis step fills them; observations are never changed by analysis.
+ * The {@code test_keys} of a web_connectivity measurement, in three parts: the {@link Observations} (what the probe
+ * saw), the {@link ControlExchange} (what the test helper was asked and answered, typed) and the {@link
+ * AnalysisKeys} (what the analysis concluded; {@link AnalysisKeys#NONE} until it ran). Observations are never
+ * changed by analysis.
  *
- * @param blocking OONI's key: {@code false}, a method string ("dns", "tcp_ip", "http-failure", "http-diff"),
- *     or null when unknown
- * @param bodyLengthMatch OONI's key: final body within the 0.7 proportion of the control's; null when not
- *     comparable (no control body, truncated body, empty body)
- * @param bodyProportion OONI's key: min/max of the two body lengths; null when not comparable
- * @param headersMatch OONI's key: the uncommon response header names agree with the control's
- * @param statusCodeMatch OONI's key: same status code as the control (null when the control got a 5xx)
- * @param titleMatch OONI's key: every title word of five or more characters is in both titles
- * @param xBlockpage names of the blocking fingerprints (OONI blocking-fingerprints) that matched; null when none
- * @param xFailedHop where the failure behind the verdict happened: {@code {hop, url, step, failure}}
- * @param xControlRequest OONI's own key (ts-017, not a kuzet extension): the request really sent to the test
- *     helper ({@code http_request}, {@code http_request_headers}, {@code tcp_connect}); null when none was sent
+ * <p>On the wire the parts are flat, in OONI's order ({@link #WIRE_ORDER}): a line reads exactly as it did when
+ * this was one record. Jackson's {@code @JsonUnwrapped} would flatten them too, but it concatenates the parts (today's
+ * lines have {@code dns_experiment_failure} between the control and the analysis keys) and it stops unknown keys
+ * from being rejected (databind #650); {@link Writer} and {@link Reader} keep both.
+ *
+ * <p>The flat accessors ({@link #queries()}, {@link #blocking()}, …) read the part that holds the key.
  */
-public record TestKeys(
-    List<DnsQuery> queries,
-    List<TcpConnect> tcpConnect,
-    List<TlsHandshake> tlsHandshakes,
-    List<HttpTransaction> requests,
-    JsonNode control,
-    String controlFailure,
-    String dnsExperimentFailure,
-    String dnsConsistency,
-    Object blocking,
-    Boolean accessible,
-    Verdict xVerdict,
-    List<Signal> xSignals,
-    JsonNode xInterception,
-    Boolean bodyLengthMatch,
-    Double bodyProportion,
-    Boolean headersMatch,
-    Boolean statusCodeMatch,
-    Boolean titleMatch,
-    List<String> xBlockpage,
-    JsonNode xFailedHop,
-    @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode xControlRequest) {
+@JsonSerialize(using = TestKeys.Writer.class)
+@JsonDeserialize(using = TestKeys.Reader.class)
+public record TestKeys(Observations observations, ControlExchange controlExchange, AnalysisKeys analysis) {
+
+  private static final List<String> OBSERVATION_KEYS =
+      List.of("queries", "tcp_connect", "tls_handshakes", "requests", "network_events", "dns_experiment_failure");
+  private static final List<String> CONTROL_KEYS = List.of("control", "control_failure", "x_control_request");
+  private static final List<String> ANALYSIS_KEYS = List.of("dns_consistency", "blocking", "accessible",
+      "x_verdict", "x_signals", "x_interception", "body_length_match", "body_proportion", "headers_match",
+      "status_code_match", "title_match", "x_blockpage", "x_failed_hop");
+
+  /** Every key of {@code test_keys}, in the order lines are written. */
+  public static final List<String> WIRE_ORDER = List.of("queries", "tcp_connect", "tls_handshakes", "requests",
+      "network_events", "control", "control_failure", "dns_experiment_failure", "dns_consistency", "blocking",
+      "accessible", "x_verdict", "x_signals", "x_interception", "body_length_match", "body_proportion",
+      "headers_match", "status_code_match", "title_match", "x_blockpage", "x_failed_hop", "x_control_request");
 
   public TestKeys {
-    queries = queries == null ? List.of() : List.copyOf(queries);
-    tcpConnect = tcpConnect == null ? List.of() : List.copyOf(tcpConnect);
-    tlsHandshakes = tlsHandshakes == null ? List.of() : List.copyOf(tlsHandshakes);
-    requests = requests == null ? List.of() : List.copyOf(requests);
-    // Jackson reads a JSON null into a JsonNode field as NullNode; keep one representation of "absent".
-    control = control == null || control.isNull() ? null : control;
-    xInterception = xInterception == null || xInterception.isNull() ? null : xInterception;
-    xFailedHop = xFailedHop == null || xFailedHop.isNull() ? null : xFailedHop;
-    xControlRequest = xControlRequest == null || xControlRequest.isNull() ? null : xControlRequest;
-    xBlockpage = xBlockpage == null ? null : List.copyOf(xBlockpage);
-    xSignals = xSignals == null ? null : xSignals.stream().sorted((a, b) -> a.wire().compareTo(b.wire())).toList();
-    if (blocking != null && !(blocking instanceof String) && !Boolean.FALSE.equals(blocking)) {
-      throw new IllegalArgumentException("blocking is false, a method string, or null; got " + blocking);
-    }
-    Failures.requireValid(dnsExperimentFailure, "dns_experiment_failure");
+    observations = observations == null ? Observations.NONE : observations;
+    controlExchange = controlExchange == null ? ControlExchange.NONE : controlExchange;
+    analysis = analysis == null ? AnalysisKeys.NONE : analysis;
   }
 
-  /** The keys without the control request (older lines, analyses that do not carry it). */
-  public TestKeys(
-      List<DnsQuery> queries, List<TcpConnect> tcpConnect, List<TlsHandshake> tlsHandshakes,
-      List<HttpTransaction> requests, JsonNode control, String controlFailure, String dnsExperimentFailure,
-      String dnsConsistency, Object blocking, Boolean accessible, Verdict xVerdict, List<Signal> xSignals,
-      JsonNode xInterception, Boolean bodyLengthMatch, Double bodyProportion, Boolean headersMatch,
-      Boolean statusCodeMatch, Boolean titleMatch, List<String> xBlockpage, JsonNode xFailedHop) {
-    this(queries, tcpConnect, tlsHandshakes, requests, control, controlFailure, dnsExperimentFailure, dnsConsistency,
-        blocking, accessible, xVerdict, xSignals, xInterception, bodyLengthMatch, bodyProportion, headersMatch,
-        statusCodeMatch, titleMatch, xBlockpage, xFailedHop, null);
+  /** Observations only: no control, not analysed. */
+  public static TestKeys of(Observations observations) {
+    return new TestKeys(observations, ControlExchange.NONE, AnalysisKeys.NONE);
   }
 
-  /** These keys with the control request that was sent. */
-  public TestKeys withControlRequest(JsonNode request) {
-    return new TestKeys(queries, tcpConnect, tlsHandshakes, requests, control, controlFailure, dnsExperimentFailure,
-        dnsConsistency, blocking, accessible, xVerdict, xSignals, xInterception, bodyLengthMatch, bodyProportion,
-        headersMatch, statusCodeMatch, titleMatch, xBlockpage, xFailedHop, request);
-  }
-
-  /** The keys without OONI's HTTP comparison keys and kuzet's blockpage/hop details (all left null). */
-  public TestKeys(
-      List<DnsQuery> queries, List<TcpConnect> tcpConnect, List<TlsHandshake> tlsHandshakes,
-      List<HttpTransaction> requests, JsonNode control, String controlFailure, String dnsExperimentFailure,
-      String dnsConsistency, Object blocking, Boolean accessible, Verdict xVerdict, List<Signal> xSignals,
-      JsonNode xInterception) {
-    this(queries, tcpConnect, tlsHandshakes, requests, control, controlFailure, dnsExperimentFailure, dnsConsistency,
-        blocking, accessible, xVerdict, xSignals, xInterception, null, null, null, null, null, null, null, null);
-  }
-
-  /** Observations only: the analysis keys left null. */
+  /** Observations only: the control and analysis keys left null. */
   public static TestKeys observations(
       List<DnsQuery> queries, List<TcpConnect> tcp, List<TlsHandshake> tls, List<HttpTransaction> requests,
       String dnsExperimentFailure) {
-    return new TestKeys(queries, tcp, tls, requests, null, null, dnsExperimentFailure, null, null, null, null,
-        null, null);
+    return of(new Observations(queries, tcp, tls, requests, dnsExperimentFailure));
+  }
+
+  public TestKeys withObservations(Observations o) {
+    return new TestKeys(o, controlExchange, analysis);
+  }
+
+  public TestKeys withControl(ControlExchange c) {
+    return new TestKeys(observations, c, analysis);
+  }
+
+  public TestKeys withAnalysis(AnalysisKeys a) {
+    return new TestKeys(observations, controlExchange, a);
+  }
+
+  /** These keys with the control request that was sent. */
+  public TestKeys withControlRequest(ControlRequest request) {
+    return withControl(controlExchange.withRequest(request));
+  }
+
+  // The flat view, key by key as on the wire.
+
+  public List<DnsQuery> queries() {
+    return observations.queries();
+  }
+
+  public List<TcpConnect> tcpConnect() {
+    return observations.tcpConnect();
+  }
+
+  public List<TlsHandshake> tlsHandshakes() {
+    return observations.tlsHandshakes();
+  }
+
+  public List<HttpTransaction> requests() {
+    return observations.requests();
+  }
+
+  public List<NetworkEvent> networkEvents() {
+    return observations.networkEvents();
+  }
+
+  public String dnsExperimentFailure() {
+    return observations.dnsExperimentFailure();
+  }
+
+  /** OONI's {@code control}: the helper's answer, null when there is none. */
+  public ControlResponse control() {
+    return controlExchange.response();
+  }
+
+  public String controlFailure() {
+    return controlExchange.failure();
+  }
+
+  /** OONI's {@code x_control_request}: the request really sent to the helper; null when none was sent. */
+  public ControlRequest xControlRequest() {
+    return controlExchange.request();
+  }
+
+  public String dnsConsistency() {
+    return analysis.dnsConsistency();
+  }
+
+  public Blocking blocking() {
+    return analysis.blocking();
+  }
+
+  public Boolean accessible() {
+    return analysis.accessible();
+  }
+
+  public Verdict xVerdict() {
+    return analysis.xVerdict();
+  }
+
+  public List<Signal> xSignals() {
+    return analysis.xSignals();
+  }
+
+  public JsonNode xInterception() {
+    return analysis.xInterception();
+  }
+
+  public Boolean bodyLengthMatch() {
+    return analysis.bodyLengthMatch();
+  }
+
+  public Double bodyProportion() {
+    return analysis.bodyProportion();
+  }
+
+  public Boolean headersMatch() {
+    return analysis.headersMatch();
+  }
+
+  public Boolean statusCodeMatch() {
+    return analysis.statusCodeMatch();
+  }
+
+  public Boolean titleMatch() {
+    return analysis.titleMatch();
+  }
+
+  public List<String> xBlockpage() {
+    return analysis.xBlockpage();
+  }
+
+  public JsonNode xFailedHop() {
+    return analysis.xFailedHop();
+  }
+
+  /** Writes the three parts as one flat object in {@link #WIRE_ORDER}. */
+  static final class Writer extends StdSerializer<TestKeys> {
+    Writer() {
+      super(TestKeys.class);
+    }
+
+    @Override
+    public void serialize(TestKeys k, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      Map<String, JsonNode> all = new LinkedHashMap<>();
+      for (Object part : List.of(k.observations(), k.controlExchange(), k.analysis())) {
+        ObjectNode tree = MeasurementJson.mapper().valueToTree(part);
+        tree.properties().forEach(e -> all.put(e.getKey(), e.getValue()));
+      }
+      gen.writeStartObject(k);
+      for (String key : WIRE_ORDER) {
+        JsonNode value = all.remove(key);
+        if (value != null) {
+          gen.writeFieldName(key);
+          gen.writeTree(value);
+        }
+      }
+      if (!all.isEmpty()) {
+        throw new IllegalStateException("test_keys " + all.keySet() + " missing from TestKeys.WIRE_ORDER");
+      }
+      gen.writeEndObject();
+    }
+  }
+
+  /** Reads a flat object into the three parts; a key none of them has is rejected like any unknown key. */
+  static final class Reader extends StdDeserializer<TestKeys> {
+    private static final Set<String> KNOWN = Set.copyOf(WIRE_ORDER);
+
+    Reader() {
+      super(TestKeys.class);
+    }
+
+    @Override
+    public TestKeys deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      JsonNode node = ctxt.readTree(p);
+      if (!(node instanceof ObjectNode object)) {
+        return (TestKeys) ctxt.handleUnexpectedToken(TestKeys.class, p);
+      }
+      ObjectNode obs = ctxt.getNodeFactory().objectNode();
+      ObjectNode control = ctxt.getNodeFactory().objectNode();
+      ObjectNode analysis = ctxt.getNodeFactory().objectNode();
+      for (Map.Entry<String, JsonNode> e : object.properties()) {
+        String key = e.getKey();
+        if (OBSERVATION_KEYS.contains(key)) {
+          obs.set(key, e.getValue());
+        } else if (CONTROL_KEYS.contains(key)) {
+          control.set(key, e.getValue());
+        } else if (ANALYSIS_KEYS.contains(key)) {
+          analysis.set(key, e.getValue());
+        } else if (ctxt.isEnabled(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)) {
+          throw UnrecognizedPropertyException.from(p, TestKeys.class, key, new ArrayList<>(KNOWN));
+        }
+      }
+      return new TestKeys(ctxt.readTreeAsValue(obs, Observations.class),
+          ctxt.readTreeAsValue(control, ControlExchange.class),
+          ctxt.readTreeAsValue(analysis, AnalysisKeys.class));
+    }
   }
 }

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.kuzet.schema.control.ControlExchange;
+import org.kuzet.schema.control.ControlResponse;
 
 class MeasurementJsonTest {
 
@@ -39,14 +41,14 @@ class MeasurementJsonTest {
         new HttpTransaction.Request("GET", "https://holanews.kz/", Map.of(), "", "tcp"),
         new HttpTransaction.Response(200, Map.of(), List.of(), "<title>News \uD83D\uDE00</title>", false, 30,
             "News \uD83D"), null, 0.1, 0.2, "93.184.216.34:443", 0);
-    JsonNode control = MeasurementJson.mapper().readTree("{\"http_request\":{\"title\":\"x\\ud800y\","
-        + "\"headers\":{\"X-\\udc00\":\"v\"}}}");
+    ControlResponse control = MeasurementJson.mapper().readValue("{\"http_request\":{\"title\":\"x\\ud800y\","
+        + "\"headers\":{\"X-\\udc00\":\"v\"}}}", ControlResponse.class);
     Measurement m = sample();
     Measurement bad = new Measurement(m.measurementUid(), m.reportId(), m.input(), m.measurementStartTime(),
         m.testStartTime(), m.probeAsn(), m.probeCc(), m.softwareName(), m.softwareVersion(), m.testName(),
         m.testVersion(), m.testRuntime(), m.dataFormatVersion(), m.annotations(),
-        new TestKeys(List.of(), List.of(), List.of(), List.of(cut), control, null, null, null, null, null, null, null,
-            null));
+        TestKeys.observations(List.of(), List.of(), List.of(), List.of(cut), null)
+            .withControl(ControlExchange.answered(null, control)));
     String line = MeasurementJson.toLine(bad);
     JsonNode stored = MeasurementJson.mapper().readTree(line);
     assertEquals("News \uFFFD", stored.at("/test_keys/requests/0/response/x_title").asText());
@@ -125,8 +127,8 @@ class MeasurementJsonTest {
 
   @Test
   void signalsAreSortedByWireName() {
-    TestKeys k = new TestKeys(null, null, null, null, null, null, null, null, "dns", false, Verdict.BLOCKED,
-        List.of(Signal.TLS_RESET, Signal.DNS_BOGON), null);
+    TestKeys k = TestKeys.of(Observations.NONE).withAnalysis(AnalysisKeys.builder().blocking(Blocking.method("dns"))
+        .accessible(false).verdict(Verdict.BLOCKED).signals(List.of(Signal.TLS_RESET, Signal.DNS_BOGON)).build());
     assertEquals(List.of(Signal.DNS_BOGON, Signal.TLS_RESET), k.xSignals());
     String json = MeasurementJson.toLine(sample().withTestKeys(k));
     assertTrue(json.contains("\"x_signals\":[\"dns.bogon\",\"tls.reset\"]"), json);
@@ -136,9 +138,11 @@ class MeasurementJsonTest {
 
   @Test
   void writesOoniHttpComparisonKeysAndKuzetBlockpageKeys() throws Exception {
-    TestKeys k = new TestKeys(null, null, null, null, null, null, null, "consistent", "http-diff", false,
-        Verdict.BLOCKED, List.of(Signal.HTTP_BLOCKPAGE), null, false, 0.25, true, true, false,
-        List.of("cp.d_corp_kz_ps"), MeasurementJson.mapper().readTree("{\"hop\":1}"));
+    TestKeys k = TestKeys.of(Observations.NONE).withAnalysis(AnalysisKeys.builder().dnsConsistency("consistent")
+        .blocking(Blocking.method("http-diff")).accessible(false).verdict(Verdict.BLOCKED)
+        .signals(List.of(Signal.HTTP_BLOCKPAGE)).bodyLengthMatch(false).bodyProportion(0.25).headersMatch(true)
+        .statusCodeMatch(true).titleMatch(false).blockpage(List.of("cp.d_corp_kz_ps"))
+        .failedHop(MeasurementJson.mapper().readTree("{\"hop\":1}")).build());
     String line = MeasurementJson.toLine(sample().withTestKeys(k));
     JsonNode keys = MeasurementJson.mapper().readTree(line).get("test_keys");
     assertFalse(keys.get("body_length_match").asBoolean());

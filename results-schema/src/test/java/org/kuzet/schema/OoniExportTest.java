@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.kuzet.schema.control.ControlRequest;
 
 class OoniExportTest {
 
@@ -55,8 +55,9 @@ class OoniExportTest {
   @Test
   void removesKuzetsKeysAndKeepsOonis() throws Exception {
     Measurement m = MeasurementJsonTest.sample();
-    ObjectNode request = MeasurementJson.mapper().createObjectNode().put("http_request", "https://holanews.kz/");
-    Measurement withControl = m.withTestKeys(m.testKeys().withControlRequest(request));
+    ControlRequest sent = new ControlRequest("https://holanews.kz/", null, null);
+    JsonNode request = MeasurementJson.mapper().valueToTree(sent);
+    Measurement withControl = m.withTestKeys(m.testKeys().withControlRequest(sent));
     JsonNode ooni = OoniExport.tree(MeasurementJson.toLine(withControl));
     List<String> keys = new ArrayList<>();
     collectAllKeys(ooni, keys);

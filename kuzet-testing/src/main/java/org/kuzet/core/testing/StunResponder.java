@@ -28,7 +28,7 @@ public final class StunResponder implements AutoCloseable {
 
   private static final int MAGIC_COOKIE = 0x2112A442;
 
-  private final InetAddress reported;
+  private volatile InetAddress reported;
   private final Mode mode;
   private final DatagramSocket socket;
   private final Workers workers;
@@ -50,6 +50,11 @@ public final class StunResponder implements AutoCloseable {
     workers = new Workers("stun " + ip.getHostAddress() + ":" + socket.getLocalPort());
     workers.track(socket);
     workers.start("udp", this::serve);
+  }
+
+  /** From now on, reports {@code address}: the machine has moved to another network. */
+  public void report(InetAddress address) {
+    reported = address;
   }
 
   /** {@code ip:port}, as a STUN server list takes it. */

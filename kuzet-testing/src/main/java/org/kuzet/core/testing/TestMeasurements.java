@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.kuzet.schema.AnalysisKeys;
+import org.kuzet.schema.Blocking;
 import org.kuzet.schema.DnsAnswer;
 import org.kuzet.schema.DnsQuery;
 import org.kuzet.schema.HttpTransaction;
@@ -61,8 +63,9 @@ public final class TestMeasurements {
     TcpConnect tcp = verdict == Verdict.ACCESSIBLE
         ? new TcpConnect("127.0.0.9", 443, new TcpConnect.Status(true, null, null), 0.1, 0.35)
         : new TcpConnect("127.0.0.9", 443, new TcpConnect.Status(false, "generic_timeout_error", true), 0.1, 0.35);
-    TestKeys keys = new TestKeys(List.of(), List.of(tcp), List.of(), List.of(), null, null, null, null,
-        verdict == Verdict.BLOCKED ? "tcp_ip" : false, verdict == Verdict.ACCESSIBLE, verdict, signals, null);
+    TestKeys keys = TestKeys.observations(List.of(), List.of(tcp), List.of(), List.of(), null).withAnalysis(
+        AnalysisKeys.builder().blocking(verdict == Verdict.BLOCKED ? Blocking.method("tcp_ip") : Blocking.NONE)
+            .accessible(verdict == Verdict.ACCESSIBLE).verdict(verdict).signals(signals).build());
     String time = MeasurementJson.ooniTime(t);
     return new Measurement(uid(t), "report", input, time, time, "AS0", "ZZ", "kuzet", "0.1.0",
         Measurement.TEST_NAME, "0.5.0", 1.5, Measurement.DATA_FORMAT_VERSION, Map.of(), keys);
@@ -99,8 +102,9 @@ public final class TestMeasurements {
         "", "tcp"), new HttpTransaction.Response(200, Map.of("Content-Type", "text/html"),
         List.of(List.of("Content-Type", "text/html")), body, false, body.length(), "x"), null, 0.05, 0.1,
         "93.184.216.34:443", 0);
-    TestKeys keys = new TestKeys(List.of(q), List.of(tcp), List.of(), List.of(http), null, null, null, "consistent",
-        blocking, accessible, verdict, signals, interception);
+    TestKeys keys = TestKeys.observations(List.of(q), List.of(tcp), List.of(), List.of(http), null).withAnalysis(
+        AnalysisKeys.builder().dnsConsistency("consistent").blocking(blocking == null ? null : Blocking.fromWire(blocking))
+            .accessible(accessible).verdict(verdict).signals(signals).interception(interception).build());
     String time = MeasurementJson.ooniTime(t);
     return new Measurement(uid(t), "20261122T000000Z_webconnectivity_KZ_9198_r1_test", input, time, time, "AS9198",
         "KZ", "kuzet", "0.1.0", Measurement.TEST_NAME, "0.1.0", 0.5, Measurement.DATA_FORMAT_VERSION, Map.of(),

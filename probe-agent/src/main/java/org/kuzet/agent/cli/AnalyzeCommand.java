@@ -28,6 +28,7 @@ import org.kuzet.core.Software;
 import org.kuzet.core.analysis.Analysis;
 import org.kuzet.core.ooni.OoniMeasurementReader;
 import org.kuzet.core.ooni.OoniMeasurementReader.OoniVerdict;
+import org.kuzet.schema.Blocking;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
 import org.kuzet.schema.Signal;
@@ -395,11 +396,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
   }
 
-  private static void putBlocking(ObjectNode o, Object blocking) {
-    if (blocking instanceof Boolean b) {
-      o.put("blocking", b);
+  private static void putBlocking(ObjectNode o, Blocking blocking) {
+    if (blocking == null) {
+      o.putNull("blocking");
+    } else if (blocking.blocked()) {
+      o.put("blocking", blocking.toString());
     } else {
-      o.put("blocking", (String) blocking);
+      o.put("blocking", false);
     }
   }
 

@@ -38,6 +38,7 @@ public final class MeasuringRunExecutor implements RunExecutor {
   private final BiFunction<RunRequest, ProbeSettings.Builder, ProbeSettings> settings;
   private final Clock clock;
   private final PrintWriter log;
+  private final IdentityWatch identity;
 
   /**
    * @param settings completes the probe settings of a run; it receives a builder with the config's resolvers,
@@ -45,6 +46,13 @@ public final class MeasuringRunExecutor implements RunExecutor {
    */
   public MeasuringRunExecutor(RunStore store, BiFunction<RunRequest, ProbeSettings.Builder, ProbeSettings> settings,
       Clock clock, PrintWriter log) {
+    this(store, settings, clock, log, new IdentityWatch());
+  }
+
+  /** @param identity the network identity, looked up again when it sees the network change within a run */
+  public MeasuringRunExecutor(RunStore store, BiFunction<RunRequest, ProbeSettings.Builder, ProbeSettings> settings,
+      Clock clock, PrintWriter log, IdentityWatch identity) {
+    this.identity = Objects.requireNonNull(identity, "identity");
     this.store = Objects.requireNonNull(store, "store");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -57,8 +65,8 @@ public final class MeasuringRunExecutor implements RunExecutor {
         .resolvers(request.config().resolvers())
         .controlUrls(request.config().controlUrls())
         .listener(request.listener()));
-    // The network, looked up once per run (so a change of network between runs is seen); no address is kept.
-    IdentityLookup.Result network = NetworkLookup.forRun(NetworkLookup.of(request.config().probe()), ps, log,
+    // The network, looked up per run and again when the network changes within it; no address is kept.
+    IdentityLookup.Result network = identity.forRun(NetworkLookup.of(request.config().probe()), ps, log,
         "kuzet service");
     ps = network.applyTo(ps);
     String reportId = MeasurementIds.reportId(clock.instant(), ps.probeCc(), ps.probeAsn());
@@ -120,7 +128,7 @@ public final class MeasuringRunExecutor implements RunExecutor {
             return; // possibly cut short by the stop: dropped whole
           }
           try {
-            recorder.save(request.finish(m));
+            recorder.save(identity.stored(request.finish(m)));
             saved.incrementAndGet();
           } catch (IOException e) {
             failed.incrementAndGet();

@@ -17,9 +17,7 @@ public final class OfflineVerdict {
     TestKeys k = m.testKeys();
     // OONI's comparison keys (body, headers, status, title) and the failed hop are facts about what was seen and
     // are kept; blocking, accessibility, signals, interception and blockpage matches are claims and are dropped.
-    return m.withTestKeys(new TestKeys(k.queries(), k.tcpConnect(), k.tlsHandshakes(), k.requests(), k.control(),
-        k.controlFailure(), k.dnsExperimentFailure(), k.dnsConsistency(), null, null, Verdict.OFFLINE, List.of(),
-        null, k.bodyLengthMatch(), k.bodyProportion(), k.headersMatch(), k.statusCodeMatch(), k.titleMatch(), null,
-        k.xFailedHop(), k.xControlRequest()));
+    return m.withTestKeys(k.withAnalysis(k.analysis().toBuilder().blocking(null).accessible(null)
+        .verdict(Verdict.OFFLINE).signals(List.of()).interception(null).blockpage(null).build()));
   }
 }

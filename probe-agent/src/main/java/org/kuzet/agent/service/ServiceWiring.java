@@ -62,9 +62,10 @@ public interface ServiceWiring {
    * to {@code timeline}, and {@code resource} (the store, an uploader) closed at the end.
    */
   static Bound measuring(Context context, RunStore store, ConnectivityLog timeline, AutoCloseable resource) {
+    IdentityWatch identity = new IdentityWatch(); // a change of network within a run is looked up again
     RunExecutor executor = new MeasuringRunExecutor(store, (request, builder) -> builder.build(), context.clock(),
-        context.log());
-    return bound(executor, timeline, resource);
+        context.log(), identity);
+    return bound(executor, identity.watching(timeline), resource);
   }
 
   /** A binding of these parts; {@code resource} (the store, an uploader) is closed at the end. */

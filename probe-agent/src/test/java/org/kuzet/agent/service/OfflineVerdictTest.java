@@ -20,9 +20,9 @@ class OfflineVerdictTest {
     Measurement m = TestMeasurements.of("https://a.kz/", T, Verdict.BLOCKED,
         List.of(Signal.TCP_TIMEOUT, Signal.HTTP_BLOCKPAGE));
     TestKeys k = m.testKeys();
-    m = m.withTestKeys(new TestKeys(k.queries(), k.tcpConnect(), k.tlsHandshakes(), k.requests(), k.control(),
-        k.controlFailure(), k.dnsExperimentFailure(), "consistent", k.blocking(), k.accessible(), k.xVerdict(),
-        k.xSignals(), null, false, 0.1, true, false, false, List.of("kz-blockpage"), null));
+    m = m.withTestKeys(k.withAnalysis(k.analysis().toBuilder().dnsConsistency("consistent").bodyLengthMatch(false)
+        .bodyProportion(0.1).headersMatch(true).statusCodeMatch(false).titleMatch(false)
+        .blockpage(List.of("kz-blockpage")).build()));
     TestKeys off = OfflineVerdict.apply(m).testKeys();
     assertEquals(Verdict.OFFLINE, off.xVerdict());
     assertEquals(List.of(), off.xSignals());

@@ -27,7 +27,7 @@ import org.xbill.DNS.Address;
  * <p>Addresses belong only in the measured endpoints' fields: {@code queries[].answers[].ipv4|ipv6} (also in
  * {@code x_extra_replies}), {@code queries[].resolver_address}, {@code queries[].x_doh_tls.address},
  * {@code tcp_connect[].ip}, {@code tls_handshakes[].address}, {@code requests[].address} (older lines:
- * {@code x_address}), the helper's URL ({@code test_helpers.backend.address}), and the control's
+ * {@code x_address}), {@code network_events[].address}, the helper's URL ({@code test_helpers.backend.address}), and the control's
  * answer ({@code test_keys.control}, the helper's view of the site). Any other member named like an address
  * ({@code probe_ip}, {@code client_ip}, {@code x_local_address}, {@code peer_addr}: a name with an {@code ip},
  * {@code ips}, {@code ipv4}, {@code ipv6}, {@code addr}, {@code addrs}, {@code address} or {@code addresses}
@@ -45,7 +45,7 @@ final class MeasurementRules {
       "test_keys.queries.*.x_extra_replies.*.*.ipv4", "test_keys.queries.*.x_extra_replies.*.*.ipv6",
       "test_keys.queries.*.resolver_address", "test_keys.queries.*.x_doh_tls.address", "test_keys.tcp_connect.*.ip",
       "test_keys.tls_handshakes.*.address", "test_keys.requests.*.address", "test_keys.requests.*.x_address",
-      "test_helpers.backend.address");
+      "test_keys.network_events.*.address", "test_helpers.backend.address");
   private static final String CONTROL = "test_keys.control";
   private static final Pattern V4 = Pattern.compile("(?<![0-9.])(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})"
       + "(?![0-9]|\\.[0-9])");

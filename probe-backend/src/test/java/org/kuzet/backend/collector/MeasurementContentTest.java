@@ -66,6 +66,8 @@ class MeasurementContentTest {
         .putArray("answers").addObject().put("answer_type", "A").put("ipv4", "93.184.216.34").put("ttl", 60);
     keys(endpoints).putObject("control").putObject("tcp_connect").putObject("93.184.216.34:443")
         .put("status", true).put("client_address", "203.0.113.9");
+    keys(endpoints).putArray("network_events").addObject().put("operation", "connect")
+        .put("address", "93.184.216.34:443").put("proto", "tcp").putNull("failure").put("t0", 0).put("t", 0.1);
     ObjectNode missing = measurement("missing");
     keys(missing).remove("requests");
     ObjectNode topLevel = measurement("top-level");
@@ -83,7 +85,7 @@ class MeasurementContentTest {
     List<ItemResult> results = upload(batch(signed(endpoints), signed(missing), signed(topLevel), signed(xField),
         signed(nested), signed(annotation), signed(wrongPlace), signed("plain")));
 
-    assertEquals(ItemResult.accepted("endpoints"), results.get(0), "addresses in the endpoints and the control");
+    assertEquals(ItemResult.accepted("endpoints"), results.get(0), "addresses in the endpoints, the network events and the control");
     assertRejected(results.get(1), "missing", "not a measurement of the export schema: ");
     assertTrue(results.get(1).reason().contains("requests"), results.get(1).reason());
     assertRejected(results.get(2), "top-level", "not a measurement of the export schema: ");

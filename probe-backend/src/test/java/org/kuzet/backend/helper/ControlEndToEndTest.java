@@ -73,13 +73,14 @@ class ControlEndToEndTest {
             .build())) {
       Measurement m = measure(List.of(helper.url()));
       assertNull(m.testKeys().controlFailure());
-      JsonNode control = m.testKeys().control();
+      JsonNode control = MeasurementJson.mapper().readTree(
+          MeasurementJson.mapper().writeValueAsString(m.testKeys().control()));
       String endpoint = site.getSocketAddress().getAddress().getHostAddress() + ":" + site.getPort();
       assertTrue(control.get("tcp_connect").get(endpoint).get("status").asBoolean(), control.toString());
       assertTrue(control.get("tls_handshake").get(endpoint).get("status").asBoolean());
       assertEquals(200, control.at("/http_request/status_code").asInt());
       assertEquals("News", control.at("/http_request/title").asText());
-      // The control is carried into the export line as-is.
+      // The control is carried into the export line in the helper's wire format.
       JsonNode line = MeasurementJson.mapper().readTree(MeasurementJson.toLine(m));
       assertEquals(control, line.at("/test_keys/control"));
     }

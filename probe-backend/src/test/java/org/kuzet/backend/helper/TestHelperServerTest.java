@@ -401,8 +401,8 @@ class TestHelperServerTest {
           TlsSites.httpUrl(site, "site.kz", "/").toString(), Map.of(), List.of(endpoint(site))));
       assertNull(outcome.failure());
       assertEquals(helper.url(), outcome.url());
-      assertEquals("ok", outcome.response().at("/http_request/title").asText());
-      assertTrue(outcome.response().get("tcp_connect").get(endpoint(site)).get("status").asBoolean());
+      assertEquals("ok", outcome.response().httpRequest().title());
+      assertTrue(outcome.response().tcpConnect().get(endpoint(site)).status());
     } finally {
       base.dispatcher().executorService().shutdownNow();
       base.connectionPool().evictAll();

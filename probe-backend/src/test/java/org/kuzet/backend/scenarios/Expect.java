@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.kuzet.schema.Blocking;
 import org.kuzet.schema.MeasurementJson;
 import org.kuzet.schema.Signal;
 import org.kuzet.schema.TestKeys;
@@ -116,7 +117,7 @@ final class Expect {
   void check(String scenario, TestKeys k) {
     Supplier<String> why = () -> " in \"" + scenario + "\"\n" + summary(k);
     assertEquals(verdict, k.xVerdict(), () -> "x_verdict" + why.get());
-    assertEquals(blocking, k.blocking(), () -> "blocking" + why.get());
+    assertEquals(blocking == null ? null : Blocking.fromWire(blocking), k.blocking(), () -> "blocking" + why.get());
     assertEquals(accessible, k.accessible(), () -> "accessible" + why.get());
     assertEquals(signals, k.xSignals().stream().map(Signal::wire).toList(), () -> "x_signals" + why.get());
     if (checkDns) {

@@ -36,7 +36,7 @@ final class OoniConformance {
   /** ts-017's test keys, with the types OONI writes ("string|null": a string or null). */
   private static final Map<String, String> TEST_KEYS = Map.ofEntries(
       Map.entry("queries", "array"), Map.entry("tcp_connect", "array"), Map.entry("tls_handshakes", "array"),
-      Map.entry("requests", "array"), Map.entry("agent", "string"), Map.entry("client_resolver", "null"),
+      Map.entry("requests", "array"), Map.entry("network_events", "array"), Map.entry("agent", "string"), Map.entry("client_resolver", "null"),
       Map.entry("control_failure", "string|null"), Map.entry("dns_experiment_failure", "string|null"),
       Map.entry("http_experiment_failure", "string|null"), Map.entry("dns_consistency", "string|null"),
       Map.entry("body_length_match", "boolean|null"), Map.entry("body_proportion", "number|null"),
@@ -112,6 +112,31 @@ final class OoniConformance {
       assertEquals(endpoint(connect), r.get("address").asText(), scenario + ": the request's address");
       tags(scenario, r);
     }
+    // df-008: every event names its operation and times; connection events join their endpoint's tcp_connect.
+    for (JsonNode e : tk.get("network_events")) {
+      assertTrue(e.get("operation").isTextual(), scenario + ": network_events[].operation " + e);
+      assertTrue(e.get("t").isNumber() && e.get("t0").isNumber(), scenario + ": network_events[].t " + e);
+      assertTrue(e.get("failure").isNull() || e.get("failure").isTextual(), scenario + ": network_events[].failure");
+      assertTrue(e.get("num_bytes").isNull() || e.get("num_bytes").isIntegralNumber(), scenario + ": num_bytes");
+      assertTrue(e.get("address").isTextual() && "tcp".equals(e.get("proto").asText()), scenario + ": " + e);
+      JsonNode connect = connectOf(tk, e.get("transaction_id"));
+      assertTrue(connect != null, scenario + ": a network event without its tcp_connect: " + e);
+      assertEquals(endpoint(connect), e.get("address").asText(), scenario + ": the event's address");
+      tags(scenario, e);
+    }
+    assertTrue(tk.get("network_events").size() <= org.kuzet.schema.Observations.MAX_NETWORK_EVENTS, scenario);
+    if (tk.get("tcp_connect").size() > 0) {
+      assertTrue(tk.get("network_events").size() > 0, scenario + ": connects were made, so events were recorded");
+    }
+    for (JsonNode r : tk.get("requests")) {
+      boolean started = false;
+      for (JsonNode e : tk.get("network_events")) {
+        started |= "http_transaction_start".equals(e.get("operation").asText())
+            && e.get("transaction_id").equals(r.get("transaction_id"));
+      }
+      assertTrue(started, scenario + ": no http_transaction_start for the request " + r.get("transaction_id"));
+    }
+
     TestKeys k = m.testKeys();
     String lastFailure = k.requests().isEmpty() ? null : k.requests().get(k.requests().size() - 1).failure();
     assertEquals(lastFailure, tk.get("http_experiment_failure").isNull() ? null
@@ -126,6 +151,8 @@ final class OoniConformance {
     assertEquals(k.xVerdict(), again.xVerdict(), scenario + ": the verdict of the OONI line read back");
     assertEquals(k.xSignals(), again.xSignals(), scenario + ": the signals of the OONI line read back");
     assertEquals(k.blocking(), again.blocking(), scenario + ": blocking of the OONI line read back");
+    assertEquals(k.networkEvents(), read.measurement().testKeys().networkEvents(),
+        scenario + ": the network events of the OONI line read back");
   }
 
   private static void tags(String scenario, JsonNode event) {

@@ -15,6 +15,8 @@ import okhttp3.HttpUrl;
 import org.kuzet.core.analysis.ObservationTable.Hop;
 import org.kuzet.core.analysis.ObservationTable.Row;
 import org.kuzet.core.net.IpLiterals;
+import org.kuzet.schema.AnalysisKeys;
+import org.kuzet.schema.Blocking;
 import org.kuzet.schema.Failures;
 import org.kuzet.schema.HttpTransaction;
 import org.kuzet.schema.Signal;
@@ -22,6 +24,7 @@ import org.kuzet.schema.TcpConnect;
 import org.kuzet.schema.TestKeys;
 import org.kuzet.schema.TlsHandshake;
 import org.kuzet.schema.Verdict;
+import org.kuzet.schema.control.ControlResponse;
 
 /**
  * Observations plus control in, verdict out: OONI's analysis keys (ts-017 {@code dns_consistency},
@@ -129,13 +132,13 @@ public final class Analysis {
       boolean http451, HttpComparison comparison, HttpTransaction last, boolean lastHttps, boolean cut,
       boolean left, Step step) {}
 
-  private record Decision(Verdict verdict, Object blocking, Boolean accessible, Set<Signal> signals) {
+  private record Decision(Verdict verdict, Blocking blocking, Boolean accessible, Set<Signal> signals) {
     static Decision ofAccessible() {
-      return new Decision(Verdict.ACCESSIBLE, Boolean.FALSE, Boolean.TRUE, Set.of());
+      return new Decision(Verdict.ACCESSIBLE, Blocking.NONE, Boolean.TRUE, Set.of());
     }
 
     static Decision down() {
-      return new Decision(Verdict.DOWN, Boolean.FALSE, Boolean.FALSE, Set.of());
+      return new Decision(Verdict.DOWN, Blocking.NONE, Boolean.FALSE, Set.of());
     }
 
     static Decision inconclusive(Set<Signal> signals) {
@@ -143,7 +146,7 @@ public final class Analysis {
     }
 
     static Decision blocked(String method, Set<Signal> signals) {
-      return new Decision(Verdict.BLOCKED, method, Boolean.FALSE, signals);
+      return new Decision(Verdict.BLOCKED, Blocking.method(method), Boolean.FALSE, signals);
     }
   }
 
@@ -160,7 +163,7 @@ public final class Analysis {
    * {@code control_failure}, so the record says why it was judged on local evidence alone.
    */
   public static TestKeys analyze(TestKeys keys, AnalysisKnowledge knowledge) {
-    Control control = keys.control() != null && keys.controlFailure() == null ? Control.parse(keys.control()) : null;
+    Control control = keys.control() != null && keys.controlFailure() == null ? Control.of(keys.control()) : null;
     String controlFailure = keys.control() == null && keys.controlFailure() == null ? NO_CONTROL
         : keys.controlFailure();
     ObservationTable t = ObservationTable.build(keys, control, knowledge);
@@ -205,24 +208,27 @@ public final class Analysis {
 
     Decision d = decide(control, new Evidence(dns, certificates, httpBlockpages, http451, comparison, last,
         lastHop != null && lastHop.https(), cut, left != null, step));
-    Object blocking = d.blocking();
+    Blocking blocking = d.blocking();
     Boolean accessible = d.accessible();
-    boolean accessiblePage = Boolean.FALSE.equals(blocking) && Boolean.TRUE.equals(accessible);
+    boolean accessiblePage = Blocking.NONE.equals(blocking) && Boolean.TRUE.equals(accessible);
     if (INCONSISTENT.equals(dns.consistency()) && !accessiblePage) {
       // OONI classic: with inconsistent DNS, anything but an accessible page is DNS blocking (failed, differed, down
       // or undecided), whatever kuzet's stronger evidence names in x_verdict and x_signals.
-      blocking = "dns";
+      blocking = Blocking.method("dns");
       accessible = Boolean.FALSE;
     }
 
     Set<String> blockpages = new LinkedHashSet<>(matched);
     blockpages.addAll(dns.fingerprints());
-    return new TestKeys(keys.queries(), markBlocked(t, control), keys.tlsHandshakes(),
-        keys.requests(), keys.control(), controlFailure, keys.dnsExperimentFailure(), dns.consistency(),
-        blocking, accessible, d.verdict(), List.copyOf(d.signals()), interception(certificates,
-        keys.requests()), comparison.bodyLengthMatch(), comparison.bodyProportion(), comparison.headersMatch(),
-        comparison.statusCodeMatch(), comparison.titleMatch(), blockpages.isEmpty() ? null : List.copyOf(blockpages),
-        step == null ? null : failedHop(step));
+    AnalysisKeys analysis = AnalysisKeys.builder().dnsConsistency(dns.consistency()).blocking(blocking)
+        .accessible(accessible).verdict(d.verdict()).signals(List.copyOf(d.signals()))
+        .interception(interception(certificates, keys.requests())).bodyLengthMatch(comparison.bodyLengthMatch())
+        .bodyProportion(comparison.bodyProportion()).headersMatch(comparison.headersMatch())
+        .statusCodeMatch(comparison.statusCodeMatch()).titleMatch(comparison.titleMatch())
+        .blockpage(blockpages.isEmpty() ? null : List.copyOf(blockpages)).failedHop(step == null ? null : failedHop(step))
+        .build();
+    return keys.withObservations(keys.observations().withTcpConnect(markBlocked(t, control)))
+        .withControl(keys.controlExchange().withFailure(controlFailure)).withAnalysis(analysis);
   }
 
   private static Decision decide(Control control, Evidence e) {
@@ -307,8 +313,7 @@ public final class Analysis {
 
   /** The control's resolver says the input name does not exist (NXDOMAIN). */
   private static boolean controlHasNoSuchName(Control control) {
-    return control != null && control.dns() != null && (Failures.DNS_NXDOMAIN.equals(control.dns().failure())
-        || Control.LEGACY_NXDOMAIN.equals(control.dns().failure()));
+    return control != null && control.noSuchName();
   }
 
   /**
@@ -321,8 +326,8 @@ public final class Analysis {
       return false;
     }
     HttpTransaction.Response r = last.tx().response();
-    if (!r.bodyIsTruncated() && r.body() != null && control.http().bodySha256() != null
-        && Certificates.sha256Hex(r.body().getBytes(StandardCharsets.UTF_8)).equals(control.http().bodySha256())) {
+    if (!r.bodyIsTruncated() && r.body() != null && control.http().xBodySha256() != null
+        && Certificates.sha256Hex(r.body().getBytes(StandardCharsets.UTF_8)).equals(control.http().xBodySha256())) {
       return true;
     }
     return Boolean.TRUE.equals(HttpComparison.title(r.code(), r, control.http()));
@@ -351,7 +356,7 @@ public final class Analysis {
     if (rows.isEmpty()) {
       return HostDns.NONE;
     }
-    Control.Dns cdns = control == null ? null : control.dns();
+    ControlResponse.DnsResult cdns = control == null ? null : control.dns();
     boolean askedUser = rows.stream().anyMatch(Row::fromUserResolver);
     Set<Signal> signals = EnumSet.noneOf(Signal.class);
     Set<String> fps = new LinkedHashSet<>();
@@ -437,7 +442,7 @@ public final class Analysis {
       return null;
     }
     return switch (failure) {
-      case Failures.DNS_NXDOMAIN, Control.LEGACY_NXDOMAIN -> Signal.DNS_NXDOMAIN;
+      case Failures.DNS_NXDOMAIN, ControlResponse.DNS_NAME_ERROR -> Signal.DNS_NXDOMAIN;
       case Failures.DNS_SERVFAIL -> Signal.DNS_SERVFAIL;
       case Failures.DNS_NO_ANSWER -> Signal.DNS_NO_ANSWER;
       case Failures.DNS_BOGON -> Signal.DNS_BOGON;
@@ -555,7 +560,7 @@ public final class Analysis {
         continue;
       }
       add(s, tlsSignal(h.failure()));
-      Control.Tls ct = c.controlTls();
+      ControlResponse.TlsHandshakeResult ct = c.controlTls();
       views.add(ct == null ? Agreement.UNKNOWN : ct.status() ? Agreement.UNEXPECTED : Agreement.EXPECTED);
     }
     return new Step(STEP_TLS, tx, failure, s, combine(views, control), left);

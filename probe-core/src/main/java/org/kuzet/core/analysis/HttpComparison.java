@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.kuzet.schema.HttpTransaction;
+import org.kuzet.schema.control.ControlResponse;
 
 /**
  * OONI's comparison of the probe's final response with the control's (ts-017; probe-cli webconnectivity
@@ -25,7 +26,7 @@ record HttpComparison(Boolean statusCodeMatch, Boolean bodyLengthMatch, Double b
       "pragma", "x-frame-options", "etag", "x-content-type-options", "age", "via", "p3p", "x-xss-protection",
       "content-language", "cf-ray", "strict-transport-security", "link", "x-varnish");
 
-  static HttpComparison compare(HttpTransaction.Response probe, Control.Http control) {
+  static HttpComparison compare(HttpTransaction.Response probe, ControlResponse.HttpRequestResult control) {
     int code = probe.code() == null ? -1 : probe.code();
     return new HttpComparison(statusCode(code, control.statusCode()), bodyLengthMatch(probe, control),
         proportion(probe, control), headers(code, probe.headers(), control),
@@ -33,7 +34,7 @@ record HttpComparison(Boolean statusCodeMatch, Boolean bodyLengthMatch, Double b
   }
 
   /** OONI: equal codes match; a differing code is no evidence when the control got a 5xx (helper trouble). */
-  static Boolean statusCode(int probe, int control) {
+  static Boolean statusCode(int probe, long control) {
     if (probe <= 0 || control <= 0) {
       return null;
     }
@@ -43,7 +44,7 @@ record HttpComparison(Boolean statusCodeMatch, Boolean bodyLengthMatch, Double b
     return control / 100 == 5 ? null : false;
   }
 
-  static Double proportion(HttpTransaction.Response probe, Control.Http control) {
+  static Double proportion(HttpTransaction.Response probe, ControlResponse.HttpRequestResult control) {
     long c = control.bodyLength();
     long p = probeLength(probe);
     if (c <= 0 || p <= 0 || probe.bodyIsTruncated()) {
@@ -53,7 +54,7 @@ record HttpComparison(Boolean statusCodeMatch, Boolean bodyLengthMatch, Double b
   }
 
   /** True when min/max of the two lengths is above 0.7; null when either body is missing or ours was cut. */
-  static Boolean bodyLengthMatch(HttpTransaction.Response probe, Control.Http control) {
+  static Boolean bodyLengthMatch(HttpTransaction.Response probe, ControlResponse.HttpRequestResult control) {
     Double p = proportion(probe, control);
     return p == null ? null : p > BODY_PROPORTION_FACTOR;
   }
@@ -68,7 +69,7 @@ record HttpComparison(Boolean statusCodeMatch, Boolean bodyLengthMatch, Double b
   /**
    * OONI: the same header names match; otherwise they match when at least one uncommon header name is in both.
    */
-  static Boolean headers(int probeCode, Map<String, String> probe, Control.Http control) {
+  static Boolean headers(int probeCode, Map<String, String> probe, ControlResponse.HttpRequestResult control) {
     if (probeCode <= 0 || control.statusCode() <= 0) {
       return null;
     }
@@ -84,7 +85,7 @@ record HttpComparison(Boolean statusCodeMatch, Boolean bodyLengthMatch, Double b
   }
 
   /** OONI: every title word of at least five characters, case-folded, is in both titles (order ignored). */
-  static Boolean title(int probeCode, HttpTransaction.Response probe, Control.Http control) {
+  static Boolean title(int probeCode, HttpTransaction.Response probe, ControlResponse.HttpRequestResult control) {
     if (probeCode <= 0 || probe.bodyIsTruncated() || control.statusCode() <= 0) {
       return null;
     }

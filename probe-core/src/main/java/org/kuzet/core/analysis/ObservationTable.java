@@ -17,6 +17,7 @@ import org.kuzet.schema.HttpTransaction;
 import org.kuzet.schema.TcpConnect;
 import org.kuzet.schema.TestKeys;
 import org.kuzet.schema.TlsHandshake;
+import org.kuzet.schema.control.ControlResponse;
 
 /**
  * One measurement as one flat table of observations, built once (after OONI minipipeline's {@code WebObservation},
@@ -64,7 +65,7 @@ final class ObservationTable {
       int reply, String failure, String address, boolean bogon, boolean user, Set<String> resolvedBy,
       boolean controlMatch, boolean good,
       Set<String> fingerprints, int port, TcpConnect tcp, TlsHandshake tls, TlsAnalysis.Finding certificate,
-      Control.Endpoint controlTcp, Control.Tls controlTls) {
+      ControlResponse.TcpConnectResult controlTcp, ControlResponse.TlsHandshakeResult controlTls) {
 
     boolean dns() {
       return kind == Kind.DNS;
@@ -363,7 +364,7 @@ final class ObservationTable {
     if (control == null || control.dns() == null || !host.equals(inputHost)) {
       return false;
     }
-    Control.Dns cdns = control.dns();
+    ControlResponse.DnsResult cdns = control.dns();
     if (cdns.addrs().contains(ip)) {
       return true;
     }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.kuzet.schema.Failures;
 import org.kuzet.schema.TlsHandshake;
+import org.kuzet.schema.control.ControlResponse;
 
 /**
  * The certificate half of the analysis: for one handshake whose chain did not validate against kuzet's bundled
@@ -40,7 +41,7 @@ final class TlsAnalysis {
    * @param control the helper's view of the same endpoint, null when it sent none
    */
   record Finding(TlsHandshake handshake, Kind kind, Optional<InterceptionRoots.Match> root,
-      Optional<InterceptionRoots.LookAlike> lookAlike, String leafIssuer, String leafSpkiSha256, Control.Tls control) {
+      Optional<InterceptionRoots.LookAlike> lookAlike, String leafIssuer, String leafSpkiSha256, ControlResponse.TlsHandshakeResult control) {
 
     boolean intercepted() {
       return kind == Kind.KNOWN_ROOT || kind == Kind.INTERCEPTED;
@@ -70,13 +71,13 @@ final class TlsAnalysis {
     X509Certificate leaf = chain.isEmpty() ? null : chain.get(0);
     String issuer = leaf == null ? null : leaf.getIssuerX500Principal().getName();
     String spki = leaf == null ? null : Certificates.spkiSha256(leaf);
-    Control.Tls ct = control == null ? null : control.tls().get(Control.normalizeEndpoint(h.address()));
+    ControlResponse.TlsHandshakeResult ct = control == null ? null : control.tls().get(Control.normalizeEndpoint(h.address()));
     Kind kind;
     if (root.isPresent() && root.get().root().counts()) {
       kind = Kind.KNOWN_ROOT;
-    } else if (ct != null && spki != null && spki.equals(ct.leafSpkiSha256())) {
+    } else if (ct != null && spki != null && spki.equals(ct.xLeafSpkiSha256())) {
       kind = ct.valid() ? Kind.GENUINE : Kind.SHARED;
-    } else if (ct != null && (ct.valid() || ct.leafSpkiSha256() != null)) {
+    } else if (ct != null && (ct.valid() || ct.xLeafSpkiSha256() != null)) {
       kind = Kind.INTERCEPTED;
     } else if (ct != null) {
       kind = certificateFailure(ct.failure()) ? Kind.SHARED : Kind.UNKNOWN;
@@ -101,8 +102,8 @@ final class TlsAnalysis {
     o.put("issuer", f.leafIssuer());
     o.put("spki_sha256", f.leafSpkiSha256());
     o.put("intercepted", f.intercepted());
-    if (f.control() != null && f.control().leafSpkiSha256() != null) {
-      o.put("control_spki_sha256", f.control().leafSpkiSha256());
+    if (f.control() != null && f.control().xLeafSpkiSha256() != null) {
+      o.put("control_spki_sha256", f.control().xLeafSpkiSha256());
     }
     f.root().ifPresent(m -> {
       ObjectNode r = o.putObject("known_root");

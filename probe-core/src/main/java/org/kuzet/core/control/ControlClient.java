@@ -28,7 +28,7 @@ import org.kuzet.schema.control.ControlResponse;
  * control URL and, when that fails (network failure, non-200, malformed answer), to the next, in order. Works
  * against {@code kuzet helper} and, by protocol, OONI's public test helpers.
  *
- * <p>Failures are data, never exceptions: the outcome is the response as JSON or a failure string. Thread-safe;
+ * <p>Failures are data, never exceptions: the outcome is the typed response or a failure string. Thread-safe;
  * one instance serves a whole run and reuses connections to the helpers.
  */
 public final class ControlClient {
@@ -40,7 +40,7 @@ public final class ControlClient {
   private final OkHttpClient client;
 
   /** The response, or null with the failure of the last control URL tried. */
-  public record Outcome(JsonNode response, String failure, String url) {
+  public record Outcome(ControlResponse response, String failure, String url) {
     public static Outcome failed(String failure, String url) {
       return new Outcome(null, failure, url);
     }
@@ -141,10 +141,9 @@ public final class ControlClient {
       }
     }
     try {
-      MeasurementJson.mapper().treeToValue(node, ControlResponse.class);
+      return new Outcome(MeasurementJson.mapper().treeToValue(node, ControlResponse.class), null, url);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       return Outcome.failed(Failures.unknown("control response does not match the protocol"), url);
     }
-    return new Outcome(node, null, url);
   }
 }

@@ -17,15 +17,22 @@ import okhttp3.HttpUrl;
 import org.kuzet.core.net.Bogons;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.core.step.HttpStep;
+import org.kuzet.schema.AnalysisKeys;
+import org.kuzet.schema.Blocking;
 import org.kuzet.schema.DnsAnswer;
 import org.kuzet.schema.DnsQuery;
 import org.kuzet.schema.Failures;
 import org.kuzet.schema.HttpTransaction;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
+import org.kuzet.schema.NetworkEvent;
+import org.kuzet.schema.Observations;
 import org.kuzet.schema.TcpConnect;
 import org.kuzet.schema.TestKeys;
 import org.kuzet.schema.TlsHandshake;
+import org.kuzet.schema.control.ControlExchange;
+import org.kuzet.schema.control.ControlRequest;
+import org.kuzet.schema.control.ControlResponse;
 
 /**
  * Reads one measurement line as OONI writes it (df-000 base, ts-017 web_connectivity test keys, the "classic" v0.4
@@ -47,6 +54,7 @@ import org.kuzet.schema.TlsHandshake;
  * refused.
  */
 public final class OoniMeasurementReader {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = MeasurementJson.mapper();
   private static final Pattern TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
   private static final Pattern ASN = Pattern.compile("AS\\d+");
   private static final Pattern CC = Pattern.compile("[A-Z]{2}");
@@ -72,9 +80,10 @@ public final class OoniMeasurementReader {
   /**
    * The verdict keys a measurement line carried, as written there.
    *
-   * @param blocking {@code false}, a method string ("dns", "tcp_ip", "http-failure", "http-diff"), or null
+   * @param blocking {@link Blocking#NONE} ({@code false}), a method ("dns", "tcp_ip", "http-failure", "http-diff"), or
+   *     null
    */
-  public record OoniVerdict(Object blocking, Boolean accessible, String dnsConsistency) {}
+  public record OoniVerdict(Blocking blocking, Boolean accessible, String dnsConsistency) {}
 
   private OoniMeasurementReader() {}
 
@@ -135,9 +144,8 @@ public final class OoniMeasurementReader {
   }
 
   private static TestKeys observationsOf(TestKeys k) {
-    return new TestKeys(k.queries(), unmarked(k.tcpConnect()), k.tlsHandshakes(), k.requests(), k.control(),
-        k.controlFailure(), k.dnsExperimentFailure(), null, null, null, null, null, null)
-        .withControlRequest(k.xControlRequest());
+    return k.withObservations(k.observations().withTcpConnect(unmarked(k.tcpConnect())))
+        .withAnalysis(AnalysisKeys.NONE);
   }
 
   private static List<TcpConnect> unmarked(List<TcpConnect> connects) {
@@ -201,18 +209,59 @@ public final class OoniMeasurementReader {
         tls.add(handshake);
       }
     }
-    JsonNode control = tk.get("control");
+    JsonNode controlNode = tk.get("control");
     String controlFailure = text(tk.get("control_failure"));
-    if (control != null && !control.isNull() && !control.isObject()) {
-      control = null;
-      controlFailure = controlFailure != null ? controlFailure : Failures.unknown("control is not a JSON object");
+    ControlResponse control = null;
+    if (controlNode != null && !controlNode.isNull()) {
+      try {
+        control = controlNode.isObject() ? JSON.treeToValue(controlNode, ControlResponse.class) : null;
+        if (control == null) {
+          controlFailure = controlFailure != null ? controlFailure : Failures.unknown("control is not a JSON object");
+        }
+      } catch (JsonProcessingException | IllegalArgumentException e) {
+        controlFailure = controlFailure != null ? controlFailure
+            : Failures.unknown("control does not match the test helper protocol");
+      }
     }
     List<HttpTransaction> requests = withFailedFetch(requests(tk.path("requests")), input,
         Failures.fromOutside(text(tk.get("http_experiment_failure"))), queries);
-    JsonNode controlRequest = tk.get("x_control_request");
-    return new TestKeys(queries, tcp, tls, requests, control, controlFailure,
-        Failures.fromOutside(text(tk.get("dns_experiment_failure"))), null, null, null, null, null, null)
-        .withControlRequest(controlRequest != null && controlRequest.isObject() ? controlRequest : null);
+    Observations observations = new Observations(queries, tcp, tls, requests, networkEvents(tk.path("network_events")),
+        Failures.fromOutside(text(tk.get("dns_experiment_failure"))));
+    return TestKeys.of(observations)
+        .withControl(new ControlExchange(controlRequest(tk.get("x_control_request")), control, controlFailure));
+  }
+
+  /** The request sent to the helper, when the line has one kuzet's model reads; else null (it is only a record). */
+  private static ControlRequest controlRequest(JsonNode n) {
+    if (n == null || !n.isObject()) {
+      return null;
+    }
+    try {
+      return JSON.treeToValue(n, ControlRequest.class);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /**
+   * df-008 {@code network_events}: entries without an operation are skipped, failures read as {@link
+   * Failures#fromOutside}, {@code t0} defaults to {@code t} (older lines have only {@code t}); the first
+   * {@link Observations#MAX_NETWORK_EVENTS} are kept.
+   */
+  private static List<NetworkEvent> networkEvents(JsonNode events) {
+    List<NetworkEvent> out = new ArrayList<>();
+    for (JsonNode e : events) {
+      String operation = e.isObject() ? text(e.get("operation")) : null;
+      if (operation == null || out.size() >= Observations.MAX_NETWORK_EVENTS) {
+        continue;
+      }
+      JsonNode bytes = e.get("num_bytes");
+      double t = e.path("t").asDouble(0);
+      out.add(new NetworkEvent(operation, text(e.get("address")), text(e.get("proto")),
+          bytes != null && bytes.canConvertToLong() && bytes.asLong() >= 0 ? bytes.asLong() : null,
+          Failures.fromOutside(text(e.get("failure"))), e.path("t0").asDouble(t), t, operationId(e), tags(e)));
+    }
+    return out;
   }
 
   private static DnsQuery query(JsonNode q, String inputHost,
@@ -560,14 +609,15 @@ public final class OoniMeasurementReader {
     }
   }
 
-  private static Object blocking(JsonNode n) {
+  private static Blocking blocking(JsonNode n) {
     if (n == null || n.isNull()) {
       return null;
     }
     if (n.isBoolean()) {
-      return n.asBoolean() ? null : Boolean.FALSE; // "true" is not a value OONI writes; treat as unknown
+      return n.asBoolean() ? null : Blocking.NONE; // "true" is not a value OONI writes; treat as unknown
     }
-    return n.asText();
+    String method = text(n);
+    return method == null || method.isBlank() ? null : Blocking.method(method);
   }
 
   private static Boolean bool(JsonNode n) {

@@ -2,6 +2,8 @@ package org.kuzet.core.step;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
+import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dns;
+import okhttp3.EventListener;
+import okhttp3.Handshake;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -23,11 +29,12 @@ import okio.Buffer;
 import okio.BufferedSource;
 import org.kuzet.core.ProbeEventListener;
 import org.kuzet.core.classify.FailureClassifier;
-import org.kuzet.core.tls.TlsContexts;
 import org.kuzet.core.tls.RecordingTrustManager;
+import org.kuzet.core.tls.TlsContexts;
 import org.kuzet.core.tls.TrustRoots;
 import org.kuzet.schema.Endpoints;
 import org.kuzet.schema.HttpTransaction;
+import org.kuzet.schema.NetworkEvent;
 
 /**
  * One HTTP GET, one hop: sent to a chosen endpoint (the hostname is pinned to that address, so the request
@@ -42,9 +49,21 @@ public final class HttpStep {
   private final String userAgent;
   private final StepClock clock;
   private final ProbeEventListener listener;
+  private final NetworkEventLog events;
 
   public HttpStep(OkHttpClient base, Duration timeout, TrustRoots roots, int maxBodyBytes, String userAgent,
       StepClock clock, ProbeEventListener listener) {
+    this(base, timeout, roots, maxBodyBytes, userAgent, clock, listener, NetworkEventLog.discarding());
+  }
+
+  /**
+   * A step that also records df-008 events in {@code events}: {@code http_transaction_start}/{@code _done} of each
+   * request sent, and its own connection's {@code connect}, {@code tls_handshake_start}/{@code _done} and
+   * {@code http_first_response_byte} (from OkHttp's {@link EventListener}).
+   */
+  public HttpStep(OkHttpClient base, Duration timeout, TrustRoots roots, int maxBodyBytes, String userAgent,
+      StepClock clock, ProbeEventListener listener, NetworkEventLog events) {
+    this.events = events;
     this.base = base;
     this.timeout = timeout;
     this.roots = roots;
@@ -72,6 +91,7 @@ public final class HttpStep {
     listener.httpStart(url.toString(), hop);
     double t0 = clock.now();
     String endpoint = Endpoints.format(address.getHostAddress(), url.port());
+    events.add(NetworkEvent.of("http_transaction_start", endpoint, "tcp", null, null, t0, t0));
     RecordingTrustManager tm = new RecordingTrustManager(roots.trustManager(), RecordingTrustManager.Mode.ENFORCE);
     // Counted only when the client connects with plain sockets, so a caller's own socket factory is never replaced.
     ReceivedBytes counted = base.socketFactory() == SocketFactory.getDefault() ? new ReceivedBytes() : null;
@@ -81,6 +101,7 @@ public final class HttpStep {
     }
     OkHttpClient client = builder
         .dns(pinned(url.host(), address))
+        .eventListener(new ConnectionEvents(endpoint))
         .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
         .sslSocketFactory(TlsContexts.with(tm).getSocketFactory(), tm)
         .followRedirects(false)
@@ -118,8 +139,74 @@ public final class HttpStep {
   }
 
   private HttpTransaction end(HttpTransaction tx) {
+    if (tx.xAddress() != null) { // a request never sent has no transaction on the network
+      events.add(NetworkEvent.of("http_transaction_done", tx.xAddress(), "tcp", null, tx.failure(), tx.t0(), tx.t()));
+    }
     listener.httpEnd(tx);
     return tx;
+  }
+
+  /**
+   * The request's own connection as df-008 events. OkHttp reports the end of the TCP connect only with the whole
+   * connection (after TLS), so for https the connect ends where the TLS handshake starts. One instance per call, on
+   * the calling thread.
+   */
+  private final class ConnectionEvents extends EventListener {
+    private final String endpoint;
+    private double connectStart;
+    private double tlsStart = -1;
+    private boolean connected;
+
+    ConnectionEvents(String endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    @Override
+    public void connectStart(Call call, InetSocketAddress address, Proxy proxy) {
+      connectStart = clock.now();
+    }
+
+    @Override
+    public void secureConnectStart(Call call) {
+      double t = clock.now();
+      connected(t, null);
+      tlsStart = t;
+      events.add(NetworkEvent.of("tls_handshake_start", endpoint, "tcp", null, null, t, t));
+    }
+
+    @Override
+    public void secureConnectEnd(Call call, Handshake handshake) {
+      events.add(NetworkEvent.of("tls_handshake_done", endpoint, "tcp", null, null, tlsStart, clock.now()));
+    }
+
+    @Override
+    public void connectEnd(Call call, InetSocketAddress address, Proxy proxy, Protocol protocol) {
+      connected(clock.now(), null);
+    }
+
+    @Override
+    public void connectFailed(Call call, InetSocketAddress address, Proxy proxy, Protocol protocol,
+        IOException ioe) {
+      String failure = FailureClassifier.classify(ioe);
+      if (tlsStart >= 0) {
+        events.add(NetworkEvent.of("tls_handshake_done", endpoint, "tcp", null, failure, tlsStart, clock.now()));
+      } else {
+        connected(clock.now(), failure);
+      }
+    }
+
+    @Override
+    public void responseHeadersStart(Call call) {
+      double t = clock.now();
+      events.add(NetworkEvent.of("http_first_response_byte", endpoint, "tcp", null, null, t, t));
+    }
+
+    private void connected(double t, String failure) {
+      if (!connected) {
+        connected = true;
+        events.add(NetworkEvent.of("connect", endpoint, "tcp", null, failure, connectStart, t));
+      }
+    }
   }
 
   private Map<String, String> headers() {

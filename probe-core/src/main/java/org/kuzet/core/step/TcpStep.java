@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.kuzet.core.ProbeEventListener;
 import org.kuzet.core.classify.FailureClassifier;
 import org.kuzet.schema.Endpoints;
+import org.kuzet.schema.NetworkEvent;
 import org.kuzet.schema.TcpConnect;
 
 /** TCP connect to one endpoint, recorded with its own failure. */
@@ -14,11 +15,18 @@ public final class TcpStep {
   private final Duration timeout;
   private final StepClock clock;
   private final ProbeEventListener listener;
+  private final NetworkEventLog events;
 
   public TcpStep(Duration timeout, StepClock clock, ProbeEventListener listener) {
+    this(timeout, clock, listener, NetworkEventLog.discarding());
+  }
+
+  /** A step that also records each attempt as a df-008 {@code connect} event in {@code events}. */
+  public TcpStep(Duration timeout, StepClock clock, ProbeEventListener listener, NetworkEventLog events) {
     this.timeout = timeout;
     this.clock = clock;
     this.listener = listener;
+    this.events = events;
   }
 
   /** The observation, and the connected socket when it succeeded (the caller owns and closes it). */
@@ -42,6 +50,8 @@ public final class TcpStep {
   }
 
   private Result end(TcpConnect connect, Socket socket) {
+    events.add(NetworkEvent.of("connect", connect.endpoint(), "tcp", null, connect.status().failure(), connect.t0(),
+        connect.t()));
     listener.tcpEnd(connect);
     return new Result(connect, socket);
   }

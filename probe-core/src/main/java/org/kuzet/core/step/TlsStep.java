@@ -19,6 +19,7 @@ import org.kuzet.core.tls.TlsContexts;
 import org.kuzet.core.tls.TrustRoots;
 import org.kuzet.schema.Endpoints;
 import org.kuzet.schema.Failures;
+import org.kuzet.schema.NetworkEvent;
 import org.kuzet.schema.TlsHandshake;
 
 /**
@@ -33,12 +34,20 @@ public final class TlsStep {
   private final TrustRoots roots;
   private final StepClock clock;
   private final ProbeEventListener listener;
+  private final NetworkEventLog events;
 
   public TlsStep(Duration timeout, TrustRoots roots, StepClock clock, ProbeEventListener listener) {
+    this(timeout, roots, clock, listener, NetworkEventLog.discarding());
+  }
+
+  /** A step that also records df-008 {@code tls_handshake_start}/{@code tls_handshake_done} events in {@code events}. */
+  public TlsStep(Duration timeout, TrustRoots roots, StepClock clock, ProbeEventListener listener,
+      NetworkEventLog events) {
     this.timeout = timeout;
     this.roots = roots;
     this.clock = clock;
     this.listener = listener;
+    this.events = events;
   }
 
   public TlsHandshake handshake(Socket tcp, String serverName) {
@@ -46,6 +55,7 @@ public final class TlsStep {
     String endpoint = Endpoints.format(ip, tcp.getPort());
     listener.tlsStart(endpoint, serverName);
     double t0 = clock.now();
+    events.add(NetworkEvent.of("tls_handshake_start", endpoint, "tcp", null, null, t0, t0));
     RecordingTrustManager recorder = new RecordingTrustManager(roots.trustManager(), RecordingTrustManager.Mode.RECORD);
     SSLSocket ssl = null;
     try (Watchdog dog = Watchdog.start(tcp, timeout)) {
@@ -77,6 +87,9 @@ public final class TlsStep {
   }
 
   private TlsHandshake end(TlsHandshake hs) {
+    // df-008's tls_handshake_done carries the handshake's own failure; a chain kuzet's roots reject still completed.
+    String failure = hs.tlsVersion() == null ? hs.failure() : null;
+    events.add(NetworkEvent.of("tls_handshake_done", hs.address(), "tcp", null, failure, hs.t0(), hs.t()));
     listener.tlsEnd(hs);
     return hs;
   }

@@ -23,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.kuzet.core.testing.InterceptionCa;
 import org.kuzet.core.testing.TestPki;
+import org.kuzet.schema.Blocking;
 import org.kuzet.schema.DnsAnswer;
 import org.kuzet.schema.DnsQuery;
 import org.kuzet.schema.Endpoints;
@@ -34,6 +35,8 @@ import org.kuzet.schema.TcpConnect;
 import org.kuzet.schema.TestKeys;
 import org.kuzet.schema.TlsHandshake;
 import org.kuzet.schema.Verdict;
+import org.kuzet.schema.control.ControlExchange;
+import org.kuzet.schema.control.ControlResponse;
 
 /**
  * The analysis as a table: each row is a named censorship (or non-censorship) scenario, written as the
@@ -300,7 +303,7 @@ class AnalysisTest {
             .and(k -> assertEquals(List.of("ooni.ir_4"), k.xBlockpage())),
         row("site down: NXDOMAIN everywhere",
             obs().dnsFailure(SITE, Failures.DNS_NXDOMAIN).notSent(https, Failures.DNS_NXDOMAIN)
-                .control(new Ctl().dnsFailure(Control.LEGACY_NXDOMAIN).httpFailure(Failures.DNS_NXDOMAIN)),
+                .control(new Ctl().dnsFailure(ControlResponse.DNS_NAME_ERROR).httpFailure(Failures.DNS_NXDOMAIN)),
             DOWN, false, CONSISTENT)
             .and(failedHop(0, "dns", Failures.DNS_NXDOMAIN)),
         row("localhost everywhere: the bogon is the site's own record",
@@ -358,12 +361,12 @@ class AnalysisTest {
         row("ghost DNS: an address for a name that does not exist, refused there",
             obs().dns(SITE, LIE).tcpFail(LIE, 443, Failures.CONNECTION_REFUSED)
                 .notSent(https, Failures.CONNECTION_REFUSED)
-                .control(new Ctl().dnsFailure(Control.LEGACY_NXDOMAIN)
+                .control(new Ctl().dnsFailure(ControlResponse.DNS_NAME_ERROR)
                     .tcp(Endpoints.format(LIE, 443), Failures.CONNECTION_REFUSED).httpFailure("dns_lookup_error")),
             BLOCKED, "dns", INCONSISTENT, "dns.inconsistent", "tcp.refused"),
         row("ghost DNS: an address for a name that does not exist, serving a page over HTTP",
             obs().dns(SITE, LIE).tcp(LIE, 80).page(http, Endpoints.format(LIE, 80), OTHER_PAGE)
-                .control(new Ctl().dnsFailure(Control.LEGACY_NXDOMAIN).httpFailure("dns_lookup_error")),
+                .control(new Ctl().dnsFailure(ControlResponse.DNS_NAME_ERROR).httpFailure("dns_lookup_error")),
             BLOCKED, "dns", INCONSISTENT, "dns.inconsistent"),
 
         // ---- local evidence weighed against the control (issue 16)
@@ -650,7 +653,7 @@ class AnalysisTest {
     TestKeys in = row.obs().keys();
     TestKeys out = Analysis.analyze(in);
     assertEquals(row.verdict(), out.xVerdict(), "x_verdict");
-    assertEquals(row.blocking(), out.blocking(), "blocking");
+    assertEquals(row.blocking() == null ? null : Blocking.fromWire(row.blocking()), out.blocking(), "blocking");
     assertEquals(row.verdict() == ACCESSIBLE ? Boolean.TRUE
         : row.verdict() == INCONCLUSIVE && !"dns".equals(row.blocking()) ? null : Boolean.FALSE,
         out.accessible(), "accessible");
@@ -883,8 +886,14 @@ class AnalysisTest {
     }
 
     TestKeys keys() {
-      return new TestKeys(queries, tcp, tls, requests, control, controlFailure, null, null, null, null, null, null,
-          null);
+      try {
+        ControlResponse answer = control == null ? null
+            : MeasurementJson.mapper().treeToValue(control, ControlResponse.class);
+        return TestKeys.observations(queries, tcp, tls, requests, null)
+            .withControl(new ControlExchange(null, answer, controlFailure));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException("the test's control is not a helper answer", e);
+      }
     }
 
     private Obs response(String url, String endpoint, int code, String body, String title,

@@ -5,18 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Set;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.kuzet.schema.MeasurementJson;
+import org.kuzet.schema.control.ControlResponse;
 
-/** Reading the test helper's response: OONI's shape, kuzet's optional extras, and gaps. */
+/** The test helper's response as the analysis indexes it: OONI's shape, kuzet's optional extras, and gaps. */
 class ControlTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = MeasurementJson.mapper();
 
   @Test
   void readsOonisShapeAndKuzetsExtras() throws Exception {
-    Control c = Control.parse(json("""
+    Control c = Control.of(json("""
         {"dns": {"failure": null, "addrs": ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"]},
          "tcp_connect": {"93.184.216.34:443": {"status": true, "failure": null},
                          "[2606:2800:220:1:248:1893:25c8:1946]:443": {"status": false, "failure": "connection_refused"}},
@@ -27,14 +28,14 @@ class ControlTest {
                           "x_body_sha256": "EF01"},
          "ip_info": {"93.184.216.34": {"asn": 15133, "flags": 11}}}
         """));
-    assertEquals(Set.of("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"), c.dns().addrs());
+    assertEquals(List.of("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"), c.dns().addrs());
     assertFalse(c.dns().failed());
     assertFalse(c.tcp().get("[2606:2800:220:1:248:1893:25c8:1946]:443").status());
-    Control.Tls tls = c.tls().get("93.184.216.34:443");
-    assertEquals("abcd", tls.leafSpkiSha256(), "hashes compare in lower case");
+    ControlResponse.TlsHandshakeResult tls = c.tls().get("93.184.216.34:443");
+    assertEquals("abcd", tls.xLeafSpkiSha256(), "hashes compare in lower case");
     assertTrue(tls.valid());
     assertEquals("Accept-Encoding", c.http().headers().get("Vary"), "a list-valued header reads as its first value");
-    assertEquals("ef01", c.http().bodySha256());
+    assertEquals("ef01", c.http().xBodySha256());
     assertTrue(c.httpSucceeded());
     assertEquals(15133, c.asn("93.184.216.34"));
     assertTrue(c.validForDomain("93.184.216.34"));
@@ -43,15 +44,15 @@ class ControlTest {
 
   @Test
   void oonisPublicHelperWithoutExtrasIsUsable() throws Exception {
-    Control c = Control.parse(json("""
+    Control c = Control.of(json("""
         {"tls_handshake": {"1.2.3.4:443": {"server_name": "a.kz", "status": false,
                                             "failure": "ssl_unknown_authority"}},
          "http_request": {"body_length": -1, "failure": "ssl_unknown_authority", "title": "", "headers": {},
                           "status_code": -1}}
         """));
-    Control.Tls tls = c.tls().get("1.2.3.4:443");
-    assertNull(tls.leafSpkiSha256());
-    assertNull(tls.chainValid());
+    ControlResponse.TlsHandshakeResult tls = c.tls().get("1.2.3.4:443");
+    assertNull(tls.xLeafSpkiSha256());
+    assertNull(tls.xChainValid());
     assertFalse(tls.valid(), "without x_chain_valid the handshake status speaks for the chain");
     assertFalse(c.httpSucceeded());
     assertNull(c.dns(), "no dns part: no DNS comparison");
@@ -59,24 +60,25 @@ class ControlTest {
 
   @Test
   void addressesAndEndpointsAreComparedInOneSpelling() throws Exception {
-    Control c = Control.parse(json("""
+    Control c = Control.of(json("""
         {"dns": {"failure": null, "addrs": ["2001:DB8:0:0::1"]},
          "tcp_connect": {"[2001:db8::1]:443": {"status": true, "failure": null}}}
         """));
-    assertEquals(Set.of(Control.normalizeIp("2001:db8::1")), c.dns().addrs());
+    assertEquals(List.of(Control.normalizeIp("2001:db8::1")), c.dns().addrs());
     assertTrue(c.tcp().containsKey(Control.normalizeEndpoint("[2001:0db8::0001]:443")));
     assertEquals("odd-key", Control.normalizeEndpoint("odd-key"));
   }
 
   @Test
   void aNxdomainOfTheHelperIsAFailedLookup() throws Exception {
-    Control c = Control.parse(json("{\"dns\": {\"failure\": \"dns_name_error\", \"addrs\": []}}"));
+    Control c = Control.of(json("{\"dns\": {\"failure\": \"dns_name_error\", \"addrs\": []}}"));
     assertTrue(c.dns().failed());
-    assertTrue(Control.parse(json("{\"dns\": {\"failure\": null, \"addrs\": []}}")).dns().failed(),
+    assertTrue(Control.of(json("{\"dns\": {\"failure\": null, \"addrs\": []}}")).dns().failed(),
         "an empty answer is a failure too");
   }
 
-  private static JsonNode json(String text) throws Exception {
-    return JSON.readTree(text);
+  /** The answer as every reader gets it: through the one model of the wire format. */
+  private static ControlResponse json(String text) throws Exception {
+    return JSON.readValue(text, ControlResponse.class);
   }
 }

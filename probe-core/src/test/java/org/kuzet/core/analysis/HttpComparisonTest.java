@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.kuzet.schema.Failures;
 import org.kuzet.schema.HttpTransaction;
+import org.kuzet.schema.control.ControlResponse;
 
 /** OONI's page comparison rules, one at a time. */
 class HttpComparisonTest {
@@ -77,7 +78,7 @@ class HttpComparisonTest {
     return compare(response(200, 10, ours, COMMON), control(200, 10, theirs, COMMON)).titleMatch();
   }
 
-  private static HttpComparison compare(HttpTransaction.Response r, Control.Http c) {
+  private static HttpComparison compare(HttpTransaction.Response r, ControlResponse.HttpRequestResult c) {
     return HttpComparison.compare(r, c);
   }
 
@@ -85,7 +86,9 @@ class HttpComparisonTest {
     return new HttpTransaction.Response(code, h, List.of(), "x".repeat(length), false, length, title);
   }
 
-  private static Control.Http control(int code, long length, String title, Map<String, String> h) {
-    return new Control.Http(code > 0 ? null : Failures.GENERIC_TIMEOUT, length, code, title, h, null);
+  private static ControlResponse.HttpRequestResult control(int code, long length, String title,
+      Map<String, String> h) {
+    return new ControlResponse.HttpRequestResult(length, code > 0 ? null : Failures.GENERIC_TIMEOUT, title, h, code,
+        null, null);
   }
 }

@@ -61,7 +61,7 @@ class ControlClientTest {
       helper.enqueue(new MockResponse.Builder().body(ANSWER).build());
       ControlClient.Outcome outcome = client(helper.url("/").toString()).query(REQUEST);
       assertNull(outcome.failure());
-      assertEquals("127.0.9.9", outcome.response().at("/dns/addrs/0").asText());
+      assertEquals("127.0.9.9", outcome.response().dns().addrs().get(0));
       RecordedRequest sent = helper.takeRequest();
       assertEquals("POST", sent.getMethod());
       JsonNode body = MeasurementJson.mapper().readTree(sent.getBody().utf8());
@@ -169,7 +169,7 @@ class ControlClientTest {
     ControlClient.Outcome outcome = ControlClient.parseResponse(answer.getBytes(java.nio.charset.StandardCharsets.UTF_8),
         "https://0.th.ooni.org/");
     assertNull(outcome.failure());
-    assertEquals("dns_name_error", outcome.response().at("/dns/failure").asText());
+    assertEquals("dns_name_error", outcome.response().dns().failure());
     for (String s : List.of("dns_server_failure", "unknown_error")) {
       String other = answer.replace("\"dns_name_error\"", "\"" + s + "\"");
       assertNull(ControlClient.parseResponse(other.getBytes(java.nio.charset.StandardCharsets.UTF_8), "x").failure(), s);

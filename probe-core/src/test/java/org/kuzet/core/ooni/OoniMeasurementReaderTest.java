@@ -13,12 +13,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.kuzet.core.ooni.OoniMeasurementReader.Bad;
 import org.kuzet.core.ooni.OoniMeasurementReader.Read;
 import org.kuzet.core.ooni.OoniMeasurementReader.Skipped;
+import org.kuzet.schema.Blocking;
 import org.kuzet.schema.DnsAnswer;
 import org.kuzet.schema.DnsQuery;
 import org.kuzet.schema.Failures;
 import org.kuzet.schema.HttpTransaction;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
+import org.kuzet.schema.NetworkEvent;
 import org.kuzet.schema.TcpConnect;
 import org.kuzet.schema.TestKeys;
 
@@ -56,7 +58,7 @@ class OoniMeasurementReaderTest {
     assertEquals("http://a.example/", m.input());
     assertEquals("2019-08-01 10:00:00", m.testStartTime(), "a null test_start_time falls back to the measurement's");
     assertEquals(Map.of("network_type", "wifi", "flag", "true"), m.annotations());
-    assertEquals(new OoniMeasurementReader.OoniVerdict("dns", false, "inconsistent"), r.recorded());
+    assertEquals(new OoniMeasurementReader.OoniVerdict(Blocking.method("dns"), false, "inconsistent"), r.recorded());
     TestKeys k = m.testKeys();
     assertNull(k.xVerdict(), "analysis keys are kuzet's to fill");
     assertNull(k.blocking());
@@ -68,7 +70,7 @@ class OoniMeasurementReaderTest {
     assertNull(k.tcpConnect().get(0).status().blocked());
     HttpTransaction.Response resp = k.requests().get(0).response();
     assertEquals(63, resp.xBodyLength(), "the body's bytes as sent (windows-1251), not its decoded text");
-    assertEquals("connection_refused_error", k.control().at("/tcp_connect/10.10.34.34:80/failure").asText());
+    assertEquals("connection_refused_error", k.control().tcpConnect().get("10.10.34.34:80").failure());
     assertNull(k.controlFailure());
   }
 
@@ -115,7 +117,7 @@ class OoniMeasurementReaderTest {
     assertEquals("93.184.216.34:443", last.xAddress());
     assertEquals("Final page", last.response().xTitle());
     assertEquals(Map.of("Server", "a"), last.response().headers(), "first value of each header, from the list");
-    assertEquals(new OoniMeasurementReader.OoniVerdict(false, true, "consistent"), r.recorded());
+    assertEquals(new OoniMeasurementReader.OoniVerdict(Blocking.NONE, true, "consistent"), r.recorded());
   }
 
   @Test
@@ -185,6 +187,30 @@ class OoniMeasurementReaderTest {
   void badLinesSayWhatIsWrong(String line, String problem) {
     Bad b = assertInstanceOf(Bad.class, OoniMeasurementReader.read(line));
     assertTrue(b.problem().contains(problem), b.problem());
+  }
+
+  /** df-008 as OONI Probe writes it: older events have only {@code t}; odd entries cost only themselves. */
+  @Test
+  void readsNetworkEvents() {
+    String line = """
+        {"test_name":"web_connectivity","input":"https://e.example/","measurement_start_time":"2024-01-01 00:00:00",
+         "probe_asn":"AS9198","probe_cc":"KZ",
+         "test_keys":{"queries":[],"tcp_connect":[],"tls_handshakes":[],"requests":[],
+          "network_events":[
+            {"address":"93.184.216.34:443","conn_id":7,"failure":null,"num_bytes":517,"operation":"write",
+             "proto":"tcp","t0":0.10,"t":0.11,"tags":["depth=0"],"transaction_id":3},
+            {"address":"93.184.216.34:443","failure":"connection_reset","operation":"read","proto":"tcp","t":0.2},
+            {"address":"93.184.216.34:443","failure":"an odd one","operation":"close","t":0.3,"num_bytes":-4},
+            {"failure":null,"t":0.4},
+            7]}}
+        """;
+    Read r = assertInstanceOf(Read.class, OoniMeasurementReader.read(line));
+    List<NetworkEvent> events = r.measurement().testKeys().networkEvents();
+    assertEquals(List.of(
+        new NetworkEvent("write", "93.184.216.34:443", "tcp", 517L, null, 0.10, 0.11, 3, List.of("depth=0")),
+        new NetworkEvent("read", "93.184.216.34:443", "tcp", null, "connection_reset", 0.2, 0.2, null, List.of()),
+        new NetworkEvent("close", "93.184.216.34:443", null, null, "unknown_failure: an odd one", 0.3, 0.3, null,
+            List.of())), events);
   }
 
   @Test

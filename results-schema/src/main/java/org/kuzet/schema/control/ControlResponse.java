@@ -1,8 +1,10 @@
 package org.kuzet.schema.control;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,12 @@ import java.util.TreeMap;
  * helpers send and what analysis must understand: see {@link DnsResult}, {@link TcpConnectResult},
  * {@link HttpRequestResult}. kuzet's helper adds the df-007 string as {@code x_failure} where OONI collapses it.
  *
+ * <p>This is the one model of the helper's answer: the helper writes it, the probe's control client checks an answer
+ * with it, measurements store it as {@code test_keys.control} and the analysis reads it. Reading is lenient, as the
+ * analysis needs it for OONI's own measurements: a missing {@code dns} or {@code http_request} is null (and stays
+ * out of the line), a missing {@code body_length}/{@code status_code} is -1, a missing TLS {@code status} follows
+ * {@code failure}, a header sent as a list of values reads as its first value.
+ *
  * @param tcpConnect per "ip:port" endpoint; the helper skips bogon addresses (see {@link IpInfo#FLAG_BOGON})
  * @param tlsHandshake per "ip:port" endpoint, only where the helper attempted TLS
  * @param ipInfo per IP, resolved by the probe and/or the helper
@@ -25,8 +33,8 @@ import java.util.TreeMap;
 public record ControlResponse(
     @JsonProperty("tcp_connect") Map<String, TcpConnectResult> tcpConnect,
     @JsonProperty("tls_handshake") Map<String, TlsHandshakeResult> tlsHandshake,
-    @JsonProperty("http_request") HttpRequestResult httpRequest,
-    @JsonProperty("dns") DnsResult dns,
+    @JsonProperty("http_request") @JsonInclude(JsonInclude.Include.NON_NULL) HttpRequestResult httpRequest,
+    @JsonProperty("dns") @JsonInclude(JsonInclude.Include.NON_NULL) DnsResult dns,
     @JsonProperty("ip_info") Map<String, IpInfo> ipInfo) {
 
   /** dns.failure for NXDOMAIN (OONI {@code model.THDNSNameError}). */
@@ -53,8 +61,11 @@ public record ControlResponse(
     tcpConnect = sorted(tcpConnect);
     tlsHandshake = sorted(tlsHandshake);
     ipInfo = sorted(ipInfo);
-    httpRequest = httpRequest == null ? HttpRequestResult.failed(UNKNOWN_ERROR, null) : httpRequest;
-    dns = dns == null ? new DnsResult(null, List.of()) : dns;
+  }
+
+  /** The helper's fetch succeeded: no failure and a status code. */
+  public boolean httpSucceeded() {
+    return httpRequest != null && httpRequest.succeeded();
   }
 
   private static <V> Map<String, V> sorted(Map<String, V> m) {
@@ -72,6 +83,16 @@ public record ControlResponse(
       @JsonProperty("addrs") List<String> addrs) {
     public DnsResult {
       addrs = addrs == null ? List.of() : List.copyOf(addrs);
+    }
+
+    /** The helper found no address: a failure, or an empty answer. */
+    public boolean failed() {
+      return failure != null || addrs.isEmpty();
+    }
+
+    /** The helper's resolver says the name does not exist (its legacy string, or df-007's). */
+    public boolean nxdomain() {
+      return DNS_NAME_ERROR.equals(failure) || "dns_nxdomain_error".equals(failure);
     }
   }
 
@@ -101,7 +122,23 @@ public record ControlResponse(
       @JsonProperty("failure") String failure,
       @JsonProperty("x_leaf_spki_sha256") @JsonInclude(JsonInclude.Include.NON_NULL) String xLeafSpkiSha256,
       @JsonProperty("x_leaf_issuer") @JsonInclude(JsonInclude.Include.NON_NULL) String xLeafIssuer,
-      @JsonProperty("x_chain_valid") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean xChainValid) {}
+      @JsonProperty("x_chain_valid") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean xChainValid) {
+
+    /** Lenient reading: a missing {@code status} is success exactly when there is no failure. */
+    @JsonCreator
+    static TlsHandshakeResult read(@JsonProperty("server_name") String serverName,
+        @JsonProperty("status") Boolean status, @JsonProperty("failure") String failure,
+        @JsonProperty("x_leaf_spki_sha256") String xLeafSpkiSha256, @JsonProperty("x_leaf_issuer") String xLeafIssuer,
+        @JsonProperty("x_chain_valid") Boolean xChainValid) {
+      return new TlsHandshakeResult(serverName, status != null ? status : failure == null, failure, xLeafSpkiSha256,
+          xLeafIssuer, xChainValid);
+    }
+
+    /** The helper's view of the certificate: {@code x_chain_valid} when sent, else the handshake's status. */
+    public boolean valid() {
+      return xChainValid != null ? xChainValid : status;
+    }
+  }
 
   /**
    * The helper's GET of the URL, redirects followed, about the final response. On failure OONI's helper sends
@@ -125,6 +162,26 @@ public record ControlResponse(
     public HttpRequestResult {
       title = title == null ? "" : title;
       headers = headers == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(headers));
+    }
+
+    /** Lenient reading: missing numbers are -1 (OONI's "none"), a header's list of values is its first value. */
+    @JsonCreator
+    static HttpRequestResult read(@JsonProperty("body_length") Long bodyLength,
+        @JsonProperty("failure") String failure, @JsonProperty("title") String title,
+        @JsonProperty("headers") Map<String, JsonNode> headers, @JsonProperty("status_code") Long statusCode,
+        @JsonProperty("x_body_sha256") String xBodySha256, @JsonProperty("x_failure") String xFailure) {
+      Map<String, String> first = new TreeMap<>();
+      if (headers != null) {
+        headers.forEach((k, v) -> first.put(k, v == null || v.isNull() ? ""
+            : v.isArray() ? v.path(0).asText("") : v.asText("")));
+      }
+      return new HttpRequestResult(bodyLength == null ? -1 : bodyLength, failure, title, first,
+          statusCode == null ? -1 : statusCode, xBodySha256, xFailure);
+    }
+
+    /** The fetch succeeded: no failure and a status code. */
+    public boolean succeeded() {
+      return failure == null && statusCode > 0;
     }
 
     /** What OONI's helper sends when the fetch failed. */

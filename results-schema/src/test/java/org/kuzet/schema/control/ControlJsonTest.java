@@ -128,4 +128,25 @@ class ControlJsonTest {
         () -> JSON.readValue("{\"tcp_connect\":[]}", ControlRequest.class));
     assertTrue(e.getCause().getMessage().contains("http_request"), e.getCause().getMessage());
   }
+
+  /** What the analysis needs of old OONI answers: missing parts absent, missing numbers -1, listed header values. */
+  @Test
+  void readsLenientlyWhatOldHelpersSent() throws Exception {
+    ControlResponse r = JSON.readValue("{\"tcp_connect\":{\"1.2.3.4:80\":{\"status\":true}},"
+        + "\"tls_handshake\":{\"1.2.3.4:443\":{\"server_name\":\"a.kz\",\"failure\":\"ssl_invalid_hostname\"}},"
+        + "\"http_request\":{\"failure\":null,\"headers\":{\"Server\":[\"nginx\",\"x\"]}}}",
+        ControlResponse.class);
+    assertNull(r.dns(), "no dns part: absent, not an empty answer");
+    assertEquals(-1, r.httpRequest().bodyLength());
+    assertEquals(-1, r.httpRequest().statusCode());
+    assertFalse(r.httpSucceeded());
+    assertEquals("nginx", r.httpRequest().headers().get("Server"));
+    assertFalse(r.tlsHandshake().get("1.2.3.4:443").status(), "no status: success exactly when no failure");
+    assertFalse(r.tlsHandshake().get("1.2.3.4:443").valid());
+    assertTrue(r.tcpConnect().get("1.2.3.4:80").status());
+    JsonNode written = JSON.valueToTree(r);
+    assertFalse(written.has("dns"), "an absent part stays out of the stored line");
+    assertTrue(new ControlResponse.DnsResult("dns_nxdomain_error", List.of()).nxdomain());
+    assertTrue(new ControlResponse.DnsResult(ControlResponse.DNS_NAME_ERROR, List.of()).nxdomain());
+  }
 }
