@@ -42,10 +42,13 @@ final class Rows {
     }
   }
 
-  /** The first row {@code sql} selects, mapped; empty when it selects none. */
+  /**
+   * The first row {@code sql} selects, mapped; empty when it selects none, or when the row maps to null (an
+   * aggregate such as {@code max()} over no rows).
+   */
   static <T> Optional<T> first(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
     try (PreparedStatement p = prepare(c, sql, args); ResultSet rs = p.executeQuery()) {
-      return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+      return rs.next() ? Optional.ofNullable(mapper.map(rs)) : Optional.empty();
     }
   }
 

@@ -41,4 +41,17 @@ class ConnectivityEventsTest {
           () -> store.connectivity().openConnectivityEvent(NetworkState.OFFLINE, T0, "not json"));
     }
   }
+
+  @Test
+  void anEventLeftOpenWithNothingElseStoredIsClosedAtItsStart() {
+    try (ResultsStore store = ResultsStore.open(db())) {
+      assertTrue(store.connectivity().closeConnectivityEventLeftOpen("at restart").isEmpty(), "nothing open");
+      store.connectivity().openConnectivityEvent(NetworkState.OFFLINE, T0, null);
+      assertEquals(T0, store.connectivity().closeConnectivityEventLeftOpen("at restart").orElseThrow(),
+          "no run or measurement since: the last known moment is the event's start");
+      ConnectivityRecord closed = store.connectivity().lastConnectivity().orElseThrow();
+      assertEquals(T0, closed.endedAt());
+      assertEquals("{\"closed\":\"at restart\"}", closed.detailJson());
+    }
+  }
 }
