@@ -15,7 +15,7 @@ import org.kuzet.agent.upload.ForwardingUploadQueue;
 import org.kuzet.agent.upload.ProbeKeyFile;
 import org.kuzet.agent.upload.UploadQueue;
 import org.kuzet.agent.upload.Uploader;
-import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.schema.upload.ProbeKey;
 
 /**
  * One hand-started flush of the results store's upload queue ({@code kuzet upload}, and {@code kuzet run --once}

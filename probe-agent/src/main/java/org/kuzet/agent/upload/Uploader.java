@@ -38,7 +38,7 @@ import okhttp3.ResponseBody;
 import okio.BufferedSink;
 import org.kuzet.agent.upload.UploadQueue.DueMeasurement;
 import org.kuzet.core.classify.FailureClassifier;
-import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.core.tls.TrustRoots;
 import org.kuzet.schema.upload.ItemResult;
 import org.kuzet.schema.upload.UploadItem;

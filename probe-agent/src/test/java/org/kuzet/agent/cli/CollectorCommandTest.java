@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.upload.MemoryUploadQueue;
 import org.kuzet.agent.upload.Uploader;
-import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.core.testing.TestPki;
 import picocli.CommandLine;
 

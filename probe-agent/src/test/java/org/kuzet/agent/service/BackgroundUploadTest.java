@@ -27,7 +27,7 @@ import org.kuzet.agent.upload.Uploader;
 import org.kuzet.backend.collector.CollectorServer;
 import org.kuzet.backend.collector.SqliteCollectorStore;
 import org.kuzet.core.connectivity.NetworkState;
-import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.schema.Measurement;
 
 /**

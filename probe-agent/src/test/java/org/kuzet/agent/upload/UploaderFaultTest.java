@@ -30,7 +30,7 @@ import org.kuzet.agent.upload.FaultyFront.Action;
 import org.kuzet.backend.collector.CollectorServer;
 import org.kuzet.backend.tls.ServerTls;
 import org.kuzet.backend.collector.SqliteCollectorStore;
-import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.core.testing.LoopbackAddresses;
 import org.kuzet.core.testing.TestPki;
 

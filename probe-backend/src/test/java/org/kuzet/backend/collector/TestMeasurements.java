@@ -8,7 +8,7 @@ import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.schema.upload.UploadBatch;
 import org.kuzet.schema.upload.UploadItem;
 import org.kuzet.schema.upload.UploadProtocol;
