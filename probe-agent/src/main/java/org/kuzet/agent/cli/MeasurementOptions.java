@@ -16,7 +16,7 @@ import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.service.NetworkLookup;
 import org.kuzet.core.ProbeEventListener;
 import org.kuzet.core.ProbeSettings;
-import org.kuzet.core.analysis.TrustStoreAudit;
+import org.kuzet.core.tls.TrustStoreAudit;
 import org.kuzet.core.identity.IdentityLookup;
 import org.kuzet.core.identity.NetworkIdentity;
 import org.kuzet.core.identity.StunClient;

@@ -22,6 +22,7 @@ import org.kuzet.agent.run.ConnectivityPlan;
 import org.kuzet.agent.run.RunEngine;
 import org.kuzet.agent.run.RunPlan;
 import org.kuzet.agent.run.RunPlans;
+import org.kuzet.agent.upload.UploadFlush;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.StoreException;
 import org.kuzet.agent.store.Trigger;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.upload.UploadFlush;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.StoreException;
 import picocli.CommandLine.Command;
