@@ -1162,12 +1162,11 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
   }
 
   private static NetworkState networkState(String wire) {
-    for (NetworkState s : NetworkState.values()) {
-      if (s.wire().equals(wire)) {
-        return s;
-      }
+    try {
+      return NetworkState.fromWire(wire);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(e.getMessage() + " in the database", e);
     }
-    throw new IllegalStateException("unknown connectivity state '" + wire + "' in the database");
   }
 
   private static StoreException translate(SQLException e, Path path, Duration busyTimeout, String what) {

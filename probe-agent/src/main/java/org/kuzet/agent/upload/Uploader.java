@@ -67,12 +67,12 @@ public final class Uploader implements AutoCloseable {
   public static final Duration DEFAULT_BASE_DELAY = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MAX_DELAY = Duration.ofHours(1);
   /** The collector's default body limit; a measurement whose gzip body alone is larger is rejected unsent. */
-  public static final long DEFAULT_MAX_BODY_BYTES = 8L << 20;
+  public static final long DEFAULT_MAX_BODY_BYTES = UploadProtocol.DEFAULT_MAX_BODY_BYTES;
   /**
    * Most measurement JSON per request (docs/COLLECTOR.md): 4 MiB, half the collector's default body limit even
    * before gzip, so a batch never needs splitting for size; a larger measurement is sent alone.
    */
-  public static final long DEFAULT_BATCH_BYTES = 4L << 20;
+  public static final long DEFAULT_BATCH_BYTES = UploadProtocol.DEFAULT_MAX_BODY_BYTES / 2;
   /** Largest collector answer read (one short line per measurement of a batch). */
   static final long MAX_ANSWER_BYTES = 1L << 20;
   static final String USER_AGENT = "kuzet";
