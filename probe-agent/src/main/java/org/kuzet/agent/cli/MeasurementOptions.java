@@ -16,7 +16,6 @@ import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.service.NetworkLookup;
 import org.kuzet.core.ProbeEventListener;
 import org.kuzet.core.ProbeSettings;
-import org.kuzet.core.tls.TrustStoreAudit;
 import org.kuzet.core.identity.IdentityLookup;
 import org.kuzet.core.identity.NetworkIdentity;
 import org.kuzet.core.identity.StunClient;
@@ -25,6 +24,7 @@ import org.kuzet.core.net.Cidr;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.core.net.ProbeAddresses;
 import org.kuzet.core.tls.TrustRoots;
+import org.kuzet.core.tls.TrustStoreAudit;
 import picocli.CommandLine.Option;
 
 /** The flags that shape a measurement; shared by {@code kuzet measure} and {@code kuzet run}. */

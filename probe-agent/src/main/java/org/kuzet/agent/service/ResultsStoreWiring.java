@@ -27,10 +27,10 @@ import org.kuzet.core.connectivity.AnchorResult;
 import org.kuzet.core.connectivity.ConnectivityCheck;
 import org.kuzet.core.connectivity.ConnectivityEvent;
 import org.kuzet.core.connectivity.NetworkState;
-import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.schema.Endpoints;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
+import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.targets.Target;
 
 /**

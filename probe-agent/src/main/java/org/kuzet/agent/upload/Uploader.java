@@ -38,9 +38,9 @@ import okhttp3.ResponseBody;
 import okio.BufferedSink;
 import org.kuzet.agent.upload.UploadQueue.DueMeasurement;
 import org.kuzet.core.classify.FailureClassifier;
-import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.core.tls.TrustRoots;
 import org.kuzet.schema.upload.ItemResult;
+import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.schema.upload.UploadItem;
 import org.kuzet.schema.upload.UploadProtocol;
 

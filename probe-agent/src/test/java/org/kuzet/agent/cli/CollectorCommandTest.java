@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.upload.MemoryUploadQueue;
 import org.kuzet.agent.upload.Uploader;
-import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.core.testing.TestPki;
+import org.kuzet.schema.upload.ProbeKey;
 import picocli.CommandLine;
 
 class CollectorCommandTest {

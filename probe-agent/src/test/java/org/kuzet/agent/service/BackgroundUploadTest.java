@@ -27,8 +27,8 @@ import org.kuzet.agent.upload.Uploader;
 import org.kuzet.backend.collector.CollectorServer;
 import org.kuzet.backend.collector.SqliteCollectorStore;
 import org.kuzet.core.connectivity.NetworkState;
-import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.schema.Measurement;
+import org.kuzet.schema.upload.ProbeKey;
 
 /**
  * The service's upload thread outlives whatever ends one drain (out of memory, a bug): it logs what happened

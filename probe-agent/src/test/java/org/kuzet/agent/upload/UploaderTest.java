@@ -27,8 +27,8 @@ import java.util.random.RandomGenerator;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.schema.MeasurementSignature;
+import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.schema.upload.UploadProtocol;
 
 class UploaderTest {

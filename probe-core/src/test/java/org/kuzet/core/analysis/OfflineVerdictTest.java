@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
-import java.util.Map;
-import org.kuzet.core.connectivity.NetworkState;
 import org.junit.jupiter.api.Test;
+import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.schema.Measurement;
+import org.kuzet.schema.MeasurementJson;
 import org.kuzet.schema.Signal;
-import org.kuzet.schema.TcpConnect;
 import org.kuzet.schema.TestKeys;
 import org.kuzet.schema.Verdict;
 
@@ -46,12 +45,19 @@ class OfflineVerdictTest {
     }
   }
 
+  /** A blocked measurement of {@code input}: one timed-out connect, {@code signals} as found. */
   private static Measurement measurement(String input, String start, Verdict verdict, List<Signal> signals) {
-    TcpConnect tcp = new TcpConnect("127.0.0.9", 443, new TcpConnect.Status(false, "generic_timeout_error", true),
-        0.1, 0.35);
-    TestKeys keys = new TestKeys(List.of(), List.of(tcp), List.of(), List.of(), null, null, null, null,
-        verdict == Verdict.BLOCKED ? "tcp_ip" : false, verdict == Verdict.ACCESSIBLE, verdict, signals, null);
-    return new Measurement("uid-" + input.hashCode(), "report", input, start, start, "AS0", "ZZ", "kuzet", "0.1.0",
-        Measurement.TEST_NAME, "0.5.0", 1.5, Measurement.DATA_FORMAT_VERSION, Map.of(), keys);
+    String line = """
+        {"measurement_uid": "uid-1", "report_id": "report", "input": "%s", "measurement_start_time": "%s",
+         "test_start_time": "%s", "probe_asn": "AS0", "probe_cc": "ZZ", "software_name": "kuzet",
+         "software_version": "0.1.0", "test_name": "web_connectivity", "test_version": "0.5.0", "test_runtime": 1.5,
+         "data_format_version": "0.2.0", "annotations": {},
+         "test_keys": {"queries": [], "tls_handshakes": [], "requests": [],
+           "tcp_connect": [{"ip": "127.0.0.9", "port": 443, "t0": 0.1, "t": 0.35,
+             "status": {"success": false, "failure": "generic_timeout_error", "blocked": true}}],
+           "blocking": "tcp_ip", "accessible": false, "x_verdict": "%s", "x_signals": [%s]}}
+        """.formatted(input, start, start, verdict.wire(),
+        String.join(",", signals.stream().map(x -> "\"" + x.wire() + "\"").toList()));
+    return MeasurementJson.parse(line.replace("\n", " "));
   }
 }
