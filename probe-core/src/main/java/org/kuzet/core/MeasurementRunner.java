@@ -5,10 +5,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.kuzet.schema.Measurement;
 
 /**
- * Measures many URLs with bounded parallelism. Each URL has its own worker for its whole measurement, so a
+ * Measures many targets with bounded parallelism. Each URL has its own worker for its whole measurement, so a
  * blackholed site ties up one worker for its timeouts and nothing else; results are handed to the sink as
  * each measurement completes, one at a time (the sink needs no locking of its own).
  */
@@ -19,6 +20,19 @@ public final class MeasurementRunner {
 
     /** A URL could not be measured because of a bug or bad input (never because of the network). */
     void failed(String input, RuntimeException error);
+  }
+
+  /**
+   * Receives each target with its own measurement (no join back through the URL: two targets of one URL stay
+   * two); called from worker threads but never concurrently.
+   *
+   * @param <T> what a target is to the caller (a target list's entry, a plain URL)
+   */
+  public interface TargetSink<T> {
+    void measured(T target, Measurement measurement);
+
+    /** The target could not be measured because of a bug or bad input (never because of the network). */
+    void failed(T target, RuntimeException error);
   }
 
   private final WebConnectivity experiment;
@@ -34,28 +48,47 @@ public final class MeasurementRunner {
 
   /** Measures every input, blocking until all are done or the thread is interrupted; returns how many completed. */
   public int run(List<String> inputs, String reportId, Sink sink) throws InterruptedException {
+    return run(inputs, Function.identity(), reportId, new TargetSink<String>() {
+      @Override
+      public void measured(String input, Measurement measurement) {
+        sink.measured(measurement);
+      }
+
+      @Override
+      public void failed(String input, RuntimeException error) {
+        sink.failed(input, error);
+      }
+    });
+  }
+
+  /**
+   * Measures every target (its URL is {@code input.apply(target)}), blocking until all are done or the thread is
+   * interrupted; returns how many completed.
+   */
+  public <T> int run(List<T> targets, Function<T, String> input, String reportId, TargetSink<T> sink)
+      throws InterruptedException {
     AtomicInteger done = new AtomicInteger();
     Object sinkLock = new Object();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, inputs.size())), r -> {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, targets.size())), r -> {
       Thread t = new Thread(r, "kuzet-measure");
       t.setDaemon(true);
       return t;
     });
     try {
-      for (String input : inputs) {
+      for (T target : targets) {
         pool.execute(() -> {
           if (Thread.currentThread().isInterrupted()) {
             return;
           }
           try {
-            Measurement m = experiment.measure(input, reportId);
+            Measurement m = experiment.measure(input.apply(target), reportId);
             synchronized (sinkLock) {
-              sink.measured(m);
+              sink.measured(target, m);
               done.incrementAndGet();
             }
           } catch (RuntimeException e) {
             synchronized (sinkLock) {
-              sink.failed(input, e);
+              sink.failed(target, e);
             }
           }
         });

@@ -133,6 +133,38 @@ class MeasurementRunnerTest {
     assertFalse(sink.overlapped, "the sink is called one result at a time");
   }
 
+  /** Two targets with one URL (say, from two lists) each get their own measurement: nothing is joined by URL. */
+  @Test
+  void eachTargetIsHandedBackWithItsOwnMeasurement() throws InterruptedException {
+    site.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return new MockResponse.Builder().body("ok").build();
+      }
+    });
+    String url = sites(1).get(0);
+    record Entry(String url, String list) {}
+    List<Entry> targets = List.of(new Entry(url, "kz"), new Entry(url, "own"), new Entry("not a url", "own"));
+    List<String> measured = new ArrayList<>();
+    List<Entry> failed = new ArrayList<>();
+    int done = new MeasurementRunner(experiment(settings().build()), 2).run(targets, Entry::url, REPORT,
+        new MeasurementRunner.TargetSink<Entry>() {
+          @Override
+          public void measured(Entry target, org.kuzet.schema.Measurement m) {
+            assertEquals(target.url(), m.input());
+            measured.add(target.list());
+          }
+
+          @Override
+          public void failed(Entry target, RuntimeException error) {
+            failed.add(target);
+          }
+        });
+    assertEquals(2, done);
+    assertEquals(List.of("kz", "own"), measured.stream().sorted().toList());
+    assertEquals(List.of(targets.get(2)), failed);
+  }
+
   @Test
   void badInputIsReportedAndDoesNotStopTheRun() throws InterruptedException {
     site.setDispatcher(new Dispatcher() {

@@ -1,11 +1,11 @@
 package org.kuzet.targets;
 
-import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
 
 /**
  * Puts a target URL into one canonical spelling, so that two lines naming the same page collapse
@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
  *   <li>the scheme must be {@code http} or {@code https} (any case) and is lower-cased;
  *   <li>a host is required; user info ({@code user@}) is rejected, because a target list has no
  *       business carrying credentials and they would end up in uploaded measurements;
- *   <li>the host is converted to ASCII with IDNA ({@link IDN#toASCII}, so {@code қазақ.kz} becomes
- *       its {@code xn--} form, which is what DNS and TLS SNI carry), lower-cased, and one trailing
- *       dot is removed (SNI must not carry it); IPv6 literals keep their brackets;
+ *   <li>the host is converted to ASCII with IDNA as UTS #46 defines it (non-transitional, as browsers
+ *       and the engine's OkHttp {@link HttpUrl} do, so {@code қазақ.kz} becomes its {@code xn--} form,
+ *       which is what DNS and TLS SNI carry, and {@code faß.de} stays {@code xn--fa-hia.de} rather
+ *       than IDNA 2003's {@code fass.de}), lower-cased, and one trailing dot is removed (SNI must not
+ *       carry it); IPv6 literals keep their brackets;
  *   <li>the scheme's default port (80 for http, 443 for https) is dropped, any other port kept;
  *   <li>an empty path becomes {@code /}; any other path is kept exactly as written, including a
  *       trailing slash, because {@code /news} and {@code /news/} may be different resources and the
@@ -139,9 +141,10 @@ public final class UrlNormalizer {
     }
     String ascii;
     try {
-      ascii = IDN.toASCII(host);
+      // The engine parses every target with HttpUrl: the same host mapping here gives the URL one spelling.
+      ascii = new HttpUrl.Builder().scheme("http").host(host).build().host();
     } catch (IllegalArgumentException e) {
-      throw malformed(url, "host '" + host + "' is not a valid internationalised domain name (" + e.getMessage() + ")");
+      throw malformed(url, "host '" + host + "' is not a valid internationalised domain name");
     }
     ascii = ascii.toLowerCase(Locale.ROOT);
     if (ascii.endsWith(".")) {

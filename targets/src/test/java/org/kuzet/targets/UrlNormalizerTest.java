@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,6 +50,25 @@ class UrlNormalizerTest {
     // IDNA case-folds non-ASCII labels, so the upper-case spelling is the same host.
     assertEquals("http://xn--80aau21bd.kz/", UrlNormalizer.normalize("http://ҚАЗАҚ.KZ/"));
     assertEquals("https://xn--80aau21bd.kz/", UrlNormalizer.normalize("https://қазақ.kz:443/"));
+  }
+
+  /**
+   * Names where IDNA 2003 ({@code java.net.IDN}) and UTS #46 (browsers, OkHttp, the engine) disagree: the target's
+   * spelling is the engine's, so a stored input, its DNS query and its SNI all name one host.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "https://faß.de/      | https://xn--fa-hia.de/",
+      "https://FAß.DE./     | https://xn--fa-hia.de/",
+      "http://βόλος.gr      | http://xn--nxasmm1c.gr/",
+      "http://ΒΌΛΟΣ.GR      | http://xn--nxasmq6b.gr/",
+      "https://Example.COM. | https://example.com/",
+  })
+  void hostsAreSpelledAsTheEngineSpellsThem(String raw, String expected) {
+    String normalised = UrlNormalizer.normalize(raw);
+    assertEquals(expected, normalised);
+    assertEquals(HttpUrl.get(raw.strip()).host().replaceFirst("\\.$", ""), HttpUrl.get(normalised).host(),
+        "the engine (HttpUrl) maps the raw host to the same name");
   }
 
   @Test

@@ -2,15 +2,10 @@ package org.kuzet.agent.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPInputStream;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.StoreException;
 import org.kuzet.agent.store.Trigger;
@@ -172,8 +166,22 @@ public final class AnalyzeCommand implements Callable<Integer> {
     try {
       for (String f : files) {
         String name = f.equals(STDIN) ? "stdin" : f;
-        try (BufferedReader r = f.equals(STDIN) ? root.terminal.in() : open(Path.of(f))) {
-          process(name, r, out, err, tally, store, runId);
+        ResultsStore into = store;
+        long run = runId;
+        try (BufferedReader r = f.equals(STDIN) ? root.terminal.in() : MeasurementLines.open(Path.of(f))) {
+          MeasurementLines.read(r, new MeasurementLines.Reader() {
+            @Override
+            public void measurement(int lineNo, String text) {
+              one(name, lineNo, text, out, err, tally, into, run);
+            }
+
+            @Override
+            public void notJson(int lineNo, String problem) {
+              tally.bad++;
+              err.println("kuzet analyze: " + name + ":" + lineNo + ": not JSON: " + oneLine(problem)
+                  + "; the rest of the file is skipped");
+            }
+          });
         } catch (IOException e) {
           tally.readFailed = true;
           err.println("kuzet analyze: " + name + ": reading stopped: " + e.getMessage());
@@ -189,97 +197,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
     out.flush();
     err.flush();
     return tally.readFailed ? Main.EXIT_FAILED : Main.EXIT_OK;
-  }
-
-  /** A file, gunzipped when it starts with gzip's magic bytes. */
-  private static BufferedReader open(Path p) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(p));
-    in.mark(2);
-    int b1 = in.read();
-    int b2 = in.read();
-    in.reset();
-    if (b1 == 0x1f && b2 == 0x8b) {
-      in = new GZIPInputStream(in);
-    }
-    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-  }
-
-  /**
-   * JSON lines, each one measurement; if the first line is not JSON on its own, the input is read as JSON
-   * documents one after another (a pretty-printed file), and failing that, as lines again.
-   */
-  private void process(String name, BufferedReader r, PrintWriter out, PrintWriter err, Tally tally,
-      ResultsStore store, long runId) throws IOException {
-    int lineNo = 0;
-    String line;
-    boolean first = true;
-    while ((line = r.readLine()) != null) {
-      lineNo++;
-      if (line.isBlank()) {
-        continue;
-      }
-      if (first) {
-        first = false;
-        if (!isJson(line)) {
-          StringBuilder rest = new StringBuilder(line).append('\n');
-          String more;
-          while ((more = r.readLine()) != null) {
-            rest.append(more).append('\n');
-          }
-          if (documents(name, lineNo, rest.toString(), out, err, tally, store, runId)) {
-            return;
-          }
-          int n = lineNo;
-          for (String l : rest.toString().split("\n", -1)) {
-            if (!l.isBlank()) {
-              one(name, n, l, out, err, tally, store, runId);
-            }
-            n++;
-          }
-          return;
-        }
-      }
-      one(name, lineNo, line, out, err, tally, store, runId);
-    }
-  }
-
-  private static boolean isJson(String line) {
-    try {
-      MeasurementJson.mapper().readTree(line);
-      return true;
-    } catch (JsonProcessingException e) {
-      return false;
-    }
-  }
-
-  /** Reads {@code text} as JSON documents; false (nothing done) when its first document is not JSON. */
-  private boolean documents(String name, int firstLine, String text, PrintWriter out, PrintWriter err, Tally tally,
-      ResultsStore store, long runId) {
-    List<Map.Entry<Integer, String>> values = new ArrayList<>();
-    String problem = null;
-    int problemLine = 0;
-    try (MappingIterator<JsonNode> it = MeasurementJson.mapper().readerFor(JsonNode.class).readValues(text)) {
-      while (it.hasNextValue()) {
-        int at = it.getParser().currentTokenLocation().getLineNr();
-        values.add(Map.entry(firstLine + at - 1, it.nextValue().toString()));
-      }
-    } catch (IOException | RuntimeException e) {
-      problem = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-      problemLine = e instanceof JsonProcessingException jpe && jpe.getLocation() != null
-          ? firstLine + jpe.getLocation().getLineNr() - 1 : firstLine;
-    }
-    if (values.isEmpty()) {
-      return false;
-    }
-    for (Map.Entry<Integer, String> v : values) {
-      one(name, v.getKey(), v.getValue(), out, err, tally, store, runId);
-    }
-    if (problem != null) {
-      tally.bad++;
-      err.println("kuzet analyze: " + name + ":" + problemLine + ": not JSON: " + oneLine(problem)
-          + "; the rest of the file is skipped");
-    }
-    return true;
   }
 
   private void one(String name, int lineNo, String text, PrintWriter out, PrintWriter err, Tally tally,

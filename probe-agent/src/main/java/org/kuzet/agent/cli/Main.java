@@ -2,6 +2,7 @@ package org.kuzet.agent.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import org.kuzet.agent.upload.UploadFlush;
 import picocli.CommandLine;
 
 /**
@@ -82,7 +83,8 @@ public final class Main {
     });
     cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
       String name = cmd.getCommandSpec().qualifiedName();
-      if (ex instanceof UsageException) {
+      boolean usage = ex instanceof UsageException || ex instanceof UploadFlush.BadSetting;
+      if (usage) {
         err.println(name + ": " + oneLine(ex.getMessage()));
       } else if (ex instanceof org.kuzet.agent.store.StoreException) {
         err.println(name + ": " + oneLine(ex.getMessage())); // worded for a person: file, problem, what to do
@@ -101,7 +103,7 @@ public final class Main {
         ex.printStackTrace(err);
       }
       err.flush();
-      return ex instanceof UsageException ? EXIT_USAGE : EXIT_FAILED;
+      return usage ? EXIT_USAGE : EXIT_FAILED;
     });
     return cli.execute(args);
   }

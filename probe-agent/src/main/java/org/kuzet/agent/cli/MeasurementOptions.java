@@ -16,7 +16,6 @@ import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.service.NetworkLookup;
 import org.kuzet.core.ProbeEventListener;
 import org.kuzet.core.ProbeSettings;
-import org.kuzet.core.analysis.TrustStoreAudit;
 import org.kuzet.core.identity.IdentityLookup;
 import org.kuzet.core.identity.NetworkIdentity;
 import org.kuzet.core.identity.StunClient;
@@ -25,6 +24,7 @@ import org.kuzet.core.net.Cidr;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.core.net.ProbeAddresses;
 import org.kuzet.core.tls.TrustRoots;
+import org.kuzet.core.tls.TrustStoreAudit;
 import picocli.CommandLine.Option;
 
 /** The flags that shape a measurement; shared by {@code kuzet measure} and {@code kuzet run}. */
@@ -121,7 +121,28 @@ public final class MeasurementOptions {
    * flags over it. Bad values are a {@link UsageException} saying what to write.
    */
   IdentityLookup identityLookup(Optional<KuzetConfig> config) {
-    KuzetConfig.Probe base = config.map(KuzetConfig::probe).orElseGet(KuzetConfig.Probe::defaults);
+    return NetworkLookup.of(probe(config.map(KuzetConfig::probe).orElseGet(KuzetConfig.Probe::defaults)));
+  }
+
+  /**
+   * {@code config} with these flags laid over it, as the one run factory ({@code agent.run.RunPlans}) takes it:
+   * {@code --resolver} replaces {@code [network] resolvers}, {@code --control}/{@code --no-control} replace
+   * {@code [control] urls}, the {@code --probe-*}, {@code --stun-server} and lookup flags replace {@code [probe]}.
+   * Bad values are a {@link UsageException}.
+   */
+  KuzetConfig overlay(KuzetConfig config) {
+    List<InetSocketAddress> extra = new ArrayList<>();
+    for (String r : resolvers) {
+      extra.add(endpoint("--resolver", r));
+    }
+    return new KuzetConfig(config.targets(), config.schedule(), config.campaigns(),
+        extra.isEmpty() ? config.resolvers() : extra, controls(config.controlUrls()), config.upload(),
+        config.database(), config.metricsListen(), config.heartbeat(), config.connectivity(), config.retention(),
+        probe(config.probe()));
+  }
+
+  /** {@code [probe]} of {@code base} with the flags over it. */
+  private KuzetConfig.Probe probe(KuzetConfig.Probe base) {
     if (noNetworkLookup && !stunServers.isEmpty()) {
       throw new UsageException("--no-network-lookup and --stun-server " + stunServers.get(0) + ": choose one");
     }
@@ -139,8 +160,7 @@ public final class MeasurementOptions {
     if (lookup && servers.isEmpty()) {
       servers = StunClient.OONI_SERVERS;
     }
-    return NetworkLookup.of(new KuzetConfig.Probe(lookup, servers, asn, cc,
-        ipDatabase != null ? ipDatabase : base.ipDatabase()));
+    return new KuzetConfig.Probe(lookup, servers, asn, cc, ipDatabase != null ? ipDatabase : base.ipDatabase());
   }
 
   private static String checked(String flag, String value, BiFunction<String, String, String> check) {
@@ -203,12 +223,20 @@ public final class MeasurementOptions {
    */
   ProbeSettings toSettings(ProbeEventListener listener, List<String> configured) {
     List<String> controls = controls(configured);
-    if (parallel < 1 || parallel > 1024) {
-      throw new UsageException("--parallel " + parallel + ": must be between 1 and 1024");
-    }
     List<InetSocketAddress> extra = new ArrayList<>();
     for (String r : resolvers) {
       extra.add(endpoint("--resolver", r));
+    }
+    return tuning(listener).resolvers(extra).controlUrls(controls).build();
+  }
+
+  /**
+   * Validates every flag and returns the settings they make, without resolvers and control URLs (which
+   * {@link #overlay} merges into the config); bad values become a {@link UsageException}.
+   */
+  ProbeSettings.Builder tuning(ProbeEventListener listener) {
+    if (parallel < 1 || parallel > 1024) {
+      throw new UsageException("--parallel " + parallel + ": must be between 1 and 1024");
     }
     for (String u : dohUrls) {
       HttpUrl url = HttpUrl.parse(u);
@@ -249,17 +277,14 @@ public final class MeasurementOptions {
         .connectTimeout(connectTimeout)
         .tlsTimeout(tlsTimeout)
         .httpTimeout(httpTimeout)
-        .resolvers(extra)
         .dohUrls(dohUrls)
         .systemResolvers(systemResolver == null ? null : List.of(endpoint("--system-resolver", systemResolver)))
         .trustRoots(roots)
         .addressPolicy(ranges.isEmpty() ? AddressPolicy.STANDARD : AddressPolicy.publicRanges(ranges))
         .parallelism(parallel)
-        .controlUrls(controls)
         .controlTimeout(controlTimeout)
         .listener(listener)
-        .probeAddresses(own)
-        .build();
+        .probeAddresses(own);
   }
 
   private static InetSocketAddress endpoint(String flag, String value) {

@@ -5,37 +5,35 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.kuzet.agent.config.ConfigException;
 import org.kuzet.agent.config.ConfigLoader;
 import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.consent.Consent;
 import org.kuzet.agent.consent.ConsentFile;
-import org.kuzet.agent.service.NetworkLookup;
-import org.kuzet.agent.service.OfflineVerdict;
-import org.kuzet.agent.service.ServiceHostAnchors;
-import org.kuzet.core.connectivity.Anchor;
-import org.kuzet.core.identity.IdentityLookup;
-import org.kuzet.core.connectivity.ConnectivityCheck;
-import org.kuzet.core.connectivity.ConnectivityChecker;
-import org.kuzet.core.connectivity.LocalNetwork;
-import org.kuzet.core.connectivity.StepAnchorProber;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.Callable;
+import org.kuzet.agent.run.ConnectivityPlan;
+import org.kuzet.agent.run.RunEngine;
+import org.kuzet.agent.run.RunPlan;
+import org.kuzet.agent.run.RunPlans;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.StoreException;
 import org.kuzet.agent.store.Trigger;
-import org.kuzet.core.MeasurementIds;
-import org.kuzet.core.MeasurementRunner;
+import org.kuzet.agent.upload.UploadFlush;
 import org.kuzet.core.ProbeEventListener;
 import org.kuzet.core.ProbeSettings;
 import org.kuzet.core.Software;
-import org.kuzet.core.WebConnectivity;
+import org.kuzet.core.analysis.OfflineVerdict;
+import org.kuzet.core.connectivity.Anchor;
+import org.kuzet.core.connectivity.ConnectivityCheck;
+import org.kuzet.core.connectivity.ConnectivityChecker;
+import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.Signal;
 import org.kuzet.schema.Verdict;
@@ -49,7 +47,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kuzet run --once}: one web connectivity run over the selected targets, each measurement stored (and
- * queued for upload) as it completes, so Ctrl-C or a kill loses only what was still being measured.
+ * queued for upload) as it completes, so Ctrl-C or a kill loses only what was still being measured. The run
+ * itself is the service's: planned by {@code agent.run.RunPlans} from the config file (its defaults without one)
+ * with the flags laid over it, carried out by {@code agent.run.RunEngine}; this class is the command line's door
+ * (consent, progress, summary, upload afterwards).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Measure the selected targets once (default list: " + RunCommand.DEFAULT_LIST + ") and store"
@@ -98,14 +99,8 @@ public final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Optional<KuzetConfig> cfg = OptionalConfig.load(config, spec);
     URI uploadTo = explicitCollector(cfg);
-    TargetOptions.Selection selection = targets.resolve(err, DEFAULT_LIST);
-    ProbeSettings settings = measurement.toSettings(ProbeEventListener.NONE,
-        cfg.map(KuzetConfig::controlUrls).orElse(null));
-    IdentityLookup identity = measurement.identityLookup(cfg);
+    Flags flags = flags(cfg, err);
     measurement.warnAboutInstalledInterceptionRoots(err);
-    Map<String, Target> byUrl = new HashMap<>();
-    selection.targets().forEach(t -> byUrl.putIfAbsent(t.url(), t));
-    List<String> urls = selection.targets().stream().map(Target::url).toList();
 
     try (ResultsStore db = store.openForWriting()) {
       Optional<Consent> consent = consent(db.file(), out, err);
@@ -115,18 +110,20 @@ public final class RunCommand implements Callable<Integer> {
       if (uploadTo == null && consent.map(Consent::upload).orElse(false)) {
         uploadTo = consentedCollector(cfg);
       }
-      ConnectivityCheck check = connectivity(cfg, settings.controlUrls(), uploadTo);
-      if (check != null && check.state().isOutage()) {
-        err.println("kuzet run: the network is " + check.state().wire() + "; measurements are stored with verdict"
-            + " offline (no site is blamed for an outage)");
+      RunPlan plan = plan(flags, uploadTo);
+      ConnectivityCheck check = null;
+      if (plan.connectivity().enabled()) {
+        try (ConnectivityChecker checker = plan.connectivity().open(Clock.systemUTC())) {
+          check = checker.check();
+        }
+        if (check.state().isOutage()) {
+          err.println("kuzet run: the network is " + check.state().wire() + "; measurements are stored with verdict"
+              + " offline (no site is blamed for an outage)");
+        }
       }
-      IdentityLookup.Result network = NetworkLookup.forRun(identity, settings, err,
-          "kuzet run");
-      ProbeSettings probe = network.applyTo(settings);
-      Instant started = Instant.now();
-      long runId = db.runs().beginRun(Trigger.MANUAL, null, Software.VERSION, check == null ? null : check.state(),
-          started);
-      RunProgress progress = RunProgress.forOutput(out, urls.size(), System.console() != null);
+      NetworkState state = check == null ? NetworkState.ONLINE : check.state();
+      long runId = db.runs().beginRun(Trigger.MANUAL, null, Software.VERSION, check == null ? null : state, Instant.now());
+      RunProgress progress = RunProgress.forOutput(out, plan.targets().size(), System.console() != null);
       // What the summary needs, not the measurements themselves (a long list would hold them all in memory).
       List<Stored> stored = new ArrayList<>();
       List<String> failed = new ArrayList<>();
@@ -147,42 +144,41 @@ public final class RunCommand implements Callable<Integer> {
         err.flush();
       }, "kuzet-run-interrupted");
       Runtime.getRuntime().addShutdownHook(onInterrupt);
-      try (WebConnectivity experiment = new WebConnectivity(probe)) {
-        String reportId = MeasurementIds.reportId(started, probe.probeCc(), probe.probeAsn());
-        new MeasurementRunner(experiment, probe.parallelism()).run(urls, reportId, new MeasurementRunner.Sink() {
-          @Override
-          public void measured(Measurement measured) {
-            Measurement m = check != null && check.state().isOutage() ? OfflineVerdict.apply(measured) : measured;
-            Target t = byUrl.get(m.input());
-            db.measurements().save(runId, m.input(), selection.sourceName(), t == null ? null : t.categoryCode(), m);
-            synchronized (stored) {
-              stored.add(Stored.of(m));
-            }
-            if (outputFailure[0] == null) {
-              try {
-                progress.measured(m);
-              } catch (CheckedOutput.Failed f) {
-                outputFailure[0] = f;
+      try {
+        new RunEngine(Clock.systemUTC(), err, "kuzet run").run(plan, m -> OfflineVerdict.during(state, m),
+            () -> false, new RunEngine.Observer() {
+              @Override
+              public void measured(Target target, Measurement m) {
+                db.measurements().save(runId, m.input(), plan.targetList(), target.categoryCode(), m);
+                synchronized (stored) { // read by the interrupt hook
+                  stored.add(Stored.of(m));
+                }
+                if (outputFailure[0] == null) {
+                  try {
+                    progress.measured(m);
+                  } catch (CheckedOutput.Failed f) {
+                    outputFailure[0] = f;
+                  }
+                }
               }
-            }
-          }
 
-          @Override
-          public void failed(String input, RuntimeException error) {
-            // A measurement the store could not take (disk full, locked too long) is reported, not dropped silently.
-            if (error instanceof StoreException se && storeFailure[0] == null) {
-              storeFailure[0] = se;
-            }
-            failed.add(input);
-            if (outputFailure[0] == null) {
-              try {
-                progress.failed(input, (error instanceof StoreException ? "not stored: " : "") + error.getMessage());
-              } catch (CheckedOutput.Failed f) {
-                outputFailure[0] = f;
+              @Override
+              public void failed(Target target, RuntimeException error) {
+                // A measurement the store could not take (disk full, locked too long) is reported, not dropped.
+                if (error instanceof StoreException se && storeFailure[0] == null) {
+                  storeFailure[0] = se;
+                }
+                failed.add(target.url());
+                if (outputFailure[0] == null) {
+                  try {
+                    progress.failed(target.url(), (error instanceof StoreException ? "not stored: " : "")
+                        + error.getMessage());
+                  } catch (CheckedOutput.Failed f) {
+                    outputFailure[0] = f;
+                  }
+                }
               }
-            }
-          }
-        });
+            });
         db.runs().finishRun(runId, Instant.now());
       } finally {
         removeHook(onInterrupt);
@@ -201,6 +197,52 @@ public final class RunCommand implements Callable<Integer> {
       uploadAfterRun(db, uploadTo, out, err);
       return failed.isEmpty() ? Main.EXIT_OK : Main.EXIT_FAILED;
     }
+  }
+
+  /** The flags read and checked, before anything is opened: the config with them over it, targets, tuning. */
+  record Flags(KuzetConfig config, TargetOptions.Selection targets, ProbeSettings.Builder tuning) {}
+
+  /** Reads and checks the flags over {@code cfg} (its defaults without a file); bad input is a UsageException. */
+  Flags flags(Optional<KuzetConfig> cfg, PrintWriter err) {
+    // The config (or its defaults) with the flags over it: what the service would run with, plus this command's.
+    KuzetConfig merged = measurement.overlay(cfg.orElseGet(RunCommand::defaults));
+    TargetOptions.Selection selection = targets.resolveOr(err, merged.targets());
+    return new Flags(merged, selection, measurement.tuning(ProbeEventListener.NONE));
+  }
+
+  /** This run's plan, from the one factory the service uses too ({@link RunPlans}). */
+  RunPlan plan(Flags flags, URI uploadTo) {
+    return testSwitches(RunPlans.plan(flags.config(), new RunPlans.Targets(flags.targets().targets(),
+        flags.targets().sourceName()), flags.tuning(), ProbeSettings.Builder::build,
+        uploadTo == null ? null : uploadTo.toString()));
+  }
+
+  /** The defaults of the agent's config file, for a run without one. */
+  private static KuzetConfig defaults() {
+    try {
+      return ConfigLoader.defaults(Path.of("."));
+    } catch (ConfigException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  /** The test-only switches (see docs/TESTING.md): no connectivity check, or loopback anchors only. */
+  private RunPlan testSwitches(RunPlan plan) {
+    if (skipConnectivityCheck) {
+      return plan.withConnectivity(ConnectivityPlan.NONE);
+    }
+    if (anchors.isEmpty()) {
+      return plan;
+    }
+    List<Anchor> foreign = new ArrayList<>();
+    for (String a : anchors) {
+      try {
+        foreign.add(Anchor.parse(a));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--connectivity-anchor '" + a + "': " + e.getMessage());
+      }
+    }
+    return plan.withConnectivity(ConnectivityPlan.anchorsOnly(foreign));
   }
 
   /** The collector of {@code --upload} (required then), checked before anything is measured; else null. */
@@ -259,39 +301,6 @@ public final class RunCommand implements Callable<Integer> {
       return given;
     } catch (IOException e) {
       throw new UsageException("consent: " + e.getMessage(), e);
-    }
-  }
-
-  /** The connectivity check before the run, against the config's anchors (or the service's defaults). */
-  private ConnectivityCheck connectivity(Optional<KuzetConfig> cfg, List<String> controls, URI uploadTo)
-      throws InterruptedException {
-    if (skipConnectivityCheck) {
-      return null;
-    }
-    List<Anchor> domestic;
-    List<Anchor> foreign;
-    LocalNetwork local = LocalNetwork.SYSTEM;
-    if (!anchors.isEmpty()) {
-      domestic = List.of();
-      foreign = new ArrayList<>();
-      for (String a : anchors) {
-        try {
-          foreign.add(Anchor.parse(a));
-        } catch (IllegalArgumentException e) {
-          throw new UsageException("--connectivity-anchor '" + a + "': " + e.getMessage());
-        }
-      }
-      local = LocalNetwork.fixed(LocalNetwork.Link.up("anchors given on the command line"));
-    } else {
-      KuzetConfig c = cfg.orElseGet(() -> ConfigLoader.defaults(Path.of(".")));
-      domestic = c.connectivity().domestic();
-      // The hosts this run will talk to besides the sites: the control, and the collector only when uploading.
-      foreign = ServiceHostAnchors.withServiceHosts(c.connectivity().foreign(), controls,
-          uploadTo == null ? null : uploadTo.toString(), ServiceHostAnchors.SYSTEM);
-    }
-    try (ConnectivityChecker checker = new ConnectivityChecker(local, StepAnchorProber.standard(), domestic, foreign,
-        ConnectivityChecker.DEFAULT_BUDGET, Clock.systemUTC())) {
-      return checker.check();
     }
   }
 

@@ -13,14 +13,12 @@ import org.kuzet.agent.consent.ConsentFile;
 import org.kuzet.agent.consent.ConsentGate;
 import org.kuzet.agent.metrics.AgentMetrics;
 import org.kuzet.agent.metrics.MetricsServer;
+import org.kuzet.agent.run.RunPlans;
 import org.kuzet.agent.schedule.InstanceLock;
 import org.kuzet.agent.service.AgentService;
 import org.kuzet.agent.service.ConfigSource;
-import org.kuzet.agent.service.ServiceHostAnchors;
 import org.kuzet.agent.service.ServiceWiring;
 import org.kuzet.core.connectivity.ConnectivityChecker;
-import org.kuzet.core.connectivity.LocalNetwork;
-import org.kuzet.core.connectivity.StepAnchorProber;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,10 +81,9 @@ public final class ServiceCommand implements Callable<Integer> {
       MetricsServer server = null;
       ConsentGate gate = ConsentGate.besideDatabase(db);
       try (ServiceWiring.Bound bound = wiring.open(new ServiceWiring.Context(cfg, clock, metrics, upload, err, gate));
-          ConnectivityChecker checker = new ConnectivityChecker(LocalNetwork.SYSTEM, StepAnchorProber.standard(),
-              cfg.connectivity().domestic(), ServiceHostAnchors.withServiceHosts(cfg.connectivity().foreign(),
-                  cfg.controlUrls(), upload ? cfg.upload().collector() : null, ServiceHostAnchors.SYSTEM),
-              ConnectivityChecker.DEFAULT_BUDGET, clock)) {
+          // The same connectivity check as 'kuzet run --once' (agent.run.RunPlans), kept for the heartbeat.
+          ConnectivityChecker checker = RunPlans.connectivity(cfg,
+              upload ? cfg.upload().collector() : null).open(clock)) {
         if (cfg.metricsListen() != null) {
           try {
             server = MetricsServer.start(cfg.metricsListen(), metrics::scrape);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.targets.BundledLists;
 import org.kuzet.targets.LoadOptions;
 import org.kuzet.targets.LoadResult;
@@ -67,6 +68,20 @@ public final class TargetOptions {
    * @throws UsageException for anything a person must fix: unknown list, unreadable file, bad lines, bad filter
    */
   Selection resolve(PrintWriter warnings, String defaultList) {
+    return resolveOr(warnings, defaultList == null ? null
+        : new KuzetConfig.TargetSelection(List.of(defaultList), List.of(), List.of()));
+  }
+
+  /**
+   * Resolves the options to targets; without a URL, list or file, {@code defaults} (a config file's
+   * {@code [targets]}) says what to measure, and its categories apply unless {@code --category} is given.
+   */
+  Selection resolveOr(PrintWriter warnings, KuzetConfig.TargetSelection defaults) {
+    boolean fromDefaults = urls.isEmpty() && lists.isEmpty() && files.isEmpty();
+    if (fromDefaults && defaults != null && categories.isEmpty()) {
+      categories = new ArrayList<>(defaults.categories());
+    }
+    List<Path> files = fromDefaults && defaults != null ? defaults.files() : this.files;
     List<Target> all = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (String u : urls) {
@@ -80,12 +95,12 @@ public final class TargetOptions {
       names.add("command line");
     }
     List<String> listNames = new ArrayList<>(lists);
-    if (urls.isEmpty() && lists.isEmpty() && files.isEmpty()) {
-      if (defaultList == null) {
+    if (fromDefaults) {
+      if (defaults == null) {
         throw new UsageException("nothing to measure: give URLs, --list NAME (" + String.join(", ", BundledLists.names())
             + ") or --targets FILE");
       }
-      listNames.add(defaultList);
+      listNames.addAll(defaults.lists());
     }
     for (String name : listNames) {
       try {

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.StoreException;
+import org.kuzet.agent.upload.UploadFlush;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -27,10 +27,10 @@ import org.kuzet.core.connectivity.AnchorResult;
 import org.kuzet.core.connectivity.ConnectivityCheck;
 import org.kuzet.core.connectivity.ConnectivityEvent;
 import org.kuzet.core.connectivity.NetworkState;
-import org.kuzet.core.sign.ProbeKey;
 import org.kuzet.schema.Endpoints;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
+import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.targets.Target;
 
 /**
@@ -138,6 +138,11 @@ public final class ResultsStoreWiring implements ServiceWiring {
         }
 
         @Override
+        public void save(Target target, Measurement m) throws IOException {
+          inner.save(target, m);
+        }
+
+        @Override
         public void finish(RunOutcome outcome) throws IOException {
           try {
             inner.finish(outcome);
@@ -209,7 +214,11 @@ public final class ResultsStoreWiring implements ServiceWiring {
       return new RunStore.Recorder() {
         @Override
         public void save(Measurement m) throws IOException {
-          Target t = byUrl.get(m.input());
+          save(byUrl.get(m.input()), m);
+        }
+
+        @Override
+        public void save(Target t, Measurement m) throws IOException {
           io(() -> store.measurements().save(runId, m.input(), listName, t == null ? null : t.categoryCode(), m));
         }
 

@@ -7,10 +7,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.config.KuzetConfig.TargetSelection;
+import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.schedule.Slot;
 import org.kuzet.core.ProbeEventListener;
+import org.kuzet.core.analysis.OfflineVerdict;
 import org.kuzet.core.connectivity.ConnectivityCheck;
 import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.schema.Measurement;
@@ -74,7 +75,7 @@ public record RunRequest(
    */
   public Measurement finish(Measurement m) {
     Instant start = LocalDateTime.parse(m.measurementStartTime(), OONI_TIME).toInstant(ZoneOffset.UTC);
-    return stateSince.apply(start).isOutage() ? OfflineVerdict.apply(m) : m;
+    return OfflineVerdict.during(stateSince.apply(start), m);
   }
 
   /**

@@ -17,6 +17,11 @@ public interface RunStore {
     /** Stores one finished measurement whole (one transaction) and queues it for upload when allowed. */
     void save(Measurement measurement) throws IOException;
 
+    /** {@link #save(Measurement)} of the measurement of {@code target} (its list entry: category, source). */
+    default void save(Target target, Measurement measurement) throws IOException {
+      save(measurement);
+    }
+
     /** Closes the run's record with what it did. */
     void finish(RunOutcome outcome) throws IOException;
   }

@@ -94,11 +94,10 @@ final class Rows {
     if (wire == null) {
       return null;
     }
-    for (NetworkState s : NetworkState.values()) {
-      if (s.wire().equals(wire)) {
-        return s;
-      }
+    try {
+      return NetworkState.fromWire(wire);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(e.getMessage() + " in the database", e);
     }
-    throw new IllegalStateException("unknown connectivity state '" + wire + "' in the database");
   }
 }

@@ -12,7 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
-import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.schema.upload.ProbeKey;
 
 /**
  * The probe's signing key on disk: one line, the base64 of the 32-byte Ed25519 seed, in a file only the owner can

@@ -3,15 +3,10 @@ package org.kuzet.agent.upload;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,24 +18,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
-import java.util.zip.GZIPOutputStream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
-import okio.BufferedSink;
 import org.kuzet.agent.upload.UploadQueue.DueMeasurement;
-import org.kuzet.core.classify.FailureClassifier;
-import org.kuzet.core.sign.ProbeKey;
 import org.kuzet.core.tls.TrustRoots;
 import org.kuzet.schema.upload.ItemResult;
+import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.schema.upload.UploadItem;
 import org.kuzet.schema.upload.UploadProtocol;
 
@@ -67,20 +50,16 @@ public final class Uploader implements AutoCloseable {
   public static final Duration DEFAULT_BASE_DELAY = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MAX_DELAY = Duration.ofHours(1);
   /** The collector's default body limit; a measurement whose gzip body alone is larger is rejected unsent. */
-  public static final long DEFAULT_MAX_BODY_BYTES = 8L << 20;
+  public static final long DEFAULT_MAX_BODY_BYTES = UploadProtocol.DEFAULT_MAX_BODY_BYTES;
   /**
    * Most measurement JSON per request (docs/COLLECTOR.md): 4 MiB, half the collector's default body limit even
    * before gzip, so a batch never needs splitting for size; a larger measurement is sent alone.
    */
-  public static final long DEFAULT_BATCH_BYTES = 4L << 20;
-  /** Largest collector answer read (one short line per measurement of a batch). */
-  static final long MAX_ANSWER_BYTES = 1L << 20;
-  static final String USER_AGENT = "kuzet";
-  private static final MediaType JSON = MediaType.get("application/json");
+  public static final long DEFAULT_BATCH_BYTES = UploadProtocol.DEFAULT_MAX_BODY_BYTES / 2;
 
   private final URI collector;
   private final ProbeKey key;
-  private final OkHttpClient http;
+  private final CollectorClient http;
   private final int batchSize;
   private final long maxBodyBytes;
   private final long batchBytes;
@@ -99,7 +78,7 @@ public final class Uploader implements AutoCloseable {
     this.maxDelay = b.maxDelay;
     this.clock = b.clock;
     this.random = b.random;
-    this.http = client(b.trustRoots, b.timeout);
+    this.http = new CollectorClient(b.collector, b.trustRoots, b.timeout);
   }
 
   /**
@@ -174,7 +153,7 @@ public final class Uploader implements AutoCloseable {
   /** Closes idle pooled connections to the collector; the uploader stays usable (it reconnects). */
   @Override
   public void close() {
-    http.connectionPool().evictAll();
+    http.close();
   }
 
   private static final class Counts {
@@ -193,38 +172,38 @@ public final class Uploader implements AutoCloseable {
       if (part.size() == 1 && part.get(0).bytes() > maxBodyBytes) {
         // Only a measurement larger than the body limit can make a body over it: measure its gzip size first
         // (streamed, nothing kept), and refuse it here rather than send what the collector must refuse.
-        long gzipped = gzipSize(queue, part.get(0));
+        long gzipped = BatchBody.gzipSize(queue, part.get(0), this::sign);
         if (gzipped > maxBodyBytes) {
           reject(queue, part.get(0), "the measurement is " + gzipped + " bytes gzip, over the upload limit of "
               + maxBodyBytes, counts);
           continue;
         }
       }
-      BatchBody body = new BatchBody(queue, part);
-      Answer answer = post(body);
-      for (Map.Entry<String, String> bad : body.unsendable.entrySet()) {
+      BatchBody body = new BatchBody(queue, part, this::sign);
+      CollectorClient.Answer answer = http.post(body);
+      for (Map.Entry<String, String> bad : body.unsendable().entrySet()) {
         queue.markRejected(bad.getKey(), bad.getValue(), clock.instant());
         counts.rejected++;
       }
-      List<DueMeasurement> sent = part.stream().filter(d -> body.sent.contains(d.uid())).toList();
-      if (answer.kind == Kind.TRANSIENT) {
+      List<DueMeasurement> sent = part.stream().filter(d -> body.sent().contains(d.uid())).toList();
+      if (answer.kind() == CollectorClient.Kind.TRANSIENT) {
         // Nothing of this part is known to be stored; what was not written yet is marked too: it waits as long.
-        List<DueMeasurement> unsent = part.stream().filter(d -> !body.unsendable.containsKey(d.uid())
-            && !body.gone.contains(d.uid())).toList();
-        retry(queue, unsent, answer.detail, counts);
+        List<DueMeasurement> unsent = part.stream().filter(d -> !body.unsendable().containsKey(d.uid())
+            && !body.gone().contains(d.uid())).toList();
+        retry(queue, unsent, answer.detail(), counts);
         return false;
       }
       if (sent.isEmpty()) {
         continue;
       }
-      switch (answer.kind) {
-        case RESULTS -> record(queue, sent, answer.results, counts);
+      switch (answer.kind()) {
+        case RESULTS -> record(queue, sent, answer.results(), counts);
         case BAD_BATCH -> {
           if (!split(sent, work)) {
-            reject(queue, sent.get(0), "collector answered " + answer.detail, counts);
+            reject(queue, sent.get(0), "collector answered " + answer.detail(), counts);
           }
         }
-        default -> throw new IllegalStateException(answer.kind.name());
+        default -> throw new IllegalStateException(answer.kind().name());
       }
     }
     return true;
@@ -303,14 +282,6 @@ public final class Uploader implements AutoCloseable {
     return Duration.ofMillis(Math.max(1, half + (long) (random.nextDouble() * (delay - half))));
   }
 
-  /** Why a connection failed, in words (the JDK's message; for a failed name lookup it is only the name). */
-  private static String reason(IOException e) {
-    if (e instanceof java.net.UnknownHostException) {
-      return "its name does not resolve: " + e.getMessage();
-    }
-    return e.getMessage() == null || e.getMessage().isBlank() ? FailureClassifier.classify(e) : e.getMessage();
-  }
-
   /** The signed upload item of a stored measurement; IllegalArgumentException when it cannot be sent. */
   private UploadItem sign(String uid, String measurementJson) {
     JsonNode m;
@@ -327,193 +298,6 @@ public final class Uploader implements AutoCloseable {
       throw new IllegalArgumentException("the stored measurement's measurement_uid is not its queue UID " + uid);
     }
     return new UploadItem(m, key.sign(m));
-  }
-
-  private static final byte[] BATCH_START = "{\"measurements\":[".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] BATCH_END = "]}".getBytes(StandardCharsets.UTF_8);
-
-  /**
-   * One batch's body ({@code {"measurements": [item, …]}}, gzip), written to the connection as each measurement is
-   * read from the queue and signed: only one measurement is in memory at a time. Measurements that cannot be
-   * signed are left out and listed in {@link #unsendable} with the reason; those no longer stored in {@link #gone}.
-   * One-shot: the uploader retries by itself, never OkHttp.
-   */
-  private final class BatchBody extends RequestBody {
-    private final UploadQueue queue;
-    private final List<DueMeasurement> part;
-    final Set<String> sent = new HashSet<>();
-    final Map<String, String> unsendable = new java.util.LinkedHashMap<>();
-    final Set<String> gone = new HashSet<>();
-
-    BatchBody(UploadQueue queue, List<DueMeasurement> part) {
-      this.queue = queue;
-      this.part = part;
-    }
-
-    @Override
-    public MediaType contentType() {
-      return JSON;
-    }
-
-    @Override
-    public boolean isOneShot() {
-      return true;
-    }
-
-    @Override
-    public void writeTo(BufferedSink sink) throws IOException {
-      GZIPOutputStream gz = new GZIPOutputStream(sink.outputStream(), 64 * 1024);
-      writeBatch(gz);
-      gz.finish();
-      gz.flush();
-    }
-
-    private void writeBatch(OutputStream out) throws IOException {
-      out.write(BATCH_START);
-      boolean first = true;
-      for (DueMeasurement d : part) {
-        Optional<String> json = queue.measurementJson(d.uid());
-        if (json.isEmpty()) {
-          gone.add(d.uid()); // deleted meanwhile (retention): nothing left to send or mark
-          continue;
-        }
-        UploadItem item;
-        try {
-          item = sign(d.uid(), json.get());
-        } catch (IllegalArgumentException e) {
-          unsendable.put(d.uid(), e.getMessage());
-          continue;
-        }
-        if (!first) {
-          out.write(',');
-        }
-        first = false;
-        UploadProtocol.mapper().writeValue(new NonClosing(out), item);
-        sent.add(d.uid());
-      }
-      out.write(BATCH_END);
-    }
-  }
-
-  /** The gzip size of {@code d} alone as a batch, counted while compressing; nothing is kept. */
-  private long gzipSize(UploadQueue queue, DueMeasurement d) {
-    BatchBody body = new BatchBody(queue, List.of(d));
-    long[] n = {0};
-    OutputStream counter = new OutputStream() {
-      @Override
-      public void write(int b) {
-        n[0]++;
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        n[0] += len;
-      }
-    };
-    try (GZIPOutputStream gz = new GZIPOutputStream(counter, 64 * 1024)) {
-      body.writeBatch(gz);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // counting only; no real I/O
-    }
-    return n[0];
-  }
-
-  /** Lets Jackson write one value into the batch without closing the stream under it. */
-  private static final class NonClosing extends java.io.FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
-    }
-  }
-
-  private enum Kind { RESULTS, BAD_BATCH, TRANSIENT }
-
-  private record Answer(Kind kind, List<ItemResult> results, String detail) {}
-
-  private Answer post(RequestBody body) {
-    Request request = new Request.Builder()
-        .url(collector.toString())
-        .header("User-Agent", USER_AGENT)
-        .header("Content-Encoding", UploadProtocol.CONTENT_ENCODING)
-        .post(body)
-        .build();
-    try (Response response = http.newCall(request).execute()) {
-      ResponseBody rb = response.body();
-      byte[] bytes = rb == null ? new byte[0] : readAnswer(rb);
-      int code = response.code();
-      if (code == 200) {
-        try {
-          return new Answer(Kind.RESULTS, UploadProtocol.parseResponse(bytes).results(), null);
-        } catch (IllegalArgumentException e) {
-          return new Answer(Kind.TRANSIENT, null, "the collector's answer is not an upload answer ("
-              + e.getMessage() + ")");
-        }
-      }
-      String detail = code + describe(bytes, response);
-      if (code == 400 && UploadProtocol.errorOf(bytes) == null) {
-        // Every item of the batch was refused (bad signature, conflict …): the body still holds a reason each.
-        try {
-          return new Answer(Kind.RESULTS, UploadProtocol.parseResponse(bytes).results(), null);
-        } catch (IllegalArgumentException e) {
-          return new Answer(Kind.BAD_BATCH, null, detail);
-        }
-      }
-      if (code == 400 || code == 413) {
-        return new Answer(Kind.BAD_BATCH, null, detail);
-      }
-      return new Answer(Kind.TRANSIENT, null, "collector answered " + detail);
-    } catch (InterruptedIOException e) {
-      return new Answer(Kind.TRANSIENT, null, "collector did not answer in time (" + e.getMessage() + ")");
-    } catch (IOException e) {
-      return new Answer(Kind.TRANSIENT, null, "cannot reach the collector (" + reason(e) + ")");
-    }
-  }
-
-  /** The collector's answer, read up to a bound: a per-item answer is small, and a hostile one must not fill the heap. */
-  private static byte[] readAnswer(ResponseBody body) throws IOException {
-    okio.BufferedSource source = body.source();
-    source.request(MAX_ANSWER_BYTES + 1);
-    if (source.getBuffer().size() > MAX_ANSWER_BYTES) {
-      throw new IOException("the collector's answer is over " + MAX_ANSWER_BYTES + " bytes");
-    }
-    return source.readByteArray();
-  }
-
-  private static String describe(byte[] body, Response response) {
-    String error = UploadProtocol.errorOf(body);
-    if (response.isRedirect()) {
-      return " redirecting to " + response.header("Location") + "; give the collector's final URL";
-    }
-    return error == null ? " " + response.message() : ": " + error;
-  }
-
-  private static OkHttpClient client(TrustRoots roots, Duration timeout) {
-    try {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {roots.trustManager()}, null);
-      return new OkHttpClient.Builder()
-          .sslSocketFactory(ctx.getSocketFactory(), roots.trustManager())
-          // The uploader retries by itself, with backoff; a redirect could carry the measurements elsewhere.
-          .retryOnConnectionFailure(false)
-          .followRedirects(false)
-          .followSslRedirects(false)
-          .connectTimeout(timeout)
-          .readTimeout(timeout)
-          .writeTimeout(timeout)
-          .callTimeout(timeout.multipliedBy(4))
-          .build();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK cannot create a TLS context", e);
-    }
   }
 
   /** Settings of an {@link Uploader}; every one has a default fit for a volunteer's probe. */

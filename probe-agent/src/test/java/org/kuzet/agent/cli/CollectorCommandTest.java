@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.upload.MemoryUploadQueue;
 import org.kuzet.agent.upload.Uploader;
-import org.kuzet.core.sign.ProbeKey;
 import org.kuzet.core.testing.TestMeasurements;
+import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.core.testing.TestPki;
+import org.kuzet.schema.upload.ProbeKey;
 import picocli.CommandLine;
 
 class CollectorCommandTest {

@@ -26,9 +26,10 @@ import org.kuzet.agent.upload.Uploader;
 import org.kuzet.backend.collector.CollectorServer;
 import org.kuzet.backend.collector.SqliteCollectorStore;
 import org.kuzet.core.connectivity.NetworkState;
-import org.kuzet.core.sign.ProbeKey;
 import org.kuzet.core.testing.TestMeasurements;
+import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.schema.Measurement;
+import org.kuzet.schema.upload.ProbeKey;
 
 /**
  * The service's upload thread outlives whatever ends one drain (out of memory, a bug): it logs what happened

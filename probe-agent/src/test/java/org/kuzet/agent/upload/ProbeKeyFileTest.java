@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.schema.upload.ProbeKey;
 
 class ProbeKeyFileTest {
   @TempDir Path dir;

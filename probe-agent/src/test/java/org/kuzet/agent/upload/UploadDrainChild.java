@@ -4,7 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import org.kuzet.agent.store.ResultsStore;
-import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.schema.upload.ProbeKey;
 
 /**
  * Child JVM of {@link UploadMemoryBoundIT}: drains the results database {@code args[0]} to the collector

@@ -75,7 +75,7 @@ class UploadMemoryBoundIT {
         CollectorServer collector = CollectorServer.builder(collectorDb).start();
         FaultyFront front = new FaultyFront(collector.address());
         ResultsStore store = ResultsStore.open(db);
-        Uploader uploader = Uploader.builder(front.uri(), org.kuzet.core.sign.ProbeKey.generate(
+        Uploader uploader = Uploader.builder(front.uri(), org.kuzet.schema.upload.ProbeKey.generate(
             new java.security.SecureRandom())).build()) {
       Uploader.Result r = uploader.drain(store.uploadQueue());
       assertEquals(new Uploader.Result(12, 0, 0, 0, 0), r);

@@ -28,14 +28,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.upload.FaultyFront.Action;
 import org.kuzet.backend.collector.CollectorServer;
-import org.kuzet.backend.tls.ServerTls;
 import org.kuzet.backend.collector.SqliteCollectorStore;
-import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.backend.tls.ServerTls;
 import org.kuzet.core.testing.LoopbackAddresses;
 import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.core.testing.TestPki;
 import org.kuzet.core.testing.TickingClock;
 import org.kuzet.schema.Verdict;
+import org.kuzet.schema.upload.ProbeKey;
 
 /**
  * Store-and-forward against a real collector on loopback while things go wrong: the collector down, answering

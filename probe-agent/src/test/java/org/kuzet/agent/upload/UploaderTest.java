@@ -27,11 +27,11 @@ import java.util.random.RandomGenerator;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.kuzet.core.sign.ProbeKey;
 import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.core.testing.TickingClock;
 import org.kuzet.schema.MeasurementSignature;
 import org.kuzet.schema.Verdict;
+import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.schema.upload.UploadProtocol;
 
 class UploaderTest {

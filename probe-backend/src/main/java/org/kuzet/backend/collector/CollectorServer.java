@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,7 +49,7 @@ import org.kuzet.schema.upload.UploadResponse;
  * <p>The uploader's address is never read: not stored, not logged, not passed to the store.
  */
 public final class CollectorServer implements AutoCloseable {
-  public static final long DEFAULT_MAX_BODY_BYTES = 8L << 20;
+  public static final long DEFAULT_MAX_BODY_BYTES = UploadProtocol.DEFAULT_MAX_BODY_BYTES;
   public static final int DEFAULT_MAX_INFLIGHT = 4;
   public static final int DEFAULT_MAX_ITEMS = 1000;
   /** How much larger than the wire body the gunzipped body may be (a measurement compresses ~5-10×). */

@@ -8,9 +8,9 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.kuzet.core.sign.ProbeKey;
 import org.kuzet.schema.CanonicalJson;
 import org.kuzet.schema.MeasurementSignature;
+import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.schema.upload.UploadProtocol;
 
 /**

@@ -35,11 +35,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.kuzet.core.sign.ProbeKey;
 import org.kuzet.schema.CanonicalJson;
 import org.kuzet.schema.MeasurementSignature;
 import org.kuzet.schema.upload.ItemResult;
 import org.kuzet.schema.upload.ItemStatus;
+import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.schema.upload.UploadItem;
 import org.kuzet.schema.upload.UploadProtocol;
 

@@ -25,6 +25,17 @@ public enum NetworkState {
     return wire;
   }
 
+  /** The state named {@code wire} ({@link #wire()}); anything else is an {@link IllegalArgumentException}. */
+  public static NetworkState fromWire(String wire) {
+    for (NetworkState s : values()) {
+      if (s.wire.equals(wire)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("unknown network state '" + wire + "' (expected online, no_local_network,"
+        + " domestic_only or offline)");
+  }
+
   public boolean isOutage() {
     return this != ONLINE;
   }

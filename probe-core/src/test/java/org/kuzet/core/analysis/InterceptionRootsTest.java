@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.kuzet.core.testing.InterceptionCa;
 import org.kuzet.core.testing.TestPki;
 
-class InterceptionRootsTest {
+public class InterceptionRootsTest {
   private static final String PEM_DIR = "interception-roots/";
 
   @Test
@@ -143,7 +143,7 @@ class InterceptionRootsTest {
     assertTrue(x.getMessage().startsWith(prefix), x.getMessage());
   }
 
-  static X509Certificate pem(String name) throws IOException, CertificateException {
+  public static X509Certificate pem(String name) throws IOException, CertificateException {
     try (InputStream in = InterceptionRootsTest.class.getResourceAsStream(PEM_DIR + name)) {
       if (in == null) {
         throw new IOException("test resource " + PEM_DIR + name + " missing");

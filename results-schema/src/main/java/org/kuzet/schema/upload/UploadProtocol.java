@@ -19,6 +19,11 @@ public final class UploadProtocol {
   public static final String CONTENT_TYPE = "application/json";
   /** The request body's {@code Content-Encoding}. A collector also takes an unencoded body. */
   public static final String CONTENT_ENCODING = "gzip";
+  /**
+   * The largest request body (on the wire, gzip) a collector takes unless its operator says otherwise
+   * ({@code --max-body}); a probe sends none larger. Defined here once for both ends.
+   */
+  public static final long DEFAULT_MAX_BODY_BYTES = 8L << 20;
 
   // Duplicate member names are refused: a signed object must have a single meaning, and RFC 8785 has none for
   // duplicates. Unknown members in answers are ignored so a newer collector can add fields.

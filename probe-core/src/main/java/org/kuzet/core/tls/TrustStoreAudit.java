@@ -1,4 +1,4 @@
-package org.kuzet.core.analysis;
+package org.kuzet.core.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,6 +16,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.kuzet.core.analysis.InterceptionRoot;
+import org.kuzet.core.analysis.InterceptionRoots;
 
 /**
  * Looks for known interception roots in the machine's own trust stores. kuzet never trusts those stores, but a

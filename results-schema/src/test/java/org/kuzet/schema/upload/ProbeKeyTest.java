@@ -1,4 +1,4 @@
-package org.kuzet.core.sign;
+package org.kuzet.schema.upload;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

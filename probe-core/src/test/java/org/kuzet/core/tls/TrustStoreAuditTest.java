@@ -1,4 +1,4 @@
-package org.kuzet.core.analysis;
+package org.kuzet.core.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kuzet.core.analysis.InterceptionRootsTest;
 import org.kuzet.core.testing.TestPki;
 
 class TrustStoreAuditTest {

@@ -1,4 +1,4 @@
-package org.kuzet.agent.cli;
+package org.kuzet.agent.upload;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,33 +11,38 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import org.kuzet.agent.store.ResultsStore;
-import org.kuzet.agent.upload.ForwardingUploadQueue;
-import org.kuzet.agent.upload.ProbeKeyFile;
-import org.kuzet.agent.upload.UploadQueue;
-import org.kuzet.agent.upload.Uploader;
-import org.kuzet.core.sign.ProbeKey;
+import org.kuzet.schema.upload.ProbeKey;
 
 /**
  * One hand-started flush of the results store's upload queue ({@code kuzet upload}, and {@code kuzet run --once}
  * after its run): the probe key beside the database, an {@link Uploader} to the collector, counts printed.
  */
-final class UploadFlush {
+public final class UploadFlush {
   private UploadFlush() {}
 
+  /** A setting a person must fix (collector URL, probe key file, trust roots); the command line exits 2. */
+  public static final class BadSetting extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    BadSetting(String message) {
+      super(message);
+    }
+  }
+
   /** What a flush did: the uploader's counts, each rejection with its reason, and the last transient error. */
-  record Report(Uploader.Result result, List<String> rejections, String retryError, int requeued) {
-    boolean transientFailure() {
+  public record Report(Uploader.Result result, List<String> rejections, String retryError, int requeued) {
+    public boolean transientFailure() {
       return result.retried() > 0;
     }
   }
 
   /** The collector URL as given ({@code --collector} or the config), checked the way the uploader checks it. */
-  static URI collector(String url, String where) {
+  public static URI collector(String url, String where) {
     URI uri;
     try {
       uri = new URI(url.strip());
     } catch (URISyntaxException e) {
-      throw new UsageException(where + ": '" + url + "' is not a URL: " + e.getReason());
+      throw new BadSetting(where + ": '" + url + "' is not a URL: " + e.getReason());
     }
     return uri;
   }
@@ -47,24 +52,24 @@ final class UploadFlush {
    * (the service's background uploads keep it). {@code retryFailed} first puts rejected measurements back in the
    * queue.
    */
-  static Report flush(ResultsStore db, URI collector, String where, List<Path> trustRoots, boolean retryFailed) {
+  public static Report flush(ResultsStore db, URI collector, String where, List<Path> trustRoots, boolean retryFailed) {
     ProbeKey key;
     Path keyFile = ProbeKeyFile.besideDatabase(db.file());
     try {
       key = ProbeKeyFile.loadOrCreate(keyFile);
     } catch (IOException e) {
-      throw new UsageException("probe key " + keyFile + ": " + e.getMessage());
+      throw new BadSetting("probe key " + keyFile + ": " + e.getMessage());
     }
     Uploader.Builder builder;
     try {
       builder = Uploader.builder(collector, key);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(where + ": " + e.getMessage());
+      throw new BadSetting(where + ": " + e.getMessage());
     }
     try {
       builder.extraRoots(trustRoots);
     } catch (IOException e) {
-      throw new UsageException("--trust-roots: " + e.getMessage());
+      throw new BadSetting("--trust-roots: " + e.getMessage());
     }
     int requeued = 0;
     if (retryFailed) {
@@ -79,7 +84,7 @@ final class UploadFlush {
   }
 
   /** The counts, one line, then a line per rejection and, after a transient failure, what happens next. */
-  static void print(PrintWriter out, Report report, URI collector) {
+  public static void print(PrintWriter out, Report report, URI collector) {
     Uploader.Result r = report.result();
     if (report.requeued() > 0) {
       out.printf(Locale.ROOT, "%d rejected measurement(s) put back in the queue%n", report.requeued());
