@@ -1,6 +1,10 @@
 package org.kuzet.core;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -34,31 +38,40 @@ public final class MeasurementRunner {
 
   /** Measures every input, blocking until all are done or the thread is interrupted; returns how many completed. */
   public int run(List<String> inputs, String reportId, Sink sink) throws InterruptedException {
+    return run(inputs, Set.of(), reportId, sink);
+  }
+
+  /**
+   * {@link #run(List, String, Sink)} with {@code baselineInputs} (the {@code control} list's sites among the
+   * inputs) measured first, all of them, so that every other input is judged for throttling against the
+   * volunteer's own network speed in this run ({@link LocalBaseline}).
+   */
+  public int run(List<String> inputs, Set<String> baselineInputs, String reportId, Sink sink)
+      throws InterruptedException {
     AtomicInteger done = new AtomicInteger();
     Object sinkLock = new Object();
+    LocalBaseline baseline = new LocalBaseline(experiment.throttling());
+    List<String> first = inputs.stream().filter(baselineInputs::contains).toList();
+    List<String> then = inputs.stream().filter(i -> !baselineInputs.contains(i)).toList();
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, inputs.size())), r -> {
       Thread t = new Thread(r, "kuzet-measure");
       t.setDaemon(true);
       return t;
     });
     try {
-      for (String input : inputs) {
-        pool.execute(() -> {
-          if (Thread.currentThread().isInterrupted()) {
-            return;
-          }
-          try {
-            Measurement m = experiment.measure(input, reportId);
-            synchronized (sinkLock) {
-              sink.measured(m);
-              done.incrementAndGet();
-            }
-          } catch (RuntimeException e) {
-            synchronized (sinkLock) {
-              sink.failed(input, e);
-            }
-          }
-        });
+      List<Future<?>> phase = new ArrayList<>();
+      for (String input : first) {
+        phase.add(pool.submit(task(input, true, reportId, baseline, sink, sinkLock, done)));
+      }
+      for (Future<?> f : phase) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          // task() catches what measuring throws; nothing else reaches here
+        }
+      }
+      for (String input : then) {
+        pool.execute(task(input, false, reportId, baseline, sink, sinkLock, done));
       }
       pool.shutdown();
       while (!pool.awaitTermination(1, TimeUnit.HOURS)) {
@@ -69,5 +82,25 @@ public final class MeasurementRunner {
       pool.shutdownNow();
       throw e;
     }
+  }
+
+  private Runnable task(String input, boolean baselineSite, String reportId, LocalBaseline baseline, Sink sink,
+      Object sinkLock, AtomicInteger done) {
+    return () -> {
+      if (Thread.currentThread().isInterrupted()) {
+        return;
+      }
+      try {
+        Measurement m = baseline.judge(experiment.measure(input, reportId), baselineSite);
+        synchronized (sinkLock) {
+          sink.measured(m);
+          done.incrementAndGet();
+        }
+      } catch (RuntimeException e) {
+        synchronized (sinkLock) {
+          sink.failed(input, e);
+        }
+      }
+    };
   }
 }

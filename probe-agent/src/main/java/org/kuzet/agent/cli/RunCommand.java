@@ -148,7 +148,8 @@ public final class RunCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(onInterrupt);
       try (WebConnectivity experiment = new WebConnectivity(probe)) {
         String reportId = MeasurementIds.reportId(started, probe.probeCc(), probe.probeAsn());
-        new MeasurementRunner(experiment, probe.parallelism()).run(urls, reportId, new MeasurementRunner.Sink() {
+        new MeasurementRunner(experiment, probe.parallelism()).run(urls, Target.baselineUrls(selection.targets()),
+            reportId, new MeasurementRunner.Sink() {
           @Override
           public void measured(Measurement measured) {
             Measurement m = check != null && check.state().isOutage() ? OfflineVerdict.apply(measured) : measured;

@@ -140,7 +140,8 @@ public final class MeasuringRunExecutor implements RunExecutor {
     List<String> urls = targets.stream().map(Target::url).toList();
     boolean stopped;
     try (WebConnectivity experiment = new WebConnectivity(ps)) {
-      stopped = runStoppably(new MeasurementRunner(experiment, ps.parallelism()), urls, reportId, sink, request);
+      stopped = runStoppably(new MeasurementRunner(experiment, ps.parallelism()), urls,
+          Target.baselineUrls(targets), reportId, sink, request);
     }
     synchronized (saveLock) {
       closed[0] = true; // workers cut short by a stop may still call the sink: nothing more is saved
@@ -155,12 +156,12 @@ public final class MeasuringRunExecutor implements RunExecutor {
   }
 
   /** Runs the measurements on a helper thread, interrupting it when the service stops; true when it stopped. */
-  private static boolean runStoppably(MeasurementRunner runner, List<String> urls, String reportId,
-      MeasurementRunner.Sink sink, RunRequest request) throws InterruptedException {
+  private static boolean runStoppably(MeasurementRunner runner, List<String> urls, java.util.Set<String> baseline,
+      String reportId, MeasurementRunner.Sink sink, RunRequest request) throws InterruptedException {
     RuntimeException[] error = new RuntimeException[1];
     Thread worker = new Thread(() -> {
       try {
-        runner.run(urls, reportId, sink);
+        runner.run(urls, baseline, reportId, sink);
       } catch (InterruptedException e) {
         // stopping
       } catch (RuntimeException e) {

@@ -204,6 +204,16 @@ final class World implements AutoCloseable {
     return track(TcpRelay.start(ip, site.port(), new InetSocketAddress(site.outside(), site.port())));
   }
 
+  /**
+   * A throttler at the site's (inside) address that passes everything through to the real server but holds the
+   * server's first reply (the ServerHello) for {@code delay} when the ClientHello names {@code sni}; with an empty
+   * {@code sni}, for every connection (a slow uplink).
+   */
+  TcpRelay slowServerHello(Site site, String sni, Duration delay) {
+    return track(TcpRelay.start(site.address(), site.port(), new InetSocketAddress(site.outside(), site.port()), sni,
+        delay));
+  }
+
   /** The probe's resolver lies: {@code host} is at a fresh address, which is returned. */
   InetAddress lie(String host) {
     InetAddress lie = LoopbackAddresses.next();
@@ -267,8 +277,43 @@ final class World implements AutoCloseable {
     return measurement(url).testKeys();
   }
 
+  /**
+   * One run of the probe over {@code baseline} (the {@code control} list's sites, measured first) and
+   * {@code targets}, as {@code kuzet run} does it: each measurement judged for throttling against the run's
+   * baseline. The test keys by input.
+   */
+  java.util.Map<String, TestKeys> measureRun(List<String> baseline, List<String> targets) {
+    List<String> inputs = new ArrayList<>(baseline);
+    inputs.addAll(targets);
+    java.util.Map<String, TestKeys> out = new java.util.concurrent.ConcurrentHashMap<>();
+    try (WebConnectivity wc = new WebConnectivity(settings())) {
+      new org.kuzet.core.MeasurementRunner(wc, 4).run(inputs, java.util.Set.copyOf(baseline), "scenario",
+          new org.kuzet.core.MeasurementRunner.Sink() {
+            @Override
+            public void measured(Measurement m) {
+              out.put(m.input(), m.testKeys());
+            }
+
+            @Override
+            public void failed(String input, RuntimeException error) {
+              throw new AssertionError("could not measure " + input, error);
+            }
+          });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+    return out;
+  }
+
   /** {@link #measure} with the whole measurement record (for the golden files). */
   Measurement measurement(String url) {
+    try (WebConnectivity wc = new WebConnectivity(settings())) {
+      return wc.measure(url, "scenario");
+    }
+  }
+
+  private ProbeSettings settings() {
     String control = nat.url();
     if (!controlReachable) {
       InetAddress nowhere = LoopbackAddresses.next();
@@ -288,9 +333,7 @@ final class World implements AutoCloseable {
         .probeCc("KZ")
         .probeAsn("AS9198"))
         .build();
-    try (WebConnectivity wc = new WebConnectivity(settings)) {
-      return wc.measure(url, "scenario");
-    }
+    return settings;
   }
 
   private <T extends AutoCloseable> T track(T closeable) {
