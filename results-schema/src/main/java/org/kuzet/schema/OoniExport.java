@@ -79,6 +79,10 @@ public final class OoniExport {
     requests(tk);
     removeKuzetKeys(root);
     tk.put("agent", "redirect");
+    String testName = root.path("test_name").asText("");
+    if (MessengerKeys.TEST_NAMES.contains(testName)) {
+      messenger(testName, kuzetJson, root, tk);
+    }
     tk.putNull("client_resolver");
     tk.putNull("retries");
     tk.putNull("socksproxy");
@@ -101,6 +105,20 @@ public final class OoniExport {
       annotations.put("engine_version", ooni.get("software_version").asText());
     }
     return ooni;
+  }
+
+  /** web_connectivity's keys, which a messenger test has not: OONI's messenger tests write their own instead. */
+  private static final List<String> WEB_ONLY = List.of("control", "control_failure", "dns_experiment_failure",
+      "dns_consistency", "blocking", "accessible", "body_length_match", "body_proportion", "headers_match",
+      "status_code_match", "title_match", "http_experiment_failure", "x_control_request");
+
+  /** A messenger test as OONI writes it: no input, its own keys (ts-018, ts-020, ts-029) from the observations. */
+  private static void messenger(String testName, String kuzetJson, ObjectNode root, ObjectNode tk) {
+    root.putNull("input");
+    WEB_ONLY.forEach(tk::remove);
+    tk.putNull("failure");
+    tk.putNull("failed_operation");
+    MessengerKeys.write(testName, MeasurementJson.parse(kuzetJson).testKeys(), tk);
   }
 
   /**

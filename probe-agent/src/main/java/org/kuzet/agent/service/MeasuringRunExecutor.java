@@ -14,6 +14,8 @@ import org.kuzet.agent.config.KuzetConfig.TargetSelection;
 import org.kuzet.agent.config.TargetFiles;
 import org.kuzet.core.MeasurementIds;
 import org.kuzet.core.MeasurementRunner;
+import org.kuzet.core.messengers.Messenger;
+import org.kuzet.core.messengers.MessengerCheck;
 import org.kuzet.core.ProbeSettings;
 import org.kuzet.core.WebConnectivity;
 import org.kuzet.core.identity.IdentityLookup;
@@ -143,6 +145,9 @@ public final class MeasuringRunExecutor implements RunExecutor {
       stopped = runStoppably(new MeasurementRunner(experiment, ps.parallelism()), urls,
           Target.baselineUrls(targets), reportId, sink, request);
     }
+    if (!stopped && request.config().messengers().in(request.campaign() != null)) {
+      stopped = messengers(request, ps, reportId, sink);
+    }
     synchronized (saveLock) {
       closed[0] = true; // workers cut short by a stop may still call the sink: nothing more is saved
     }
@@ -153,6 +158,27 @@ public final class MeasuringRunExecutor implements RunExecutor {
       throw new UncheckedIOException("cannot close the run's record: " + e.getMessage(), e);
     }
     return outcome;
+  }
+
+  /**
+   * The messenger checks of a run ({@code [messengers]}), one measurement per app through the same sink as the
+   * run's web measurements (stored, offline during an outage, uploaded); true when the service stopped meanwhile.
+   */
+  private static boolean messengers(RunRequest request, ProbeSettings ps, String reportId,
+      MeasurementRunner.Sink sink) {
+    try (MessengerCheck check = new MessengerCheck(ps)) {
+      for (Messenger app : Messenger.values()) {
+        if (request.stopRequested()) {
+          return true;
+        }
+        try {
+          sink.measured(check.measure(app, reportId));
+        } catch (RuntimeException e) {
+          sink.failed(app.testName(), e);
+        }
+      }
+    }
+    return false;
   }
 
   /** Runs the measurements on a helper thread, interrupting it when the service stops; true when it stopped. */
