@@ -40,6 +40,8 @@ public final class MeasuringRunExecutor implements RunExecutor {
   private final BiFunction<RunRequest, ProbeSettings.Builder, ProbeSettings> settings;
   private final Clock clock;
   private final PrintWriter log;
+  /** Where the messengers' endpoints really are: the identity, except in tests (loopback servers). */
+  private org.kuzet.core.messengers.EndpointMap messengerMap = org.kuzet.core.messengers.EndpointMap.IDENTITY;
 
   /**
    * @param settings completes the probe settings of a run; it receives a builder with the config's resolvers,
@@ -160,13 +162,20 @@ public final class MeasuringRunExecutor implements RunExecutor {
     return outcome;
   }
 
+  /** Tests: the apps' endpoints (Telegram's literal addresses above all) sent to loopback servers. */
+  MeasuringRunExecutor messengerMap(org.kuzet.core.messengers.EndpointMap map) {
+    this.messengerMap = map;
+    return this;
+  }
+
   /**
    * The messenger checks of a run ({@code [messengers]}), one measurement per app through the same sink as the
    * run's web measurements (stored, offline during an outage, uploaded); true when the service stopped meanwhile.
    */
-  private static boolean messengers(RunRequest request, ProbeSettings ps, String reportId,
+  private boolean messengers(RunRequest request, ProbeSettings ps, String reportId,
       MeasurementRunner.Sink sink) {
-    try (MessengerCheck check = new MessengerCheck(ps)) {
+    try (MessengerCheck check = new MessengerCheck(ps, org.kuzet.core.messengers.MessengerEndpoints.bundled(),
+        messengerMap)) {
       for (Messenger app : Messenger.values()) {
         if (request.stopRequested()) {
           return true;
