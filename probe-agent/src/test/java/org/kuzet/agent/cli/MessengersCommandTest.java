@@ -133,4 +133,19 @@ class MessengersCommandTest {
     assertEquals(0, upload.exit(), upload.err() + upload.out());
     assertEquals(2, collectorStore.count(), upload.out());
   }
+
+  @Test
+  void shownByResultsReportAndStatus() throws IOException {
+    assertEquals(0, CliRun.of(messengers("--skip-connectivity-check", "--app", "whatsapp")).exit());
+    CliRun results = CliRun.of("results", "--db", db.toString());
+    assertEquals(0, results.exit(), results.err());
+    assertTrue(results.out().contains("whatsapp") && results.out().contains("blocked"), results.out());
+    Path html = dir.resolve("report.html");
+    CliRun report = CliRun.of("report", "--html", html.toString(), "--db", db.toString());
+    assertEquals(0, report.exit(), report.err());
+    assertTrue(Files.readString(html).contains("whatsapp"));
+    CliRun status = CliRun.of("status", "--db", db.toString(), "--config", dir.resolve("kuzet.conf").toString());
+    assertEquals(0, status.exit(), status.err());
+    assertTrue(status.out().contains("1 blocked") || status.out().contains("blocked"), status.out());
+  }
 }
