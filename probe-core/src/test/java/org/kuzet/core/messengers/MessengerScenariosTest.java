@@ -53,7 +53,12 @@ class MessengerScenariosTest {
     final MessengerEndpoints endpoints = MessengerEndpoints.bundled();
 
     World() {
-      MockWebServer web = server(pki.serverCertificate(HTTPS_NAMES.toArray(String[]::new)).sslSocketFactory(), 200);
+      this(200);
+    }
+
+    /** Every HTTPS service answers {@code code}. */
+    World(int code) {
+      MockWebServer web = server(pki.serverCertificate(HTTPS_NAMES.toArray(String[]::new)).sslSocketFactory(), code);
       for (String name : HTTPS_NAMES) {
         dns.answer(name, web.getHostName());
         where.put(addr(web.getHostName()), new InetSocketAddress(web.getHostName(), web.getPort()));
@@ -214,6 +219,16 @@ class MessengerScenariosTest {
       assertEquals("ok", keys.path("whatsapp_endpoints_status").asText());
       assertEquals("ok", keys.path("registration_server_status").asText());
       assertTrue(ooni(wa).path("control").isMissingNode(), "no web_connectivity keys in a messenger test");
+    }
+  }
+
+  @Test
+  void serverErrorsEverywhereAndNothingFailingOnTheNetworkIsDownNotBlocked() {
+    try (World w = new World(503)) {
+      Measurement sg = w.check(Messenger.SIGNAL);
+      assertEquals(Verdict.DOWN, sg.testKeys().xVerdict(), () -> "" + sg.testKeys().requests());
+      assertEquals(List.of(), sg.testKeys().xSignals());
+      assertEquals("ok", ooni(sg).path("signal_backend_status").asText(), "OONI counts any answer as working");
     }
   }
 }
