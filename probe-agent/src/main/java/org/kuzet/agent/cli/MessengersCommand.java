@@ -92,6 +92,13 @@ public final class MessengersCommand implements Callable<Integer> {
         cfg.map(KuzetConfig::controlUrls).orElse(null));
     IdentityLookup identity = measurement.identityLookup(cfg);
     try (ResultsStore db = store.openForWriting()) {
+      if (!consented(db.file())) {
+        err.println("kuzet messengers: note: anyone watching this network (provider, administrator, state) can see"
+            + " this computer contact WhatsApp, Telegram and Signal and recognise a probe; nothing is uploaded"
+            + " without your agreement ('kuzet consent --show' explains the risks, 'kuzet consent' records your"
+            + " answer).");
+        err.flush();
+      }
       ConnectivityCheck check = connectivity(cfg);
       boolean outage = check != null && check.state().isOutage();
       if (outage) {
@@ -119,6 +126,15 @@ public final class MessengersCommand implements Callable<Integer> {
       out.println("run " + runId + ": stored in " + db.file() + "; see them with: kuzet results --run " + runId);
       out.flush();
       return Main.EXIT_OK;
+    }
+  }
+
+  /** Whether a current consent is recorded beside the database (as for 'kuzet run', none is required here). */
+  private static boolean consented(Path db) {
+    try {
+      return org.kuzet.agent.consent.ConsentFile.read(db).map(c -> c.isCurrent()).orElse(false);
+    } catch (java.io.IOException e) {
+      return false;
     }
   }
 

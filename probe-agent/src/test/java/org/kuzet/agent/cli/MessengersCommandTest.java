@@ -104,6 +104,7 @@ class MessengersCommandTest {
     assertEquals(Set.of("signal", "telegram", "whatsapp"), names);
     assertTrue(r.out().contains("telegram  blocked") && r.out().contains("tcp.refused"), r.out());
     assertTrue(r.out().contains("whatsapp  blocked") && r.out().contains("dns.nxdomain"), r.out());
+    assertTrue(r.err().contains("can see this computer contact WhatsApp"), "without consent, the risk is said");
   }
 
   @Test
