@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.kuzet.core.analysis.Throttling;
 import org.kuzet.core.identity.NetworkIdentity;
 import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.net.ProbeAddresses;
@@ -30,6 +31,7 @@ import org.kuzet.core.tls.TrustRoots;
  *     HTTP inside it)
  * @param probeAddresses the volunteer's own addresses, scrubbed from every measurement ({@link Scrubber}); the
  *     network-identity lookup feeds the public one through {@link ProbeAddresses#addPublic}
+ * @param throttling when a page that arrived whole counts as throttled ({@link Throttling})
  */
 public record ProbeSettings(
     Duration dnsTimeout,
@@ -52,7 +54,8 @@ public record ProbeSettings(
     ProbeEventListener listener,
     List<String> controlUrls,
     Duration controlTimeout,
-    ProbeAddresses probeAddresses) {
+    ProbeAddresses probeAddresses,
+    Throttling.Thresholds throttling) {
 
   public static final String DEFAULT_USER_AGENT =
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
@@ -87,6 +90,7 @@ public record ProbeSettings(
     controlUrls = List.copyOf(controlUrls);
     requirePositive(controlTimeout, "control timeout");
     Objects.requireNonNull(probeAddresses, "probeAddresses");
+    Objects.requireNonNull(throttling, "throttling");
   }
 
   private static void requirePositive(Duration d, String what) {
@@ -132,6 +136,7 @@ public record ProbeSettings(
     b.controlUrls = new ArrayList<>(controlUrls);
     b.controlTimeout = controlTimeout;
     b.probeAddresses = probeAddresses;
+    b.throttling = throttling;
     return b;
   }
 
@@ -156,6 +161,7 @@ public record ProbeSettings(
     private ProbeEventListener listener = ProbeEventListener.NONE;
     private List<String> controlUrls = new ArrayList<>();
     private Duration controlTimeout = Duration.ofSeconds(30);
+    private Throttling.Thresholds throttling = Throttling.Thresholds.DEFAULT;
     private ProbeAddresses probeAddresses;
 
     public Builder dnsTimeout(Duration d) { dnsTimeout = d; return this; }
@@ -186,12 +192,13 @@ public record ProbeSettings(
     public Builder controlTimeout(Duration d) { controlTimeout = d; return this; }
     /** Default: {@link ProbeAddresses#system()}, a new one per build. */
     public Builder probeAddresses(ProbeAddresses a) { probeAddresses = a; return this; }
+    public Builder throttling(Throttling.Thresholds t) { throttling = t; return this; }
 
     public ProbeSettings build() {
       return new ProbeSettings(dnsTimeout, connectTimeout, tlsTimeout, httpTimeout, injectionWindow,
           systemResolvers, resolvers, dohUrls, trustRoots == null ? TrustRoots.bundled() : trustRoots, addressPolicy,
           parallelism, maxRedirects, maxBodyBytes, maxAddresses, userAgent, network, clock, listener,
-          controlUrls, controlTimeout, probeAddresses == null ? ProbeAddresses.system() : probeAddresses);
+          controlUrls, controlTimeout, probeAddresses == null ? ProbeAddresses.system() : probeAddresses, throttling);
     }
   }
 }

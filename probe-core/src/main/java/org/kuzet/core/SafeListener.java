@@ -7,14 +7,14 @@ import org.kuzet.schema.TcpConnect;
 import org.kuzet.schema.TlsHandshake;
 
 /** Enforces the listener contract: a listener that throws anyway cannot break a measurement. */
-final class SafeListener implements ProbeEventListener {
+public final class SafeListener implements ProbeEventListener {
   private final ProbeEventListener delegate;
 
   private SafeListener(ProbeEventListener delegate) {
     this.delegate = delegate;
   }
 
-  static ProbeEventListener wrap(ProbeEventListener l) {
+  public static ProbeEventListener wrap(ProbeEventListener l) {
     return l == ProbeEventListener.NONE || l instanceof SafeListener ? l : new SafeListener(l);
   }
 

@@ -83,6 +83,11 @@ public final class WebConnectivity implements AutoCloseable {
     this.control = new ControlClient(settings.controlUrls(), settings.controlTimeout(), settings.trustRoots(), base);
   }
 
+  /** When a page that arrived whole counts as throttled; a run's {@link LocalBaseline} judges by these. */
+  public org.kuzet.core.analysis.Throttling.Thresholds throttling() {
+    return settings.throttling();
+  }
+
   /** Measures one URL. {@code input} must be an absolute http(s) URL; anything else is a caller bug. */
   public Measurement measure(String input, String reportId) {
     HttpUrl first = HttpUrl.parse(input);

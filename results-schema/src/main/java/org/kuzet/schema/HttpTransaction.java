@@ -22,6 +22,10 @@ import java.util.Objects;
  *     the one connection); a later hop to the same endpoint carries the same id
  * @param tags OONI's tags: {@code depth=N} (= xHop), {@code fetch_body=true}, {@code classic} when the endpoint's
  *     address came from the system resolver
+ * @param xBodyT0 kuzet only: when the first byte of the body arrived (seconds since the measurement's start, as
+ *     {@code t0}); null when no body byte arrived
+ * @param xBodyT kuzet only: when the last byte of the body arrived; with {@code xBodyT0} and the response's
+ *     {@code x_body_length} it gives the download rate ({@link #bodyRate()}) that throttling is judged on
  */
 public record HttpTransaction(
     Request request,
@@ -34,7 +38,9 @@ public record HttpTransaction(
     @JsonInclude(JsonInclude.Include.NON_NULL) String network,
     @JsonInclude(JsonInclude.Include.NON_NULL) String alpn,
     Integer transactionId,
-    List<String> tags) {
+    List<String> tags,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Double xBodyT0,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Double xBodyT) {
 
   public record Request(String method, String url, Map<String, String> headers, String body, String xTransport) {
     public Request {
@@ -86,6 +92,12 @@ public record HttpTransaction(
     tags = tags == null ? List.of() : List.copyOf(tags);
   }
 
+  /** A request without body timings (lines written before kuzet recorded them). */
+  public HttpTransaction(Request request, Response response, String failure, double t0, double t, String xAddress,
+      int xHop, String network, String alpn, Integer transactionId, List<String> tags) {
+    this(request, response, failure, t0, t, xAddress, xHop, network, alpn, transactionId, tags, null, null);
+  }
+
   /** A request not yet numbered: OONI's network, alpn, operation id and tags unset. */
   public HttpTransaction(Request request, Response response, String failure, double t0, double t, String xAddress,
       int xHop) {
@@ -94,6 +106,22 @@ public record HttpTransaction(
 
   /** This request with the operation id of its endpoint and its tags. */
   public HttpTransaction numbered(Integer id, List<String> tags) {
-    return new HttpTransaction(request, response, failure, t0, t, xAddress, xHop, network, alpn, id, tags);
+    return new HttpTransaction(request, response, failure, t0, t, xAddress, xHop, network, alpn, id, tags, xBodyT0,
+        xBodyT);
+  }
+
+  /** This request with the times of the first and last body byte. */
+  public HttpTransaction withBodyTimes(Double first, Double last) {
+    return new HttpTransaction(request, response, failure, t0, t, xAddress, xHop, network, alpn, transactionId, tags,
+        first, last);
+  }
+
+  /**
+   * Seconds from the first to the last body byte; null when no body byte arrived. A body that came in one read
+   * takes 0 s.
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public Double bodySeconds() {
+    return xBodyT0 == null || xBodyT == null ? null : Math.max(0, xBodyT - xBodyT0);
   }
 }

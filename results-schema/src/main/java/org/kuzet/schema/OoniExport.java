@@ -40,7 +40,7 @@ public final class OoniExport {
    */
   public static final Set<String> KUZET_KEYS = Set.of("x_verdict", "x_signals", "x_interception", "x_blockpage",
       "x_failed_hop", "x_hop", "x_address", "x_body_length", "x_title", "x_body_base64", "x_bogon",
-      "x_extra_replies", "x_doh_tls");
+      "x_extra_replies", "x_doh_tls", "x_body_t0", "x_body_t");
 
   /** OONI's own {@code x_} keys that kuzet writes under OONI's name: never removed. */
   public static final Set<String> OONI_KEYS = Set.of("x_transport", "x_control_request",
@@ -83,6 +83,10 @@ public final class OoniExport {
     }
     removeKuzetKeys(root);
     tk.put("agent", "redirect");
+    String testName = root.path("test_name").asText("");
+    if (MessengerKeys.TEST_NAMES.contains(testName)) {
+      messenger(testName, kuzetJson, root, tk);
+    }
     tk.putNull("client_resolver");
     tk.putNull("retries");
     tk.putNull("socksproxy");
@@ -105,6 +109,20 @@ public final class OoniExport {
       annotations.put("engine_version", ooni.get("software_version").asText());
     }
     return ooni;
+  }
+
+  /** web_connectivity's keys, which a messenger test has not: OONI's messenger tests write their own instead. */
+  private static final List<String> WEB_ONLY = List.of("control", "control_failure", "dns_experiment_failure",
+      "dns_consistency", "blocking", "accessible", "body_length_match", "body_proportion", "headers_match",
+      "status_code_match", "title_match", "http_experiment_failure", "x_control_request");
+
+  /** A messenger test as OONI writes it: no input, its own keys (ts-018, ts-020, ts-029) from the observations. */
+  private static void messenger(String testName, String kuzetJson, ObjectNode root, ObjectNode tk) {
+    root.putNull("input");
+    WEB_ONLY.forEach(tk::remove);
+    tk.putNull("failure");
+    tk.putNull("failed_operation");
+    MessengerKeys.write(testName, MeasurementJson.parse(kuzetJson).testKeys(), tk);
   }
 
   /**

@@ -59,4 +59,16 @@ public record Target(
     return "bad country '" + country + "': use an ISO 3166-1 alpha-2 code such as KZ, "
         + GLOBAL + " for a global list or " + UNKNOWN_COUNTRY + " for unknown";
   }
+
+  /** The category of the {@code control} list's sites: expected to be reachable. */
+  public static final String CONTROL_CATEGORY = "CTRL";
+
+  /**
+   * The URLs of the {@code control} list's sites (category {@code CTRL}) among {@code targets}: the run's baseline
+   * of the volunteer's own network speed, against which throttling is judged.
+   */
+  public static java.util.Set<String> baselineUrls(java.util.Collection<Target> targets) {
+    return targets.stream().filter(t -> CONTROL_CATEGORY.equals(t.categoryCode())).map(Target::url)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
 }

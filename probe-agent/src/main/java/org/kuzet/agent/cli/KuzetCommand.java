@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {MeasureCommand.class, TargetsCommand.class, RunCommand.class, ResultsCommand.class,
         ShowCommand.class, ExportCommand.class, QueryCommand.class, ReportCommand.class, HelperCommand.class,
         CollectorCommand.class, CampaignCommand.class, ConsentCommand.class, ServiceCommand.class, UploadCommand.class,
-        StatusCommand.class, AnalyzeCommand.class})
+        StatusCommand.class, AnalyzeCommand.class, MessengersCommand.class})
 public final class KuzetCommand implements Runnable {
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,

@@ -218,7 +218,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** The defaults of the agent's config file, for a run without one. */
-  private static KuzetConfig defaults() {
+  static KuzetConfig defaults() {
     try {
       return ConfigLoader.defaults(Path.of("."));
     } catch (ConfigException e) {
@@ -228,11 +228,19 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The test-only switches (see docs/TESTING.md): no connectivity check, or loopback anchors only. */
   private RunPlan testSwitches(RunPlan plan) {
-    if (skipConnectivityCheck) {
-      return plan.withConnectivity(ConnectivityPlan.NONE);
+    return plan.withConnectivity(connectivity(plan.connectivity(), skipConnectivityCheck, anchors));
+  }
+
+  /**
+   * {@code normal}, or what the test-only switches put in its place (see docs/TESTING.md): no check
+   * ({@code --skip-connectivity-check}), or loopback anchors only ({@code --connectivity-anchor}).
+   */
+  static ConnectivityPlan connectivity(ConnectivityPlan normal, boolean skip, List<String> anchors) {
+    if (skip) {
+      return ConnectivityPlan.NONE;
     }
     if (anchors.isEmpty()) {
-      return plan;
+      return normal;
     }
     List<Anchor> foreign = new ArrayList<>();
     for (String a : anchors) {
@@ -242,7 +250,7 @@ public final class RunCommand implements Callable<Integer> {
         throw new UsageException("--connectivity-anchor '" + a + "': " + e.getMessage());
       }
     }
-    return plan.withConnectivity(ConnectivityPlan.anchorsOnly(foreign));
+    return ConnectivityPlan.anchorsOnly(foreign);
   }
 
   /** The collector of {@code --upload} (required then), checked before anything is measured; else null. */

@@ -66,6 +66,7 @@ public final class ConfigLoader {
     KEYS.put("heartbeat", List.of("interval", "campaign_interval"));
     KEYS.put("connectivity", List.of("domestic", "foreign"));
     KEYS.put("probe", List.of("lookup", "stun_servers", "asn", "cc", "ip_database"));
+    KEYS.put("messengers", List.of("scheduled", "campaigns"));
     KEYS.put("campaign", List.of("start", "end", "interval", "jitter", "lists", "files", "categories"));
   }
 
@@ -173,7 +174,11 @@ public final class ConfigLoader {
         new Connectivity(connectivity.list("domestic", Anchor::parse,
             DEFAULT_DOMESTIC.stream().map(Anchor::parse).toList()), foreign),
         keys(byKind, "store").get("retention", ConfigLoader::retention, null),
-        probe(keys(byKind, "probe")));
+        probe(keys(byKind, "probe")),
+        new KuzetConfig.Messengers(
+            keys(byKind, "messengers").get("scheduled", ConfigLoader::bool, KuzetConfig.Messengers.DEFAULT.scheduled()),
+            keys(byKind, "messengers").get("campaigns", ConfigLoader::bool,
+                KuzetConfig.Messengers.DEFAULT.campaigns())));
   }
 
   /**

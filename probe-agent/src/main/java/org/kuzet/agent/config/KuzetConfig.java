@@ -16,6 +16,7 @@ import org.kuzet.core.connectivity.Anchor;
  * @param metricsListen loopback address of the /metrics endpoint, or null when metrics are off
  * @param retention how long measurements are kept, or null to keep them for ever (the default)
  * @param probe how the network a run measures from is named ({@code [probe]})
+ * @param messengers when the service also checks WhatsApp, Telegram and Signal ({@code [messengers]})
  */
 public record KuzetConfig(
     TargetSelection targets,
@@ -29,7 +30,32 @@ public record KuzetConfig(
     Heartbeat heartbeat,
     Connectivity connectivity,
     Duration retention,
-    Probe probe) {
+    Probe probe,
+    Messengers messengers) {
+
+  /** A config with the messenger checks at their defaults. */
+  public KuzetConfig(TargetSelection targets, Schedule schedule, List<Campaign> campaigns,
+      List<InetSocketAddress> resolvers, List<String> controlUrls, Upload upload, Path database,
+      InetSocketAddress metricsListen, Heartbeat heartbeat, Connectivity connectivity, Duration retention,
+      Probe probe) {
+    this(targets, schedule, campaigns, resolvers, controlUrls, upload, database, metricsListen, heartbeat,
+        connectivity, retention, probe, Messengers.DEFAULT);
+  }
+
+  /**
+   * {@code [messengers]}: whether a service run also checks the messengers (one measurement per app).
+   *
+   * @param scheduled in regular runs (off by default)
+   * @param campaigns in campaign runs (on by default: messengers are what is restricted before a shutdown)
+   */
+  public record Messengers(boolean scheduled, boolean campaigns) {
+    public static final Messengers DEFAULT = new Messengers(false, true);
+
+    /** Whether a run of this kind checks them. */
+    public boolean in(boolean campaignRun) {
+      return campaignRun ? campaigns : scheduled;
+    }
+  }
 
   public KuzetConfig {
     Objects.requireNonNull(targets, "targets");
@@ -45,6 +71,7 @@ public record KuzetConfig(
     Objects.requireNonNull(heartbeat, "heartbeat");
     Objects.requireNonNull(connectivity, "connectivity");
     Objects.requireNonNull(probe, "probe");
+    messengers = messengers == null ? Messengers.DEFAULT : messengers;
   }
 
   /**

@@ -99,7 +99,9 @@ public final class RunEngine {
     };
     try (WebConnectivity experiment = new WebConnectivity(settings)) {
       MeasurementRunner runner = new MeasurementRunner(experiment, settings.parallelism());
-      runStoppably(() -> runner.run(plan.targets(), Target::url, reportId, sink), stop);
+      // The control list's sites first: the volunteer's own network speed, the baseline of throttling by time.
+      runStoppably(() -> runner.run(plan.targets(), Target::url, Target.baselineUrls(plan.targets()), reportId, sink),
+          stop);
     } finally {
       synchronized (lock) {
         closed[0] = true; // workers cut short by a stop may still call the sink: nothing more is stored

@@ -1,6 +1,7 @@
 package org.kuzet.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,6 +57,17 @@ class ConfigLoaderTest {
         parse("[control]\nurls = https://a.example/, https://b.example/\n").controlUrls());
     assertTrue(error("[control]\nurls = none, https://a.example/\n", 2).getMessage().contains("'none'"));
     assertTrue(error("[control]\nurls = ftp://a.example/\n", 2).getMessage().contains("ftp://a.example/"));
+  }
+
+  @Test
+  void messengersAreCheckedInCampaignsByDefaultAndEitherCanBeSwitched() {
+    KuzetConfig.Messengers d = parse("").messengers();
+    assertTrue(d.in(true), "campaign runs: on by default");
+    assertFalse(d.in(false), "regular runs: off by default");
+    KuzetConfig.Messengers m = parse("[messengers]\nscheduled = on\ncampaigns = off\n").messengers();
+    assertTrue(m.in(false));
+    assertFalse(m.in(true));
+    assertTrue(error("[messengers]\nevery = on\n", 2).getMessage().contains("unknown key"));
   }
 
   @Test

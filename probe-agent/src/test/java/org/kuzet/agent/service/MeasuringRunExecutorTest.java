@@ -114,6 +114,40 @@ class MeasuringRunExecutorTest {
   }
 
   @Test
+  void messengersSwitchedOnAreCheckedAfterTheRunAndStoredThroughTheSameStore() throws Exception {
+    world();
+    KuzetConfig config = ConfigLoader.parse("t", "[targets]\nfiles = urls.txt\n[messengers]\nscheduled = on\n", dir);
+    org.kuzet.core.messengers.MessengerEndpoints endpoints = org.kuzet.core.messengers.MessengerEndpoints.bundled();
+    for (org.kuzet.core.messengers.Messenger m : org.kuzet.core.messengers.Messenger.values()) {
+      endpoints.app(m).connect().forEach(c -> c.hosts().forEach(dns::nxdomain));
+      endpoints.app(m).fetch().forEach(f -> dns.nxdomain(okhttp3.HttpUrl.get(f.url()).host()));
+    }
+    InetAddress closed = LoopbackAddresses.next();
+    java.net.InetSocketAddress nowhere = new java.net.InetSocketAddress(closed, LoopbackAddresses.closedPort(closed));
+    MemoryStore store = new MemoryStore();
+    RunOutcome outcome = executor(store).messengerMap(a -> nowhere)
+        .run(request(config, NetworkState.ONLINE, new AgentMetrics(Clock.systemUTC()), false));
+    assertEquals(new RunOutcome(5, 0, false), outcome);
+    assertEquals(List.of("web_connectivity", "web_connectivity", "whatsapp", "telegram", "signal"),
+        store.saved.stream().map(Measurement::testName).sorted(java.util.Comparator.comparing(
+            n -> n.equals("web_connectivity") ? 0 : n.equals("whatsapp") ? 1 : n.equals("telegram") ? 2 : 3))
+            .toList());
+    assertTrue(store.saved.stream().filter(m -> !m.testName().equals("web_connectivity"))
+        .allMatch(m -> m.testKeys().xVerdict() == Verdict.BLOCKED));
+  }
+
+  @Test
+  void regularRunsLeaveTheMessengersOutByDefault() throws Exception {
+    KuzetConfig config = world();
+    MemoryStore store = new MemoryStore();
+    RunOutcome outcome = executor(store).messengerMap(a -> {
+      throw new AssertionError("no messenger is checked in a regular run by default");
+    }).run(request(config, NetworkState.ONLINE, new AgentMetrics(Clock.systemUTC()), false));
+    assertEquals(new RunOutcome(2, 0, false), outcome, "nothing else measured, nothing failed");
+    assertTrue(store.saved.stream().allMatch(m -> m.testName().equals("web_connectivity")));
+  }
+
+  @Test
   void whileTheNetworkIsDownEveryMeasurementIsOffline() throws Exception {
     KuzetConfig config = world();
     MemoryStore store = new MemoryStore();

@@ -152,7 +152,7 @@ final class ControlMeasurer {
     for (Plan p : plans) {
       jobs.add(() -> endpoint(p, host, clock));
     }
-    Future<HttpRequestResult> http = pool.submit(() -> fetch(url, requestHeaders, dns, host, helperAddrs));
+    Future<HttpRequestResult> http = pool.submit(() -> fetch(url, requestHeaders, dns, host, helperAddrs, clock));
     Map<String, TcpConnectResult> tcp = new LinkedHashMap<>();
     Map<String, TlsHandshakeResult> tls = new LinkedHashMap<>();
     for (EndpointResult r : runAll(jobs)) {
@@ -322,13 +322,15 @@ final class ControlMeasurer {
     }
     // A completed handshake has a protocol; only then was the chain validated (RecordingTrustManager RECORD mode).
     Boolean chainValid = hs.tlsVersion() == null ? null : hs.failure() == null;
-    return new TlsHandshakeResult(serverName, hs.failure() == null, hs.failure(), spki, issuer, chainValid);
+    // How long the handshake took, the control's side of throttling by time (a completed handshake only).
+    Double seconds = hs.tlsVersion() == null ? null : Math.max(0, hs.t() - hs.t0());
+    return new TlsHandshakeResult(serverName, hs.failure() == null, hs.failure(), spki, issuer, chainValid, seconds);
   }
 
   // --- HTTP --------------------------------------------------------------------------------------------------
 
   private HttpRequestResult fetch(HttpUrl url, Map<String, List<String>> requestHeaders, DnsStep dns,
-      String firstHost, List<InetAddress> firstAddrs) {
+      String firstHost, List<InetAddress> firstAddrs, StepClock clock) {
     OkHttpClient client = base.newBuilder()
         .dns(name -> {
           if (name.equalsIgnoreCase(firstHost) && !firstAddrs.isEmpty()) {
@@ -382,12 +384,18 @@ final class ControlMeasurer {
       long length = 0;
       String failure = null;
       String xFailure = null;
+      double first = -1;
+      double last = -1;
       try (InputStream in = body.byteStream()) {
         byte[] buf = new byte[8192];
         while (length < config.maxBodyBytes()) {
           int n = in.read(buf, 0, (int) Math.min(buf.length, config.maxBodyBytes() - length));
           if (n < 0) {
             break;
+          }
+          if (n > 0) {
+            last = clock.now();
+            first = first < 0 ? last : first;
           }
           sha.update(buf, 0, n);
           if (prefix.size() < TITLE_PREFIX_BYTES) {
@@ -404,7 +412,7 @@ final class ControlMeasurer {
           : body.contentType().charset(StandardCharsets.UTF_8);
       String title = PageTitle.of(prefix.toString(charset));
       return new HttpRequestResult(length, failure, title, headers, response.code(),
-          HexFormat.of().formatHex(sha.digest()), xFailure);
+          HexFormat.of().formatHex(sha.digest()), xFailure, first < 0 ? null : Math.max(0, last - first));
     } catch (IOException e) {
       String df = PrivateAddressGuard.refusedIn(e) ? Failures.DNS_BOGON : FailureClassifier.classify(e);
       return HttpRequestResult.failed(legacyHttpFailure(e, df), df);

@@ -2,6 +2,7 @@ package org.kuzet.backend.scenarios;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.kuzet.backend.helper.TestHelperServer;
@@ -10,6 +11,7 @@ import org.kuzet.core.WebConnectivity;
 import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.net.Cidr;
 import org.kuzet.core.testing.world.ScenarioWorld;
+import org.kuzet.core.testing.world.TcpRelay;
 import org.kuzet.core.tls.TrustRoots;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.TestKeys;
@@ -40,6 +42,16 @@ final class World extends ScenarioWorld {
     return Control.of(helper.url(), helper::close);
   }
 
+  /**
+   * A throttler at the site's (inside) address that passes everything through to the real server but holds the
+   * server's first reply (the ServerHello) for {@code delay} when the ClientHello names {@code sni}; with an empty
+   * {@code sni}, for every connection (a slow uplink).
+   */
+  TcpRelay slowServerHello(Site site, String sni, Duration delay) {
+    return track(TcpRelay.start(site.address(), site.port(), new InetSocketAddress(site.outside(), site.port()), sni,
+        delay));
+  }
+
   /** Adjusts the probe's settings for this scenario (applied over the defaults). */
   World probe(UnaryOperator<ProbeSettings.Builder> tweak) {
     UnaryOperator<ProbeSettings.Builder> before = probeTweak;
@@ -52,8 +64,43 @@ final class World extends ScenarioWorld {
     return measurement(url).testKeys();
   }
 
+  /**
+   * One run of the probe over {@code baseline} (the {@code control} list's sites, measured first) and
+   * {@code targets}, as {@code kuzet run} does it: each measurement judged for throttling against the run's
+   * baseline. The test keys by input.
+   */
+  java.util.Map<String, TestKeys> measureRun(List<String> baseline, List<String> targets) {
+    List<String> inputs = new ArrayList<>(baseline);
+    inputs.addAll(targets);
+    java.util.Map<String, TestKeys> out = new java.util.concurrent.ConcurrentHashMap<>();
+    try (WebConnectivity wc = new WebConnectivity(settings())) {
+      new org.kuzet.core.MeasurementRunner(wc, 4).run(inputs, java.util.Set.copyOf(baseline), "scenario",
+          new org.kuzet.core.MeasurementRunner.Sink() {
+            @Override
+            public void measured(Measurement m) {
+              out.put(m.input(), m.testKeys());
+            }
+
+            @Override
+            public void failed(String input, RuntimeException error) {
+              throw new AssertionError("could not measure " + input, error);
+            }
+          });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+    return out;
+  }
+
   /** {@link #measure} with the whole measurement record (for the golden files). */
   Measurement measurement(String url) {
+    try (WebConnectivity wc = new WebConnectivity(settings())) {
+      return wc.measure(url, "scenario");
+    }
+  }
+
+  private ProbeSettings settings() {
     ProbeSide p = probeSide();
     ProbeSettings.Builder b = ProbeSettings.builder()
         .systemResolvers(List.of(p.systemResolver()))
@@ -74,9 +121,7 @@ final class World extends ScenarioWorld {
     if (!p.dohUrls().isEmpty()) {
       b.dohUrls(p.dohUrls());
     }
-    try (WebConnectivity wc = new WebConnectivity(probeTweak.apply(b).build())) {
-      return wc.measure(url, "scenario");
-    }
+    return probeTweak.apply(b).build();
   }
 
   // The scenario table chains these into probe(...): the same world, typed as this one.

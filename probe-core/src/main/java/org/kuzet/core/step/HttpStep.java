@@ -117,16 +117,17 @@ public final class HttpStep {
     Buffer received = new Buffer();
     Charset charset = StandardCharsets.UTF_8;
     String alpn = "";
+    double[] bodyTimes = {-1, -1}; // first and last body byte: the transfer that throttling is judged on
     try (Response response = client.newCall(rb.build()).execute()) {
       // OONI's alpn: what HTTP spoke over TLS ("h2", "http/1.1"); empty for cleartext, as OONI writes it.
       alpn = url.isHttps() ? response.protocol().toString() : "";
       partial = new HttpTransaction.Response(response.code(), firstValues(response), allValues(response), null,
           false, 0, null);
       charset = charset(response.body());
-      boolean truncated = read(response.body(), received);
+      boolean truncated = read(response.body(), received, bodyTimes);
       HttpTransaction.Response full = withBody(partial, received, charset, truncated);
       return end(new HttpTransaction(request(url), full, null, t0, clock.now(), endpoint, hop, "tcp", alpn, null,
-          List.of()));
+          List.of()).withBodyTimes(time(bodyTimes[0]), time(bodyTimes[1])));
     } catch (IOException e) {
       if (partial != null && received.size() > 0) {
         // The body broke off: keep what arrived, evidence of a stall or a throttled transfer.
@@ -134,8 +135,12 @@ public final class HttpStep {
       }
       String failure = FailureClassifier.classifyHttp(e, partial != null, counted == null ? -1 : counted.received());
       return end(new HttpTransaction(request(url), partial, failure, t0, clock.now(), endpoint, hop, "tcp", alpn, null,
-          List.of()));
+          List.of()).withBodyTimes(time(bodyTimes[0]), time(bodyTimes[1])));
     }
+  }
+
+  private static Double time(double t) {
+    return t < 0 ? null : t;
   }
 
   private HttpTransaction end(HttpTransaction tx) {
@@ -240,13 +245,23 @@ public final class HttpStep {
         bytes.length, title(text), raw);
   }
 
-  /** Reads the body into {@code into}, up to the cap; returns whether it was cut there. */
-  private boolean read(ResponseBody body, Buffer into) throws IOException {
+  /**
+   * Reads the body into {@code into}, up to the cap; returns whether it was cut there. {@code times} gets when the
+   * first and the last body byte arrived.
+   */
+  private boolean read(ResponseBody body, Buffer into, double[] times) throws IOException {
     BufferedSource source = body.source();
     while (into.size() < maxBodyBytes) {
       long n = source.read(into, Math.min(8192, maxBodyBytes - into.size()));
       if (n == -1) {
         break;
+      }
+      if (n > 0) {
+        double now = clock.now();
+        if (times[0] < 0) {
+          times[0] = now;
+        }
+        times[1] = now;
       }
     }
     return into.size() >= maxBodyBytes && !source.exhausted();

@@ -114,6 +114,8 @@ public record ControlResponse(
    * @param xLeafIssuer kuzet only: the leaf's issuer DN, RFC 2253
    * @param xChainValid kuzet only: whether the chain the helper saw validates against kuzet's bundled roots for
    *     this host; null when the handshake did not get as far as a certificate
+   * @param xHandshakeSeconds kuzet only: how long the helper's handshake took (seconds), the control's side of
+   *     throttling by time; null from OONI's helpers
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record TlsHandshakeResult(
@@ -122,16 +124,24 @@ public record ControlResponse(
       @JsonProperty("failure") String failure,
       @JsonProperty("x_leaf_spki_sha256") @JsonInclude(JsonInclude.Include.NON_NULL) String xLeafSpkiSha256,
       @JsonProperty("x_leaf_issuer") @JsonInclude(JsonInclude.Include.NON_NULL) String xLeafIssuer,
-      @JsonProperty("x_chain_valid") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean xChainValid) {
+      @JsonProperty("x_chain_valid") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean xChainValid,
+      @JsonProperty("x_handshake_seconds") @JsonInclude(JsonInclude.Include.NON_NULL) Double xHandshakeSeconds) {
+
+    /** A result without the handshake's duration. */
+    public TlsHandshakeResult(String serverName, boolean status, String failure, String xLeafSpkiSha256,
+        String xLeafIssuer, Boolean xChainValid) {
+      this(serverName, status, failure, xLeafSpkiSha256, xLeafIssuer, xChainValid, null);
+    }
 
     /** Lenient reading: a missing {@code status} is success exactly when there is no failure. */
     @JsonCreator
     static TlsHandshakeResult read(@JsonProperty("server_name") String serverName,
         @JsonProperty("status") Boolean status, @JsonProperty("failure") String failure,
         @JsonProperty("x_leaf_spki_sha256") String xLeafSpkiSha256, @JsonProperty("x_leaf_issuer") String xLeafIssuer,
-        @JsonProperty("x_chain_valid") Boolean xChainValid) {
+        @JsonProperty("x_chain_valid") Boolean xChainValid,
+        @JsonProperty("x_handshake_seconds") Double xHandshakeSeconds) {
       return new TlsHandshakeResult(serverName, status != null ? status : failure == null, failure, xLeafSpkiSha256,
-          xLeafIssuer, xChainValid);
+          xLeafIssuer, xChainValid, xHandshakeSeconds);
     }
 
     /** The helper's view of the certificate: {@code x_chain_valid} when sent, else the handshake's status. */
@@ -149,6 +159,8 @@ public record ControlResponse(
    * @param headers first value of each response header, names in canonical form ("Content-Type")
    * @param xBodySha256 kuzet only: lowercase hex SHA-256 of the body bytes read (up to the helper's cap)
    * @param xFailure kuzet only: the df-007 failure behind {@code failure}
+   * @param xBodySeconds kuzet only: seconds from the first to the last body byte of the final response (with
+   *     {@code body_length}, the control's download rate); null when no body byte arrived, and from OONI's helpers
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record HttpRequestResult(
@@ -158,7 +170,15 @@ public record ControlResponse(
       @JsonProperty("headers") Map<String, String> headers,
       @JsonProperty("status_code") long statusCode,
       @JsonProperty("x_body_sha256") @JsonInclude(JsonInclude.Include.NON_NULL) String xBodySha256,
-      @JsonProperty("x_failure") @JsonInclude(JsonInclude.Include.NON_NULL) String xFailure) {
+      @JsonProperty("x_failure") @JsonInclude(JsonInclude.Include.NON_NULL) String xFailure,
+      @JsonProperty("x_body_seconds") @JsonInclude(JsonInclude.Include.NON_NULL) Double xBodySeconds) {
+
+    /** A result without the body's transfer time. */
+    public HttpRequestResult(long bodyLength, String failure, String title, Map<String, String> headers,
+        long statusCode, String xBodySha256, String xFailure) {
+      this(bodyLength, failure, title, headers, statusCode, xBodySha256, xFailure, null);
+    }
+
     public HttpRequestResult {
       title = title == null ? "" : title;
       headers = headers == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(headers));
@@ -169,14 +189,15 @@ public record ControlResponse(
     static HttpRequestResult read(@JsonProperty("body_length") Long bodyLength,
         @JsonProperty("failure") String failure, @JsonProperty("title") String title,
         @JsonProperty("headers") Map<String, JsonNode> headers, @JsonProperty("status_code") Long statusCode,
-        @JsonProperty("x_body_sha256") String xBodySha256, @JsonProperty("x_failure") String xFailure) {
+        @JsonProperty("x_body_sha256") String xBodySha256, @JsonProperty("x_failure") String xFailure,
+        @JsonProperty("x_body_seconds") Double xBodySeconds) {
       Map<String, String> first = new TreeMap<>();
       if (headers != null) {
         headers.forEach((k, v) -> first.put(k, v == null || v.isNull() ? ""
             : v.isArray() ? v.path(0).asText("") : v.asText("")));
       }
       return new HttpRequestResult(bodyLength == null ? -1 : bodyLength, failure, title, first,
-          statusCode == null ? -1 : statusCode, xBodySha256, xFailure);
+          statusCode == null ? -1 : statusCode, xBodySha256, xFailure, xBodySeconds);
     }
 
     /** The fetch succeeded: no failure and a status code. */

@@ -20,14 +20,29 @@ public final class TcpRelay implements AutoCloseable {
   private final ServerSocket server;
   private final InetSocketAddress target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  /** The server's first bytes (a ServerHello) are held this long when the client's first bytes contain it. */
+  private final byte[] slowName;
+  private final long slowMillis;
   private volatile boolean closed;
 
-  private TcpRelay(ServerSocket server, InetSocketAddress target) {
+  private TcpRelay(ServerSocket server, InetSocketAddress target, String slowName, java.time.Duration delay) {
     this.server = server;
     this.target = target;
+    this.slowName = slowName == null ? null : slowName.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    this.slowMillis = delay == null ? 0 : delay.toMillis();
   }
 
   public static TcpRelay start(InetAddress address, int port, InetSocketAddress target) {
+    return start(address, port, target, null, null);
+  }
+
+  /**
+   * A relay that holds the server's first reply for {@code delay} when the client's first bytes contain
+   * {@code name} (a ClientHello with that SNI), or always when {@code name} is empty: an SNI-based throttler, or a
+   * slow uplink.
+   */
+  public static TcpRelay start(InetAddress address, int port, InetSocketAddress target, String name,
+      java.time.Duration delay) {
     ServerSocket server = null;
     try {
       server = new ServerSocket();
@@ -36,7 +51,7 @@ public final class TcpRelay implements AutoCloseable {
       closeQuietly(server);
       throw new UncheckedIOException("cannot listen on " + address.getHostAddress() + ":" + port, e);
     }
-    TcpRelay relay = new TcpRelay(server, target);
+    TcpRelay relay = new TcpRelay(server, target, name, delay);
     relay.thread("accept", relay::acceptLoop);
     return relay;
   }
@@ -59,18 +74,56 @@ public final class TcpRelay implements AutoCloseable {
         closeQuietly(upstream);
         continue;
       }
-      thread("up", () -> pipe(client, upstream));
-      thread("down", () -> pipe(upstream, client));
+      java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(1);
+      boolean[] slow = {false};
+      thread("up", () -> pipe(client, upstream, (buf, n) -> {
+        slow[0] = slowName != null && contains(buf, n, slowName);
+        seen.countDown();
+      }));
+      thread("down", () -> pipe(upstream, client, (buf, n) -> {
+        try {
+          // The server answers only what the client sent, so its first bytes come after the client's were seen.
+          seen.await(10, java.util.concurrent.TimeUnit.SECONDS);
+          if (slow[0]) {
+            Thread.sleep(slowMillis);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }));
     }
   }
 
+  private static boolean contains(byte[] buf, int n, byte[] name) {
+    outer:
+    for (int i = 0; i + name.length <= n; i++) {
+      for (int j = 0; j < name.length; j++) {
+        if (buf[i + j] != name[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Called with a connection's first bytes in one direction, before they are passed on. */
+  private interface First {
+    void bytes(byte[] buf, int n);
+  }
+
   /** Copies until EOF or error, then closes both ends so the other direction ends too. */
-  private static void pipe(Socket from, Socket to) {
+  private static void pipe(Socket from, Socket to, First first) {
     try {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
       byte[] buf = new byte[16 * 1024];
+      boolean any = false;
       for (int n; (n = in.read(buf)) != -1; ) {
+        if (!any) {
+          any = true;
+          first.bytes(buf, n);
+        }
         out.write(buf, 0, n);
         out.flush();
       }

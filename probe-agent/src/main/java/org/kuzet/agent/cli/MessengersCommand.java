@@ -1,0 +1,183 @@
+package org.kuzet.agent.cli;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.run.ConnectivityPlan;
+import org.kuzet.agent.run.RunPlans;
+import org.kuzet.agent.service.NetworkLookup;
+import org.kuzet.agent.store.ResultsStore;
+import org.kuzet.agent.store.Trigger;
+import org.kuzet.core.MeasurementIds;
+import org.kuzet.core.ProbeEventListener;
+import org.kuzet.core.ProbeSettings;
+import org.kuzet.core.analysis.OfflineVerdict;
+import org.kuzet.core.Software;
+import org.kuzet.core.connectivity.Anchor;
+import org.kuzet.core.connectivity.ConnectivityCheck;
+import org.kuzet.core.connectivity.ConnectivityChecker;
+import org.kuzet.core.connectivity.LocalNetwork;
+import org.kuzet.core.connectivity.StepAnchorProber;
+import org.kuzet.core.identity.IdentityLookup;
+import org.kuzet.core.messengers.EndpointMap;
+import org.kuzet.core.messengers.Messenger;
+import org.kuzet.core.messengers.MessengerCheck;
+import org.kuzet.core.messengers.MessengerEndpoints;
+import org.kuzet.core.net.IpLiterals;
+import org.kuzet.schema.Measurement;
+import org.kuzet.schema.Signal;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kuzet messengers}: OONI's whatsapp, telegram and signal tests with kuzet's engine, each app one measurement
+ * of its own test name, stored (and queued for upload) in the local database like a run's.
+ */
+@Command(name = "messengers", mixinStandardHelpOptions = true,
+    description = {"Check whether WhatsApp, Telegram and Signal are reachable (their registration, web and API hosts"
+        + " and Telegram's data centres, as OONI's tests check them) and store one measurement per app.",
+        "The endpoints are shipped as data: " + "org/kuzet/core/messengers/endpoints.json."})
+public final class MessengersCommand implements Callable<Integer> {
+  /** The list name the store records for these measurements. */
+  static final String LIST = "messengers";
+
+  @Spec CommandSpec spec;
+
+  @Mixin MeasurementOptions measurement;
+
+  @Mixin StoreOptions store;
+
+  @Mixin ConfigOptions config;
+
+  @Option(names = "--app", paramLabel = "APP", split = ",",
+      description = "Only these apps: whatsapp, telegram, signal (default: all three).")
+  List<String> apps = new ArrayList<>();
+
+  /** Tests: no connectivity check (the default anchors are public addresses; tests never touch the internet). */
+  @Option(names = "--skip-connectivity-check", hidden = true)
+  boolean skipConnectivityCheck;
+
+  /** Tests: foreign anchors to check instead of the config's (the link is then taken as up). */
+  @Option(names = "--connectivity-anchor", paramLabel = "ANCHOR", hidden = true)
+  List<String> anchors = new ArrayList<>();
+
+  /** Tests: {@code IP=IP:PORT}, every connection to the first address goes to the second (loopback servers). */
+  @Option(names = "--endpoint-map", paramLabel = "IP=IP:PORT", hidden = true)
+  List<String> endpointMap = new ArrayList<>();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Set<Messenger> selected = selected();
+    EndpointMap map = endpointMap();
+    Optional<KuzetConfig> cfg = OptionalConfig.load(config, spec);
+    ProbeSettings settings = measurement.toSettings(ProbeEventListener.NONE,
+        cfg.map(KuzetConfig::controlUrls).orElse(null));
+    IdentityLookup identity = measurement.identityLookup(cfg);
+    try (ResultsStore db = store.openForWriting()) {
+      if (!consented(db.file())) {
+        err.println("kuzet messengers: note: anyone watching this network (provider, administrator, state) can see"
+            + " this computer contact WhatsApp, Telegram and Signal and recognise a probe; nothing is uploaded"
+            + " without your agreement ('kuzet consent --show' explains the risks, 'kuzet consent' records your"
+            + " answer).");
+        err.flush();
+      }
+      ConnectivityCheck check = connectivity(cfg);
+      boolean outage = check != null && check.state().isOutage();
+      if (outage) {
+        err.println("kuzet messengers: the network is " + check.state().wire() + "; measurements are stored with"
+            + " verdict offline (no app is called blocked during an outage)");
+      }
+      ProbeSettings probe = NetworkLookup.forRun(identity, settings, err, "kuzet messengers").applyTo(settings);
+      Instant started = Instant.now();
+      long runId = db.runs().beginRun(Trigger.MANUAL, null, Software.VERSION, check == null ? null : check.state(),
+          started);
+      String reportId = MeasurementIds.reportId(started, probe.probeCc(), probe.probeAsn());
+      try (MessengerCheck messengers = new MessengerCheck(probe, MessengerEndpoints.bundled(), map)) {
+        for (Messenger app : selected) {
+          Measurement m = messengers.measure(app, reportId);
+          m = outage ? OfflineVerdict.apply(m) : m;
+          db.measurements().save(runId, app.testName(), LIST, null, m);
+          List<Signal> signals = m.testKeys().xSignals() == null ? List.of() : m.testKeys().xSignals();
+          out.printf(Locale.ROOT, "%-9s %-12s %s%n", app.testName(), m.testKeys().xVerdict().wire(),
+              String.join(",", signals.stream().map(Signal::wire).toList()));
+          out.flush();
+        }
+      } finally {
+        db.runs().finishRun(runId, Instant.now());
+      }
+      out.println("run " + runId + ": stored in " + db.file() + "; see them with: kuzet results --run " + runId);
+      out.flush();
+      return Main.EXIT_OK;
+    }
+  }
+
+  /** Whether a current consent is recorded beside the database (as for 'kuzet run', none is required here). */
+  private static boolean consented(Path db) {
+    try {
+      return org.kuzet.agent.consent.ConsentFile.read(db).map(c -> c.isCurrent()).orElse(false);
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  private Set<Messenger> selected() {
+    Set<Messenger> out = new LinkedHashSet<>();
+    for (String a : apps) {
+      Messenger m = Messenger.ofTestName(a.trim());
+      if (m == null) {
+        throw new UsageException("--app '" + a + "': not an app kuzet checks; write whatsapp, telegram or signal");
+      }
+      out.add(m);
+    }
+    return out.isEmpty() ? new LinkedHashSet<>(List.of(Messenger.values())) : out;
+  }
+
+  private EndpointMap endpointMap() {
+    Map<InetAddress, InetSocketAddress> where = new HashMap<>();
+    for (String e : endpointMap) {
+      int eq = e.indexOf('=');
+      int colon = e.lastIndexOf(':');
+      if (eq <= 0 || colon <= eq) {
+        throw new UsageException("--endpoint-map '" + e + "': write IP=IP:PORT");
+      }
+      try {
+        where.put(IpLiterals.parse(e.substring(0, eq)), new InetSocketAddress(
+            IpLiterals.parse(e.substring(eq + 1, colon)), Integer.parseInt(e.substring(colon + 1))));
+      } catch (IllegalArgumentException ex) {
+        throw new UsageException("--endpoint-map '" + e + "': " + ex.getMessage() + "; write IP=IP:PORT");
+      }
+    }
+    return where.isEmpty() ? EndpointMap.IDENTITY : a -> where.getOrDefault(a.getAddress(), a);
+  }
+
+  /** The connectivity check before the checks, against the config's anchors (or the service's defaults). */
+  private ConnectivityCheck connectivity(Optional<KuzetConfig> cfg) throws InterruptedException {
+    ConnectivityPlan plan = RunCommand.connectivity(
+        RunPlans.connectivity(cfg.orElseGet(RunCommand::defaults), null), skipConnectivityCheck, anchors);
+    if (!plan.enabled()) {
+      return null;
+    }
+    try (ConnectivityChecker checker = plan.open(Clock.systemUTC())) {
+      return checker.check();
+    }
+  }
+
+}
