@@ -63,10 +63,10 @@ public final class StatusCommand implements Callable<Integer> {
     out.println("service:      " + holder.map(pid -> consented ? "running (process " + pid + ")"
         : "idle (process " + pid + "): " + (consent.isEmpty() ? "consent withdrawn or none recorded"
             : "consent was given to an older explanation") + ", so it measures and uploads nothing until "
-            + "'kuzet consent' is given again").orElse("not running"));
+            + "'" + ConsentCommand.commandFor(db, "") + "' is given again").orElse("not running"));
     out.println("consent:      " + consent.map(c -> "given " + seconds(c.givenAt()) + ", upload "
         + (c.upload() ? "agreed" : "not agreed") + (c.isCurrent() ? "" : " (to an older explanation)"))
-        .orElse("none recorded ('kuzet consent')"));
+        .orElse("none recorded ('" + ConsentCommand.commandFor(db, "") + "')"));
     if (!Files.exists(db)) {
       out.println("last run:     no runs yet (no database)");
     } else {

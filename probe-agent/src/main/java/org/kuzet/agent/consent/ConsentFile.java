@@ -39,8 +39,8 @@ public final class ConsentFile {
       return Optional.empty();
     } catch (java.nio.file.AccessDeniedException e) {
       throw new IOException("cannot read the consent file " + file + ": permission denied. Was 'kuzet consent' run "
-          + "as another user? Run it as the service's user (e.g. sudo -u kuzet java -jar kuzet.jar consent) or give "
-          + "that user the file", e);
+          + "as another user? Run it as the service's user (e.g. 'sudo -u kuzet kuzet consent --config "
+          + "/etc/kuzet/kuzet.conf') or give that user the file", e);
     }
     Map<String, String> values = new HashMap<>();
     for (String line : text.split("\n")) {
@@ -100,7 +100,14 @@ public final class ConsentFile {
     return v;
   }
 
+  /** The database a consent file belongs to (the file's name without ".consent"), for hints. */
+  private static String databaseOf(Path consentFile) {
+    String name = consentFile.toString();
+    return name.endsWith(".consent") ? name.substring(0, name.length() - ".consent".length()) : name;
+  }
+
   private static IOException damaged(Path file, String why) {
-    return new IOException("consent file " + file + " is damaged (" + why + "); run 'kuzet consent' again");
+    return new IOException("consent file " + file + " is damaged (" + why + "); record consent again with 'kuzet consent --db "
+        + databaseOf(file) + "'");
   }
 }

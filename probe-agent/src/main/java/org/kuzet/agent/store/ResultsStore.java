@@ -570,6 +570,34 @@ public final class ResultsStore implements UploadQueue, AutoCloseable {
     });
   }
 
+  /**
+   * Measurements whose UID starts with {@code prefix}, or whose UID's random part (after the last {@code _}, as
+   * {@code kuzet results} shows it in its ID column) does; at most {@code max}, newest first, without their JSON.
+   */
+  public synchronized List<StoredMeasurement> byUidPrefix(String prefix, int max) {
+    return read("find measurement " + prefix, () -> {
+      List<StoredMeasurement> out = new ArrayList<>();
+      try (PreparedStatement p = db.prepareStatement("SELECT " + MEASUREMENT_COLUMNS + " FROM measurements"
+          + " WHERE substr(uid, 1, length(?1)) = ?1 OR instr(uid, '_' || ?1) > 0"
+          + " ORDER BY start_time DESC, id DESC")) {
+        p.setString(1, prefix);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next() && out.size() < max) {
+            StoredMeasurement m = row(rs, false);
+            if (m.uid().startsWith(prefix) || tail(m.uid()).startsWith(prefix)) {
+              out.add(m);
+            }
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  private static String tail(String uid) {
+    return uid.substring(uid.lastIndexOf('_') + 1);
+  }
+
   /** Measurements matching {@code filter}, newest first, without their JSON. */
   public synchronized List<StoredMeasurement> find(MeasurementFilter filter) {
     return read("list measurements", () -> {

@@ -1,11 +1,17 @@
 package org.kuzet.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.kuzet.agent.store.TestMeasurements;
 
@@ -22,6 +28,38 @@ class RunProgressTest {
     String out = s.toString();
     assertEquals(1, out.chars().filter(c -> c == '\n').count(), "redrawn with \\r, one line in the end: " + out);
     assertTrue(out.contains("\r[###############---------------] 2/4  blocked 1  "), out);
+  }
+
+  @Test
+  void theBarsClockTicksBetweenCompletionsAndStopsWithTheRun() {
+    StringWriter s = new StringWriter();
+    AtomicLong nanos = new AtomicLong(1_000);
+    Runnable[] tick = new Runnable[1];
+    AtomicBoolean stopped = new AtomicBoolean();
+    RunProgress p = RunProgress.forOutput(new PrintWriter(s), 4, true, nanos::get, t -> {
+      tick[0] = t;
+      return () -> stopped.set(true);
+    });
+    p.measured(TestMeasurements.accessible("https://a.kz/", T));
+    assertTrue(s.toString().endsWith("1/4  blocked 0  0:00 "), s.toString());
+    nanos.addAndGet(Duration.ofSeconds(65).toNanos());
+    tick[0].run();
+    assertTrue(s.toString().endsWith("\r[#######-----------------------] 1/4  blocked 0  1:05 "),
+        "redrawn with the new time, no measurement completed: " + s);
+    assertFalse(stopped.get());
+    p.finish();
+    assertTrue(stopped.get(), "the clock stops when the run ends");
+  }
+
+  @Test
+  void theRealTickerRedrawsOnItsOwn() throws Exception {
+    CountDownLatch ticks = new CountDownLatch(2);
+    Runnable stop = RunProgress.Ticker.EVERY_SECOND.start(ticks::countDown);
+    try {
+      assertTrue(ticks.await(60, TimeUnit.SECONDS), "two ticks within a minute");
+    } finally {
+      stop.run();
+    }
   }
 
   @Test
