@@ -12,6 +12,7 @@ import org.kuzet.agent.consent.Consent;
 import org.kuzet.agent.consent.ConsentFile;
 import org.kuzet.agent.consent.ConsentPrompt;
 import org.kuzet.agent.consent.ConsentText;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.agent.store.StorePaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,8 +58,9 @@ public final class ConsentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    Messages m = root.messages;
     if (show) {
-      out.print(ConsentText.EXPLANATION);
+      out.print(m.consentExplanation());
       out.flush();
       return Main.EXIT_OK;
     }
@@ -66,30 +68,29 @@ public final class ConsentCommand implements Callable<Integer> {
     Path db = database(store, c);
     if (status) {
       Optional<Consent> given = ConsentFile.read(db);
-      out.println(given.map(g -> "consent given " + g.givenAt() + ", upload " + (g.upload() ? "agreed" : "not agreed")
-          + (g.isCurrent() ? "" : " (to an older explanation: run '" + commandFor(db, "") + "' again)"))
-          .orElse("no consent recorded for " + db + " (run '" + commandFor(db, "") + "')"));
+      out.println(given.map(g -> m.get("consent.status.given", g.givenAt(), g.language().displayName(),
+              m.get(g.upload() ? "consent.upload.agreed" : "consent.upload.notAgreed"))
+          + (g.isCurrent() ? "" : m.get("consent.status.older", commandFor(db, ""))))
+          .orElse(m.get("consent.status.none", db, commandFor(db, ""))));
       out.flush();
       return Main.EXIT_OK;
     }
     if (withdraw) {
       boolean had = ConsentFile.delete(db);
-      out.println(had ? "consent withdrawn; a running 'kuzet service' stops measuring and uploading at once (it stays "
-          + "idle), and it will not start until consent is given again"
-          : "no consent was recorded for " + db);
+      out.println(had ? m.get("consent.withdrawn") : m.get("consent.withdraw.none", db));
       out.flush();
       return Main.EXIT_OK;
     }
-    Optional<Consent> consent = obtain(root.terminal, out, upload, yes, db);
+    Optional<Consent> consent = obtain(root, out, upload, yes, db);
     if (consent.isEmpty()) {
-      out.println("no consent recorded; kuzet will not measure from this computer");
+      out.println(m.get("consent.declined"));
       out.flush();
       return Main.EXIT_FAILED;
     }
     ConsentFile.write(db, consent.get());
-    out.println("consent recorded in " + ConsentFile.path(db) + "; upload " + (consent.get().upload()
-        ? "agreed" : "not agreed: results stay on this computer"));
-    c.flatMap(cfg -> uploadNote(cfg, consent.get(), db)).ifPresent(out::println);
+    out.println(m.get("consent.recorded", ConsentFile.path(db),
+        m.get(consent.get().upload() ? "consent.upload.agreed" : "consent.recorded.local")));
+    c.flatMap(cfg -> uploadNote(cfg, consent.get(), db, m)).ifPresent(out::println);
     out.flush();
     return Main.EXIT_OK;
   }
@@ -127,29 +128,28 @@ public final class ConsentCommand implements Callable<Integer> {
    * Consent from {@code --yes} or from the person at the terminal; without either, a usage error saying how to
    * give it. Shared with {@code kuzet service}, which asks on its first interactive start.
    */
-  static Optional<Consent> obtain(Terminal terminal, PrintWriter out, Boolean upload, boolean yes, Path db)
+  static Optional<Consent> obtain(KuzetCommand root, PrintWriter out, Boolean upload, boolean yes, Path db)
       throws IOException {
+    Messages m = root.messages;
     if (yes) {
-      out.print(ConsentText.EXPLANATION);
+      out.print(m.consentExplanation());
       out.println();
-      return Optional.of(new Consent(clock.instant(), Boolean.TRUE.equals(upload), ConsentText.VERSION));
+      return Optional.of(new Consent(clock.instant(), Boolean.TRUE.equals(upload), ConsentText.VERSION,
+          m.language()));
     }
-    if (!terminal.interactive()) {
-      throw new UsageException("consent is needed and there is no terminal to ask at: read 'kuzet consent --show', "
-          + "then record it with '" + commandFor(db, "--yes") + "' (add --upload to publish results)");
+    if (!root.terminal.interactive()) {
+      throw new UsageException(m.get("consent.needTerminal", commandFor(db, "--yes")));
     }
-    return ConsentPrompt.ask(terminal.in(), out, clock.instant(), upload);
+    return ConsentPrompt.ask(root.terminal.in(), out, clock.instant(), upload, m);
   }
 
   /** A word when the consent and the config disagree about upload; the stricter of the two always wins. */
-  static Optional<String> uploadNote(KuzetConfig config, Consent consent, Path db) {
+  static Optional<String> uploadNote(KuzetConfig config, Consent consent, Path db, Messages m) {
     if (consent.upload() && !config.upload().enabled()) {
-      return Optional.of("note: upload is off in the config file ([upload] enabled = false); nothing is uploaded "
-          + "until it is turned on there too");
+      return Optional.of(m.get("consent.note.configOff"));
     }
     if (!consent.upload() && config.upload().enabled()) {
-      return Optional.of("note: the config file turns upload on, but without your agreement nothing is uploaded "
-          + "(run '" + commandFor(db, "--yes --upload") + "' to agree)");
+      return Optional.of(m.get("consent.note.noAgreement", commandFor(db, "--yes --upload")));
     }
     return Optional.empty();
   }

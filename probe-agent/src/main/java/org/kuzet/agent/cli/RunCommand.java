@@ -125,7 +125,8 @@ public final class RunCommand implements Callable<Integer> {
       ProbeSettings probe = network.applyTo(settings);
       Instant started = Instant.now();
       long runId = db.beginRun(Trigger.MANUAL, null, Software.VERSION, check == null ? null : check.state(), started);
-      RunProgress progress = RunProgress.forOutput(out, urls.size(), System.console() != null);
+      RunProgress progress = RunProgress.forOutput(out, root.messages, urls.size(),
+          System.console() != null);
       // What the summary needs, not the measurements themselves (a long list would hold them all in memory).
       List<Stored> stored = new ArrayList<>();
       List<String> failed = new ArrayList<>();
@@ -247,7 +248,7 @@ public final class RunCommand implements Callable<Integer> {
       return Optional.empty();
     }
     try {
-      Optional<Consent> given = ConsentCommand.obtain(root.terminal, out, null, false, db);
+      Optional<Consent> given = ConsentCommand.obtain(root, out, null, false, db);
       if (given.isEmpty()) {
         out.println("consent not given; nothing measured");
         out.flush();

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.Signal;
 import org.kuzet.schema.Verdict;
@@ -18,25 +19,28 @@ import org.kuzet.schema.Verdict;
  */
 abstract class RunProgress {
   final PrintWriter out;
+  final Messages messages;
   final int total;
   private final LongSupplier nanoClock;
   private final long startNanos;
   int done;
   int blocked;
 
-  RunProgress(PrintWriter out, int total, LongSupplier nanoClock) {
+  RunProgress(PrintWriter out, Messages messages, int total, LongSupplier nanoClock) {
     this.out = out;
+    this.messages = messages;
     this.total = total;
     this.nanoClock = nanoClock;
     this.startNanos = nanoClock.getAsLong();
   }
 
-  static RunProgress forOutput(PrintWriter out, int total, boolean terminal) {
-    return forOutput(out, total, terminal, System::nanoTime, Ticker.EVERY_SECOND);
+  static RunProgress forOutput(PrintWriter out, Messages messages, int total, boolean terminal) {
+    return forOutput(out, messages, total, terminal, System::nanoTime, Ticker.EVERY_SECOND);
   }
 
-  static RunProgress forOutput(PrintWriter out, int total, boolean terminal, LongSupplier nanoClock, Ticker ticker) {
-    return terminal ? new Bar(out, total, nanoClock, ticker) : new Lines(out, total, nanoClock);
+  static RunProgress forOutput(PrintWriter out, Messages messages, int total, boolean terminal,
+      LongSupplier nanoClock, Ticker ticker) {
+    return terminal ? new Bar(out, messages, total, nanoClock, ticker) : new Lines(out, messages, total, nanoClock);
   }
 
   /** Calls a redraw regularly until stopped; one daemon thread per run, not per measurement. */
@@ -87,8 +91,8 @@ abstract class RunProgress {
   private static final class Lines extends RunProgress {
     private final int width;
 
-    Lines(PrintWriter out, int total, LongSupplier nanoClock) {
-      super(out, total, nanoClock);
+    Lines(PrintWriter out, Messages messages, int total, LongSupplier nanoClock) {
+      super(out, messages, total, nanoClock);
       this.width = String.valueOf(total).length();
     }
 
@@ -102,7 +106,8 @@ abstract class RunProgress {
 
     @Override
     void showFailure(String input, String reason) {
-      out.printf(Locale.ROOT, "[%" + width + "d/%d] %-12s %s  %s%n", done, total, "error", input, reason);
+      out.printf(Locale.ROOT, "[%" + width + "d/%d] %-12s %s  %s%n", done, total, messages.get("progress.error"), input,
+          reason);
       out.flush();
     }
 
@@ -115,8 +120,8 @@ abstract class RunProgress {
 
     private final Runnable stopTicking;
 
-    Bar(PrintWriter out, int total, LongSupplier nanoClock, Ticker ticker) {
-      super(out, total, nanoClock);
+    Bar(PrintWriter out, Messages messages, int total, LongSupplier nanoClock, Ticker ticker) {
+      super(out, messages, total, nanoClock);
       this.stopTicking = ticker.start(this::tick);
     }
 
@@ -132,14 +137,14 @@ abstract class RunProgress {
     @Override
     void showFailure(String input, String reason) {
       out.print("\r\033[K");
-      out.println("kuzet: could not measure " + input + ": " + reason);
+      out.println(messages.get("progress.couldNotMeasure", input, reason));
       draw();
     }
 
     private void draw() {
       int filled = total == 0 ? WIDTH : (int) ((long) done * WIDTH / total);
-      out.printf(Locale.ROOT, "\r[%s%s] %d/%d  blocked %d  %s ", "#".repeat(filled), "-".repeat(WIDTH - filled),
-          done, total, blocked, elapsed());
+      out.printf(Locale.ROOT, "\r[%s%s] %d/%d  %s %d  %s ", "#".repeat(filled), "-".repeat(WIDTH - filled),
+          done, total, messages.get("progress.blocked"), blocked, elapsed());
       out.flush();
     }
 

@@ -77,7 +77,7 @@ public final class ServiceCommand implements Callable<Integer> {
     try (lock) {
       Consent consent = consent(db, out);
       boolean upload = cfg.upload().enabled() && consent.upload();
-      ConsentCommand.uploadNote(cfg, consent, cfg.database()).ifPresent(err::println);
+      ConsentCommand.uploadNote(cfg, consent, cfg.database(), root.messages).ifPresent(err::println);
       Clock clock = Clock.systemUTC();
       AgentMetrics metrics = new AgentMetrics(clock);
       MetricsServer server = null;
@@ -162,7 +162,7 @@ public final class ServiceCommand implements Callable<Integer> {
       throw new UsageException(why + "; refusing to start. Run '" + consent + "' once at a terminal (or '"
           + consent + " --yes' in an install script, after reading 'kuzet consent --show')");
     }
-    Optional<Consent> given = ConsentCommand.obtain(root.terminal, out, null, false, db);
+    Optional<Consent> given = ConsentCommand.obtain(root, out, null, false, db);
     if (given.isEmpty()) {
       throw new UsageException("consent not given; kuzet will not measure from this computer");
     }

@@ -11,6 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.kuzet.agent.i18n.Language;
 import org.kuzet.targets.Utf8Text;
 
 /**
@@ -61,7 +62,10 @@ public final class ConsentFile {
         throw damaged(file, "upload is '" + upload + "', not true or false");
       }
       int version = Integer.parseInt(require(file, values, "text_version"));
-      return Optional.of(new Consent(at, Boolean.parseBoolean(upload), version));
+      String code = values.getOrDefault("language", Language.EN.code());
+      Language language = Language.fromCode(code)
+          .orElseThrow(() -> damaged(file, "language is '" + code + "', not en, ru or kk"));
+      return Optional.of(new Consent(at, Boolean.parseBoolean(upload), version, language));
     } catch (DateTimeParseException | NumberFormatException e) {
       throw damaged(file, e.getMessage());
     }
@@ -77,7 +81,8 @@ public final class ConsentFile {
         + "# a running service then measures and uploads nothing more, and a new one refuses to start.\n"
         + "given_at = " + consent.givenAt() + "\n"
         + "upload = " + consent.upload() + "\n"
-        + "text_version = " + consent.textVersion() + "\n";
+        + "text_version = " + consent.textVersion() + "\n"
+        + "language = " + consent.language().code() + "\n";
     Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
     try {
       Files.writeString(tmp, text, StandardCharsets.UTF_8);

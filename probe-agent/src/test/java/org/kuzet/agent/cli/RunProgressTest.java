@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.agent.store.TestMeasurements;
 
 class RunProgressTest {
@@ -21,7 +22,7 @@ class RunProgressTest {
   @Test
   void onATerminalOneBarIsRedrawnInPlace() {
     StringWriter s = new StringWriter();
-    RunProgress p = RunProgress.forOutput(new PrintWriter(s), 4, true);
+    RunProgress p = RunProgress.forOutput(new PrintWriter(s), Messages.english(), 4, true);
     p.measured(TestMeasurements.blocked("https://a.kz/", T));
     p.measured(TestMeasurements.accessible("https://b.kz/", T));
     p.finish();
@@ -36,7 +37,7 @@ class RunProgressTest {
     AtomicLong nanos = new AtomicLong(1_000);
     Runnable[] tick = new Runnable[1];
     AtomicBoolean stopped = new AtomicBoolean();
-    RunProgress p = RunProgress.forOutput(new PrintWriter(s), 4, true, nanos::get, t -> {
+    RunProgress p = RunProgress.forOutput(new PrintWriter(s), Messages.english(), 4, true, nanos::get, t -> {
       tick[0] = t;
       return () -> stopped.set(true);
     });
@@ -65,7 +66,7 @@ class RunProgressTest {
   @Test
   void elsewhereOneLinePerMeasurement() {
     StringWriter s = new StringWriter();
-    RunProgress p = RunProgress.forOutput(new PrintWriter(s), 12, false);
+    RunProgress p = RunProgress.forOutput(new PrintWriter(s), Messages.english(), 12, false);
     p.measured(TestMeasurements.blocked("https://a.kz/", T));
     p.failed("https://c.kz/", "boom");
     assertEquals(java.util.List.of(
