@@ -1,5 +1,6 @@
 package org.kuzet.agent.cli;
 
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.core.Software;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -20,6 +21,14 @@ public final class KuzetCommand implements Runnable {
   boolean verbose;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--lang", scope = ScopeType.INHERIT, paramLabel = "LANG",
+      description = "Language of what kuzet says: en, ru or kk (default: $KUZET_LANG, else the locale: LC_ALL,"
+          + " LC_MESSAGES, LANG; else en). Verdicts, signals and JSON keys stay English.")
+  String lang;
+
+  /** What kuzet says, in the volunteer's language; set by {@link Main} before the command runs. */
+  Messages messages = Messages.english();
 
   /** Where questions are answered (consent); set by {@link Main}. */
   Terminal terminal = new Terminal(new java.io.BufferedReader(java.io.Reader.nullReader()), false);

@@ -2,6 +2,9 @@ package org.kuzet.agent.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.Optional;
+import org.kuzet.agent.i18n.Language;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.agent.upload.UploadFlush;
 import picocli.CommandLine;
 
@@ -58,6 +61,15 @@ public final class Main {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     KuzetCommand root = new KuzetCommand();
     root.terminal = terminal;
+    Optional<Language> language;
+    try {
+      language = languageOption(args);
+    } catch (UsageException e) {
+      err.println("kuzet: " + e.getMessage());
+      err.flush();
+      return EXIT_USAGE;
+    }
+    root.messages = Messages.of(language.orElseGet(() -> Language.fromEnvironment(System.getenv())));
     CommandLine cli = new CommandLine(root);
     cli.setOut(out);
     cli.setErr(err);
@@ -106,6 +118,29 @@ public final class Main {
       return usage ? EXIT_USAGE : EXIT_FAILED;
     });
     return cli.execute(args);
+  }
+
+  /**
+   * {@code --lang X} / {@code --lang=X} wherever it is given (picocli accepts it on every command; it is read here,
+   * before any command runs, so that every message of the run is in that language); empty when not given.
+   */
+  static Optional<Language> languageOption(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String value = null;
+      if (args[i].equals("--lang") && i + 1 < args.length) {
+        value = args[i + 1];
+      } else if (args[i].startsWith("--lang=")) {
+        value = args[i].substring("--lang=".length());
+      } else if (args[i].equals("--")) {
+        break;
+      }
+      if (value != null) {
+        String given = value;
+        return Optional.of(Language.fromCode(given).orElseThrow(() -> new UsageException("--lang '" + given
+            + "': kuzet speaks en (English), ru (Russian) and kk (Kazakh)")));
+      }
+    }
+    return Optional.empty();
   }
 
   /** A word where a command was expected (picocli says only "Unmatched argument at index 0"). */

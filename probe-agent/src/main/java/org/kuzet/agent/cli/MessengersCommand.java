@@ -95,8 +95,8 @@ public final class MessengersCommand implements Callable<Integer> {
       if (!consented(db.file())) {
         err.println("kuzet messengers: note: anyone watching this network (provider, administrator, state) can see"
             + " this computer contact WhatsApp, Telegram and Signal and recognise a probe; nothing is uploaded"
-            + " without your agreement ('kuzet consent --show' explains the risks, 'kuzet consent' records your"
-            + " answer).");
+            + " without your agreement ('kuzet consent --show' explains the risks, '"
+            + ConsentCommand.commandFor(db.file(), "") + "' records your answer).");
         err.flush();
       }
       ConnectivityCheck check = connectivity(cfg);

@@ -122,8 +122,10 @@ public final class RunCommand implements Callable<Integer> {
         }
       }
       NetworkState state = check == null ? NetworkState.ONLINE : check.state();
-      long runId = db.runs().beginRun(Trigger.MANUAL, null, Software.VERSION, check == null ? null : state, Instant.now());
-      RunProgress progress = RunProgress.forOutput(out, plan.targets().size(), System.console() != null);
+      long runId = db.runs().beginRun(Trigger.MANUAL, null, Software.VERSION, check == null ? null : state,
+          Instant.now());
+      RunProgress progress = RunProgress.forOutput(out, root.messages, plan.targets().size(),
+          System.console() != null);
       // What the summary needs, not the measurements themselves (a long list would hold them all in memory).
       List<Stored> stored = new ArrayList<>();
       List<String> failed = new ArrayList<>();
@@ -292,12 +294,13 @@ public final class RunCommand implements Callable<Integer> {
     if (!root.terminal.interactive()) {
       err.println("kuzet run: note: anyone watching this network (provider, administrator, state) can see this"
           + " computer connect to the listed sites and recognise a probe; nothing is uploaded without your"
-          + " agreement ('kuzet consent --show' explains the risks, 'kuzet consent' records your answer).");
+          + " agreement ('kuzet consent --show' explains the risks, '" + ConsentCommand.commandFor(db, "")
+          + "' records your answer).");
       err.flush();
       return Optional.empty();
     }
     try {
-      Optional<Consent> given = ConsentCommand.obtain(root.terminal, out, null, false);
+      Optional<Consent> given = ConsentCommand.obtain(root, out, null, false, db);
       if (given.isEmpty()) {
         out.println("consent not given; nothing measured");
         out.flush();
@@ -316,8 +319,8 @@ public final class RunCommand implements Callable<Integer> {
   private void uploadAfterRun(ResultsStore db, URI uploadTo, PrintWriter out, PrintWriter err) {
     if (uploadTo == null) {
       long pending = db.uploadQueue().counts().pending();
-      out.println(pending + " measurement(s) queued for upload; upload is off (--upload, or 'kuzet consent' to"
-          + " agree to it)");
+      out.println(pending + " measurement(s) queued for upload; upload is off (--upload, or '"
+          + ConsentCommand.commandFor(db.file(), "--yes --upload") + "' to agree to it)");
       out.flush();
       return;
     }

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "service", mixinStandardHelpOptions = true,
     description = {"Run the background agent: scheduled and campaign runs, connectivity heartbeat, metrics.",
-        "Needs consent first ('kuzet consent'). Stop with SIGTERM or Ctrl-C."})
+        "Needs consent first ('kuzet consent --config FILE'). Stop with SIGTERM or Ctrl-C."})
 public final class ServiceCommand implements Callable<Integer> {
   /** How long a stop waits for the run in flight to wind down; within systemd's TimeoutStopSec (30 s). */
   static final Duration STOP_GRACE = Duration.ofSeconds(20);
@@ -75,7 +75,7 @@ public final class ServiceCommand implements Callable<Integer> {
     try (lock) {
       Consent consent = consent(db, out);
       boolean upload = cfg.upload().enabled() && consent.upload();
-      ConsentCommand.uploadNote(cfg, consent).ifPresent(err::println);
+      ConsentCommand.uploadNote(cfg, consent, cfg.database(), root.messages).ifPresent(err::println);
       Clock clock = Clock.systemUTC();
       AgentMetrics metrics = new AgentMetrics(clock);
       MetricsServer server = null;
@@ -155,10 +155,11 @@ public final class ServiceCommand implements Callable<Integer> {
     String why = recorded.isPresent() ? "the explanation of the risks has changed since consent was given"
         : "no consent recorded for " + db;
     if (!root.terminal.interactive()) {
-      throw new UsageException(why + "; refusing to start. Run 'kuzet consent' once at a terminal (or "
-          + "'kuzet consent --yes' in an install script, after reading 'kuzet consent --show')");
+      String consent = "kuzet consent --config " + Shell.quote(config.file().toString());
+      throw new UsageException(why + "; refusing to start. Run '" + consent + "' once at a terminal (or '"
+          + consent + " --yes' in an install script, after reading 'kuzet consent --show')");
     }
-    Optional<Consent> given = ConsentCommand.obtain(root.terminal, out, null, false);
+    Optional<Consent> given = ConsentCommand.obtain(root, out, null, false, db);
     if (given.isEmpty()) {
       throw new UsageException("consent not given; kuzet will not measure from this computer");
     }

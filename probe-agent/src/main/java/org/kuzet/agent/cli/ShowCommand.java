@@ -2,8 +2,11 @@ package org.kuzet.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.kuzet.agent.store.ResultsStore;
+import org.kuzet.agent.store.ShortIds;
 import org.kuzet.agent.store.StoreTimes;
 import org.kuzet.agent.store.StoredMeasurement;
 import org.kuzet.schema.Measurement;
@@ -17,11 +20,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code kuzet show UID}: one stored measurement in full, for a person. */
 @Command(name = "show", mixinStandardHelpOptions = true,
-    description = "Print one stored measurement in full: what was stored about it, then every step it observed.")
+    description = "Print one stored measurement (by ID or UID) in full: what was stored about it, then every step it observed.")
 public final class ShowCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "UID", description = "The measurement's UID (see 'kuzet results').")
+  @Parameters(paramLabel = "ID", description = "The measurement's ID as 'kuzet results' shows it (or any unique"
+      + " start of it, at least " + ShortIds.MIN_PREFIX + " characters), or its full UID.")
   String uid;
 
   @Mixin StoreOptions store;
@@ -33,8 +37,7 @@ public final class ShowCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (ResultsStore db = store.openForReading()) {
-      StoredMeasurement s = db.measurements().byUid(uid.strip()).orElseThrow(() -> new UsageException(
-          "no measurement with UID '" + uid + "' in " + db.file() + " (list them with 'kuzet results')"));
+      StoredMeasurement s = find(db, uid.strip());
       if (json) {
         out.println(s.measurementJson());
         out.flush();
@@ -66,6 +69,28 @@ public final class ShowCommand implements Callable<Integer> {
       out.flush();
       return Main.EXIT_OK;
     }
+  }
+
+  /** By full UID; else by a unique prefix of the UID or of its random part (the ID {@code kuzet results} shows). */
+  private static StoredMeasurement find(ResultsStore db, String id) {
+    Optional<StoredMeasurement> exact = db.measurements().byUid(id);
+    if (exact.isPresent()) {
+      return exact.get();
+    }
+    if (id.length() >= ShortIds.MIN_PREFIX) {
+      List<StoredMeasurement> matches = db.measurements().byUidPrefix(id, 6);
+      if (matches.size() == 1) {
+        return db.measurements().byUid(matches.get(0).uid()).orElseThrow();
+      }
+      if (matches.size() > 1) {
+        throw new UsageException("'" + id + "' is the start of more than one measurement's id in " + db.file() + " ("
+            + String.join(", ", matches.stream().limit(5).map(StoredMeasurement::uid).toList())
+            + (matches.size() > 5 ? ", …" : "") + "); give more of it");
+      }
+    }
+    throw new UsageException("no measurement with UID '" + id + "' (nor an ID "
+        + (id.length() < ShortIds.MIN_PREFIX ? "of at least " + ShortIds.MIN_PREFIX + " characters" : "starting so")
+        + ") in " + db.file() + " (list them with 'kuzet results')");
   }
 
   private static void line(PrintWriter out, String key, String value) {

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
@@ -15,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.consent.Consent;
 import org.kuzet.agent.consent.ConsentFile;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.agent.schedule.InstanceLock;
 import org.kuzet.agent.schedule.Scheduler;
 import org.kuzet.agent.schedule.Slot;
@@ -25,6 +27,7 @@ import org.kuzet.agent.upload.UploadQueue.QueueCounts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -44,13 +47,17 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions config;
 
+  @ParentCommand KuzetCommand root;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    Lines lines = new Lines(out, root.messages);
+    Messages m = root.messages;
     Instant now = clock.instant();
     Optional<KuzetConfig> cfg = OptionalConfig.load(config, spec);
     Path db = OptionalConfig.database(store, cfg, spec);
-    out.println("database:     " + db.toAbsolutePath());
+    lines.print("status.database", db.toAbsolutePath().toString());
     Optional<String> holder = InstanceLock.heldBy(db);
     Optional<Consent> consent;
     try {
@@ -60,24 +67,49 @@ public final class StatusCommand implements Callable<Integer> {
     }
     // A running service reads consent before every run and upload (ConsentGate): without a current one it idles.
     boolean consented = consent.isPresent() && consent.get().isCurrent();
-    out.println("service:      " + holder.map(pid -> consented ? "running (process " + pid + ")"
-        : "idle (process " + pid + "): " + (consent.isEmpty() ? "consent withdrawn or none recorded"
-            : "consent was given to an older explanation") + ", so it measures and uploads nothing until "
-            + "'kuzet consent' is given again").orElse("not running"));
-    out.println("consent:      " + consent.map(c -> "given " + seconds(c.givenAt()) + ", upload "
-        + (c.upload() ? "agreed" : "not agreed") + (c.isCurrent() ? "" : " (to an older explanation)"))
-        .orElse("none recorded ('kuzet consent')"));
+    String consentCommand = ConsentCommand.commandFor(db, "");
+    lines.print("status.service", holder.map(pid -> consented ? m.get("status.service.running", pid)
+        : m.get("status.service.idle", pid, m.get(consent.isEmpty() ? "status.service.idle.none"
+            : "status.service.idle.older"), consentCommand)).orElse(m.get("status.service.notRunning")));
+    lines.print("status.consent", consent.map(c -> m.get("status.consent.given", seconds(c.givenAt()),
+        m.get(c.upload() ? "consent.upload.agreed" : "consent.upload.notAgreed"))
+        + (c.isCurrent() ? "" : m.get("status.consent.older"))).orElse(m.get("status.consent.none", consentCommand)));
     if (!Files.exists(db)) {
-      out.println("last run:     no runs yet (no database)");
+      lines.print("status.lastRun", m.get("status.lastRun.noDatabase"));
     } else {
       try (ResultsStore results = store(db)) {
-        printStored(out, results, now);
+        printStored(lines, results, now);
       }
     }
-    printPlan(out, cfg, now, consented);
+    printPlan(lines, cfg, now, consented);
     out.flush();
     return Main.EXIT_OK;
   }
+
+  /** "label: value" lines, the values aligned after the longest label of the volunteer's language. */
+  private static final class Lines {
+    private final PrintWriter out;
+    private final Messages m;
+    private final int width;
+
+    Lines(PrintWriter out, Messages m) {
+      this.out = out;
+      this.m = m;
+      int longest = 0;
+      for (String key : LABELS) {
+        longest = Math.max(longest, m.get(key).length());
+      }
+      this.width = longest + 2;
+    }
+
+    void print(String labelKey, String value) {
+      String label = m.get(labelKey) + ":";
+      out.println(label + " ".repeat(Math.max(1, width - label.length())) + value);
+    }
+  }
+
+  private static final List<String> LABELS = List.of("status.database", "status.service", "status.consent",
+      "status.lastRun", "status.control", "status.network", "status.uploadQueue", "status.campaign", "status.nextRun");
 
   private static ResultsStore store(Path db) {
     try {
@@ -87,67 +119,68 @@ public final class StatusCommand implements Callable<Integer> {
     }
   }
 
-  private static void printStored(PrintWriter out, ResultsStore results, Instant now) {
+  private static void printStored(Lines lines, ResultsStore results, Instant now) {
+    Messages m = lines.m;
     Optional<RunRecord> last = results.runs().lastRun();
     if (last.isEmpty()) {
-      out.println("last run:     no runs yet");
+      lines.print("status.lastRun", m.get("status.lastRun.none"));
     } else {
       RunRecord r = last.get();
-      String end = r.endedAt() != null ? "ended " + seconds(r.endedAt())
-          : "not finished (running now, or the process was stopped during it)";
+      String end = r.endedAt() != null ? m.get("status.lastRun.ended", seconds(r.endedAt()))
+          : m.get("status.lastRun.unfinished");
+      String what = r.trigger().wire() + (r.campaign() == null ? "" : " " + r.campaign());
       if (r.failed()) {
-        out.printf(Locale.ROOT, "last run:     #%d %s%s, started %s, FAILED: %s%n", r.id(), r.trigger().wire(),
-            r.campaign() == null ? "" : " " + r.campaign(), seconds(r.startedAt()), r.failure());
+        lines.print("status.lastRun", m.get("status.lastRun.failed", r.id(), what, seconds(r.startedAt()),
+            r.failure()));
       } else {
-        out.printf(Locale.ROOT, "last run:     #%d %s%s, started %s, %s; %d measured, %d blocked%s%n", r.id(),
-            r.trigger().wire(), r.campaign() == null ? "" : " " + r.campaign(), seconds(r.startedAt()), end,
-            r.measurementCount(), r.blockedCount(), r.connectivity() == null ? ""
-                : " (network " + r.connectivity().wire() + ")");
+        lines.print("status.lastRun", m.get("status.lastRun.done", r.id(), what, seconds(r.startedAt()), end,
+            r.measurementCount(), r.blockedCount()) + (r.connectivity() == null ? ""
+                : m.get("status.lastRun.network", r.connectivity().wire())));
       }
     }
     if (last.isPresent()) {
-      out.println("control:      " + ControlStatus.health(results.measurements().controlFailures(last.get().id())));
+      lines.print("status.control", ControlStatus.health(
+          results.measurements().controlFailures(last.get().id())));
     }
-    out.println("network:      " + network(results, last, now));
+    lines.print("status.network", network(m, results, last, now));
     QueueCounts q = results.uploadQueue().counts();
-    out.printf(Locale.ROOT, "upload queue: %d pending, %d uploaded, %d rejected%n", q.pending(), q.uploaded(),
-        q.rejected());
+    lines.print("status.uploadQueue", m.get("status.uploadQueue.counts", q.pending(), q.uploaded(), q.rejected()));
   }
 
   /**
    * The state a running service watches; else the last one recorded, with its end (nothing is watching now); else
    * what the last run's check found; else unknown.
    */
-  private static String network(ResultsStore results, Optional<RunRecord> last, Instant now) {
+  private static String network(Messages m, ResultsStore results, Optional<RunRecord> last, Instant now) {
     Optional<ConnectivityRecord> recorded = results.connectivity().lastConnectivity();
     if (recorded.isPresent()) {
       ConnectivityRecord e = recorded.get();
       return e.ongoing()
-          ? e.state().wire() + " since " + seconds(e.startedAt()) + " (" + human(Duration.between(e.startedAt(), now))
-              + ")"
-          : e.state().wire() + " from " + seconds(e.startedAt()) + " to " + seconds(e.endedAt())
-              + " (the last state recorded; no service is watching it now)";
+          ? m.get("status.network.since", e.state().wire(), seconds(e.startedAt()),
+              human(Duration.between(e.startedAt(), now)))
+          : m.get("status.network.fromTo", e.state().wire(), seconds(e.startedAt()), seconds(e.endedAt()));
     }
     if (last.isPresent() && last.get().connectivity() != null) {
-      return last.get().connectivity().wire() + " at the last run (" + seconds(last.get().startedAt()) + ")";
+      return m.get("status.network.lastRun", last.get().connectivity().wire(), seconds(last.get().startedAt()));
     }
-    return "unknown (no connectivity check recorded)";
+    return m.get("status.network.unknown");
   }
 
-  private void printPlan(PrintWriter out, Optional<KuzetConfig> cfg, Instant now, boolean consented) {
+  private void printPlan(Lines lines, Optional<KuzetConfig> cfg, Instant now, boolean consented) {
+    Messages m = lines.m;
     if (cfg.isEmpty()) {
-      out.println("next run:     unknown (no config file at " + config.file() + "; give --config FILE)");
+      lines.print("status.nextRun", m.get("status.nextRun.noConfig", config.file()));
       return;
     }
     KuzetConfig c = cfg.get();
     Scheduler scheduler = new Scheduler(c.schedule(), c.campaigns(), new Random(0));
     KuzetConfig.Campaign active = scheduler.campaignAt(now);
-    out.println("campaign:     " + (active == null ? "none active"
-        : active.name() + " (until " + seconds(active.end()) + ", every " + human(active.interval()) + ")"));
+    lines.print("status.campaign", active == null ? m.get("status.campaign.none")
+        : m.get("status.campaign.active", active.name(), seconds(active.end()), human(active.interval())));
     Slot next = scheduler.next(now);
     Duration jitter = next.isCampaign() ? next.campaign().jitter() : c.schedule().jitter();
-    out.println("next run:     " + next.describe() + " around " + seconds(next.nominal()) + " (± "
-        + human(jitter) + (consented ? ", if the service is running)" : "; skipped unless consent is given)"));
+    lines.print("status.nextRun", m.get(consented ? "status.nextRun.planned" : "status.nextRun.skipped",
+        next.describe(), seconds(next.nominal()), human(jitter)));
   }
 
   private static Instant seconds(Instant t) {

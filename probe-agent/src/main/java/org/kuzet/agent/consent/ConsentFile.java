@@ -11,6 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.kuzet.agent.i18n.Language;
 import org.kuzet.targets.Utf8Text;
 
 /**
@@ -39,8 +40,8 @@ public final class ConsentFile {
       return Optional.empty();
     } catch (java.nio.file.AccessDeniedException e) {
       throw new IOException("cannot read the consent file " + file + ": permission denied. Was 'kuzet consent' run "
-          + "as another user? Run it as the service's user (e.g. sudo -u kuzet java -jar kuzet.jar consent) or give "
-          + "that user the file", e);
+          + "as another user? Run it as the service's user (e.g. 'sudo -u kuzet kuzet consent --config "
+          + "/etc/kuzet/kuzet.conf') or give that user the file", e);
     }
     Map<String, String> values = new HashMap<>();
     for (String line : text.split("\n")) {
@@ -61,7 +62,10 @@ public final class ConsentFile {
         throw damaged(file, "upload is '" + upload + "', not true or false");
       }
       int version = Integer.parseInt(require(file, values, "text_version"));
-      return Optional.of(new Consent(at, Boolean.parseBoolean(upload), version));
+      String code = values.getOrDefault("language", Language.EN.code());
+      Language language = Language.fromCode(code)
+          .orElseThrow(() -> damaged(file, "language is '" + code + "', not en, ru or kk"));
+      return Optional.of(new Consent(at, Boolean.parseBoolean(upload), version, language));
     } catch (DateTimeParseException | NumberFormatException e) {
       throw damaged(file, e.getMessage());
     }
@@ -77,7 +81,8 @@ public final class ConsentFile {
         + "# a running service then measures and uploads nothing more, and a new one refuses to start.\n"
         + "given_at = " + consent.givenAt() + "\n"
         + "upload = " + consent.upload() + "\n"
-        + "text_version = " + consent.textVersion() + "\n";
+        + "text_version = " + consent.textVersion() + "\n"
+        + "language = " + consent.language().code() + "\n";
     Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
     try {
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
@@ -100,7 +105,14 @@ public final class ConsentFile {
     return v;
   }
 
+  /** The database a consent file belongs to (the file's name without ".consent"), for hints. */
+  private static String databaseOf(Path consentFile) {
+    String name = consentFile.toString();
+    return name.endsWith(".consent") ? name.substring(0, name.length() - ".consent".length()) : name;
+  }
+
   private static IOException damaged(Path file, String why) {
-    return new IOException("consent file " + file + " is damaged (" + why + "); run 'kuzet consent' again");
+    return new IOException("consent file " + file + " is damaged (" + why + "); record consent again with 'kuzet consent --db "
+        + databaseOf(file) + "'");
   }
 }

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import org.kuzet.agent.i18n.Messages;
 
 /**
  * Asks a person at a terminal for consent: shows {@link ConsentText}, asks whether to measure, then whether to
@@ -18,10 +19,10 @@ public final class ConsentPrompt {
    * @param uploadAnswer the upload choice already made on the command line, or null to ask
    * @return the consent given, or empty when the person declined
    */
-  public static Optional<Consent> ask(BufferedReader in, PrintWriter out, Instant now, Boolean uploadAnswer)
-      throws IOException {
-    out.println(ConsentText.EXPLANATION);
-    out.print(ConsentText.QUESTION_RUN);
+  public static Optional<Consent> ask(BufferedReader in, PrintWriter out, Instant now, Boolean uploadAnswer,
+      Messages messages) throws IOException {
+    out.println(messages.consentExplanation());
+    out.print(messages.get("consent.question.run"));
     out.flush();
     if (!yes(in.readLine())) {
       return Optional.empty();
@@ -30,11 +31,11 @@ public final class ConsentPrompt {
     if (uploadAnswer != null) {
       upload = uploadAnswer;
     } else {
-      out.print(ConsentText.QUESTION_UPLOAD);
+      out.print(messages.get("consent.question.upload"));
       out.flush();
       upload = yes(in.readLine());
     }
-    return Optional.of(new Consent(now, upload, ConsentText.VERSION));
+    return Optional.of(new Consent(now, upload, ConsentText.VERSION, messages.language()));
   }
 
   private static boolean yes(String answer) {

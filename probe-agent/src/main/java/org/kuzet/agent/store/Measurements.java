@@ -54,6 +54,26 @@ public final class Measurements {
         + ", measurement_json FROM measurements WHERE uid = ?", rs -> MeasurementRows.row(rs, true), uid));
   }
 
+  /**
+   * Measurements whose UID starts with {@code prefix}, or whose UID's random part (after the last {@code _}, as
+   * {@code kuzet results} shows it in its ID column) does; at most {@code max}, newest first, without their JSON.
+   */
+  public List<StoredMeasurement> byUidPrefix(String prefix, int max) {
+    return db.read("find measurement " + prefix, c -> {
+      List<StoredMeasurement> out = new ArrayList<>();
+      // The SQL narrows (any segment after a '_'); the random part is told apart here.
+      Rows.each(c, "SELECT " + MeasurementRows.COLUMNS + " FROM measurements WHERE substr(uid, 1, length(?)) = ?"
+          + " OR instr(uid, '_' || ?) > 0 ORDER BY start_time DESC, id DESC", rs -> {
+            StoredMeasurement m = MeasurementRows.row(rs, false);
+            String tail = m.uid().substring(m.uid().lastIndexOf('_') + 1);
+            if (out.size() < max && (m.uid().startsWith(prefix) || tail.startsWith(prefix))) {
+              out.add(m);
+            }
+          }, prefix, prefix, prefix);
+      return out;
+    });
+  }
+
   /** Measurements matching {@code filter}, newest first, without their JSON. */
   public List<StoredMeasurement> find(MeasurementFilter filter) {
     return db.read("list measurements", c -> {

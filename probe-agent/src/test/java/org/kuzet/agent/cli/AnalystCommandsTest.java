@@ -82,7 +82,7 @@ class AnalystCommandsTest {
   void resultsListsAndFilters() {
     CliRun all = kuzet("results");
     assertEquals(0, all.exit(), all.err());
-    assertTrue(all.out().startsWith("TIME (UTC)"), all.out());
+    assertTrue(all.out().startsWith("ID        RUN  TIME (UTC)"), all.out());
     assertEquals(1 + 9, all.out().lines().count(), all.out());
     assertTrue(all.out().lines().skip(1).findFirst().orElseThrow().contains("2026-11-04 10:00:05"), "newest first");
 

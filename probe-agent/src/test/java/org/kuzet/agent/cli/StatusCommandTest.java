@@ -123,7 +123,8 @@ class StatusCommandTest {
           withdraw.out());
       String out = CliRun.of("status", "--config", conf.toString()).out();
       assertTrue(out.contains("service:      idle (process " + ProcessHandle.current().pid() + "): consent withdrawn"
-          + " or none recorded, so it measures and uploads nothing until 'kuzet consent' is given again"), out);
+          + " or none recorded, so it measures and uploads nothing until 'kuzet consent --db " + db
+          + "' is given again"), out);
       assertFalse(out.contains("running"), out);
       assertTrue(out.contains("consent:      none recorded"), out);
       assertTrue(out.contains("skipped unless consent is given"), out);

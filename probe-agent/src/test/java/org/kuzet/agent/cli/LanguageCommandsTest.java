@@ -1,0 +1,61 @@
+package org.kuzet.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kuzet.agent.consent.Consent;
+import org.kuzet.agent.consent.ConsentFile;
+import org.kuzet.agent.consent.ConsentText;
+import org.kuzet.agent.i18n.Language;
+import org.kuzet.agent.i18n.Messages;
+
+/** {@code --lang}: what a volunteer reads, in Russian or Kazakh; what is recorded stays a data contract. */
+class LanguageCommandsTest {
+  @TempDir Path dir;
+
+  @Test
+  void consentIsExplainedAskedAndRecordedInTheChosenLanguage() throws Exception {
+    Path db = dir.resolve("kuzet.db");
+    CliRun show = CliRun.of("consent", "--show", "--lang", "ru");
+    assertEquals(Messages.of(Language.RU).consentExplanation(), show.out());
+
+    CliRun asked = CliRun.atTerminal("да\n\n", "--lang=kk", "consent", "--db", db.toString());
+    assertEquals(0, asked.exit(), asked.err());
+    assertTrue(asked.out().contains(Messages.of(Language.KK).consentExplanation().strip()), asked.out());
+    assertTrue(asked.out().contains(Messages.of(Language.KK).get("consent.question.run")), asked.out());
+    Consent recorded = ConsentFile.read(db).orElseThrow();
+    assertEquals(Language.KK, recorded.language(), "the record says which text was agreed to");
+    assertEquals(ConsentText.VERSION, recorded.textVersion());
+
+    CliRun status = CliRun.of("consent", "--status", "--db", db.toString(), "--lang", "ru");
+    assertTrue(status.out().startsWith("согласие дано ") && status.out().contains("Қазақша"), status.out());
+  }
+
+  @Test
+  void anOldConsentRecordWithoutALanguageWasGivenInEnglish() throws Exception {
+    Path db = dir.resolve("kuzet.db");
+    java.nio.file.Files.writeString(ConsentFile.path(db),
+        "given_at = 2026-11-01T10:00:00Z\nupload = false\ntext_version = 3\n");
+    assertEquals(Language.EN, ConsentFile.read(db).orElseThrow().language());
+  }
+
+  @Test
+  void statusSpeaksRussianWithItsValuesAligned() {
+    CliRun status = CliRun.of("status", "--db", dir.resolve("none.db").toString(), "--lang", "ru");
+    assertEquals(0, status.exit(), status.err());
+    assertTrue(status.out().contains("база данных:"), status.out());
+    assertTrue(status.out().contains("запусков ещё не было (нет базы данных)"), status.out());
+    int column = status.out().lines().findFirst().orElseThrow().indexOf('/');
+    status.out().lines().forEach(l -> assertEquals(' ', l.charAt(column - 1), "aligned: " + status.out()));
+  }
+
+  @Test
+  void anUnknownLanguageIsAUsageErrorNamingTheChoices() {
+    CliRun r = CliRun.of("status", "--lang", "de");
+    assertEquals(Main.EXIT_USAGE, r.exit());
+    assertEquals("kuzet: --lang 'de': kuzet speaks en (English), ru (Russian) and kk (Kazakh)", r.err().strip());
+  }
+}
