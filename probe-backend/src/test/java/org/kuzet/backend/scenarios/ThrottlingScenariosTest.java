@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.kuzet.core.testing.world.Pages;
 import org.kuzet.core.testing.world.ScenarioWorld.Site;
 import org.kuzet.core.analysis.Throttling;
+import org.kuzet.schema.Blocking;
 import org.kuzet.schema.HttpTransaction;
 import org.kuzet.schema.Signal;
 import org.kuzet.schema.TestKeys;
@@ -57,7 +58,7 @@ class ThrottlingScenariosTest {
     assertEquals(Verdict.BLOCKED, k.xVerdict(), () -> "verdict of " + k.requests());
     assertEquals(List.of(Signal.THROTTLED), k.xSignals());
     // OONI's keys stay what OONI's analysis says: the page arrived whole.
-    assertEquals(Boolean.FALSE, k.blocking());
+    assertEquals(Blocking.NONE, k.blocking());
     assertEquals(Boolean.TRUE, k.accessible());
   }
 
