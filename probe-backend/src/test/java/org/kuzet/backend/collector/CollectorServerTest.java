@@ -368,7 +368,7 @@ class CollectorServerTest {
     java.util.concurrent.CountDownLatch letGo = new java.util.concurrent.CountDownLatch(1);
     CollectorStore gated = new CollectorStore() {
       @Override
-      public List<Outcome> store(List<StoredMeasurement> batch) throws IOException {
+      public List<Outcome> store(List<ReceivedMeasurement> batch) throws IOException {
         storing.countDown();
         try {
           letGo.await();
@@ -382,6 +382,23 @@ class CollectorServerTest {
       @Override
       public long count() throws IOException {
         return store.count();
+      }
+
+      @Override
+      public void export(java.time.LocalDateTime since, Sink sink) throws IOException {
+        store.export(since, sink);
+      }
+
+      @Override
+      public List<NetworkDay> blockedPerNetworkPerDay(java.time.LocalDateTime from, java.time.LocalDateTime to)
+          throws IOException {
+        return store.blockedPerNetworkPerDay(from, to);
+      }
+
+      @Override
+      public List<DomainDay> domainHistory(String domain, java.time.LocalDateTime from, java.time.LocalDateTime to)
+          throws IOException {
+        return store.domainHistory(domain, from, to);
       }
 
       @Override

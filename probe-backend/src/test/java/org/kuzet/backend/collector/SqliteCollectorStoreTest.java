@@ -22,9 +22,9 @@ class SqliteCollectorStoreTest {
 
   @TempDir Path dir;
 
-  private static StoredMeasurement row(String uid, String keyId, String json) {
-    return new StoredMeasurement(uid, keyId, T, json, "{}",
-        new StoredMeasurement.Summary(null, null, null, null, null, null));
+  private static ReceivedMeasurement row(String uid, String keyId, String json) {
+    return new ReceivedMeasurement(uid, keyId, T, json, "{}",
+        new ReceivedMeasurement.Summary(null, null, null, null, null, null));
   }
 
   @Test
@@ -95,14 +95,14 @@ class SqliteCollectorStoreTest {
    */
   @Test
   void aBatchThatFailsHalfWayStoresNothing() throws IOException {
-    List<StoredMeasurement> rows = List.of(row("a", "k", "{}"), row("b", "k", "{}"), row("c", "k", "{}"),
+    List<ReceivedMeasurement> rows = List.of(row("a", "k", "{}"), row("b", "k", "{}"), row("c", "k", "{}"),
         row("d", "k", "{}"));
     for (Throwable failure : List.<Throwable>of(new OutOfMemoryError("injected"),
         new IllegalStateException("injected"))) {
       try (SqliteCollectorStore store = SqliteCollectorStore.open(dir.resolve("c.db"))) {
-        List<StoredMeasurement> breaking = new java.util.AbstractList<>() {
+        List<ReceivedMeasurement> breaking = new java.util.AbstractList<>() {
           @Override
-          public StoredMeasurement get(int i) {
+          public ReceivedMeasurement get(int i) {
             if (i == 2) {
               if (failure instanceof Error e) {
                 throw e;
