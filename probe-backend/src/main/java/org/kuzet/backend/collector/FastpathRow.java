@@ -85,7 +85,7 @@ public record FastpathRow(String measurementUid, String reportId, String input, 
     c.put("probe_cc", probeCc);
     c.put("probe_asn", probeAsn);
     c.put("test_name", testName);
-    c.put("test_start_time", testStartTime == null ? null : TIME.format(testStartTime));
+    c.put("test_start_time", TIME.format(testStartTime == null ? measurementStartTime : testStartTime));
     c.put("measurement_start_time", TIME.format(measurementStartTime));
     c.put("filename", "");
     c.put("scores", scores);
