@@ -54,6 +54,11 @@ public final class LocalPostgres {
   public static synchronized LocalPostgres get() {
     Assumptions.assumeFalse(Boolean.getBoolean(SKIP_PROPERTY),
         "PostgreSQL tests skipped on request (-D" + SKIP_PROPERTY + "=true)");
+    return startServer();
+  }
+
+  /** The server, started on first use (no JUnit: the bench calls this). */
+  public static synchronized LocalPostgres startServer() {
     if (failure != null) {
       throw failure;
     }
