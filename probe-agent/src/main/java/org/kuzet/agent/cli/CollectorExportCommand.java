@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code kuzet collector export}: the collector's measurements as OONI lines or ClickHouse rows (docs/COLLECTOR.md). */
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = {"Write the collector's measurements, oldest first, one JSON line each: ooni (OONI measurement"
-        + " lines) or clickhouse (JSONEachRow rows for the fastpath table in docs/clickhouse-fastpath.sql)."})
+        + " lines) or clickhouse (JSONEachRow rows for the fastpath table of docs/COLLECTOR.md)."})
 public final class CollectorExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
