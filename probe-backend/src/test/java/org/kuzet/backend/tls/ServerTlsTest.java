@@ -46,6 +46,39 @@ class ServerTlsTest {
     }
   }
 
+  /**
+   * Modern defaults: TLS 1.3 when the client has it, TLS 1.2 with AEAD ciphers and forward secrecy, and nothing
+   * weaker (here: a CBC suite with a SHA-1 MAC, which a TLS 1.2 client still offers, is refused).
+   */
+  @Test
+  void speaksOnlyModernTls() throws Exception {
+    HeldCertificate leaf = pki.issue("127.0.0.1");
+    Path cert = write("fullchain.pem", leaf.certificatePem() + pki.rootPem());
+    Path key = write("privkey.pem", leaf.privateKeyPkcs8Pem());
+    try (SqliteCollectorStore store = SqliteCollectorStore.open(dir.resolve("c.db"));
+         CollectorServer server = CollectorServer.builder(store).tls(ServerTls.fromPem(cert, key)).start()) {
+      javax.net.ssl.SSLSocketFactory client = pki.clientTrustingRoot().sslSocketFactory();
+      assertEquals("TLSv1.3", handshake(client, server, null, null));
+      assertEquals("TLSv1.2", handshake(client, server, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
+      assertThrows(javax.net.ssl.SSLException.class,
+          () -> handshake(client, server, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"));
+    }
+  }
+
+  private static String handshake(javax.net.ssl.SSLSocketFactory factory, CollectorServer server, String protocol,
+      String cipher) throws IOException {
+    try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) factory.createSocket(
+        server.address().getAddress(), server.address().getPort())) {
+      s.setSoTimeout(30_000);
+      if (protocol != null) {
+        s.setEnabledProtocols(new String[] {protocol});
+        s.setEnabledCipherSuites(new String[] {cipher});
+      }
+      s.startHandshake();
+      return s.getSession().getProtocol();
+    }
+  }
+
   @Test
   void readsTraditionalRsaKeys() throws Exception {
     HeldCertificate leaf = new HeldCertificate.Builder().rsa2048().commonName("c")
