@@ -46,6 +46,28 @@ class ServerTlsTest {
     }
   }
 
+  /** Over TLS a client that offers h2 gets HTTP/2 (uploads work the same); one that does not, HTTP/1.1. */
+  @Test
+  void speaksHttp2OverTlsToClientsThatAskForIt() throws Exception {
+    HeldCertificate leaf = pki.issue("127.0.0.1");
+    Path cert = write("fullchain.pem", leaf.certificatePem() + pki.rootPem());
+    Path key = write("privkey.pem", leaf.privateKeyPkcs8Pem());
+    try (SqliteCollectorStore store = SqliteCollectorStore.open(dir.resolve("c.db"));
+         CollectorServer server = CollectorServer.builder(store).tls(ServerTls.fromPem(cert, key)).start()) {
+      for (HttpClient.Version version : HttpClient.Version.values()) {
+        HttpClient client = HttpClient.newBuilder().version(version)
+            .sslContext(pki.clientTrustingRoot().sslContext()).build();
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.uploadUri())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(TestMeasurements.batch(TestMeasurements.signed(
+                "h-" + version)))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(version, r.version());
+      }
+      assertEquals(HttpClient.Version.values().length, store.count());
+    }
+  }
+
   /**
    * Modern defaults: TLS 1.3 when the client has it, TLS 1.2 with AEAD ciphers and forward secrecy, and nothing
    * weaker (here: a CBC suite with a SHA-1 MAC, which a TLS 1.2 client still offers, is refused).
