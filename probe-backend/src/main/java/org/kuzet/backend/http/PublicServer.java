@@ -264,10 +264,10 @@ public final class PublicServer implements AutoCloseable {
 
     @Override
     public void onOpened(Connection c) {
-      // With TLS, the TLS connection, the ALPN negotiation and the HTTP connection above them all open; the HTTP
-      // one is what requests see.
-      if (!(c instanceof org.eclipse.jetty.io.ssl.SslConnection)
-          && !(c instanceof org.eclipse.jetty.alpn.server.ALPNServerConnection)) {
+      // With TLS, the TLS connection and the one above it both open. Above it is first the ALPN negotiation, whose
+      // deadline cuts a slow handshake; once negotiated it closes and the HTTP/1.1 or HTTP/2 connection, the one
+      // requests see, opens with a deadline of its own.
+      if (!(c instanceof org.eclipse.jetty.io.ssl.SslConnection)) {
         open.put(c, new Slot(System.nanoTime() + timeoutNanos));
       }
     }

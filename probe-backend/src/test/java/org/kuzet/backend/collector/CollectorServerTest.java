@@ -248,7 +248,7 @@ class CollectorServerTest {
         columns.add(meta.getColumnName(i));
       }
       assertEquals(List.of("uid", "key_id", "received_at", "measurement", "signature", "input", "probe_cc",
-          "probe_asn", "measurement_start_time", "verdict", "signals"), columns);
+          "probe_asn", "measurement_start_time", "verdict", "signals", "domain"), columns);
       assertTrue(rs.next());
       assertEquals("u1", rs.getString("uid"));
       assertEquals(TestMeasurements.KEY.keyId(), rs.getString("key_id"));
