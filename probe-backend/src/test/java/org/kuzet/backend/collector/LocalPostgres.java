@@ -110,6 +110,16 @@ public final class LocalPostgres {
     }
     Path data = dir.resolve("data");
     Path log = dir.resolve("server.log");
+    try {
+      return start(bin, root, dir, data, log);
+    } catch (IOException | RuntimeException e) {
+      delete(dir); // a failed start leaves nothing behind in the temp dir
+      throw e;
+    }
+  }
+
+  private static LocalPostgres start(Path bin, boolean root, Path dir, Path data, Path log)
+      throws IOException, InterruptedException {
     run(root, dir, List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
         "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"), dir.resolve("initdb.log"));
     int port;
@@ -222,6 +232,10 @@ public final class LocalPostgres {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    delete(dir);
+  }
+
+  private static void delete(Path dir) {
     try (Stream<Path> all = Files.walk(dir)) {
       all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {
