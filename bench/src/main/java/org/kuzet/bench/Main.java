@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "kuzet-bench", mixinStandardHelpOptions = true,
     subcommands = {Main.Throughput.class, Main.Footprint.class, Main.Service.class, Main.Store.class,
-        Main.AnalysisCommand.class})
+        Main.AnalysisCommand.class, Main.Collector.class})
 public final class Main implements Runnable {
   // MockWebServer logs every TCP-only connect (the probe's TCP step) as a warning; the figures are the output.
   private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("mockwebserver3");
@@ -200,6 +200,73 @@ public final class Main implements Runnable {
             r.timelineRows(), r.timelineMillis().get(0), StoreBench.median(r.timelineMillis()));
         System.out.printf(Locale.ROOT, "| blocked per category per day, a month (%d rows) | first %.1f ms, median %.1f ms |%n",
             r.perDayRows(), r.perDayMillis().get(0), StoreBench.median(r.perDayMillis()));
+        return 0;
+      } finally {
+        try (var files = java.nio.file.Files.walk(tmp)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
+
+  @Command(name = "collector", mixinStandardHelpOptions = true,
+      description = "The collector at scale: ingest per store and batch size, queries with many stored, memory.")
+  static final class Collector implements Callable<Integer> {
+    @Option(names = "--stores", split = ",", defaultValue = "sqlite,postgresql") List<String> stores;
+
+    @Option(names = "--batches", split = ",", defaultValue = "1,50,500") List<Integer> batches;
+
+    @Option(names = "--uploaders", defaultValue = "16") int uploaders;
+
+    @Option(names = "--ingest", defaultValue = "20000", description = "Measurements uploaded per ingest row.")
+    int ingest;
+
+    @Option(names = "--stored", defaultValue = "1000000", description = "Measurements stored for the query rows.")
+    int stored;
+
+    @Option(names = "--repeats", defaultValue = "5") int repeats;
+
+    @Option(names = "--postgres", description = "postgresql://… of a server to use (its collector tables are"
+        + " emptied!) instead of a throwaway local one.")
+    String postgres;
+
+    @Option(names = "--dir", description = "Where SQLite databases go (default: the system temp dir).")
+    java.nio.file.Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory(
+          dir == null ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir")) : dir, "kuzet-collector-bench");
+      try {
+        CollectorBench bench = new CollectorBench(System.err, postgres, tmp);
+        List<CollectorBench.IngestRow> ingestRows = bench.ingest(stores, batches, uploaders, ingest);
+        System.out.println("## Collector ingest (" + ingest + " signed measurements per row, " + uploaders
+            + " concurrent uploaders over HTTP on loopback, --max-inflight " + uploaders + "; verified, checked"
+            + " against the schema and stored)");
+        System.out.println("machine: " + machine() + (postgres == null ? "; PostgreSQL: local throwaway server,"
+            + " fsync off" : "; PostgreSQL: " + org.kuzet.backend.collector.PostgresUrl.redact(postgres)));
+        System.out.println();
+        System.out.println("| store | batch | measurements/s | wall s | 503 retries | heap peak MiB |");
+        System.out.println("|---|---:|---:|---:|---:|---:|");
+        for (CollectorBench.IngestRow r : ingestRows) {
+          System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.1f | %d | %d |%n", r.store(), r.batch(),
+              r.measurements() / r.seconds(), r.seconds(), r.retries(), r.heapPeakMiB());
+        }
+        System.out.println();
+        System.out.println("## Collector queries with " + stored + " stored (a month, 40 networks, 2,000 domains;"
+            + " first run, then median of " + repeats + ")");
+        System.out.println();
+        System.out.println("| store | bulk load /s | duplicate batch of 500 ms | blocked per network per day, a month"
+            + " ms | one domain, a month ms | heap after MiB | RSS MiB |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        for (String kind : stores) {
+          CollectorBench.QueryRow q = bench.queries(kind, stored, repeats);
+          System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f / %.0f | %.0f / %.0f (%d rows) | %.1f / %.1f (%d rows)"
+                  + " | %d | %d |%n", kind, q.stored() / q.loadSeconds(), q.duplicateBatchMs().get(0),
+              CollectorBench.median(q.duplicateBatchMs()), q.perNetworkMs().get(0),
+              CollectorBench.median(q.perNetworkMs()), q.networkDays(), q.domainMs().get(0),
+              CollectorBench.median(q.domainMs()), q.domainDays(), q.heapMiB(), q.rssMiB());
+        }
         return 0;
       } finally {
         try (var files = java.nio.file.Files.walk(tmp)) {

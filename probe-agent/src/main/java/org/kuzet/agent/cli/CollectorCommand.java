@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.kuzet.backend.collector.CollectorServer;
 import org.kuzet.backend.tls.ServerTls;
-import org.kuzet.backend.collector.SqliteCollectorStore;
+import org.kuzet.backend.collector.CollectorStore;
+import org.kuzet.backend.collector.CollectorStores;
+import org.kuzet.backend.collector.PostgresUrl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Spec;
  * SIGTERM or SIGINT, then stops taking uploads and closes its database cleanly.
  */
 @Command(name = "collector", mixinStandardHelpOptions = true,
-    description = {"Receive signed measurements from probes and store them in an SQLite database.",
+    subcommands = {CollectorExportCommand.class, CollectorReportCommand.class},
+    description = {"Receive signed measurements from probes and store them in an SQLite database or PostgreSQL.",
         "Verifies every signature, stores each measurement UID once, and never records the uploader's address."
         + " Runs until stopped (SIGTERM or Ctrl-C)."})
 public final class CollectorCommand implements Callable<Integer> {
@@ -47,13 +50,16 @@ public final class CollectorCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--listen", required = true, paramLabel = "HOST:PORT",
+  // --listen and --db are checked in serve(), not by picocli: required options here would be demanded of the
+  // export and report subcommands too.
+  @Option(names = "--listen", paramLabel = "HOST:PORT",
       description = "Address to listen on, e.g. 127.0.0.1:8443, 0.0.0.0:443 or [::]:443 (port 0: any free port).")
   String listen;
 
-  @Option(names = "--db", required = true, paramLabel = "FILE",
-      description = "The collector's SQLite database; created if missing.")
-  Path db;
+  @Option(names = "--db", paramLabel = "FILE|URL",
+      description = "The collector's SQLite database file (created if missing), or a PostgreSQL server:"
+          + " postgresql://USER@HOST:PORT/DATABASE[?sslmode=verify-full] (password: PGPASSWORD or ~/.pgpass).")
+  String db;
 
   @Option(names = "--tls-cert", paramLabel = "PEM",
       description = "Certificate chain (leaf first) to serve HTTPS with; needs --tls-key. Without both: plain HTTP,"
@@ -91,6 +97,12 @@ public final class CollectorCommand implements Callable<Integer> {
   }
 
   private int serve() throws IOException, InterruptedException {
+    if (listen == null) {
+      throw new UsageException("missing required option --listen HOST:PORT (see 'kuzet collector --help')");
+    }
+    if (db == null) {
+      throw new UsageException("missing required option --db FILE|URL (see 'kuzet collector --help')");
+    }
     InetSocketAddress address = parseListen(listen);
     long bodyLimit = maxBody == null ? CollectorServer.DEFAULT_MAX_BODY_BYTES : parseSize(maxBody);
     if (bodyLimit < 1024) {
@@ -110,12 +122,7 @@ public final class CollectorCommand implements Callable<Integer> {
         throw new UsageException(e.getMessage(), e);
       }
     }
-    SqliteCollectorStore store;
-    try {
-      store = SqliteCollectorStore.open(db);
-    } catch (IOException e) {
-      throw new UsageException(e.getMessage(), e);
-    }
+    CollectorStore store = openStore(db, true);
     try (store) {
       CollectorServer.Builder builder = CollectorServer.builder(store).listen(address).maxBodyBytes(bodyLimit)
           .tls(tls);
@@ -131,7 +138,8 @@ public final class CollectorCommand implements Callable<Integer> {
       }
       PrintWriter out = spec.commandLine().getOut();
       try (server) {
-        out.println("kuzet collector: listening on " + server.uploadUri() + ", storing in " + db
+        out.println("kuzet collector: listening on " + server.uploadUri() + ", storing in "
+            + CollectorStores.describe(db)
             + " (" + store.count() + " measurements so far)");
         out.flush();
         lifetime.run(server);
@@ -169,6 +177,30 @@ public final class CollectorCommand implements Callable<Integer> {
     @Override
     public void closed() {
       closed.countDown();
+    }
+  }
+
+  /**
+   * Opens the store {@code db} names. A malformed URL, or an SQLite file that cannot be the collector's, is bad
+   * input (exit 2); a PostgreSQL server that cannot be reached is a failed operation (exit 1).
+   *
+   * @param create whether a missing SQLite file is created (the collector) or refused (export, report)
+   */
+  static CollectorStore openStore(String db, boolean create) throws IOException {
+    boolean postgres = PostgresUrl.isPostgres(db);
+    if (!postgres && !create && !java.nio.file.Files.exists(Path.of(db))) {
+      throw new UsageException("--db " + db + ": no such file (the collector's database file, or a"
+          + " postgresql:// URL)");
+    }
+    try {
+      return CollectorStores.open(db);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--db: " + e.getMessage(), e);
+    } catch (IOException e) {
+      if (postgres) {
+        throw e;
+      }
+      throw new UsageException(e.getMessage(), e);
     }
   }
 

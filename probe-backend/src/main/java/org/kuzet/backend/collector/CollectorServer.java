@@ -270,7 +270,7 @@ public final class CollectorServer implements AutoCloseable {
 
     Instant receivedAt = clock.instant();
     List<ItemVerifier.Checked> checked = new ArrayList<>(items.size());
-    List<StoredMeasurement> rows = new ArrayList<>();
+    List<ReceivedMeasurement> rows = new ArrayList<>();
     for (JsonNode item : items) {
       ItemVerifier.Checked c = ItemVerifier.check(item, receivedAt);
       checked.add(c);

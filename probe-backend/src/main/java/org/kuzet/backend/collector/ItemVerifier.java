@@ -27,8 +27,8 @@ final class ItemVerifier {
   private ItemVerifier() {}
 
   /** The verdict on one item: either {@code row} or {@code reason} is set; {@code uid} when the item had one. */
-  record Checked(String uid, StoredMeasurement row, String reason) {
-    static Checked ok(StoredMeasurement row) {
+  record Checked(String uid, ReceivedMeasurement row, String reason) {
+    static Checked ok(ReceivedMeasurement row) {
       return new Checked(row.uid(), row, null);
     }
 
@@ -111,8 +111,8 @@ final class ItemVerifier {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot re-encode a parsed JSON object", e);
     }
-    return Checked.ok(new StoredMeasurement(uid, signature.keyId(), receivedAt, canonical, signatureJson,
-        StoredMeasurement.Summary.of(m)));
+    return Checked.ok(new ReceivedMeasurement(uid, signature.keyId(), receivedAt, canonical, signatureJson,
+        ReceivedMeasurement.Summary.of(m)));
   }
 
   private static String unknownMember(JsonNode object, Set<String> known) {

@@ -9,14 +9,19 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.kuzet.schema.db.MigrationSet;
 
 /**
- * The collector's SQLite database: one table, {@code measurements}, keyed by UID. WAL mode, so readers (an
+ * The collector's SQLite database: one table, {@code measurements}, keyed by UID, its schema made by the numbered
+ * migrations in {@code resources/org/kuzet/backend/collector/sqlite} ({@link #MIGRATIONS}). WAL mode, so readers (an
  * analyst's {@code sqlite3}) never block uploads; one connection and one transaction per batch, so a batch is
  * stored whole or not at all.
  *
@@ -25,28 +30,10 @@ import java.util.Objects;
 public final class SqliteCollectorStore implements CollectorStore {
   /** {@code PRAGMA application_id} of a collector database ("kzcl"), so another SQLite file is never written. */
   public static final int APPLICATION_ID = 0x6b7a636c;
-  static final int SCHEMA_VERSION = 1;
-
-  private static final String[] SCHEMA = {
-      """
-      CREATE TABLE measurements (
-        uid                    TEXT PRIMARY KEY NOT NULL,
-        key_id                 TEXT NOT NULL,
-        received_at            TEXT NOT NULL,
-        measurement            TEXT NOT NULL,
-        signature              TEXT NOT NULL,
-        input                  TEXT,
-        probe_cc               TEXT,
-        probe_asn              TEXT,
-        measurement_start_time TEXT,
-        verdict                TEXT,
-        signals                TEXT
-      ) STRICT""",
-      "CREATE INDEX measurements_by_probe ON measurements (key_id, received_at)",
-      "CREATE INDEX measurements_by_input ON measurements (input, measurement_start_time)",
-      "PRAGMA application_id = " + APPLICATION_ID,
-      "PRAGMA user_version = " + SCHEMA_VERSION,
-  };
+  /** The collector's SQLite schema; the version is kept in {@code PRAGMA user_version}. */
+  static final MigrationSet MIGRATIONS = new MigrationSet(SqliteCollectorStore.class, "sqlite",
+      List.of("V1__init.sql", "V2__asn_day_index.sql", "V3__domain.sql"));
+  private static final System.Logger LOG = System.getLogger(SqliteCollectorStore.class.getName());
 
   private final Path file;
   private final Connection db;
@@ -77,14 +64,12 @@ public final class SqliteCollectorStore implements CollectorStore {
         s.execute("PRAGMA busy_timeout = 10000");
       }
       // What the file is, before anything is written to it (journal_mode = WAL writes the header).
-      boolean fresh = identify(file, db);
+      identify(file, db);
       try (Statement s = db.createStatement()) {
         s.execute("PRAGMA journal_mode = WAL");
         s.execute("PRAGMA synchronous = NORMAL"); // with WAL: durable at checkpoints, never corrupt
       }
-      if (fresh) {
-        create(db);
-      }
+      migrate(db);
       return new SqliteCollectorStore(file, db);
     } catch (SQLException e) {
       closeQuietly(db);
@@ -115,9 +100,9 @@ public final class SqliteCollectorStore implements CollectorStore {
     int appId = pragma(db, "application_id");
     int version = pragma(db, "user_version");
     if (appId == APPLICATION_ID) {
-      if (version > SCHEMA_VERSION) {
+      if (version > MIGRATIONS.latestVersion()) {
         throw new IOException(file + " was written by a newer kuzet (schema " + version + ", this one knows "
-            + SCHEMA_VERSION + "); upgrade kuzet");
+            + MIGRATIONS.latestVersion() + "); upgrade kuzet");
       }
       return false;
     }
@@ -135,19 +120,41 @@ public final class SqliteCollectorStore implements CollectorStore {
         + "); it was left untouched: give --db a new file");
   }
 
-  private static void create(Connection db) throws SQLException {
-    db.setAutoCommit(false);
-    try (Statement s = db.createStatement()) {
-      for (String sql : SCHEMA) {
-        s.execute(sql);
-      }
-      db.commit();
-    } catch (SQLException | RuntimeException e) {
-      db.rollback();
-      throw e;
-    } finally {
-      db.setAutoCommit(true);
+  /**
+   * Applies the migrations after the file's version in one {@code BEGIN IMMEDIATE} transaction with the version
+   * bump (and, on a new file, the application id): all or nothing, and a second collector opening the same file
+   * meanwhile waits, then finds it migrated.
+   */
+  private static void migrate(Connection db) throws SQLException {
+    if (pragma(db, "user_version") == MIGRATIONS.latestVersion()) {
+      return;
     }
+    try (Statement s = db.createStatement()) {
+      s.execute("BEGIN IMMEDIATE");
+      try {
+        int version = pragma(db, "user_version");
+        for (MigrationSet.Migration m : MIGRATIONS.after(version)) {
+          for (String sql : m.statements()) {
+            s.execute(sql);
+          }
+        }
+        s.execute("PRAGMA application_id = " + APPLICATION_ID);
+        s.execute("PRAGMA user_version = " + MIGRATIONS.latestVersion());
+        s.execute("COMMIT");
+      } catch (SQLException | RuntimeException e) {
+        try {
+          s.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+          // the first failure is the one to report
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** The schema version of the open database. */
+  int schemaVersion() throws SQLException {
+    return pragma(db, "user_version");
   }
 
   private static int pragma(Connection db, String name) throws SQLException {
@@ -169,26 +176,26 @@ public final class SqliteCollectorStore implements CollectorStore {
   }
 
   @Override
-  public synchronized List<Outcome> store(List<StoredMeasurement> batch) throws IOException {
+  public synchronized List<Outcome> store(List<ReceivedMeasurement> batch) throws IOException {
     List<Outcome> outcomes = new ArrayList<>(batch.size());
-    Map<String, StoredMeasurement> inBatch = new HashMap<>();
+    Map<String, ReceivedMeasurement> inBatch = new HashMap<>();
     try {
       db.setAutoCommit(false);
       try (PreparedStatement find = db.prepareStatement(
                "SELECT key_id, measurement FROM measurements WHERE uid = ?");
            PreparedStatement insert = db.prepareStatement(
                "INSERT INTO measurements (uid, key_id, received_at, measurement, signature, input, probe_cc,"
-                   + " probe_asn, measurement_start_time, verdict, signals) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
-        for (StoredMeasurement m : batch) {
-          StoredMeasurement earlier = inBatch.get(m.uid());
+                   + " probe_asn, measurement_start_time, verdict, signals, domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+        for (ReceivedMeasurement m : batch) {
+          ReceivedMeasurement earlier = inBatch.get(m.uid());
           if (earlier != null) {
-            outcomes.add(same(earlier.keyId(), earlier.measurementJson(), m) ? Outcome.DUPLICATE : Outcome.CONFLICT);
+            outcomes.add(judge(earlier.keyId(), earlier.measurementJson(), m));
             continue;
           }
           find.setString(1, m.uid());
           try (ResultSet rs = find.executeQuery()) {
             if (rs.next()) {
-              outcomes.add(same(rs.getString(1), rs.getString(2), m) ? Outcome.DUPLICATE : Outcome.CONFLICT);
+              outcomes.add(judge(rs.getString(1), rs.getString(2), m));
               continue;
             }
           }
@@ -217,12 +224,18 @@ public final class SqliteCollectorStore implements CollectorStore {
     }
   }
 
-  private static boolean same(String keyId, String measurementJson, StoredMeasurement m) {
-    return Objects.equals(keyId, m.keyId()) && Objects.equals(measurementJson, m.measurementJson());
+  private Outcome judge(String keyId, String measurementJson, ReceivedMeasurement m) {
+    if (Objects.equals(keyId, m.keyId()) && Objects.equals(measurementJson, m.measurementJson())) {
+      return Outcome.DUPLICATE;
+    }
+    // The key ids are public (every upload carries one); the uid is the probe's own: neither says where it is.
+    LOG.log(System.Logger.Level.WARNING, "uid conflict: {0} is stored (key {1}); a different measurement under the"
+        + " same uid from key {2} was rejected, the stored one kept", m.uid(), keyId, m.keyId());
+    return Outcome.CONFLICT;
   }
 
-  private static void bind(PreparedStatement insert, StoredMeasurement m) throws SQLException {
-    StoredMeasurement.Summary s = m.summary();
+  private static void bind(PreparedStatement insert, ReceivedMeasurement m) throws SQLException {
+    ReceivedMeasurement.Summary s = m.summary();
     insert.setString(1, m.uid());
     insert.setString(2, m.keyId());
     insert.setString(3, m.receivedAt().toString());
@@ -234,6 +247,68 @@ public final class SqliteCollectorStore implements CollectorStore {
     insert.setString(9, s.measurementStartTime());
     insert.setString(10, s.verdict());
     insert.setString(11, s.signals());
+    insert.setString(12, FastpathRow.domain(s.input()));
+  }
+
+  @Override
+  public synchronized void export(LocalDateTime since, Sink sink) throws IOException {
+    try (PreparedStatement q = db.prepareStatement("SELECT uid, key_id, received_at, measurement, signature"
+        + " FROM measurements WHERE measurement_start_time >= ? ORDER BY measurement_start_time, uid")) {
+      q.setString(1, FastpathRow.TIME.format(since));
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          sink.accept(new Stored(rs.getString("uid"), rs.getString("key_id"), Instant.parse(rs.getString(
+              "received_at")), rs.getString("measurement"), rs.getString("signature")));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IOException(file + ": cannot read measurements (" + e.getMessage() + ")", e);
+    }
+  }
+
+  @Override
+  public synchronized List<NetworkDay> blockedPerNetworkPerDay(LocalDateTime from, LocalDateTime to)
+      throws IOException {
+    NetworkDays days = new NetworkDays();
+    try (PreparedStatement q = db.prepareStatement("SELECT substr(measurement_start_time, 1, 10) AS day, probe_asn,"
+        + " verdict = 'blocked' AS blocked, signals, count(*) AS n FROM measurements"
+        + " WHERE measurement_start_time >= ? AND measurement_start_time < ?"
+        + " GROUP BY day, probe_asn, blocked, signals")) {
+      q.setString(1, FastpathRow.TIME.format(from));
+      q.setString(2, FastpathRow.TIME.format(to));
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          String signals = rs.getString("signals");
+          days.add(LocalDate.parse(rs.getString("day")), rs.getString("probe_asn"), rs.getBoolean("blocked"),
+              signals == null ? List.of() : List.of(signals.split(",")), rs.getLong("n"));
+        }
+      }
+      return days.result();
+    } catch (SQLException e) {
+      throw new IOException(file + ": cannot read measurements (" + e.getMessage() + ")", e);
+    }
+  }
+
+  @Override
+  public synchronized List<DomainDay> domainHistory(String domain, LocalDateTime from, LocalDateTime to)
+      throws IOException {
+    List<DomainDay> out = new ArrayList<>();
+    try (PreparedStatement q = db.prepareStatement("SELECT substr(measurement_start_time, 1, 10) AS day,"
+        + " coalesce(verdict, '') AS verdict, count(*) AS n FROM measurements WHERE domain = ?"
+        + " AND measurement_start_time >= ? AND measurement_start_time < ? GROUP BY day, verdict"
+        + " ORDER BY day, verdict")) {
+      q.setString(1, domain.toLowerCase(java.util.Locale.ROOT));
+      q.setString(2, FastpathRow.TIME.format(from));
+      q.setString(3, FastpathRow.TIME.format(to));
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          out.add(new DomainDay(LocalDate.parse(rs.getString("day")), rs.getString("verdict"), rs.getLong("n")));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IOException(file + ": cannot read measurements (" + e.getMessage() + ")", e);
+    }
   }
 
   @Override

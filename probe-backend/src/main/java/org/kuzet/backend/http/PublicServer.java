@@ -30,6 +30,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -92,7 +94,13 @@ public final class PublicServer implements AutoCloseable {
       SslContextFactory.Server ssl = new SslContextFactory.Server();
       ssl.setSslContext(tls);
       ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-      factories = new ConnectionFactory[] {new SslConnectionFactory(ssl, h1.getProtocol()), h1};
+      // HTTP/2 where it costs nothing: clients that offer h2 in ALPN get it, all others HTTP/1.1. Streams of one
+      // connection share its limits (connections, header deadline, body budget, upload slots) like requests do.
+      HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
+      h2.setMaxConcurrentStreams(Math.max(1, Math.min(100, limits.maxThreads())));
+      ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(h2.getProtocol(), h1.getProtocol());
+      alpn.setDefaultProtocol(h1.getProtocol());
+      factories = new ConnectionFactory[] {new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, h1};
     } else {
       factories = new ConnectionFactory[] {h1};
     }
@@ -256,7 +264,9 @@ public final class PublicServer implements AutoCloseable {
 
     @Override
     public void onOpened(Connection c) {
-      // With TLS, the TLS connection and the HTTP connection above it both open; the HTTP one is what requests see.
+      // With TLS, the TLS connection and the one above it both open. Above it is first the ALPN negotiation, whose
+      // deadline cuts a slow handshake; once negotiated it closes and the HTTP/1.1 or HTTP/2 connection, the one
+      // requests see, opens with a deadline of its own.
       if (!(c instanceof org.eclipse.jetty.io.ssl.SslConnection)) {
         open.put(c, new Slot(System.nanoTime() + timeoutNanos));
       }

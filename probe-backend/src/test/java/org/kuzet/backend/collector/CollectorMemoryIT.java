@@ -2,9 +2,9 @@ package org.kuzet.backend.collector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.kuzet.backend.collector.TestMeasurements.batch;
-import static org.kuzet.backend.collector.TestMeasurements.gzip;
-import static org.kuzet.backend.collector.TestMeasurements.signed;
+import static org.kuzet.core.testing.TestUploads.batch;
+import static org.kuzet.core.testing.TestUploads.gzip;
+import static org.kuzet.core.testing.TestUploads.signed;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;

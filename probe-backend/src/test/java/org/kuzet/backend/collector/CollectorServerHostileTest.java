@@ -3,9 +3,9 @@ package org.kuzet.backend.collector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.kuzet.backend.collector.TestMeasurements.batch;
-import static org.kuzet.backend.collector.TestMeasurements.gzip;
-import static org.kuzet.backend.collector.TestMeasurements.signed;
+import static org.kuzet.core.testing.TestUploads.batch;
+import static org.kuzet.core.testing.TestUploads.gzip;
+import static org.kuzet.core.testing.TestUploads.signed;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -95,7 +95,7 @@ class CollectorServerHostileTest {
     CountDownLatch letGo = new CountDownLatch(1);
     server = CollectorServer.builder(new CollectorStore() {
       @Override
-      public List<Outcome> store(List<StoredMeasurement> batch) throws IOException {
+      public List<Outcome> store(List<ReceivedMeasurement> batch) throws IOException {
         storing.countDown();
         try {
           letGo.await();
@@ -109,6 +109,23 @@ class CollectorServerHostileTest {
       @Override
       public long count() throws IOException {
         return store.count();
+      }
+
+      @Override
+      public void export(java.time.LocalDateTime since, Sink sink) throws IOException {
+        store.export(since, sink);
+      }
+
+      @Override
+      public List<NetworkDay> blockedPerNetworkPerDay(java.time.LocalDateTime from, java.time.LocalDateTime to)
+          throws IOException {
+        return store.blockedPerNetworkPerDay(from, to);
+      }
+
+      @Override
+      public List<DomainDay> domainHistory(String domain, java.time.LocalDateTime from, java.time.LocalDateTime to)
+          throws IOException {
+        return store.domainHistory(domain, from, to);
       }
 
       @Override

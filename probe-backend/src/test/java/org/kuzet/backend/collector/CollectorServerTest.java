@@ -3,10 +3,10 @@ package org.kuzet.backend.collector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.kuzet.backend.collector.TestMeasurements.batch;
-import static org.kuzet.backend.collector.TestMeasurements.gzip;
-import static org.kuzet.backend.collector.TestMeasurements.measurement;
-import static org.kuzet.backend.collector.TestMeasurements.signed;
+import static org.kuzet.core.testing.TestUploads.batch;
+import static org.kuzet.core.testing.TestUploads.gzip;
+import static org.kuzet.core.testing.TestUploads.measurement;
+import static org.kuzet.core.testing.TestUploads.signed;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kuzet.core.testing.TestUploads;
 import org.kuzet.schema.CanonicalJson;
 import org.kuzet.schema.MeasurementSignature;
 import org.kuzet.schema.upload.ItemResult;
@@ -200,7 +201,7 @@ class CollectorServerTest {
     withIp.put("probe_ip", "10.1.2.3");
     ObjectNode noUid = measurement("x");
     noUid.remove("measurement_uid");
-    MeasurementSignature sig = TestMeasurements.KEY.sign(measurement("wrong-key-id"));
+    MeasurementSignature sig = TestUploads.KEY.sign(measurement("wrong-key-id"));
     MeasurementSignature wrongKeyId = new MeasurementSignature(sig.alg(), sig.publicKey(),
         ProbeKey.keyId(new byte[32]), sig.value());
 
@@ -248,10 +249,10 @@ class CollectorServerTest {
         columns.add(meta.getColumnName(i));
       }
       assertEquals(List.of("uid", "key_id", "received_at", "measurement", "signature", "input", "probe_cc",
-          "probe_asn", "measurement_start_time", "verdict", "signals"), columns);
+          "probe_asn", "measurement_start_time", "verdict", "signals", "domain"), columns);
       assertTrue(rs.next());
       assertEquals("u1", rs.getString("uid"));
-      assertEquals(TestMeasurements.KEY.keyId(), rs.getString("key_id"));
+      assertEquals(TestUploads.KEY.keyId(), rs.getString("key_id"));
       assertEquals(NOW.toString(), rs.getString("received_at"));
       assertEquals(new String(CanonicalJson.encode(item.measurement()), StandardCharsets.UTF_8),
           rs.getString("measurement"));
@@ -368,7 +369,7 @@ class CollectorServerTest {
     java.util.concurrent.CountDownLatch letGo = new java.util.concurrent.CountDownLatch(1);
     CollectorStore gated = new CollectorStore() {
       @Override
-      public List<Outcome> store(List<StoredMeasurement> batch) throws IOException {
+      public List<Outcome> store(List<ReceivedMeasurement> batch) throws IOException {
         storing.countDown();
         try {
           letGo.await();
@@ -382,6 +383,23 @@ class CollectorServerTest {
       @Override
       public long count() throws IOException {
         return store.count();
+      }
+
+      @Override
+      public void export(java.time.LocalDateTime since, Sink sink) throws IOException {
+        store.export(since, sink);
+      }
+
+      @Override
+      public List<NetworkDay> blockedPerNetworkPerDay(java.time.LocalDateTime from, java.time.LocalDateTime to)
+          throws IOException {
+        return store.blockedPerNetworkPerDay(from, to);
+      }
+
+      @Override
+      public List<DomainDay> domainHistory(String domain, java.time.LocalDateTime from, java.time.LocalDateTime to)
+          throws IOException {
+        return store.domainHistory(domain, from, to);
       }
 
       @Override

@@ -3,10 +3,10 @@ package org.kuzet.backend.collector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.kuzet.backend.collector.TestMeasurements.batch;
-import static org.kuzet.backend.collector.TestMeasurements.gzip;
-import static org.kuzet.backend.collector.TestMeasurements.measurement;
-import static org.kuzet.backend.collector.TestMeasurements.signed;
+import static org.kuzet.core.testing.TestUploads.batch;
+import static org.kuzet.core.testing.TestUploads.gzip;
+import static org.kuzet.core.testing.TestUploads.measurement;
+import static org.kuzet.core.testing.TestUploads.signed;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

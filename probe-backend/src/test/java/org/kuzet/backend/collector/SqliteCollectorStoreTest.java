@@ -22,9 +22,9 @@ class SqliteCollectorStoreTest {
 
   @TempDir Path dir;
 
-  private static StoredMeasurement row(String uid, String keyId, String json) {
-    return new StoredMeasurement(uid, keyId, T, json, "{}",
-        new StoredMeasurement.Summary(null, null, null, null, null, null));
+  private static ReceivedMeasurement row(String uid, String keyId, String json) {
+    return new ReceivedMeasurement(uid, keyId, T, json, "{}",
+        new ReceivedMeasurement.Summary(null, null, null, null, null, null));
   }
 
   @Test
@@ -95,14 +95,14 @@ class SqliteCollectorStoreTest {
    */
   @Test
   void aBatchThatFailsHalfWayStoresNothing() throws IOException {
-    List<StoredMeasurement> rows = List.of(row("a", "k", "{}"), row("b", "k", "{}"), row("c", "k", "{}"),
+    List<ReceivedMeasurement> rows = List.of(row("a", "k", "{}"), row("b", "k", "{}"), row("c", "k", "{}"),
         row("d", "k", "{}"));
     for (Throwable failure : List.<Throwable>of(new OutOfMemoryError("injected"),
         new IllegalStateException("injected"))) {
       try (SqliteCollectorStore store = SqliteCollectorStore.open(dir.resolve("c.db"))) {
-        List<StoredMeasurement> breaking = new java.util.AbstractList<>() {
+        List<ReceivedMeasurement> breaking = new java.util.AbstractList<>() {
           @Override
-          public StoredMeasurement get(int i) {
+          public ReceivedMeasurement get(int i) {
             if (i == 2) {
               if (failure instanceof Error e) {
                 throw e;
@@ -170,5 +170,77 @@ class SqliteCollectorStoreTest {
     IOException e = assertThrows(IOException.class, () -> SqliteCollectorStore.open(db));
     assertTrue(e.getMessage().contains("not an SQLite database"), e.getMessage());
     org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(db), "the file was changed");
+  }
+
+  /**
+   * A database made by the collector before its migrations (kuzet 0.1: inline DDL, application id, user_version 1),
+   * built here with that code's statements, opens: its rows are kept, the later migrations run (the domain of each
+   * old row is filled in from its input), and it takes new uploads.
+   */
+  @Test
+  void aDatabaseMadeByTheOldInlineSchemaIsMigrated() throws Exception {
+    Path db = dir.resolve("old.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+      s.execute("PRAGMA journal_mode = WAL");
+      s.execute("""
+          CREATE TABLE measurements (
+            uid                    TEXT PRIMARY KEY NOT NULL,
+            key_id                 TEXT NOT NULL,
+            received_at            TEXT NOT NULL,
+            measurement            TEXT NOT NULL,
+            signature              TEXT NOT NULL,
+            input                  TEXT,
+            probe_cc               TEXT,
+            probe_asn              TEXT,
+            measurement_start_time TEXT,
+            verdict                TEXT,
+            signals                TEXT
+          ) STRICT""");
+      s.execute("CREATE INDEX measurements_by_probe ON measurements (key_id, received_at)");
+      s.execute("CREATE INDEX measurements_by_input ON measurements (input, measurement_start_time)");
+      s.execute("PRAGMA application_id = " + SqliteCollectorStore.APPLICATION_ID);
+      s.execute("PRAGMA user_version = 1");
+      s.execute("INSERT INTO measurements VALUES ('old-1', 'k', '2026-11-20T10:00:00Z', '{\"x\":1}', '{}',"
+          + " 'https://HolaNews.kz:8443/path?q', 'KZ', 'AS9198', '2026-11-20 09:59:00', 'blocked', 'dns.bogon')");
+      s.execute("INSERT INTO measurements VALUES ('old-2', 'k', '2026-11-20T10:00:00Z', '{\"x\":2}', '{}',"
+          + " 'http://other.kz', 'KZ', 'AS9198', '2026-11-20 09:59:30', 'accessible', '')");
+    }
+    try (SqliteCollectorStore store = SqliteCollectorStore.open(db)) {
+      assertEquals(SqliteCollectorStore.MIGRATIONS.latestVersion(), store.schemaVersion());
+      assertEquals(2, store.count());
+      assertEquals(List.of(Outcome.DUPLICATE, Outcome.STORED),
+          store.store(List.of(new ReceivedMeasurement("old-1", "k", T, "{\"x\":1}", "{}",
+              new ReceivedMeasurement.Summary(null, null, null, null, null, null)), row("new", "k", "{}"))));
+      java.time.LocalDateTime from = java.time.LocalDateTime.of(2026, 11, 1, 0, 0);
+      java.time.LocalDateTime to = java.time.LocalDateTime.of(2026, 12, 1, 0, 0);
+      assertEquals(List.of(new CollectorStore.DomainDay(java.time.LocalDate.of(2026, 11, 20), "blocked", 1)),
+          store.domainHistory("holanews.kz", from, to));
+      assertEquals(List.of(new CollectorStore.DomainDay(java.time.LocalDate.of(2026, 11, 20), "accessible", 1)),
+          store.domainHistory("other.kz", from, to));
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE"
+             + " 'sqlite_%' ORDER BY name")) {
+      List<String> indexes = new java.util.ArrayList<>();
+      while (rs.next()) {
+        indexes.add(rs.getString(1));
+      }
+      assertEquals(List.of("measurements_by_asn_time", "measurements_by_domain", "measurements_by_input",
+          "measurements_by_probe", "measurements_by_time"), indexes);
+    }
+  }
+
+  @Test
+  void theMigrationsDirectoryHoldsExactlyTheListedFiles() throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(Path.of(
+        "src/main/resources/org/kuzet/backend/collector/sqlite"))) {
+      assertEquals(files.map(p -> p.getFileName().toString()).sorted().toList(),
+          SqliteCollectorStore.MIGRATIONS.files().stream().sorted().toList());
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(Path.of(
+        "src/main/resources/org/kuzet/backend/collector/postgresql"))) {
+      assertEquals(files.map(p -> p.getFileName().toString()).sorted().toList(),
+          PostgresCollectorStore.MIGRATIONS.files().stream().sorted().toList());
+    }
   }
 }

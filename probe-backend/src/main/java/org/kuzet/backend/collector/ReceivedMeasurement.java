@@ -15,10 +15,10 @@ import java.util.StringJoiner;
  * @param signatureJson the signature object as uploaded ({@code {"alg","public_key","key_id","value"}})
  * @param summary values copied out of the measurement for queries; each may be null
  */
-public record StoredMeasurement(String uid, String keyId, Instant receivedAt, String measurementJson,
+public record ReceivedMeasurement(String uid, String keyId, Instant receivedAt, String measurementJson,
     String signatureJson, Summary summary) {
 
-  public StoredMeasurement {
+  public ReceivedMeasurement {
     Objects.requireNonNull(uid, "uid");
     Objects.requireNonNull(keyId, "keyId");
     Objects.requireNonNull(receivedAt, "receivedAt");

@@ -1,4 +1,4 @@
-package org.kuzet.backend.collector;
+package org.kuzet.core.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,16 +14,19 @@ import org.kuzet.schema.upload.UploadBatch;
 import org.kuzet.schema.upload.UploadItem;
 import org.kuzet.schema.upload.UploadProtocol;
 
-/** Signed upload items for collector tests; the measurements come from kuzet-testing's TestMeasurements. */
-public final class TestMeasurements {
+/**
+ * Signed upload items (batches, gzip) for collector tests and the collector bench; the measurements are
+ * {@link TestMeasurements}.
+ */
+public final class TestUploads {
   public static final ProbeKey KEY = ProbeKey.generate(new SecureRandom());
 
-  private TestMeasurements() {}
+  private TestUploads() {}
 
   /** A small blocked measurement in the export format, valid against its schema (the collector checks it). */
   public static ObjectNode measurement(String uid) {
     try {
-      return (ObjectNode) UploadProtocol.mapper().readTree(org.kuzet.core.testing.TestMeasurements.exportJson(uid,
+      return (ObjectNode) UploadProtocol.mapper().readTree(TestMeasurements.exportJson(uid,
           "https://holanews.kz/", Verdict.BLOCKED, "dns.bogon", "http.451"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

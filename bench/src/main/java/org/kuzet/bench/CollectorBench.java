@@ -1,0 +1,304 @@
+package org.kuzet.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.kuzet.backend.collector.CollectorServer;
+import org.kuzet.backend.collector.CollectorStore;
+import org.kuzet.backend.collector.CollectorStores;
+import org.kuzet.backend.collector.ReceivedMeasurement;
+import org.kuzet.core.testing.LocalPostgres;
+import org.kuzet.core.testing.TestUploads;
+import org.kuzet.schema.CanonicalJson;
+import org.kuzet.schema.upload.UploadBatch;
+import org.kuzet.schema.upload.UploadItem;
+import org.kuzet.schema.upload.UploadProtocol;
+
+/**
+ * The collector at scale: (1) ingest, signed measurements verified and stored per second through the HTTP server,
+ * by 16 concurrent uploaders, per store and batch size; (2) with many stored (1,000,000 by default), the time of a
+ * duplicate batch, of "blocked per network per day over a month" and of "one domain over a month"; (3) the heap
+ * and resident memory of the JVM (collector and uploaders share it). PostgreSQL is a throwaway local server
+ * ({@link LocalPostgres}, fsync off) unless {@code --postgres URL} names one.
+ */
+final class CollectorBench {
+  static final LocalDateTime MONTH = LocalDateTime.of(2026, 11, 1, 0, 0);
+  private static final String[] SIGNALS = {"dns.bogon", "dns.nxdomain", "tcp.reset", "tcp.timeout", "tls.reset",
+      "http.451", "http.blockpage"};
+
+  record IngestRow(String store, int batch, int uploaders, int measurements, double seconds, long retries,
+      long heapPeakMiB) {}
+
+  record QueryRow(String store, long stored, double loadSeconds, List<Double> duplicateBatchMs, int networkDays,
+      List<Double> perNetworkMs, int domainDays, List<Double> domainMs, long heapMiB, long rssMiB) {}
+
+  private final PrintStream log;
+  private final String postgresUrl;
+  private final Path dir;
+
+  CollectorBench(PrintStream log, String postgresUrl, Path dir) {
+    this.log = log;
+    this.postgresUrl = postgresUrl;
+    this.dir = dir;
+  }
+
+  /** A new, empty store of kind "sqlite" or "postgresql". */
+  String newDatabase(String kind, String name) throws IOException {
+    if (kind.equals("sqlite")) {
+      return Files.createTempDirectory(dir, "collector-" + name).resolve("collector.db").toString();
+    }
+    if (postgresUrl != null) {
+      return postgresUrl; // the operator's server: the same database for every row (emptied before each)
+    }
+    return LocalPostgres.startServer().newDatabase();
+  }
+
+  /** The i-th synthetic measurement: a month, 40 networks, 2,000 domains, 15% blocked, 5% down. */
+  static ObjectNode measurement(String uid, int i) {
+    Random r = new Random(i);
+    ObjectNode m = TestUploads.measurement(uid);
+    String start = MONTH.plusSeconds(r.nextInt(30 * 24 * 3600)).format(
+        org.kuzet.backend.collector.FastpathRow.TIME);
+    m.put("measurement_start_time", start);
+    m.put("test_start_time", start);
+    m.put("probe_asn", "AS" + (9000 + r.nextInt(40)));
+    m.put("input", "https://site" + r.nextInt(2000) + ".kz/");
+    ObjectNode keys = (ObjectNode) m.get("test_keys");
+    int v = r.nextInt(100);
+    keys.put("x_verdict", v < 15 ? "blocked" : v < 20 ? "down" : "accessible");
+    var signals = keys.putArray("x_signals");
+    if (v < 15) {
+      signals.add(TextNode.valueOf(SIGNALS[r.nextInt(SIGNALS.length)]));
+    }
+    return m;
+  }
+
+  List<IngestRow> ingest(List<String> kinds, List<Integer> batches, int uploaders, int count) throws Exception {
+    log.println("collector bench: signing " + count + " measurements");
+    List<UploadItem> items = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      items.add(TestUploads.signed(measurement("ingest-" + i, i)));
+    }
+    List<IngestRow> rows = new ArrayList<>();
+    for (String kind : kinds) {
+      for (int batch : batches) {
+        String db = newDatabase(kind, "ingest");
+        emptyIfShared(db);
+        rows.add(ingestOnce(kind, db, batch, uploaders, items));
+      }
+    }
+    return rows;
+  }
+
+  private IngestRow ingestOnce(String kind, String db, int batch, int uploaders, List<UploadItem> items)
+      throws Exception {
+    List<byte[]> bodies = new ArrayList<>();
+    for (int i = 0; i < items.size(); i += batch) {
+      bodies.add(TestUploads.gzip(UploadProtocol.encode(new UploadBatch(items.subList(i,
+          Math.min(items.size(), i + batch))))));
+    }
+    log.println("collector bench: ingest " + kind + ", batch " + batch + ", " + bodies.size() + " requests");
+    try (CollectorStore store = CollectorStores.open(db)) {
+      CollectorServer server = CollectorServer.builder(store).listen(new InetSocketAddress("127.0.0.1", 0))
+          .maxInflight(uploaders).start();
+      try (server) {
+        URI uri = server.uploadUri();
+        ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>(bodies);
+        AtomicLong retries = new AtomicLong();
+        HeapSampler heap = new HeapSampler();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newFixedThreadPool(4)).build();
+        ExecutorService pool = Executors.newFixedThreadPool(uploaders);
+        long t0 = System.nanoTime();
+        List<Future<?>> done = new ArrayList<>();
+        for (int u = 0; u < uploaders; u++) {
+          done.add(pool.submit(() -> {
+            for (byte[] body = queue.poll(); body != null; body = queue.poll()) {
+              while (true) {
+                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
+                    .header("Content-Type", UploadProtocol.CONTENT_TYPE)
+                    .header("Content-Encoding", UploadProtocol.CONTENT_ENCODING)
+                    .timeout(Duration.ofMinutes(5))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+                if (response.statusCode() == 200) {
+                  break;
+                }
+                if (response.statusCode() != 503) {
+                  throw new IOException("collector answered " + response.statusCode() + ": "
+                      + new String(response.body(), StandardCharsets.UTF_8));
+                }
+                retries.incrementAndGet();
+                Thread.sleep(5);
+              }
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : done) {
+          f.get();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        pool.shutdown();
+        heap.stop();
+        long stored = store.count();
+        if (stored != items.size()) {
+          throw new IllegalStateException(kind + ": " + stored + " stored of " + items.size());
+        }
+        return new IngestRow(kind, batch, uploaders, items.size(), seconds, retries.get(), heap.peakMiB());
+      }
+    }
+  }
+
+  QueryRow queries(String kind, int stored, int repeats) throws Exception {
+    String db = newDatabase(kind, "queries");
+    emptyIfShared(db);
+    try (CollectorStore store = CollectorStores.open(db)) {
+      log.println("collector bench: loading " + stored + " measurements into " + kind);
+      int chunk = 1000;
+      AtomicLong next = new AtomicLong();
+      ExecutorService pool = Executors.newFixedThreadPool(kind.equals("sqlite") ? 1 : 2);
+      long t0 = System.nanoTime();
+      List<Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < (kind.equals("sqlite") ? 1 : 2); w++) {
+        done.add(pool.submit(() -> {
+          for (long start = next.getAndAdd(chunk); start < stored; start = next.getAndAdd(chunk)) {
+            store.store(rows((int) start, (int) Math.min(stored, start + chunk)));
+            if (start % 100_000 == 0) {
+              log.println("  " + start);
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      pool.shutdown();
+      double load = (System.nanoTime() - t0) / 1e9;
+      List<ReceivedMeasurement> duplicates = rows(0, 500);
+      List<Double> dup = new ArrayList<>();
+      List<Double> perNetwork = new ArrayList<>();
+      List<Double> domain = new ArrayList<>();
+      int networkDays = 0;
+      int domainDays = 0;
+      for (int i = 0; i < repeats; i++) {
+        long t = System.nanoTime();
+        List<CollectorStore.Outcome> outcomes = store.store(duplicates);
+        dup.add((System.nanoTime() - t) / 1e6);
+        if (!outcomes.stream().allMatch(o -> o == CollectorStore.Outcome.DUPLICATE)) {
+          throw new IllegalStateException("a resent batch was not all duplicates");
+        }
+        t = System.nanoTime();
+        networkDays = store.blockedPerNetworkPerDay(MONTH, MONTH.plusMonths(1)).size();
+        perNetwork.add((System.nanoTime() - t) / 1e6);
+        t = System.nanoTime();
+        domainDays = store.domainHistory("site" + (17 + i) + ".kz", MONTH, MONTH.plusMonths(1)).size();
+        domain.add((System.nanoTime() - t) / 1e6);
+      }
+      System.gc();
+      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
+      return new QueryRow(kind, store.count(), load, dup, networkDays, perNetwork, domainDays, domain, heap,
+          rssMiB());
+    }
+  }
+
+  private static List<ReceivedMeasurement> rows(int from, int to) {
+    List<ReceivedMeasurement> out = new ArrayList<>(to - from);
+    Instant received = Instant.parse("2026-12-01T00:00:00Z");
+    for (int i = from; i < to; i++) {
+      ObjectNode m = measurement("stored-" + i, i);
+      out.add(new ReceivedMeasurement("stored-" + i, TestUploads.KEY.keyId(), received,
+          new String(CanonicalJson.encode(m), StandardCharsets.UTF_8), "{\"alg\":\"ed25519\"}",
+          ReceivedMeasurement.Summary.of(m)));
+    }
+    return out;
+  }
+
+  /** An operator's --postgres database is shared by every row: empty it first (only the collector's tables). */
+  private void emptyIfShared(String db) throws Exception {
+    if (postgresUrl == null || !db.equals(postgresUrl)) {
+      return;
+    }
+    CollectorStores.open(db).close(); // make the tables
+    var u = org.kuzet.backend.collector.PostgresUrl.parse(db);
+    String password = u.password() != null ? u.password() : System.getenv("PGPASSWORD");
+    try (var c = java.sql.DriverManager.getConnection(u.jdbcUrl(), u.user(), password);
+         var s = c.createStatement()) {
+      s.execute("TRUNCATE raw_measurements, fastpath");
+    }
+  }
+
+  static long rssMiB() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
+        }
+      }
+    } catch (IOException | NumberFormatException ignored) {
+      // not Linux
+    }
+    return -1;
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
+  }
+
+  /** Samples the heap in use every 50 ms: its peak during a run. */
+  private static final class HeapSampler {
+    private final AtomicLong peak = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    HeapSampler() {
+      thread = new Thread(() -> {
+        while (running) {
+          long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+          peak.accumulateAndGet(used, Math::max);
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "heap-sampler");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void stop() {
+      running = false;
+      thread.interrupt();
+    }
+
+    long peakMiB() {
+      return peak.get() >> 20;
+    }
+  }
+}

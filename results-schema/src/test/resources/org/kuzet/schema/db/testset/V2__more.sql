@@ -1,0 +1,3 @@
+-- second
+CREATE INDEX a_x ON a (x);
+ALTER TABLE a ADD COLUMN y TEXT;
