@@ -12,9 +12,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.ShortIds;
 import org.kuzet.agent.store.Trigger;
+import org.kuzet.core.MeasurementIds;
 import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.core.testing.TestMeasurements;
 import org.kuzet.schema.Measurement;
+import org.kuzet.schema.MeasurementJson;
 
 /** {@code kuzet results RUN} and {@code kuzet show ID}: the short ids a volunteer can type, as ooniprobe's. */
 class ShortIdsTest {
@@ -33,12 +35,18 @@ class ShortIdsTest {
     try (ResultsStore store = ResultsStore.open(db)) {
       long run1 = store.runs().beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE, T);
       long run2 = store.runs().beginRun(Trigger.MANUAL, null, "0.1.0", NetworkState.ONLINE, T.plusSeconds(600));
-      first = TestMeasurements.blocked("https://kuresker.org/", T);
+      // Uids as the engine mints them (a random part), so that short ids differ as they do in real databases.
+      first = withRandomUid(TestMeasurements.blocked("https://kuresker.org/", T));
       store.measurements().save(run1, first.input(), "kz", "NEWS", first);
-      second = TestMeasurements.accessible("https://holanews.kz/", T.plusSeconds(600));
+      second = withRandomUid(TestMeasurements.accessible("https://holanews.kz/", T.plusSeconds(600)));
       store.measurements().save(run2, second.input(), "kz", "NEWS", second);
-      imported = TestMeasurements.accessible("https://soundcloud.com/", T.plusSeconds(700));
+      imported = withRandomUid(TestMeasurements.accessible("https://soundcloud.com/", T.plusSeconds(700)));
     }
+  }
+
+  private static Measurement withRandomUid(Measurement m) {
+    String uid = MeasurementIds.measurementUid(T, "KZ");
+    return MeasurementJson.parse(MeasurementJson.toLine(m).replace(m.measurementUid(), uid));
   }
 
   private CliRun kuzet(String... args) {

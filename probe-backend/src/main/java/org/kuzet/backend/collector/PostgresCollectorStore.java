@@ -132,9 +132,9 @@ public final class PostgresCollectorStore implements CollectorStore {
         s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
         s.execute("CREATE TABLE IF NOT EXISTS kuzet_collector_schema (version integer NOT NULL)");
         int version = 0;
-        try (ResultSet rs = s.executeQuery("SELECT max(version) FROM kuzet_collector_schema")) {
+        try (ResultSet rs = s.executeQuery("SELECT max(version) AS version FROM kuzet_collector_schema")) {
           if (rs.next()) {
-            version = rs.getInt(1);
+            version = rs.getInt("version");
           }
         }
         if (version > MIGRATIONS.latestVersion()) {
@@ -163,10 +163,10 @@ public final class PostgresCollectorStore implements CollectorStore {
   }
 
   private static boolean exists(Connection c, String table) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+    try (PreparedStatement q = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL AS present")) {
       q.setString(1, table);
       try (ResultSet rs = q.executeQuery()) {
-        return rs.next() && rs.getBoolean(1);
+        return rs.next() && rs.getBoolean("present");
       }
     }
   }
@@ -174,8 +174,8 @@ public final class PostgresCollectorStore implements CollectorStore {
   /** The schema version of the database. */
   int schemaVersion() throws IOException {
     try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT max(version) FROM kuzet_collector_schema")) {
-      return rs.next() ? rs.getInt(1) : 0;
+         ResultSet rs = s.executeQuery("SELECT max(version) AS version FROM kuzet_collector_schema")) {
+      return rs.next() ? rs.getInt("version") : 0;
     } catch (SQLException e) {
       throw new IOException(url + ": " + e.getMessage(), e);
     }
@@ -399,8 +399,8 @@ public final class PostgresCollectorStore implements CollectorStore {
   @Override
   public long count() throws IOException {
     try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FROM raw_measurements")) {
-      return rs.next() ? rs.getLong(1) : 0;
+         ResultSet rs = s.executeQuery("SELECT count(*) AS n FROM raw_measurements")) {
+      return rs.next() ? rs.getLong("n") : 0;
     } catch (SQLException e) {
       throw new IOException(url + ": cannot count measurements (" + e.getMessage() + ")", e);
     }

@@ -159,7 +159,7 @@ public final class SqliteCollectorStore implements CollectorStore {
 
   private static int pragma(Connection db, String name) throws SQLException {
     try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
-      return rs.next() ? rs.getInt(1) : 0;
+      return rs.next() ? rs.getInt(name) : 0;
     }
   }
 
@@ -169,7 +169,7 @@ public final class SqliteCollectorStore implements CollectorStore {
          ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'"
              + " AND name NOT LIKE 'sqlite_%'")) {
       while (rs.next()) {
-        out.add(rs.getString(1));
+        out.add(rs.getString("name"));
       }
     }
     return out;
@@ -195,7 +195,7 @@ public final class SqliteCollectorStore implements CollectorStore {
           find.setString(1, m.uid());
           try (ResultSet rs = find.executeQuery()) {
             if (rs.next()) {
-              outcomes.add(judge(rs.getString(1), rs.getString(2), m));
+              outcomes.add(judge(rs.getString("key_id"), rs.getString("measurement"), m));
               continue;
             }
           }
@@ -313,8 +313,9 @@ public final class SqliteCollectorStore implements CollectorStore {
 
   @Override
   public synchronized long count() throws IOException {
-    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM measurements")) {
-      return rs.next() ? rs.getLong(1) : 0;
+    try (Statement s = db.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) AS n FROM measurements")) {
+      return rs.next() ? rs.getLong("n") : 0;
     } catch (SQLException e) {
       throw new IOException(file + ": cannot count measurements (" + e.getMessage() + ")", e);
     }
