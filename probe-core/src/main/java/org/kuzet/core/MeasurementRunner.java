@@ -1,16 +1,22 @@
 package org.kuzet.core;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.kuzet.schema.Measurement;
 
 /**
- * Measures many URLs with bounded parallelism. Each URL has its own worker for its whole measurement, so a
- * blackholed site ties up one worker for its timeouts and nothing else; results are handed to the sink as
- * each measurement completes, one at a time (the sink needs no locking of its own).
+ * Measures many URLs with bounded parallelism. Each URL has its own worker for its steps, so a blackholed site ties
+ * up one worker for its timeouts and nothing else; once its steps are over, the worker goes on to the next URL while
+ * the measurement's UDP queries finish listening for late replies in the background ({@link
+ * WebConnectivity#measureAsync}). Results are handed to the sink as each measurement completes, one at a time (the
+ * sink needs no locking of its own). At most {@link #tailBound} measurements wait for late replies at once, which
+ * bounds sockets and memory however fast the URLs go by.
  */
 public final class MeasurementRunner {
   /** Receives results; called from worker threads but never concurrently. */
@@ -32,10 +38,18 @@ public final class MeasurementRunner {
     this.parallelism = parallelism;
   }
 
+  /** Measurements allowed to wait for late replies at once: a few per worker, never fewer than 64. */
+  int tailBound() {
+    return Math.max(64, 2 * parallelism);
+  }
+
   /** Measures every input, blocking until all are done or the thread is interrupted; returns how many completed. */
   public int run(List<String> inputs, String reportId, Sink sink) throws InterruptedException {
     AtomicInteger done = new AtomicInteger();
     Object sinkLock = new Object();
+    int bound = tailBound();
+    Semaphore tails = new Semaphore(bound);
+    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, inputs.size())), r -> {
       Thread t = new Thread(r, "kuzet-measure");
       t.setDaemon(true);
@@ -48,24 +62,46 @@ public final class MeasurementRunner {
             return;
           }
           try {
-            Measurement m = experiment.measure(input, reportId);
-            synchronized (sinkLock) {
-              sink.measured(m);
-              done.incrementAndGet();
-            }
-          } catch (RuntimeException e) {
-            synchronized (sinkLock) {
-              sink.failed(input, e);
-            }
+            tails.acquire();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
           }
+          CompletableFuture<Measurement> measured;
+          try {
+            measured = experiment.measureAsync(input, reportId);
+          } catch (RuntimeException e) {
+            measured = CompletableFuture.failedFuture(e);
+          }
+          measured.whenComplete((m, error) -> {
+            try {
+              if (stopped.get()) {
+                return;
+              }
+              synchronized (sinkLock) {
+                if (error == null) {
+                  sink.measured(m);
+                  done.incrementAndGet();
+                } else {
+                  Throwable cause = error instanceof CompletionException && error.getCause() != null
+                      ? error.getCause() : error;
+                  sink.failed(input, cause instanceof RuntimeException r ? r : new IllegalStateException(cause));
+                }
+              }
+            } finally {
+              tails.release();
+            }
+          });
         });
       }
       pool.shutdown();
       while (!pool.awaitTermination(1, TimeUnit.HOURS)) {
         // Keep waiting: every step has its own deadline, so the pool always drains.
       }
+      tails.acquire(bound); // every late-reply window has closed and every result is in the sink
       return done.get();
     } catch (InterruptedException e) {
+      stopped.set(true);
       pool.shutdownNow();
       throw e;
     }
