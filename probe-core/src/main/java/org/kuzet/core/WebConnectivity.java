@@ -219,8 +219,11 @@ public final class WebConnectivity implements AutoCloseable {
     int lastId;
     /** Addresses the system resolver gave (OONI tags their connections {@code classic}). */
     final Set<InetAddress> fromSystem = new java.util.HashSet<>();
-    /** The latest first-reply time of a UDP query (clock seconds): late replies are awaited a window after it. */
-    double lastFirstReply = -1;
+    /**
+     * The latest first reply of a UDP query, by System.nanoTime() (the window is real time, whatever the injected
+     * clock says): late replies are awaited a window after it. Long.MIN_VALUE when no UDP query was answered.
+     */
+    long lastFirstReplyNanos = Long.MIN_VALUE;
     final StepClock clock;
 
     Run(StepClock clock) {
@@ -347,6 +350,9 @@ public final class WebConnectivity implements AutoCloseable {
       for (CompletableFuture<DnsQuery> f : futures) {
         results.add(await(f, "a DNS query failed unexpectedly"));
       }
+      for (DnsStep.Udp u : udpOf.get(host)) {
+        lastFirstReplyNanos = Math.max(lastFirstReplyNanos, u.firstReplyNanos());
+      }
       List<DnsQuery> numbered = new ArrayList<>();
       for (DnsQuery q : results) {
         boolean system = q.engine().equals("system");
@@ -354,9 +360,6 @@ public final class WebConnectivity implements AutoCloseable {
         if (system) {
           q.answers().stream().filter(a -> a.address() != null && !a.xBogon())
               .forEach(a -> fromSystem.add(IpLiterals.parse(a.address())));
-        }
-        if (q.rcode() != null && q.engine().matches("system|udp")) {
-          lastFirstReply = Math.max(lastFirstReply, q.t());
         }
       }
       queries.addAll(numbered);
@@ -490,11 +493,11 @@ public final class WebConnectivity implements AutoCloseable {
 
     /** How long the UDP queries should still listen for late replies: a window after the latest first reply. */
     long lateWindowLeftNanos() {
-      if (listening.isEmpty() || lastFirstReply < 0) {
+      if (listening.isEmpty() || lastFirstReplyNanos == Long.MIN_VALUE) {
         return 0;
       }
-      double left = lastFirstReply + settings.injectionWindow().toNanos() / 1e9 - clock.now();
-      return left <= 0 ? 0 : (long) (left * 1e9);
+      long left = lastFirstReplyNanos + settings.injectionWindow().toNanos() - System.nanoTime();
+      return Math.max(0, left);
     }
 
     /** Stops every UDP query's listening and folds what it heard into its record. */

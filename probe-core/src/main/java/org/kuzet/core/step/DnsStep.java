@@ -117,6 +117,11 @@ public final class DnsStep {
       return answered;
     }
 
+    /** When the first reply came, by System.nanoTime(); Long.MIN_VALUE when none did (a timeout, a failure). */
+    public long firstReplyNanos() {
+      return exchange == null ? Long.MIN_VALUE : exchange.firstAtNanos();
+    }
+
     /** Runs {@code r} after each late reply (on the selector thread: fast, never throws). */
     public void onLate(Runnable r) {
       if (exchange != null) {

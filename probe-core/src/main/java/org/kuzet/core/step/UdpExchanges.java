@@ -119,6 +119,8 @@ public final class UdpExchanges {
     private final List<Runnable> onLate = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Guarded by this: once closed, the late replies are final. */
     private boolean closed;
+    /** System.nanoTime() of the first reply; Long.MIN_VALUE while none came. */
+    private volatile long firstAtNanos = Long.MIN_VALUE;
 
     private Exchange(DatagramChannel channel, BiFunction<byte[], Integer, T> match,
         java.util.function.DoubleSupplier now) {
@@ -130,6 +132,11 @@ public final class UdpExchanges {
     /** The first reply; null when none came in time; failed with the I/O error (e.g. port unreachable). */
     public CompletableFuture<T> first() {
       return first;
+    }
+
+    /** When the first reply came (System.nanoTime()), Long.MIN_VALUE if none did: late replies are awaited from then on. */
+    public long firstAtNanos() {
+      return firstAtNanos;
     }
 
     /** Runs {@code r} (on the selector thread: fast, never throws) after each late reply from now on. */
@@ -170,8 +177,11 @@ public final class UdpExchanges {
         if (reply == null) {
           continue;
         }
-        if (first.complete(reply)) {
-          continue;
+        if (!first.isDone()) {
+          firstAtNanos = System.nanoTime(); // before completing, so whoever sees the reply sees its time
+          if (first.complete(reply)) {
+            continue;
+          }
         }
         synchronized (this) {
           if (closed || late.size() >= MAX_LATE) {
