@@ -8,12 +8,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.kuzet.core.control.ControlClient;
@@ -43,14 +41,20 @@ import org.xbill.DNS.Type;
 /**
  * The web connectivity experiment: for one URL, DNS from every configured resolver, TCP to
  * every resolved address, TLS per address, then HTTP GET hop by hop (each new host going through DNS/TCP/TLS
- * again). Network failures end up in the records; only bugs and bad input throw. Once the input host is resolved,
- * the control request (the probe's endpoints, OONI's test helper protocol) runs in the background, overlapping
- * the probe's own TCP/TLS/HTTP steps, and is joined at the end; without a control URL, {@code control} stays null
- * and {@code control_failure} is {@link ControlFailures#NOT_CONFIGURED}. The pure {@link Analysis} over the
- * observations and the control's view then fills the verdict keys.
+ * again). Network failures end up in the records; only bugs and bad input throw. Once the system resolver has
+ * answered for the input host, the control request (the probe's endpoints, OONI's test helper protocol) runs in the
+ * background, overlapping the other resolvers and the probe's own TCP/TLS/HTTP steps, and is joined at the end;
+ * without a control URL, {@code control} stays null and {@code control_failure} is
+ * {@link ControlFailures#NOT_CONFIGURED}. The pure {@link Analysis} over the observations and the control's view
+ * then fills the verdict keys.
+ *
+ * <p>Nothing waits idle for evidence: a UDP query counts as answered at its first reply and keeps listening for late
+ * ones in the background (on one selector for the process, {@link org.kuzet.core.step.UdpExchanges}); HTTP starts
+ * as soon as the endpoint it will use is known; late replies are folded into their queries before the analysis.
  *
  * <p>Thread-safe; one instance serves a whole run. Steps inside a measurement (queries, connects) run
- * concurrently on a shared daemon pool, so a blackholed address costs one connect timeout, not one per address.
+ * concurrently (UDP on the selector, the rest on a shared daemon pool), so a blackholed address costs one connect
+ * timeout, not one per address.
  */
 public final class WebConnectivity implements AutoCloseable {
   private static final int MAX_HOPS_GUARD = 31;
@@ -224,10 +228,7 @@ public final class WebConnectivity implements AutoCloseable {
      * clock says): late replies are awaited a window after it. Long.MIN_VALUE when no UDP query was answered.
      */
     long lastFirstReplyNanos = Long.MIN_VALUE;
-    final StepClock clock;
-
     Run(StepClock clock) {
-      this.clock = clock;
       dns = new DnsStep(settings.dnsTimeout(), settings.injectionWindow(), settings.addressPolicy(),
           settings.trustRoots(), base, clock, listener);
       tcpStep = new TcpStep(settings.connectTimeout(), clock, listener);
