@@ -130,8 +130,9 @@ public final class Main implements Runnable {
     public Integer call() throws Exception {
       ServiceFootprintBench.Result r = new ServiceFootprintBench(launcher, unit, System.err)
           .run(idleSeconds, heartbeat, urls, parallel, largeUrls, largeParallel, connectTimeoutMs);
-      System.out.println("## Footprint of kuzet service (" + urls + "-URL run: 30% blackholed, 10% reset, 60% answer;"
-          + " connect timeout " + connectTimeoutMs + " ms)");
+      System.out.println("## Footprint of kuzet service (" + urls + "-URL run"
+          + (largeUrls > 0 ? " and a " + largeUrls + "-URL run at parallel " + largeParallel : "")
+          + ": 30% blackholed, 10% reset, 60% answer; connect timeout " + connectTimeoutMs + " ms)");
       System.out.println("machine: " + machine());
       ServiceFootprintBench.print(r, System.out);
       return 0;
