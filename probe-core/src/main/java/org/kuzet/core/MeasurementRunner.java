@@ -38,9 +38,14 @@ public final class MeasurementRunner {
     this.parallelism = parallelism;
   }
 
-  /** Measurements allowed to wait for late replies at once: a few per worker, never fewer than 64. */
+  /**
+   * Measurements in flight at once, steps or late-reply window: four per worker, never fewer than 64. Fast URLs
+   * (a few ms each) finish their steps far quicker than their 0.5 s window closes, so a worker needs room for several
+   * measurements in their window, or it would wait for one to close; each holds its UDP sockets and records until
+   * then (a few KiB), so memory stays bounded whatever the list's length.
+   */
   int tailBound() {
-    return Math.max(64, 2 * parallelism);
+    return Math.max(64, 4 * parallelism);
   }
 
   /** Measures every input, blocking until all are done or the thread is interrupted; returns how many completed. */
