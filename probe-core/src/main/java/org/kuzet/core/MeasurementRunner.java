@@ -39,13 +39,13 @@ public final class MeasurementRunner {
   }
 
   /**
-   * Measurements in flight at once, steps or late-reply window: four per worker, never fewer than 64. Fast URLs
+   * Measurements in flight at once, steps or late-reply window: three per worker, never fewer than 64. Fast URLs
    * (a few ms each) finish their steps far quicker than their 0.5 s window closes, so a worker needs room for several
    * measurements in their window, or it would wait for one to close; each holds its UDP sockets and records until
    * then (a few KiB), so memory stays bounded whatever the list's length.
    */
   int tailBound() {
-    return Math.max(64, 4 * parallelism);
+    return Math.max(64, 3 * parallelism);
   }
 
   /** Measures every input, blocking until all are done or the thread is interrupted; returns how many completed. */
