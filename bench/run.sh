@@ -27,7 +27,7 @@ if [ "$QUICK" = 1 ]; then
   echo
   $BENCH footprint --repeats 3 --urls 100
   echo
-  $BENCH service --idle-seconds 10 --urls 100
+  $BENCH service --idle-seconds 10 --urls 100 --large-urls 1000
   echo
   $BENCH analysis --jvm service --warmups 1 --iterations 1
   echo

@@ -46,10 +46,14 @@ public final class Main implements Runnable {
 
     @Option(names = "--parallel", split = ",", defaultValue = "1,16,64") List<Integer> parallelisms;
 
+    @Option(names = "--control-parallel", split = ",", defaultValue = "16",
+        description = "Parallelisms of the runs with a control (kuzet helper on loopback); 0 skips them.")
+    List<Integer> controlParallelisms;
+
     @Override
     public Integer call() throws Exception {
       List<ThroughputBench.Row> rows = new ThroughputBench(urls, Duration.ofMillis(connectTimeoutMs),
-          parallelisms, System.err).run();
+          parallelisms, controlParallelisms.stream().filter(p -> p > 0).toList(), System.err).run();
       System.out.println("## Whole-run throughput (" + urls + " URLs: 30% blackholed, 10% reset, 60% answer; "
           + "connect timeout " + connectTimeoutMs + " ms)");
       System.out.println("machine: " + machine());
@@ -58,7 +62,7 @@ public final class Main implements Runnable {
       System.out.println("|---|---:|---:|---:|---:|---:|---:|");
       for (ThroughputBench.Row r : rows) {
         String vs = "";
-        if (r.tool().equals("kuzet")) {
+        if (r.tool().startsWith("kuzet")) {
           vs = rows.stream().filter(o -> o.tool().equals("curl+dig") && o.parallelism() == r.parallelism())
               .findFirst().map(o -> String.format(Locale.ROOT, "%.2f×", r.wallSeconds() / o.wallSeconds()))
               .orElse("n/a");
@@ -68,7 +72,8 @@ public final class Main implements Runnable {
       }
       System.out.println();
       System.out.println("vs curl+dig = kuzet wall time / baseline wall time at the same parallelism "
-          + "(kuzet also records TTLs, timings and failures per step and queries A and AAAA).");
+          + "(kuzet also records TTLs, timings and failures per step, queries A and AAAA and keeps listening for late "
+          + "DNS replies; 'kuzet + control' also asks kuzet helper on loopback for every URL).");
       return 0;
     }
   }
@@ -113,14 +118,21 @@ public final class Main implements Runnable {
 
     @Option(names = "--parallel", defaultValue = "16") int parallel;
 
+    @Option(names = "--large-urls", defaultValue = "5000",
+        description = "URLs of a second, large run with the same flags (default: ${DEFAULT-VALUE}); 0 skips it.")
+    int largeUrls;
+
+    @Option(names = "--large-parallel", defaultValue = "64") int largeParallel;
+
     @Option(names = "--connect-timeout-ms", defaultValue = "1000") long connectTimeoutMs;
 
     @Override
     public Integer call() throws Exception {
       ServiceFootprintBench.Result r = new ServiceFootprintBench(launcher, unit, System.err)
-          .run(idleSeconds, heartbeat, urls, parallel, connectTimeoutMs);
-      System.out.println("## Footprint of kuzet service (" + urls + "-URL run: 30% blackholed, 10% reset, 60% answer;"
-          + " connect timeout " + connectTimeoutMs + " ms)");
+          .run(idleSeconds, heartbeat, urls, parallel, largeUrls, largeParallel, connectTimeoutMs);
+      System.out.println("## Footprint of kuzet service (" + urls + "-URL run"
+          + (largeUrls > 0 ? " and a " + largeUrls + "-URL run at parallel " + largeParallel : "")
+          + ": 30% blackholed, 10% reset, 60% answer; connect timeout " + connectTimeoutMs + " ms)");
       System.out.println("machine: " + machine());
       ServiceFootprintBench.print(r, System.out);
       return 0;

@@ -2,6 +2,7 @@ package org.kuzet.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,9 @@ import org.kuzet.core.ProbeSettings;
 import org.kuzet.core.WebConnectivity;
 import org.kuzet.core.net.AddressPolicy;
 import org.kuzet.core.net.Cidr;
+import org.kuzet.backend.helper.TestHelperServer;
 import org.kuzet.core.testing.FakeDnsServer;
+import org.kuzet.core.testing.LoopbackAddresses;
 import org.kuzet.schema.Measurement;
 
 /**
@@ -37,12 +40,15 @@ final class ThroughputBench {
   private final int urls;
   private final Duration connectTimeout;
   private final List<Integer> parallelisms;
+  private final List<Integer> controlParallelisms;
   private final PrintStream log;
 
-  ThroughputBench(int urls, Duration connectTimeout, List<Integer> parallelisms, PrintStream log) {
+  ThroughputBench(int urls, Duration connectTimeout, List<Integer> parallelisms, List<Integer> controlParallelisms,
+      PrintStream log) {
     this.urls = urls;
     this.connectTimeout = connectTimeout;
     this.parallelisms = parallelisms;
+    this.controlParallelisms = controlParallelisms;
     this.log = log;
   }
 
@@ -51,17 +57,35 @@ final class ThroughputBench {
     try (CensoredWorld world = CensoredWorld.start(urls)) {
       for (int p : parallelisms) {
         double ideal = world.blackholed() * seconds(connectTimeout) / p;
-        rows.add(new Row("kuzet", p, urls, runKuzet(world.dns(), world.urls(), p), ideal));
+        rows.add(new Row("kuzet", p, urls, runKuzet(world.dns(), world.urls(), p, null), ideal));
         Double baseline = runBaseline(world.dns(), world.curlLines(), p);
         if (baseline != null) {
           rows.add(new Row("curl+dig", p, urls, baseline, ideal));
+        }
+      }
+      for (int p : controlParallelisms) {
+        double ideal = world.blackholed() * seconds(connectTimeout) / p;
+        // The real test helper on loopback, resolving with the world's resolver and connecting with the same
+        // timeout: it answers every URL, and a blackholed site costs it the same connect timeout, in parallel.
+        try (TestHelperServer helper = TestHelperServer.start(
+            TestHelperServer.builder(new InetSocketAddress(LoopbackAddresses.next(), 0))
+                .resolver(world.dns().address())
+                .allowPrivate(true)
+                .maxInflight(Math.max(64, 2 * p))
+                .dnsTimeout(Duration.ofSeconds(4))
+                .connectTimeout(connectTimeout)
+                .tlsTimeout(Duration.ofSeconds(10))
+                .httpTimeout(Duration.ofSeconds(10))
+                .build())) {
+          rows.add(new Row("kuzet + control", p, urls, runKuzet(world.dns(), world.urls(), p, helper.url()), ideal));
         }
       }
     }
     return rows;
   }
 
-  private double runKuzet(FakeDnsServer dns, List<String> inputs, int parallelism) throws InterruptedException {
+  private double runKuzet(FakeDnsServer dns, List<String> inputs, int parallelism, String controlUrl)
+      throws InterruptedException {
     ProbeSettings settings = ProbeSettings.builder()
         .systemResolvers(List.of(dns.address()))
         .addressPolicy(AddressPolicy.publicRanges(List.of(Cidr.parse("127.0.0.0/8"))))
@@ -70,8 +94,10 @@ final class ThroughputBench {
         .tlsTimeout(Duration.ofSeconds(10))
         .httpTimeout(Duration.ofSeconds(10))
         .parallelism(parallelism)
+        .controlUrls(controlUrl == null ? List.of() : List.of(controlUrl))
         .build();
-    log.printf(Locale.ROOT, "kuzet     p=%-3d %d URLs ...%n", parallelism, inputs.size());
+    log.printf(Locale.ROOT, "kuzet     p=%-3d %d URLs%s ...%n", parallelism, inputs.size(),
+        controlUrl == null ? "" : ", control " + controlUrl);
     long start = System.nanoTime();
     int[] counts = new int[2];
     try (WebConnectivity experiment = new WebConnectivity(settings)) {
@@ -79,6 +105,9 @@ final class ThroughputBench {
         @Override
         public void measured(Measurement m) {
           counts[0]++;
+          if (controlUrl != null && m.testKeys().controlFailure() != null) {
+            counts[1]++;
+          }
           if (Boolean.getBoolean("bench.verbose")) {
             log.printf(Locale.ROOT, "  %.2fs %s%n", m.testRuntime(), m.input());
           }
@@ -94,6 +123,9 @@ final class ThroughputBench {
     double wall = (System.nanoTime() - start) / 1e9;
     if (counts[0] != inputs.size()) {
       log.printf("  WARNING: %d of %d measured%n", counts[0], inputs.size());
+    }
+    if (controlUrl != null && counts[1] > 0) {
+      log.printf("  WARNING: %d of %d measurements have a control failure%n", counts[1], inputs.size());
     }
     return wall;
   }

@@ -20,8 +20,9 @@ import org.kuzet.core.tls.TrustRoots;
  *     empty answers and silence are told apart; null means "read the OS configuration"
  * @param resolvers extra resolvers, each queried over UDP and TCP
  * @param dohUrls DNS-over-HTTPS endpoints (RFC 8484)
- * @param injectionWindow how long a UDP query keeps listening after its first reply for a second, differing
- *     reply (an on-path injector races the real resolver and wins, the real answer arrives later)
+ * @param injectionWindow how long, at least, a UDP query keeps listening after its first reply for late ones (an
+ *     on-path injector races the real resolver and wins, the real answer arrives later); it listens in the background
+ *     until the measurement's last step is over and this window has passed, and no step waits for it
  * @param maxAddresses connect to at most this many resolved addresses per host
  * @param controlUrls web connectivity test helpers (OONI protocol), tried in order; empty means no control, and
  *     every measurement's control_failure is {@code no_control_configured}

@@ -8,12 +8,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.kuzet.core.control.ControlClient;
@@ -47,14 +45,20 @@ import org.xbill.DNS.Type;
 /**
  * The web connectivity experiment: for one URL, DNS from every configured resolver, TCP to
  * every resolved address, TLS per address, then HTTP GET hop by hop (each new host going through DNS/TCP/TLS
- * again). Network failures end up in the records; only bugs and bad input throw. Once the input host is resolved,
- * the control request (the probe's endpoints, OONI's test helper protocol) runs in the background, overlapping
- * the probe's own TCP/TLS/HTTP steps, and is joined at the end; without a control URL, {@code control} stays null
- * and {@code control_failure} is {@link ControlFailures#NOT_CONFIGURED}. The pure {@link Analysis} over the
- * observations and the control's view then fills the verdict keys.
+ * again). Network failures end up in the records; only bugs and bad input throw. Once the system resolver has
+ * answered for the input host, the control request (the probe's endpoints, OONI's test helper protocol) runs in the
+ * background, overlapping the other resolvers and the probe's own TCP/TLS/HTTP steps, and is joined at the end;
+ * without a control URL, {@code control} stays null and {@code control_failure} is
+ * {@link ControlFailures#NOT_CONFIGURED}. The pure {@link Analysis} over the observations and the control's view
+ * then fills the verdict keys.
+ *
+ * <p>Nothing waits idle for evidence: a UDP query counts as answered at its first reply and keeps listening for late
+ * ones in the background (on one selector for the process, {@link org.kuzet.core.step.UdpExchanges}); HTTP starts
+ * as soon as the endpoint it will use is known; late replies are folded into their queries before the analysis.
  *
  * <p>Thread-safe; one instance serves a whole run. Steps inside a measurement (queries, connects) run
- * concurrently on a shared daemon pool, so a blackholed address costs one connect timeout, not one per address.
+ * concurrently (UDP on the selector, the rest on a shared daemon pool), so a blackholed address costs one connect
+ * timeout, not one per address.
  */
 public final class WebConnectivity implements AutoCloseable {
   private static final int MAX_HOPS_GUARD = 31;
@@ -88,8 +92,29 @@ public final class WebConnectivity implements AutoCloseable {
     return settings.throttling();
   }
 
-  /** Measures one URL. {@code input} must be an absolute http(s) URL; anything else is a caller bug. */
+  /**
+   * Measures one URL and returns when its record is complete, late DNS replies included (see {@link #measureAsync}).
+   * {@code input} must be an absolute http(s) URL; anything else is a caller bug.
+   */
   public Measurement measure(String input, String reportId) {
+    try {
+      return measureAsync(input, reportId).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Measures one URL: its steps run now, on the calling thread and the step pool; the returned future completes
+   * once the late DNS replies are in. UDP queries go on at their first reply and keep listening in the background
+   * until the last step is over and at least the injection window has passed since their first reply (an injector's
+   * lie and the real answer race: the loser arrives late). No thread waits for that window: the rest of the record
+   * (folding the late replies in, scrubbing, the analysis) runs when it closes. Throws at once on bad input.
+   */
+  public CompletableFuture<Measurement> measureAsync(String input, String reportId) {
     HttpUrl first = HttpUrl.parse(input);
     if (first == null) {
       throw new IllegalArgumentException("not an http(s) URL: " + input);
@@ -97,8 +122,30 @@ public final class WebConnectivity implements AutoCloseable {
     listener.measurementStart(input);
     StepClock clock = new StepClock(settings.clock());
     Run run = new Run(clock);
-    run.follow(first);
-    ControlClient.Outcome controlOutcome = run.joinControl();
+    ControlClient.Outcome controlOutcome;
+    try {
+      run.follow(first);
+      controlOutcome = run.joinControl();
+      run.joinConnects();
+    } catch (RuntimeException e) {
+      run.stopListening();
+      throw e;
+    }
+    double runtime = clock.now();
+    long waitNanos = run.lateWindowLeftNanos();
+    java.util.function.Supplier<Measurement> tail = () -> {
+      run.stopListening();
+      return finish(input, reportId, clock, runtime, run, controlOutcome);
+    };
+    if (waitNanos <= 0) {
+      return CompletableFuture.completedFuture(tail.get());
+    }
+    return CompletableFuture.supplyAsync(tail,
+        CompletableFuture.delayedExecutor(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS, steps));
+  }
+
+  private Measurement finish(String input, String reportId, StepClock clock, double runtime, Run run,
+      ControlClient.Outcome controlOutcome) {
     String start = MeasurementJson.ooniTime(clock.start());
     Map<String, String> annotations = new java.util.LinkedHashMap<>();
     annotations.put("engine_name", Software.NAME);
@@ -109,7 +156,7 @@ public final class WebConnectivity implements AutoCloseable {
         MeasurementIds.measurementUid(clock.start(), settings.probeCc()), reportId, input, start,
         start, settings.probeAsn(), settings.probeCc(), settings.network().probeNetworkName(),
         settings.network().resolverAsn(), settings.network().resolverNetworkName(), Software.NAME, Software.VERSION, Measurement.TEST_NAME,
-        "0.1.0", clock.now(), Measurement.DATA_FORMAT_VERSION,
+        "0.1.0", runtime, Measurement.DATA_FORMAT_VERSION,
         annotations,
         TestKeys.of(new Observations(run.queries, run.tcp, run.tls, run.requests, run.networkEvents(),
             run.dnsExperimentFailure)).withControl(
@@ -153,7 +200,10 @@ public final class WebConnectivity implements AutoCloseable {
     return os.contains("linux") ? "linux" : os.contains("mac") ? "macos" : os.contains("win") ? "windows" : "unknown";
   }
 
-  /** The state of one measurement; confined to the measuring thread (sub-steps only return records). */
+  /**
+   * The state of one measurement; confined to the measuring thread (sub-steps only return records, and report
+   * their completion through a connect phase's event queue).
+   */
   private final class Run {
     final List<DnsQuery> queries = new ArrayList<>();
     final List<TcpConnect> tcp = new ArrayList<>();
@@ -163,6 +213,12 @@ public final class WebConnectivity implements AutoCloseable {
     final Map<String, Choice> endpoints = new HashMap<>();
     /** Hosts the address policy refused (a non-public IP literal, in any spelling), with the failure to record. */
     final Map<String, String> refused = new HashMap<>();
+    /** UDP queries still listening for late replies, by their index in {@link #queries}. */
+    final Map<Integer, DnsStep.Udp> listening = new java.util.LinkedHashMap<>();
+    /** The UDP queries of each host (their late replies may name more addresses to connect to). */
+    final Map<String, List<DnsStep.Udp>> udpOf = new HashMap<>();
+    /** Every TCP (+TLS) attempt, in launch order: recorded once all are over, before the analysis. */
+    final List<Attempt> attempts = new ArrayList<>();
     final DnsStep dns;
     final TcpStep tcpStep;
     final TlsStep tlsStep;
@@ -179,6 +235,11 @@ public final class WebConnectivity implements AutoCloseable {
     /** df-008 events of the TCP, TLS and HTTP steps, bounded (see {@link NetworkEventLog}). */
     final NetworkEventLog events = NetworkEventLog.bounded();
 
+    /**
+     * The latest first reply of a UDP query, by System.nanoTime() (the window is real time, whatever the injected
+     * clock says): late replies are awaited a window after it. Long.MIN_VALUE when no UDP query was answered.
+     */
+    long lastFirstReplyNanos = Long.MIN_VALUE;
     Run(StepClock clock) {
       dns = new DnsStep(settings.dnsTimeout(), settings.injectionWindow(), settings.addressPolicy(),
           settings.trustRoots(), base, clock, listener);
@@ -210,7 +271,9 @@ public final class WebConnectivity implements AutoCloseable {
     void follow(HttpUrl url) {
       for (int hop = 0; hop <= Math.min(settings.maxRedirects(), MAX_HOPS_GUARD); hop++) {
         int depth = hop;
-        List<InetAddress> addresses = resolved.computeIfAbsent(url.host(), h -> resolve(h, requests.isEmpty(), depth));
+        HttpUrl asked = url;
+        List<InetAddress> addresses = resolved.computeIfAbsent(url.host(),
+            h -> resolve(h, requests.isEmpty(), depth, asked));
         if (controlCall == null) {
           startControl(url, addresses);
         }
@@ -250,19 +313,15 @@ public final class WebConnectivity implements AutoCloseable {
     }
 
     ControlClient.Outcome joinControl() {
-      try {
-        return controlCall.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        controlCall.cancel(true);
-        throw new IllegalStateException("measurement interrupted", e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("the control request failed unexpectedly", e.getCause());
-      }
+      return await(controlCall, "the control request failed unexpectedly");
     }
 
-    /** DNS for one host from every resolver, all concurrently; the usable addresses, system resolver's first. */
-    List<InetAddress> resolve(String host, boolean inputHost, int hop) {
+    /**
+     * DNS for one host from every resolver, A and AAAA, all at once; the usable addresses, system resolver's
+     * first. UDP queries count as answered at their first reply and go on listening. For the input host, the
+     * control request starts as soon as the system resolver has answered, while other resolvers may still be busy.
+     */
+    List<InetAddress> resolve(String host, boolean inputHost, int hop, HttpUrl url) {
       // A host written as a number is no name to look up, but its address meets the same policy as a DNS answer.
       java.util.Optional<InetAddress> literal;
       try {
@@ -278,38 +337,83 @@ public final class WebConnectivity implements AutoCloseable {
         }
         return List.of(literal.get());
       }
-      List<Callable<DnsQuery>> jobs = new ArrayList<>();
+      List<CompletableFuture<DnsQuery>> futures = new ArrayList<>();
+      List<DnsStep.Udp> udps = new ArrayList<>();
+      List<CompletableFuture<DnsQuery>> systemQueries = new ArrayList<>();
       for (int type : new int[] {Type.A, Type.AAAA}) {
         if (!systemResolvers.isEmpty()) {
-          jobs.add(() -> dns.udp("system", systemResolvers.get(0), host, type));
+          DnsStep.Udp u = dns.udpStart("system", systemResolvers.get(0), host, type);
+          futures.add(u.answered());
+          udps.add(u);
+          systemQueries.add(u.answered());
         }
         for (InetSocketAddress r : settings.resolvers()) {
-          jobs.add(() -> dns.udp("udp", r, host, type));
-          jobs.add(() -> dns.tcp("tcp", r, host, type));
+          DnsStep.Udp u = dns.udpStart("udp", r, host, type);
+          futures.add(u.answered());
+          udps.add(u);
+          futures.add(CompletableFuture.supplyAsync(() -> dns.tcp("tcp", r, host, type), steps));
+          udps.add(null);
         }
-        for (String url : settings.dohUrls()) {
-          jobs.add(() -> dns.doh(url, host, type));
+        for (String doh : settings.dohUrls()) {
+          futures.add(CompletableFuture.supplyAsync(() -> dns.doh(doh, host, type), steps));
+          udps.add(null);
         }
       }
+      udpOf.put(host, udps.stream().filter(java.util.Objects::nonNull).toList());
+      int base = queries.size();
+      for (int i = 0; i < udps.size(); i++) {
+        if (udps.get(i) != null) {
+          listening.put(base + i, udps.get(i));
+        }
+      }
+      if (inputHost && controlCall == null && !systemResolvers.isEmpty()) {
+        // The user's view is known once the system resolver answered: ask the control now, with what is known.
+        systemQueries.forEach(f -> await(f, "a DNS query failed unexpectedly"));
+        List<DnsQuery> answered = new ArrayList<>();
+        for (CompletableFuture<DnsQuery> f : futures) {
+          DnsQuery q = f.getNow(null); // whatever else has answered by now goes along
+          if (q != null) {
+            answered.add(q);
+          }
+        }
+        startControl(url, usable(answered, host, List.of()));
+      }
       List<DnsQuery> results = new ArrayList<>();
-      for (DnsQuery q : runAll(jobs)) {
+      for (CompletableFuture<DnsQuery> f : futures) {
+        results.add(await(f, "a DNS query failed unexpectedly"));
+      }
+      for (DnsStep.Udp u : udpOf.get(host)) {
+        lastFirstReplyNanos = Math.max(lastFirstReplyNanos, u.firstReplyNanos());
+      }
+      List<DnsQuery> numbered = new ArrayList<>();
+      for (DnsQuery q : results) {
         boolean system = q.engine().equals("system");
-        results.add(q.numbered(++lastId, system ? List.of("classic", "depth=" + hop) : List.of("depth=" + hop)));
+        numbered.add(q.numbered(++lastId, system ? List.of("classic", "depth=" + hop) : List.of("depth=" + hop)));
         if (system) {
           q.answers().stream().filter(a -> a.address() != null && !a.xBogon())
               .forEach(a -> fromSystem.add(IpLiterals.parse(a.address())));
         }
       }
-      queries.addAll(results);
+      queries.addAll(numbered);
       if (inputHost) {
-        dnsExperimentFailure = systemFailure(results);
+        dnsExperimentFailure = systemFailure(numbered);
       }
+      return usable(numbered, host, udps);
+    }
+
+    /** The usable addresses of these answers (and of the late replies heard so far), system resolver's first. */
+    private List<InetAddress> usable(List<DnsQuery> results, String host, List<DnsStep.Udp> udps) {
       Set<InetAddress> usable = new LinkedHashSet<>();
       results.stream().sorted((a, b) -> Boolean.compare(!a.engine().equals("system"), !b.engine().equals("system")))
           .forEach(q -> {
             addUsable(q.answers(), usable);
             q.xExtraReplies().forEach(extra -> addUsable(extra, usable));
           });
+      for (DnsStep.Udp u : udps) {
+        if (u != null) {
+          u.lateAnswers().forEach(extra -> addUsable(extra, usable));
+        }
+      }
       return usable.stream().limit(settings.maxAddresses()).toList();
     }
 
@@ -321,54 +425,123 @@ public final class WebConnectivity implements AutoCloseable {
       }
     }
 
-    /** TCP (and TLS for https) to every address concurrently; picks the endpoint HTTP will use. */
+    /**
+     * TCP (and TLS for https) to every address at once; picks the endpoint HTTP will use as soon as it is known:
+     * the first address in order (system resolver's first) that worked, once every address before it has failed.
+     * Addresses named by late replies that arrive meanwhile are connected to as well. Attempts still running when
+     * the choice is made go on, and are recorded at the end of the measurement.
+     */
     Choice connect(HttpUrl url, List<InetAddress> addresses, int hop) {
       if (addresses.isEmpty()) {
         return new Choice(null, resolutionFailure(url.host()), null);
       }
       boolean https = url.isHttps();
-      List<Callable<Object[]>> jobs = new ArrayList<>();
-      for (InetAddress a : addresses) {
-        jobs.add(() -> {
-          TcpStep.Result r = tcpStep.connect(new InetSocketAddress(a, url.port()));
-          if (r.socket() == null) {
-            return new Object[] {r.connect(), null};
+      java.util.concurrent.BlockingQueue<Object> events = new java.util.concurrent.LinkedBlockingQueue<>();
+      List<DnsStep.Udp> udps = udpOf.getOrDefault(url.host(), List.of());
+      udps.forEach(u -> u.onLate(() -> events.add(Boolean.TRUE)));
+      List<Attempt> phase = new ArrayList<>();
+      Set<InetAddress> tried = new java.util.HashSet<>();
+      Choice[] chosen = new Choice[1];
+      while (true) {
+        List<InetAddress> known = new ArrayList<>(addresses);
+        for (DnsStep.Udp u : udps) {
+          Set<InetAddress> late = new LinkedHashSet<>();
+          u.lateAnswers().forEach(extra -> addUsable(extra, late));
+          known.addAll(late);
+        }
+        for (InetAddress a : known) {
+          if (tried.size() >= settings.maxAddresses()) {
+            break;
           }
-          settings.probeAddresses().addLocal(r.socket().getLocalAddress()); // scrubbed like the interfaces'
-          if (!https) {
-            r.socket().close();
-            return new Object[] {r.connect(), null};
+          if (tried.add(a)) {
+            Attempt at = new Attempt(++lastId, a, hop, chosen);
+            at.result = CompletableFuture.supplyAsync(() -> attempt(a, url, https), steps);
+            at.result.whenComplete((r, e) -> events.add(at));
+            phase.add(at);
+            attempts.add(at);
           }
-          return new Object[] {r.connect(), tlsStep.handshake(r.socket(), url.host())};
-        });
-      }
-      InetAddress chosen = null;
-      Integer chosenId = null;
-      String firstFailure = null;
-      List<Object[]> results = runAll(jobs);
-      int[] ids = new int[results.size()];
-      for (int i = 0; i < results.size(); i++) {
-        ids[i] = ++lastId;
-        TcpConnect c = (TcpConnect) results.get(i)[0];
-        TlsHandshake h = (TlsHandshake) results.get(i)[1];
-        String failure = c.status().failure() != null ? c.status().failure() : h == null ? null : h.failure();
-        if (failure == null && chosen == null) {
-          chosen = IpLiterals.parse(c.ip());
-          chosenId = ids[i];
-        } else if (failure != null && firstFailure == null) {
-          firstFailure = failure;
+        }
+        String firstFailure = null;
+        boolean undecided = false;
+        for (Attempt at : phase) {
+          if (!at.result.isDone()) {
+            undecided = true;
+            break;
+          }
+          String failure = at.failure();
+          if (failure == null) {
+            chosen[0] = new Choice(at.address, null, at.id);
+            return chosen[0];
+          }
+          if (firstFailure == null) {
+            firstFailure = failure;
+          }
+        }
+        if (!undecided) {
+          return new Choice(null, firstFailure, null);
+        }
+        try {
+          events.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          phase.forEach(at -> at.result.cancel(true));
+          throw new IllegalStateException("measurement interrupted", e);
         }
       }
-      for (int i = 0; i < results.size(); i++) {
-        TcpConnect c = (TcpConnect) results.get(i)[0];
-        TlsHandshake h = (TlsHandshake) results.get(i)[1];
-        List<String> tags = tags(IpLiterals.parse(c.ip()), hop, "fetch_body=" + (chosenId != null && ids[i] == chosenId));
-        tcp.add(c.numbered(ids[i], tags));
+    }
+
+    private Object[] attempt(InetAddress a, HttpUrl url, boolean https) {
+      TcpStep.Result r = tcpStep.connect(new InetSocketAddress(a, url.port()));
+      if (r.socket() == null) {
+        return new Object[] {r.connect(), null};
+      }
+      settings.probeAddresses().addLocal(r.socket().getLocalAddress()); // scrubbed like the interfaces'
+      if (!https) {
+        try {
+          r.socket().close();
+        } catch (java.io.IOException ignored) {
+          // The connect is what was measured; closing the socket afterwards changes nothing in the record.
+        }
+        return new Object[] {r.connect(), null};
+      }
+      return new Object[] {r.connect(), tlsStep.handshake(r.socket(), url.host())};
+    }
+
+    /** Waits for the attempts still running (each has its own deadline) and records them all, in launch order. */
+    void joinConnects() {
+      for (Attempt at : attempts) {
+        Object[] r = await(at.result, "a measurement step failed unexpectedly");
+        TcpConnect c = (TcpConnect) r[0];
+        TlsHandshake h = (TlsHandshake) r[1];
+        Choice chosen = at.chosen[0];
+        boolean fetched = chosen != null && chosen.transactionId != null && chosen.transactionId == at.id;
+        List<String> tags = tags(at.address, at.hop, "fetch_body=" + fetched);
+        tcp.add(c.numbered(at.id, tags));
         if (h != null) {
-          tls.add(h.numbered(ids[i], tags));
+          tls.add(h.numbered(at.id, tags));
         }
       }
-      return new Choice(chosen, firstFailure, chosenId);
+    }
+
+    /** How long the UDP queries should still listen for late replies: a window after the latest first reply. */
+    long lateWindowLeftNanos() {
+      if (listening.isEmpty() || lastFirstReplyNanos == Long.MIN_VALUE) {
+        return 0;
+      }
+      long left = lastFirstReplyNanos + settings.injectionWindow().toNanos() - System.nanoTime();
+      return Math.max(0, left);
+    }
+
+    /** Stops every UDP query's listening and folds what it heard into its record. */
+    void stopListening() {
+      for (Map.Entry<Integer, DnsStep.Udp> e : listening.entrySet()) {
+        if (e.getKey() < queries.size()) {
+          queries.set(e.getKey(), e.getValue().finish(queries.get(e.getKey())));
+        } else {
+          e.getValue().finish(null); // not recorded (the measurement failed): just close it
+        }
+      }
+      listening.clear();
     }
 
     /**
@@ -404,24 +577,39 @@ public final class WebConnectivity implements AutoCloseable {
       return tags;
     }
 
-    private <T> List<T> runAll(List<Callable<T>> jobs) {
-      List<Future<T>> futures = new ArrayList<>();
-      for (Callable<T> job : jobs) {
-        futures.add(steps.submit(job));
+    private <T> T await(CompletableFuture<T> f, String what) {
+      try {
+        return f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        f.cancel(true);
+        throw new IllegalStateException("measurement interrupted", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(what, e.getCause());
       }
-      List<T> out = new ArrayList<>();
-      for (Future<T> f : futures) {
-        try {
-          out.add(f.get());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          futures.forEach(x -> x.cancel(true));
-          throw new IllegalStateException("measurement interrupted", e);
-        } catch (ExecutionException e) {
-          throw new IllegalStateException("a measurement step failed unexpectedly", e.getCause());
-        }
-      }
-      return out;
+    }
+  }
+
+  /** One TCP (+TLS) attempt to one address: its operation id, and the choice of its connect phase once made. */
+  private static final class Attempt {
+    final int id;
+    final InetAddress address;
+    final int hop;
+    final Choice[] chosen;
+    CompletableFuture<Object[]> result;
+
+    Attempt(int id, InetAddress address, int hop, Choice[] chosen) {
+      this.id = id;
+      this.address = address;
+      this.hop = hop;
+      this.chosen = chosen;
+    }
+
+    String failure() {
+      Object[] r = result.join();
+      TcpConnect c = (TcpConnect) r[0];
+      TlsHandshake h = (TlsHandshake) r[1];
+      return c.status().failure() != null ? c.status().failure() : h == null ? null : h.failure();
     }
   }
 

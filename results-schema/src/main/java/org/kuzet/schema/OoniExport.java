@@ -40,7 +40,7 @@ public final class OoniExport {
    */
   public static final Set<String> KUZET_KEYS = Set.of("x_verdict", "x_signals", "x_interception", "x_blockpage",
       "x_failed_hop", "x_hop", "x_address", "x_body_length", "x_title", "x_body_base64", "x_bogon",
-      "x_extra_replies", "x_doh_tls", "x_body_t0", "x_body_t");
+      "x_extra_replies", "x_extra_replies_t", "x_doh_tls", "x_body_t0", "x_body_t");
 
   /** OONI's own {@code x_} keys that kuzet writes under OONI's name: never removed. */
   public static final Set<String> OONI_KEYS = Set.of("x_transport", "x_control_request",
@@ -194,10 +194,15 @@ public final class OoniExport {
     }
   }
 
-  /** kuzet's further UDP replies to a query, in OONI LTE's list of duplicate responses. */
+  /**
+   * kuzet's further UDP replies to a query (OONI's late replies), in OONI LTE's list of duplicate responses: each
+   * one a lookup result of its own, with the query's operation id and start, and its own arrival time as {@code t}.
+   */
   private static void duplicateResponses(ObjectNode tk) {
     ArrayNode out = MAPPER.createArrayNode();
     for (JsonNode q : tk.path("queries")) {
+      JsonNode times = q.path("x_extra_replies_t");
+      int i = 0;
       for (JsonNode answers : q.path("x_extra_replies")) {
         ObjectNode d = out.addObject();
         for (String k : List.of("engine", "resolver_address", "hostname", "query_type")) {
@@ -205,7 +210,12 @@ public final class OoniExport {
         }
         d.set("answers", answers.deepCopy());
         d.putNull("failure");
-        d.set("t", q.get("t"));
+        if (q.has("transaction_id")) {
+          d.set("transaction_id", q.get("transaction_id"));
+        }
+        d.set("t0", q.get("t0"));
+        d.set("t", times.has(i) ? times.get(i) : q.get("t"));
+        i++;
       }
     }
     if (!out.isEmpty()) {

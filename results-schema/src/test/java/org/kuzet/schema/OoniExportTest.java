@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,6 +72,26 @@ class OoniExportTest {
     assertEquals("127.0.0.1", ooni.path("probe_ip").asText());
     assertTrue(ooni.path("test_helpers").isObject());
     assertEquals("kuzet", ooni.at("/annotations/engine_name").asText());
+  }
+
+  /** A late reply is a lookup result of its own in OONI's list: the query's id and start, its own arrival time. */
+  @Test
+  void aLateReplyKeepsItsArrivalTime() throws Exception {
+    Measurement m = MeasurementJsonTest.sample();
+    DnsQuery q = m.testKeys().queries().get(0).numbered(7, List.of("classic"));
+    DnsQuery late = new DnsQuery(q.engine(), q.resolverAddress(), q.hostname(), q.queryType(), q.rcode(),
+        q.answers(), q.failure(), q.transactionId(), 0.25, 0.5, List.of(), q.xDohTls(), q.tags())
+        .withLateReplies(List.of(List.of(DnsAnswer.a("93.184.216.34", 300, false))), List.of(1.75));
+    ObjectNode line = (ObjectNode) MeasurementJson.mapper().readTree(MeasurementJson.toLine(m));
+    ((com.fasterxml.jackson.databind.node.ArrayNode) line.at("/test_keys/queries"))
+        .set(0, MeasurementJson.mapper().valueToTree(late));
+    assertEquals(1.75, line.at("/test_keys/queries/0/x_extra_replies_t/0").asDouble(), "stored with the query");
+    JsonNode d = OoniExport.tree(MeasurementJson.mapper().writeValueAsString(line))
+        .at("/test_keys/x_dns_duplicate_responses/0");
+    assertEquals("93.184.216.34", d.at("/answers/0/ipv4").asText());
+    assertEquals(7, d.path("transaction_id").asInt());
+    assertEquals(0.25, d.path("t0").asDouble());
+    assertEquals(1.75, d.path("t").asDouble(), "when it arrived, after the query's own end");
   }
 
   private static void collectAllKeys(JsonNode node, List<String> out) {

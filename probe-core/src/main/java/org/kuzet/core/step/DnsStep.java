@@ -3,18 +3,16 @@ package org.kuzet.core.step;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.Call;
@@ -60,7 +58,6 @@ import org.xbill.DNS.WireParseException;
  */
 public final class DnsStep {
   private static final MediaType DNS_MESSAGE = MediaType.get("application/dns-message");
-  private static final int MAX_UDP = 4096;
 
   private final Duration timeout;
   private final Duration injectionWindow;
@@ -81,60 +78,123 @@ public final class DnsStep {
     this.listener = listener;
   }
 
-  /** A query over UDP; further replies with the same ID inside the injection window are kept as evidence. */
+  /**
+   * A query over UDP, waiting for its late replies too: the first reply, then whatever else answers the same ID
+   * and question within the injection window after it. For callers that want one finished record (tests, the
+   * helper, the anchors with a zero window); a measurement uses {@link #udpStart} and never waits for the window.
+   */
   public DnsQuery udp(String engine, InetSocketAddress server, String hostname, int type) {
+    Udp udp = udpStart(engine, server, hostname, type);
+    DnsQuery first = udp.answered().join();
+    long waitMs = first.rcode() == null ? 0 : injectionWindow.toMillis();
+    if (waitMs > 0) {
+      try {
+        Thread.sleep(waitMs); // the caller asked for a finished record: this is the window it asked for
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return udp.finish();
+  }
+
+  /**
+   * A UDP query in flight, on the shared selector ({@link UdpExchanges}): no thread waits for it. {@link #answered()}
+   * completes with the record as of the first reply (or the timeout, or the failure), and the socket keeps
+   * listening for late replies, until {@link #finish()} closes it and returns the record with them folded in.
+   */
+  public final class Udp {
+    private final CompletableFuture<DnsQuery> answered;
+    private final UdpExchanges.Exchange<Message> exchange;
+    private final Message query;
+
+    private Udp(CompletableFuture<DnsQuery> answered, UdpExchanges.Exchange<Message> exchange, Message query) {
+      this.answered = answered;
+      this.exchange = exchange;
+      this.query = query;
+    }
+
+    public CompletableFuture<DnsQuery> answered() {
+      return answered;
+    }
+
+    /** When the first reply came, by System.nanoTime(); Long.MIN_VALUE when none did (a timeout, a failure). */
+    public long firstReplyNanos() {
+      return exchange == null ? Long.MIN_VALUE : exchange.firstAtNanos();
+    }
+
+    /** Runs {@code r} after each late reply (on the selector thread: fast, never throws). */
+    public void onLate(Runnable r) {
+      if (exchange != null) {
+        exchange.onLate(r);
+      }
+    }
+
+    /** The answers of the late replies heard so far. */
+    public List<List<DnsAnswer>> lateAnswers() {
+      if (exchange == null) {
+        return List.of();
+      }
+      return exchange.late().stream().map(m -> answers(m, query)).toList();
+    }
+
+    /** Stops listening and returns the record with every late reply heard until now; call once the first is in. */
+    public DnsQuery finish() {
+      return finish(answered.join());
+    }
+
+    /**
+     * Stops listening and returns {@code recorded} (this query's record as the measurement numbered it; null to
+     * just stop) with every late reply heard until now appended. A reply heard before this call is in the record;
+     * none is added after it.
+     */
+    public DnsQuery finish(DnsQuery recorded) {
+      if (exchange == null) {
+        return recorded;
+      }
+      exchange.close();
+      List<Message> late = exchange.late();
+      if (recorded == null || late.isEmpty()) {
+        return recorded;
+      }
+      List<List<DnsAnswer>> answers = late.stream().map(m -> answers(m, query)).toList();
+      return recorded.withLateReplies(answers, exchange.lateTimes());
+    }
+  }
+
+  /** Sends a UDP query and returns at once; see {@link Udp}. */
+  public Udp udpStart(String engine, InetSocketAddress server, String hostname, int type) {
     listener.dnsStart(engine, hostname, Type.string(type));
     double t0 = clock.now();
     Message query;
     try {
       query = newQuery(hostname, type);
     } catch (TextParseException e) {
-      return end(engine, server, hostname, type, null, Failures.unknown("invalid hostname"), null, t0, List.of(), null);
+      return new Udp(CompletableFuture.completedFuture(end(engine, server, hostname, type, null,
+          Failures.unknown("invalid hostname"), null, t0, List.of(), null)), null, null);
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try (DatagramSocket socket = new DatagramSocket()) {
-      socket.connect(server);
-      byte[] wire = query.toWire();
-      socket.send(new DatagramPacket(wire, wire.length));
-      Message first = null;
-      long firstAt = 0;
-      List<List<DnsAnswer>> extra = new ArrayList<>();
-      byte[] buf = new byte[MAX_UDP];
-      while (true) {
-        long left = deadline - System.nanoTime();
-        if (first != null) {
-          left = Math.min(left, firstAt + injectionWindow.toNanos() - System.nanoTime());
-        }
-        if (left <= 0) {
-          break;
-        }
-        socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        DatagramPacket packet = new DatagramPacket(buf, buf.length);
-        try {
-          socket.receive(packet);
-        } catch (SocketTimeoutException e) {
-          break;
-        }
-        Message reply = parseReply(buf, packet.getLength(), query);
-        if (reply == null) {
-          continue; // not ours (wrong ID or question): ignore, as a stub resolver would
-        }
-        if (first == null) {
-          first = reply;
-          firstAt = System.nanoTime();
-        } else {
-          extra.add(answers(reply, query));
-        }
+    int id = query.getHeader().getID();
+    UdpExchanges.Exchange<Message> exchange;
+    try {
+      exchange = UdpExchanges.shared().send(server, query.toWire(), timeout,
+          (buf, len) -> parseReply(buf, len, query), clock::now);
+    } catch (IOException e) {
+      return new Udp(CompletableFuture.completedFuture(end(engine, server, hostname, type, null,
+          FailureClassifier.classify(e), id, t0, List.of(), null)), null, query);
+    }
+    CompletableFuture<DnsQuery> answered = exchange.first().handle((first, error) -> {
+      if (error != null) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause() : error;
+        String failure = cause instanceof IOException io ? FailureClassifier.classify(io)
+            : Failures.unknown(cause.getClass().getSimpleName());
+        return end(engine, server, hostname, type, null, failure, id, t0, List.of(), null);
       }
       if (first == null) {
-        return end(engine, server, hostname, type, null, Failures.GENERIC_TIMEOUT, query.getHeader().getID(), t0,
-            List.of(), null);
+        return end(engine, server, hostname, type, null, Failures.GENERIC_TIMEOUT, id, t0, List.of(), null);
       }
-      return fromReply(engine, server, hostname, query, first, query.getHeader().getID(), t0, extra, null);
-    } catch (IOException e) {
-      return end(engine, server, hostname, type, null, FailureClassifier.classify(e), query.getHeader().getID(), t0,
-          List.of(), null);
-    }
+      return fromReply(engine, server, hostname, query, first, id, t0, List.of(), null);
+    });
+    return new Udp(answered, exchange, query);
   }
 
   /** A query over TCP (RFC 1035 two-byte length framing). */

@@ -99,11 +99,14 @@ public final class HttpStep {
     if (counted != null) {
       builder.socketFactory(counted);
     }
+    if (url.isHttps()) {
+      // A TLS context per request only where TLS is spoken: building one costs CPU that plain HTTP never needs.
+      builder.sslSocketFactory(TlsContexts.with(tm).getSocketFactory(), tm);
+    }
     OkHttpClient client = builder
         .dns(pinned(url.host(), address))
         .eventListener(new ConnectionEvents(endpoint))
         .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
-        .sslSocketFactory(TlsContexts.with(tm).getSocketFactory(), tm)
         .followRedirects(false)
         .followSslRedirects(false)
         .retryOnConnectionFailure(false)

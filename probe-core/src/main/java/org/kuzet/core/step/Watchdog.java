@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * middlebox that trickles one byte per second would keep a TLS handshake alive forever.
  */
 public final class Watchdog implements AutoCloseable {
-  private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+  /** The one timer thread of the steps: deadlines run here, no step thread waits on a timer. */
+  static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "kuzet-watchdog");
     t.setDaemon(true);
     return t;
