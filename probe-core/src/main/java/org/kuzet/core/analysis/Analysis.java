@@ -479,7 +479,7 @@ public final class Analysis {
         Agreement view = fromControlHttp(control) == Agreement.EXPECTED ? Agreement.EXPECTED : Agreement.UNKNOWN;
         return new Step(STEP_HTTP, tx, failure, signals(null), view, false);
       }
-      Signal signal = throttled(tx, control) ? Signal.THROTTLED : httpSignal(failure);
+      Signal signal = throttled(tx, control) ? Signal.THROTTLED : FailureSignals.http(failure);
       return new Step(STEP_HTTP, tx, failure, signals(signal), fromControlHttp(control), false);
     }
     if (hop.host() == null) {
@@ -534,7 +534,7 @@ public final class Analysis {
         if (c.connected()) {
           continue;
         }
-        add(s, tcpSignal(c.failure()));
+        add(s, FailureSignals.tcp(c.failure()));
         views.add(c.controlTcp() == null ? Agreement.UNKNOWN
             : c.controlTcp().status() ? Agreement.UNEXPECTED : Agreement.EXPECTED);
       }
@@ -559,7 +559,7 @@ public final class Analysis {
         }
         continue;
       }
-      add(s, tlsSignal(h.failure()));
+      add(s, FailureSignals.tls(h.failure()));
       ControlResponse.TlsHandshakeResult ct = c.controlTls();
       views.add(ct == null ? Agreement.UNKNOWN : ct.status() ? Agreement.UNEXPECTED : Agreement.EXPECTED);
     }
@@ -594,24 +594,6 @@ public final class Analysis {
     return control.httpSucceeded() ? Agreement.UNEXPECTED : Agreement.EXPECTED;
   }
 
-  private static Signal tcpSignal(String failure) {
-    return failure == null ? null : switch (failure) {
-      case Failures.GENERIC_TIMEOUT -> Signal.TCP_TIMEOUT;
-      case Failures.CONNECTION_REFUSED -> Signal.TCP_REFUSED;
-      case Failures.CONNECTION_RESET -> Signal.TCP_RESET;
-      default -> null;
-    };
-  }
-
-  private static Signal tlsSignal(String failure) {
-    return failure == null ? null : switch (failure) {
-      case Failures.GENERIC_TIMEOUT -> Signal.TLS_TIMEOUT;
-      case Failures.CONNECTION_RESET -> Signal.TLS_RESET;
-      case Failures.EOF -> Signal.TLS_EOF;
-      default -> null;
-    };
-  }
-
   /**
    * The response started (status, headers, part of the body) and then ran out of time, while the control fetched
    * the whole page: the transfer was slowed or stalled on the way, not refused. A page that arrives whole, however
@@ -622,15 +604,6 @@ public final class Analysis {
     return Failures.GENERIC_TIMEOUT.equals(tx.failure()) && r.code() != null && r.xBodyLength() > 0
         && control != null && control.httpSucceeded()
         && (control.http().bodyLength() < 0 || control.http().bodyLength() > r.xBodyLength());
-  }
-
-  private static Signal httpSignal(String failure) {
-    return failure == null ? null : switch (failure) {
-      case Failures.GENERIC_TIMEOUT -> Signal.HTTP_TIMEOUT;
-      case Failures.CONNECTION_RESET -> Signal.HTTP_RESET;
-      case Failures.EOF -> Signal.HTTP_EOF;
-      default -> null;
-    };
   }
 
   /** OONI's {@code tcp_connect[].status.blocked}: failed here while the control connected; null without its view. */

@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.kuzet.core.analysis.FailureSignals;
 import org.kuzet.schema.AnalysisKeys;
 import org.kuzet.schema.DnsQuery;
 import org.kuzet.schema.Failures;
@@ -47,7 +48,7 @@ public final class MessengerAnalysis {
       }
       for (TcpConnect c : k.tcpConnect()) {
         if (blocked.contains(MessengerKeys.tag(c.tags(), MessengerKeys.SERVICE))) {
-          add(signals, tcpSignal(c.status().failure()));
+          add(signals, FailureSignals.tcp(c.status().failure()));
         }
       }
       for (TlsHandshake h : k.tlsHandshakes()) {
@@ -57,7 +58,7 @@ public final class MessengerAnalysis {
       }
       for (HttpTransaction tx : k.requests()) {
         if (tx.xAddress() != null && blocked.contains(MessengerKeys.tag(tx.tags(), MessengerKeys.SERVICE))) {
-          add(signals, httpSignal(tx.failure()));
+          add(signals, FailureSignals.http(tx.failure()));
         }
       }
     } else if (serverErrorsOnly(k)) {
@@ -96,33 +97,10 @@ public final class MessengerAnalysis {
     };
   }
 
-  private static Signal tcpSignal(String failure) {
-    return failure == null ? null : switch (failure) {
-      case Failures.GENERIC_TIMEOUT -> Signal.TCP_TIMEOUT;
-      case Failures.CONNECTION_REFUSED -> Signal.TCP_REFUSED;
-      case Failures.CONNECTION_RESET -> Signal.TCP_RESET;
-      default -> null;
-    };
-  }
-
   /** A chain that neither the bundled roots nor the app's own accept for its name: someone else's certificate. */
   private static Signal tlsSignal(String failure) {
-    return failure == null ? null : switch (failure) {
-      case Failures.GENERIC_TIMEOUT -> Signal.TLS_TIMEOUT;
-      case Failures.CONNECTION_RESET -> Signal.TLS_RESET;
-      case Failures.EOF -> Signal.TLS_EOF;
-      case Failures.SSL_UNKNOWN_AUTHORITY, Failures.SSL_INVALID_HOSTNAME, Failures.SSL_INVALID_CERTIFICATE ->
-          Signal.TLS_INTERCEPTION;
-      default -> null;
-    };
-  }
-
-  private static Signal httpSignal(String failure) {
-    return failure == null ? null : switch (failure) {
-      case Failures.GENERIC_TIMEOUT -> Signal.HTTP_TIMEOUT;
-      case Failures.CONNECTION_RESET -> Signal.HTTP_RESET;
-      case Failures.EOF -> Signal.HTTP_EOF;
-      default -> null;
-    };
+    return failure != null && (failure.equals(Failures.SSL_UNKNOWN_AUTHORITY)
+        || failure.equals(Failures.SSL_INVALID_HOSTNAME) || failure.equals(Failures.SSL_INVALID_CERTIFICATE))
+        ? Signal.TLS_INTERCEPTION : FailureSignals.tls(failure);
   }
 }
