@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code kuzet report --html FILE}: a self-contained page about the stored measurements. */
@@ -20,6 +21,8 @@ import picocli.CommandLine.Spec;
         + " seen, TLS interception details and connectivity gaps. No script, no external file.")
 public final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @ParentCommand KuzetCommand root;
 
   @Option(names = "--html", paramLabel = "FILE", required = true, description = "Where to write the page.")
   Path html;
@@ -43,7 +46,7 @@ public final class ReportCommand implements Callable<Integer> {
       db.measurements().forEach(which, report::add);
       report.runIds().forEach(id -> db.runs().run(id).ifPresent(report::addRun));
       String page = report.render("kuzet report: " + db.file().getFileName(), which.since(), which.until(),
-          db.connectivity().connectivityEvents(which.since(), which.until()), Instant.now());
+          db.connectivity().connectivityEvents(which.since(), which.until()), Instant.now(), root.messages);
       CheckedOutput.writeFile(html, w -> w.write(page));
       spec.commandLine().getErr().println("kuzet: report written to " + html);
       spec.commandLine().getErr().flush();

@@ -18,6 +18,7 @@ import org.kuzet.agent.config.ConfigLoader;
 import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.consent.Consent;
 import org.kuzet.agent.consent.ConsentFile;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.agent.run.ConnectivityPlan;
 import org.kuzet.agent.run.RunEngine;
 import org.kuzet.agent.run.RunPlan;
@@ -117,8 +118,7 @@ public final class RunCommand implements Callable<Integer> {
           check = checker.check();
         }
         if (check.state().isOutage()) {
-          err.println("kuzet run: the network is " + check.state().wire() + "; measurements are stored with verdict"
-              + " offline (no site is blamed for an outage)");
+          err.println(root.messages.get("run.outage", check.state().wire()));
         }
       }
       NetworkState state = check == null ? NetworkState.ONLINE : check.state();
@@ -141,8 +141,7 @@ public final class RunCommand implements Callable<Integer> {
           // The run stays open (ended_at NULL): that is how a killed run looks, and nothing measured is lost.
         }
         progress.finish();
-        err.println("kuzet: interrupted; " + stored.size() + " measurement(s) of run " + runId + " stored in "
-            + db.file());
+        err.println(root.messages.get("run.interrupted", stored.size(), runId, db.file()));
         err.flush();
       }, "kuzet-run-interrupted");
       Runtime.getRuntime().addShutdownHook(onInterrupt);
@@ -195,7 +194,7 @@ public final class RunCommand implements Callable<Integer> {
       if (outputFailure[0] != null) {
         throw outputFailure[0];
       }
-      printSummary(out, runId, db, stored, failed, progress.elapsed());
+      printSummary(out, root.messages, runId, db, stored, failed, progress.elapsed());
       uploadAfterRun(db, uploadTo, out, err);
       return failed.isEmpty() ? Main.EXIT_OK : Main.EXIT_FAILED;
     }
@@ -292,22 +291,19 @@ public final class RunCommand implements Callable<Integer> {
       return recorded;
     }
     if (!root.terminal.interactive()) {
-      err.println("kuzet run: note: anyone watching this network (provider, administrator, state) can see this"
-          + " computer connect to the listed sites and recognise a probe; nothing is uploaded without your"
-          + " agreement ('kuzet consent --show' explains the risks, '" + ConsentCommand.commandFor(db, "")
-          + "' records your answer).");
+      err.println(root.messages.get("run.noConsentNotice", ConsentCommand.commandFor(db, "")));
       err.flush();
       return Optional.empty();
     }
     try {
       Optional<Consent> given = ConsentCommand.obtain(root, out, null, false, db);
       if (given.isEmpty()) {
-        out.println("consent not given; nothing measured");
+        out.println(root.messages.get("run.consentDeclined"));
         out.flush();
         return null;
       }
       ConsentFile.write(db, given.get());
-      out.println("consent recorded in " + ConsentFile.path(db));
+      out.println(root.messages.get("run.consentRecorded", ConsentFile.path(db)));
       out.flush();
       return given;
     } catch (IOException e) {
@@ -319,8 +315,7 @@ public final class RunCommand implements Callable<Integer> {
   private void uploadAfterRun(ResultsStore db, URI uploadTo, PrintWriter out, PrintWriter err) {
     if (uploadTo == null) {
       long pending = db.uploadQueue().counts().pending();
-      out.println(pending + " measurement(s) queued for upload; upload is off (--upload, or '"
-          + ConsentCommand.commandFor(db.file(), "--yes --upload") + "' to agree to it)");
+      out.println(root.messages.get("run.uploadOff", pending, ConsentCommand.commandFor(db.file(), "--yes --upload")));
       out.flush();
       return;
     }
@@ -329,8 +324,7 @@ public final class RunCommand implements Callable<Integer> {
           : "[upload] collector", measurement.trustRoots, false);
       UploadFlush.print(out, report, uploadTo);
     } catch (RuntimeException e) {
-      err.println("kuzet run: upload failed: " + e.getMessage() + "; the run's measurements are stored and stay"
-          + " queued (" + db.uploadQueue().counts().pending() + " pending; 'kuzet upload' sends them)");
+      err.println(root.messages.get("run.uploadFailed", e.getMessage(), db.uploadQueue().counts().pending()));
       err.flush();
     }
   }
@@ -351,12 +345,12 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static void printSummary(PrintWriter out, long runId, ResultsStore db, List<Stored> stored,
+  private static void printSummary(PrintWriter out, Messages msg, long runId, ResultsStore db, List<Stored> stored,
       List<String> failed, String elapsed) {
     out.println();
     // The store's own count of the run's committed measurements, not what the run meant to store.
     long committed = db.runs().run(runId).map(r -> r.measurementCount()).orElse(0L);
-    out.printf(Locale.ROOT, "run %d: %d measurement(s) stored in %s (%s)%n", runId, committed, db.file(), elapsed);
+    out.println(msg.get("run.summary.stored", runId, committed, db.file(), elapsed));
     Map<String, Integer> perVerdict = new TreeMap<>();
     for (Verdict v : Verdict.values()) {
       perVerdict.put(v.wire(), 0);
@@ -372,11 +366,11 @@ public final class RunCommand implements Callable<Integer> {
       perVerdict.put("error", failed.size());
     }
     out.println();
-    out.printf(Locale.ROOT, "%-14s %6s%n", "VERDICT", "COUNT");
+    out.printf(Locale.ROOT, "%-14s %6s%n", msg.get("run.summary.verdict"), msg.get("run.summary.count"));
     perVerdict.forEach((verdict, n) -> out.printf(Locale.ROOT, "%-14s %6d%n", verdict, n));
     if (!blocked.isEmpty()) {
       out.println();
-      out.println("blocked:");
+      out.println(msg.get("run.summary.blocked"));
       for (Stored m : blocked) {
         out.printf(Locale.ROOT, "  %s  %s%n", m.input(), String.join(",", m.signals().stream().map(Signal::wire)
             .toList()));
@@ -388,10 +382,10 @@ public final class RunCommand implements Callable<Integer> {
     String control = ControlStatus.summary(controls, stored.size());
     if (control != null) {
       out.println();
-      out.println("control: " + control);
+      out.println(msg.get("run.summary.control", control));
     }
     out.println();
-    out.println("see them with: kuzet results --run " + runId);
+    out.println(msg.get("run.summary.seeThem", runId));
     out.flush();
   }
 }

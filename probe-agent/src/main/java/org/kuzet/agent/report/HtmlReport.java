@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.agent.report.ReportPage.BlockedTarget;
 import org.kuzet.agent.report.ReportPage.Count;
 import org.kuzet.agent.report.ReportPage.GapRow;
@@ -137,8 +138,15 @@ public final class HtmlReport {
    * are the connectivity events over that range.
    */
   public String render(String title, Instant since, Instant until, List<ConnectivityRecord> events, Instant generated) {
+    return render(title, since, until, events, generated, Messages.english());
+  }
+
+  /** {@link #render} with the page's labels in the volunteer's language (verdict and signal names stay English). */
+  public String render(String title, Instant since, Instant until, List<ConnectivityRecord> events, Instant generated,
+      Messages messages) {
     StringOutput out = new StringOutput(64 * 1024);
-    TEMPLATES.render("report.jte", page(title, since, until, events, generated), new InertOutput(out));
+    TEMPLATES.render("report.jte", Map.of("page", page(title, since, until, events, generated), "msg", messages),
+        new InertOutput(out));
     return out.toString();
   }
 

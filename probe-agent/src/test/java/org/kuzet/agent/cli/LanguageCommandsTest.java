@@ -11,6 +11,7 @@ import org.kuzet.agent.consent.ConsentFile;
 import org.kuzet.agent.consent.ConsentText;
 import org.kuzet.agent.i18n.Language;
 import org.kuzet.agent.i18n.Messages;
+import org.kuzet.core.testing.FakeDnsServer;
 
 /** {@code --lang}: what a volunteer reads, in Russian or Kazakh; what is recorded stays a data contract. */
 class LanguageCommandsTest {
@@ -50,6 +51,44 @@ class LanguageCommandsTest {
     assertTrue(status.out().contains("запусков ещё не было (нет базы данных)"), status.out());
     int column = status.out().lines().findFirst().orElseThrow().indexOf('/');
     status.out().lines().forEach(l -> assertEquals(' ', l.charAt(column - 1), "aligned: " + status.out()));
+  }
+
+  @Test
+  void aRunOnceSpeaksKazakhInItsNoticeAndSummary() throws Exception {
+    Path db = dir.resolve("run.db");
+    java.nio.file.Files.writeString(dir.resolve("kuzet.conf"), "");
+    try (FakeDnsServer dns = new FakeDnsServer()) {
+      dns.nxdomain("gone.kz");
+      CliRun run = CliRun.of("run", "--once", "--lang", "kk", "--db", db.toString(),
+          "--config", dir.resolve("kuzet.conf").toString(),
+          "--system-resolver", dns.address().getAddress().getHostAddress() + ":" + dns.port(),
+          "--treat-as-public", "127.0.0.0/8", "--skip-connectivity-check", "https://gone.kz/");
+      assertEquals(0, run.exit(), run.err());
+      Messages kk = Messages.of(Language.KK);
+      assertTrue(run.err().startsWith("kuzet run: ескерту:"), run.err());
+      assertTrue(run.out().contains(kk.get("run.summary.verdict")) && run.out().contains("іске қосу 1:"), run.out());
+      assertTrue(run.out().contains("kuzet results --run 1"), "commands stay as they are typed: " + run.out());
+      assertTrue(run.out().contains("inconclusive") || run.out().contains("blocked")
+          || run.out().contains("down"), "verdict names stay English: " + run.out());
+    }
+  }
+
+  @Test
+  void theHtmlReportsLabelsAreInRussianAndItsDataStaysAsStored() throws Exception {
+    Path db = dir.resolve("report.db");
+    try (org.kuzet.agent.store.ResultsStore store = org.kuzet.agent.store.ResultsStore.open(db)) {
+      long run = store.runs().beginRun(org.kuzet.agent.store.Trigger.MANUAL, null, "0.1.0",
+          org.kuzet.core.connectivity.NetworkState.ONLINE, java.time.Instant.parse("2026-11-01T10:00:00Z"));
+      var m = org.kuzet.core.testing.TestMeasurements.blocked("https://kuresker.org/",
+          java.time.Instant.parse("2026-11-01T10:00:00Z"));
+      store.measurements().save(run, m.input(), "kz", "NEWS", m);
+    }
+    Path html = dir.resolve("r.html");
+    CliRun r = CliRun.of("report", "--html", html.toString(), "--db", db.toString(), "--lang", "ru");
+    assertEquals(0, r.exit(), r.err());
+    String page = java.nio.file.Files.readString(html);
+    assertTrue(page.contains("<html lang=\"ru\">") && page.contains("<h2>Заблокировано сейчас</h2>"), page);
+    assertTrue(page.contains("https://kuresker.org/") && page.contains("tls.interception"), "data as stored");
   }
 
   @Test
