@@ -1,8 +1,8 @@
 package org.kuzet.agent.cli;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.schema.Failures;
 import org.kuzet.schema.control.ControlFailures;
 
@@ -20,55 +20,65 @@ final class ControlStatus {
 
   /** The control's part in one measurement, e.g. "unreachable (connection refused)". */
   static String describe(String controlFailure) {
+    return describe(controlFailure, Messages.english());
+  }
+
+  /** {@link #describe(String)} in the volunteer's language (failure strings stay as OONI writes them). */
+  static String describe(String controlFailure, Messages m) {
     if (controlFailure == null) {
-      return "answered";
+      return m.get("control.answered");
     }
     if (ControlFailures.NOT_CONFIGURED.equals(controlFailure)) {
-      return "none configured (--no-control, or KUZET_CONTROL / [control] urls = none)";
+      return m.get("control.notConfigured");
     }
     return switch (controlFailure) {
-      case Failures.CONNECTION_REFUSED -> "unreachable (connection refused)";
-      case Failures.CONNECTION_RESET -> "unreachable (connection reset)";
-      case Failures.GENERIC_TIMEOUT -> "unreachable (no answer in time)";
-      case Failures.HOST_UNREACHABLE, Failures.NETWORK_UNREACHABLE -> "unreachable (no route to it)";
-      case Failures.DNS_NXDOMAIN -> "unreachable (its name does not resolve)";
-      case Failures.EOF -> "unreachable (it closed the connection)";
-      default -> other(controlFailure);
+      case Failures.CONNECTION_REFUSED -> m.get("control.refusedConnection");
+      case Failures.CONNECTION_RESET -> m.get("control.reset");
+      case Failures.GENERIC_TIMEOUT -> m.get("control.timeout");
+      case Failures.HOST_UNREACHABLE, Failures.NETWORK_UNREACHABLE -> m.get("control.noRoute");
+      case Failures.DNS_NXDOMAIN -> m.get("control.nxdomain");
+      case Failures.EOF -> m.get("control.eof");
+      default -> other(controlFailure, m);
     };
   }
 
-  private static String other(String failure) {
+  private static String other(String failure, Messages m) {
     if (failure.startsWith("ssl_")) {
-      return "unreachable (TLS failed: " + failure + ")";
+      return m.get("control.tls", failure);
     }
     String detail = failure.startsWith(Failures.UNKNOWN_PREFIX) ? failure.substring(Failures.UNKNOWN_PREFIX.length())
         : failure;
     if (detail.startsWith("control answered HTTP 429") || detail.startsWith("control answered HTTP 503")) {
-      return "busy (" + detail.substring("control ".length()) + ")";
+      return m.get("control.busy", detail.substring("control ".length()));
     }
     if (detail.startsWith("control answered HTTP")) {
-      return "refused (" + detail.substring("control ".length()) + ")";
+      return m.get("control.refusedHttp", detail.substring("control ".length()));
     }
     if (detail.startsWith("control response")) {
-      return "answered nonsense (" + detail.substring("control ".length()) + ")";
+      return m.get("control.nonsense", detail.substring("control ".length()));
     }
-    return "failed (" + failure + ")";
+    return m.get("control.failed", failure);
   }
 
   /** The control's health at a run, for {@code kuzet status}, from {@link #summary}'s counts. */
   static String health(Map<String, Long> failures) {
+    return health(failures, Messages.english());
+  }
+
+  /** {@link #health(Map)} in the volunteer's language. */
+  static String health(Map<String, Long> failures, Messages m) {
     long total = failures.values().stream().mapToLong(Long::longValue).sum();
     if (total == 0) {
-      return "unknown (the last run stored no measurement)";
+      return m.get("control.health.unknown");
     }
-    String summary = summary(failures, total);
+    String summary = summary(failures, total, m);
     if (summary != null) {
-      return "last run: " + summary;
+      return m.get("control.health.lastRun", summary);
     }
     return failures.keySet().stream().allMatch(f -> f != null && !failed(f))
-        ? "none configured at the last run (verdicts rest on local evidence)"
-        : "answered at the last run" + (failures.containsKey(ControlFailures.NOT_CONFIGURED) ? " (not configured"
-            + " for some measurements)" : " (every measurement)");
+        ? m.get("control.health.noneConfigured")
+        : m.get(failures.containsKey(ControlFailures.NOT_CONFIGURED) ? "control.health.answeredSome"
+            : "control.health.answeredAll");
   }
 
   /**
@@ -76,8 +86,13 @@ final class ControlStatus {
    * many had none and why, most frequent reason first.
    */
   static String summary(Map<String, Long> failures, long total) {
+    return summary(failures, total, Messages.english());
+  }
+
+  /** {@link #summary(Map, long)} in the volunteer's language. */
+  static String summary(Map<String, Long> failures, long total, Messages m) {
     Map<String, Long> why = failures.entrySet().stream().filter(e -> failed(e.getKey()))
-        .collect(Collectors.groupingBy(e -> describe(e.getKey()), Collectors.summingLong(Map.Entry::getValue)));
+        .collect(Collectors.groupingBy(e -> describe(e.getKey(), m), Collectors.summingLong(Map.Entry::getValue)));
     long without = why.values().stream().mapToLong(Long::longValue).sum();
     if (without == 0) {
       return null;
@@ -85,7 +100,6 @@ final class ControlStatus {
     String reasons = why.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
         .thenComparing(Map.Entry.comparingByKey()))
         .map(e -> e.getKey() + " ×" + e.getValue()).collect(Collectors.joining(", "));
-    return String.format(Locale.ROOT, "%d of %d measurement(s) got no control answer: %s; their verdicts rest on"
-        + " local evidence only (mostly inconclusive)", without, total, reasons);
+    return m.get("control.summary", without, total, reasons);
   }
 }

@@ -43,6 +43,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -58,6 +59,8 @@ public final class MessengersCommand implements Callable<Integer> {
   static final String LIST = "messengers";
 
   @Spec CommandSpec spec;
+
+  @ParentCommand KuzetCommand root;
 
   @Mixin MeasurementOptions measurement;
 
@@ -93,17 +96,13 @@ public final class MessengersCommand implements Callable<Integer> {
     IdentityLookup identity = measurement.identityLookup(cfg);
     try (ResultsStore db = store.openForWriting()) {
       if (!consented(db.file())) {
-        err.println("kuzet messengers: note: anyone watching this network (provider, administrator, state) can see"
-            + " this computer contact WhatsApp, Telegram and Signal and recognise a probe; nothing is uploaded"
-            + " without your agreement ('kuzet consent --show' explains the risks, '"
-            + ConsentCommand.commandFor(db.file(), "") + "' records your answer).");
+        err.println(root.messages.get("messengers.noConsentNotice", ConsentCommand.commandFor(db.file(), "")));
         err.flush();
       }
       ConnectivityCheck check = connectivity(cfg);
       boolean outage = check != null && check.state().isOutage();
       if (outage) {
-        err.println("kuzet messengers: the network is " + check.state().wire() + "; measurements are stored with"
-            + " verdict offline (no app is called blocked during an outage)");
+        err.println(root.messages.get("messengers.outage", check.state().wire()));
       }
       ProbeSettings probe = NetworkLookup.forRun(identity, settings, err, "kuzet messengers").applyTo(settings);
       Instant started = Instant.now();
@@ -123,7 +122,7 @@ public final class MessengersCommand implements Callable<Integer> {
       } finally {
         db.runs().finishRun(runId, Instant.now());
       }
-      out.println("run " + runId + ": stored in " + db.file() + "; see them with: kuzet results --run " + runId);
+      out.println(root.messages.get("messengers.stored", runId, db.file()));
       out.flush();
       return Main.EXIT_OK;
     }

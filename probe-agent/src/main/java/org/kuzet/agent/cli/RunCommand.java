@@ -379,7 +379,7 @@ public final class RunCommand implements Callable<Integer> {
     Map<String, Long> controls = new java.util.HashMap<>();
     stored.forEach(m -> controls.merge(String.valueOf(m.controlFailure()), 1L, Long::sum));
     controls.remove("null");
-    String control = ControlStatus.summary(controls, stored.size());
+    String control = ControlStatus.summary(controls, stored.size(), msg);
     if (control != null) {
       out.println();
       out.println(msg.get("run.summary.control", control));

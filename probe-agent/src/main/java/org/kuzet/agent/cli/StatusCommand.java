@@ -140,7 +140,7 @@ public final class StatusCommand implements Callable<Integer> {
     }
     if (last.isPresent()) {
       lines.print("status.control", ControlStatus.health(
-          results.measurements().controlFailures(last.get().id())));
+          results.measurements().controlFailures(last.get().id()), m));
     }
     lines.print("status.network", network(m, results, last, now));
     QueueCounts q = results.uploadQueue().counts();

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.kuzet.agent.i18n.Language;
+import org.kuzet.agent.i18n.Messages;
 
 /** The control's part in a verdict, in words: unreachable, busy, refused, none configured. */
 class ControlStatusTest {
@@ -33,5 +35,15 @@ class ControlStatusTest {
     assertNull(ControlStatus.summary(Map.of("no_control_configured", 5L), 5), "not configured is not a failure");
     assertEquals("none configured at the last run (verdicts rest on local evidence)",
         ControlStatus.health(Map.of("no_control_configured", 5L)));
+  }
+
+  @Test
+  void theControlsHealthSpeaksTheVolunteersLanguageAndKeepsOonisStrings() {
+    Messages ru = Messages.of(Language.RU);
+    assertEquals("последний запуск: 3 из 3 измерений остались без ответа контроля: недоступен (соединение"
+        + " отклонено) ×3; их вердикты опираются только на местные данные (в основном inconclusive)",
+        ControlStatus.health(Map.of("connection_refused", 3L), ru));
+    assertEquals("недоступен (ошибка TLS: ssl_unknown_authority)",
+        ControlStatus.describe("ssl_unknown_authority", ru), "the failure string stays OONI's");
   }
 }
