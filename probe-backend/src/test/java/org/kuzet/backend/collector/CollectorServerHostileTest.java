@@ -16,9 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,46 +89,8 @@ class CollectorServerHostileTest {
   @Test
   void stopsWhileAttackedAndFinishesTheUploadInProgress() throws Exception {
     server.close();
-    CountDownLatch storing = new CountDownLatch(1);
-    CountDownLatch letGo = new CountDownLatch(1);
-    server = CollectorServer.builder(new CollectorStore() {
-      @Override
-      public List<Outcome> store(List<ReceivedMeasurement> batch) throws IOException {
-        storing.countDown();
-        try {
-          letGo.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted", e);
-        }
-        return store.store(batch);
-      }
-
-      @Override
-      public long count() throws IOException {
-        return store.count();
-      }
-
-      @Override
-      public void export(java.time.LocalDateTime since, Sink sink) throws IOException {
-        store.export(since, sink);
-      }
-
-      @Override
-      public List<NetworkDay> blockedPerNetworkPerDay(java.time.LocalDateTime from, java.time.LocalDateTime to)
-          throws IOException {
-        return store.blockedPerNetworkPerDay(from, to);
-      }
-
-      @Override
-      public List<DomainDay> domainHistory(String domain, java.time.LocalDateTime from, java.time.LocalDateTime to)
-          throws IOException {
-        return store.domainHistory(domain, from, to);
-      }
-
-      @Override
-      public void close() {}
-    }).limits(SMALL.withStopTimeout(HostileClients.PATIENCE)).start();
+    GatedStore gated = new GatedStore(store);
+    server = CollectorServer.builder(gated).limits(SMALL.withStopTimeout(HostileClients.PATIENCE)).start();
     InetSocketAddress address = server.address();
     CompletableFuture<Integer> inProgress = CompletableFuture.supplyAsync(() -> {
       try {
@@ -139,7 +99,7 @@ class CollectorServerHostileTest {
         return -1;
       }
     });
-    storing.await();
+    gated.storing.await();
     HostileClients slowloris = HostileClients.slowHeaders(address, 20, Duration.ofMillis(100));
     HostileClients idle = HostileClients.idle(address, 20);
     try (slowloris; idle;
@@ -147,7 +107,7 @@ class CollectorServerHostileTest {
       CompletableFuture<Void> stopped = CompletableFuture.runAsync(server::close);
       awaitRefused(address); // stopping: no new connections
       b.awaitAllClosedByServer();
-      letGo.countDown();
+      gated.letGo.countDown();
       assertEquals(200, inProgress.get(HostileClients.PATIENCE.toSeconds(), TimeUnit.SECONDS));
       stopped.get(HostileClients.PATIENCE.toSeconds(), TimeUnit.SECONDS);
     }

@@ -365,59 +365,20 @@ class CollectorServerTest {
     server.close();
     // An upload that is being stored holds the one slot until the store is let go. (A slow uploader no longer
     // holds a slot at all: bodies are read before a slot is taken; see CollectorServerHostileTest.)
-    java.util.concurrent.CountDownLatch storing = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch letGo = new java.util.concurrent.CountDownLatch(1);
-    CollectorStore gated = new CollectorStore() {
-      @Override
-      public List<Outcome> store(List<ReceivedMeasurement> batch) throws IOException {
-        storing.countDown();
-        try {
-          letGo.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted", e);
-        }
-        return store.store(batch);
-      }
-
-      @Override
-      public long count() throws IOException {
-        return store.count();
-      }
-
-      @Override
-      public void export(java.time.LocalDateTime since, Sink sink) throws IOException {
-        store.export(since, sink);
-      }
-
-      @Override
-      public List<NetworkDay> blockedPerNetworkPerDay(java.time.LocalDateTime from, java.time.LocalDateTime to)
-          throws IOException {
-        return store.blockedPerNetworkPerDay(from, to);
-      }
-
-      @Override
-      public List<DomainDay> domainHistory(String domain, java.time.LocalDateTime from, java.time.LocalDateTime to)
-          throws IOException {
-        return store.domainHistory(domain, from, to);
-      }
-
-      @Override
-      public void close() {}
-    };
+    GatedStore gated = new GatedStore(store);
     server = CollectorServer.builder(gated).maxInflight(1).start();
     java.util.concurrent.CompletableFuture<HttpResponse<String>> first = http.sendAsync(
         HttpRequest.newBuilder(server.uploadUri()).header("Content-Type", "application/json")
             .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzip(batch(signed("slow")))))
             .build(), HttpResponse.BodyHandlers.ofString());
-    storing.await();
+    gated.storing.await();
     awaitInFlight(1);
 
     HttpResponse<String> refused = post(gzip(batch(signed("second"))), true);
     assertEquals(503, refused.statusCode());
     assertTrue(refused.headers().firstValue("Retry-After").isPresent());
 
-    letGo.countDown();
+    gated.letGo.countDown();
     String status = "HTTP/1.1 " + first.get().statusCode();
     assertEquals("HTTP/1.1 200", status);
     assertEquals(1, store.count());
