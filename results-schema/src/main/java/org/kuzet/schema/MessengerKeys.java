@@ -47,8 +47,26 @@ public final class MessengerKeys {
   public record Outcome(boolean blocked, String failure, List<String> blockedEndpoints, List<String> endpoints) {}
 
   /**
+   * Whether the name looked up for this query's service and endpoint got a usable address from any of its queries
+   * (A or AAAA): then neither query's failure is a failure of the endpoint (a name with no AAAA is no fault).
+   */
+  public static boolean resolved(TestKeys k, DnsQuery query) {
+    String service = tag(query.tags(), SERVICE);
+    String endpoint = tag(query.tags(), ENDPOINT);
+    for (DnsQuery q : k.queries()) {
+      if (java.util.Objects.equals(service, tag(q.tags(), SERVICE))
+          && java.util.Objects.equals(endpoint, tag(q.tags(), ENDPOINT))
+          && q.answers().stream().anyMatch(a -> a.address() != null && !a.xBogon())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * A connect service ({@code endpoints}, {@code dc}): blocked when no endpoint connected; each endpoint blocked
-   * when none of its connections worked.
+   * when none of its connections worked. The failure is the first met, a name's lookup failure only when none of
+   * its queries gave an address.
    */
   public static Outcome connected(TestKeys k, String service) {
     Map<String, Boolean> ok = new LinkedHashMap<>();
@@ -56,7 +74,9 @@ public final class MessengerKeys {
     for (DnsQuery q : k.queries()) {
       if (service.equals(tag(q.tags(), SERVICE))) {
         ok.putIfAbsent(tag(q.tags(), ENDPOINT), false);
-        failure = failure == null ? q.failure() : failure;
+        if (!resolved(k, q)) {
+          failure = failure == null ? q.failure() : failure;
+        }
       }
     }
     for (TcpConnect c : k.tcpConnect()) {

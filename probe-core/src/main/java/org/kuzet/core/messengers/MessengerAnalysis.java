@@ -23,7 +23,8 @@ import org.kuzet.schema.Verdict;
  * be fetched; Telegram when no data centre connects or answers HTTP, or Telegram Web cannot be fetched; Signal when
  * any backend cannot be fetched. The app is {@code blocked} when a service is, with the signals of the failed steps
  * of its blocked services; {@code down} when nothing failed on the network but every fetched service answered
- * with a server error (5xx), the one piece of evidence, without a control, that the app itself is broken;
+ * with a server error (5xx), the one piece of evidence, without a control, that the app itself is broken (OONI's
+ * messenger tests have no control either);
  * {@code accessible} otherwise. {@code offline} is the run's, applied during an outage as for web measurements.
  */
 public final class MessengerAnalysis {
@@ -42,7 +43,9 @@ public final class MessengerAnalysis {
     if (!blocked.isEmpty()) {
       verdict = Verdict.BLOCKED;
       for (DnsQuery q : k.queries()) {
-        if (blocked.contains(MessengerKeys.tag(q.tags(), MessengerKeys.SERVICE))) {
+        // A name that got an address from either query has no DNS fault; nor has a name without AAAA records.
+        if (blocked.contains(MessengerKeys.tag(q.tags(), MessengerKeys.SERVICE)) && !MessengerKeys.resolved(k, q)
+            && !("AAAA".equals(q.queryType()) && Failures.DNS_NO_ANSWER.equals(q.failure()))) {
           add(signals, dnsSignal(q));
         }
       }

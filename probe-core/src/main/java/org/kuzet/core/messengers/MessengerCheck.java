@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,15 +40,29 @@ import org.kuzet.schema.TlsHandshake;
 import org.xbill.DNS.Type;
 
 /**
- * The messenger tests (OONI's whatsapp, telegram, signal) with kuzet's own steps: for each endpoint of an app
- * ({@link MessengerEndpoints}), DNS through the system resolver, TCP to the first address on each port (Telegram's
- * data centres then get an HTTP GET), and for each URL DNS, TCP, TLS (SNI = the host, the bundled roots plus the
- * app's own) and an HTTP GET. Every observation is tagged with its service and endpoint ({@link MessengerKeys}), so
- * OONI's keys and kuzet's verdict ({@link MessengerAnalysis}) are computed from the records alone. Network failures
- * are data; only bugs throw. Thread-safe; one instance serves a run.
+ * The messenger tests (OONI's whatsapp, telegram, signal) with kuzet's own steps, doing what OONI Probe's do
+ * (ooni/probe-cli {@code internal/experiment/{whatsapp,telegram,signal}}; the endpoints and where kuzet follows the
+ * code over the spec are in {@link MessengerEndpoints}):
+ * <ul>
+ *   <li>a name is looked up through the system resolver, A and AAAA (OONI's getaddrinfo gives both), both queries
+ *       recorded; a connection tries its addresses in turn (IPv4 first) until one connects, every attempt recorded,
+ *       as OONI's dialer does;
+ *   <li>connect endpoints (WhatsApp's e1…e16 on 443 and 5222, Telegram's data centres on 80 and 443): a TCP
+ *       connect per port; Telegram's data centres then get an HTTP POST ({@code http://ip/}, {@code http://ip:443/},
+ *       plain HTTP on both ports, as OONI sends it);
+ *   <li>URLs (WhatsApp's registration server and Web, Telegram Web, Signal's backends): TCP, TLS on the connection
+ *       that worked (SNI = the host, the bundled roots plus the app's own), then an HTTP GET; a failed handshake
+ *       fails the fetch, as in OONI's HTTP transport;
+ *   <li>names only looked up (Signal's uptime.signal.org): recorded, never judged.
+ * </ul>
+ * OONI's messenger tests have no control (ts-018, ts-020 and ts-029 ask no test helper): neither has kuzet here, so
+ * a failure is judged without knowing whether the service failed for everyone ({@link MessengerAnalysis}).
+ * Every observation is tagged with its service and endpoint ({@link MessengerKeys}), so OONI's keys and kuzet's
+ * verdict are computed from the records alone. Network failures are data; only bugs throw. Thread-safe; one
+ * instance serves a run.
  */
 public final class MessengerCheck implements AutoCloseable {
-  private static final String TEST_VERSION = "0.1.0";
+  private static final String TEST_VERSION = "0.2.0";
 
   private final ProbeSettings settings;
   private final MessengerEndpoints endpoints;
@@ -94,6 +109,9 @@ public final class MessengerCheck implements AutoCloseable {
     }
     for (MessengerEndpoints.Fetch f : a.fetch()) {
       jobs.add(() -> steps.fetch(f));
+    }
+    for (MessengerEndpoints.Lookup l : a.lookup()) {
+      jobs.add(() -> steps.lookup(l));
     }
     List<DnsQuery> queries = new ArrayList<>();
     List<TcpConnect> tcp = new ArrayList<>();
@@ -176,7 +194,10 @@ public final class MessengerCheck implements AutoCloseable {
       return List.of(MessengerKeys.SERVICE + service, MessengerKeys.ENDPOINT + endpoint);
     }
 
-    /** The host's addresses: itself when it is an IP, else the system resolver's public answers (recorded). */
+    /**
+     * The host's addresses: itself when it is an IP, else the system resolver's public answers, A then AAAA, as
+     * OONI's system resolver (getaddrinfo) gives both; both queries recorded.
+     */
     List<InetAddress> resolve(String host, List<String> tags, List<Op> ops) {
       if (IpLiterals.isLiteral(host)) {
         return List.of(IpLiterals.parse(host));
@@ -186,36 +207,62 @@ public final class MessengerCheck implements AutoCloseable {
       if (system.isEmpty()) {
         return List.of();
       }
-      DnsQuery q = dns.udp("system", system.get(0), host, Type.A);
-      ops.add(new Op(q, null, null, null, tags));
+      CompletableFuture<DnsQuery> aaaa =
+          CompletableFuture.supplyAsync(() -> dns.udp("system", system.get(0), host, Type.AAAA), pool);
+      DnsQuery a = dns.udp("system", system.get(0), host, Type.A);
       List<InetAddress> out = new ArrayList<>();
-      for (DnsAnswer answer : q.answers()) {
-        if (answer.address() != null && !answer.xBogon()) {
-          out.add(IpLiterals.parse(answer.address()));
+      for (DnsQuery q : List.of(a, aaaa.join())) {
+        ops.add(new Op(q, null, null, null, tags));
+        for (DnsAnswer answer : q.answers()) {
+          if (answer.address() != null && !answer.xBogon()) {
+            out.add(IpLiterals.parse(answer.address()));
+          }
         }
       }
       return out;
+    }
+
+    /**
+     * TCP to each address in turn until one connects, every attempt recorded: what OONI's dialer does with a
+     * name's addresses. Returns the connected socket's address, or null when none connected.
+     */
+    Connected dial(List<InetAddress> addresses, int port, List<String> tags, List<Op> ops) {
+      for (InetAddress address : addresses) {
+        TcpStep.Result r = tcp.connect(map.apply(new InetSocketAddress(address, port)));
+        if (r.socket() == null) {
+          ops.add(new Op(null, r.connect(), null, null, tags));
+          continue;
+        }
+        settings.probeAddresses().addLocal(r.socket().getLocalAddress());
+        return new Connected(address, r);
+      }
+      return null;
+    }
+
+    /** A name only looked up: its queries, nothing more. */
+    List<Op> lookup(MessengerEndpoints.Lookup l) {
+      List<Op> ops = new ArrayList<>();
+      resolve(l.host(), tags(l.service(), l.host()), ops);
+      return ops;
     }
 
     List<Op> connect(MessengerEndpoints.Connect c, String host) {
       List<String> tags = tags(c.service(), host);
       List<Op> ops = new ArrayList<>();
       List<InetAddress> addresses = resolve(host, tags, ops);
-      if (addresses.isEmpty()) {
-        return ops;
-      }
       for (int port : c.ports()) {
-        TcpStep.Result r = tcp.connect(map.apply(new InetSocketAddress(addresses.get(0), port)));
-        HttpTransaction tx = null;
-        if (r.socket() != null) {
-          settings.probeAddresses().addLocal(r.socket().getLocalAddress());
-          close(r.socket());
-          if (c.http()) {
-            HttpUrl url = new HttpUrl.Builder().scheme("http").host(host).port(port).build();
-            tx = http.get(url, addresses.get(0), 0);
-          }
+        Connected conn = dial(addresses, port, tags, ops);
+        if (conn == null) {
+          continue;
         }
-        ops.add(new Op(null, r.connect(), null, tx, tags));
+        close(conn.result().socket());
+        HttpTransaction tx = null;
+        if (c.httpMethod() != null) {
+          // Plain HTTP whatever the port (Telegram's data centres speak no TLS on 443), as OONI's http://ip:443/.
+          HttpUrl url = new HttpUrl.Builder().scheme("http").host(host).port(port).build();
+          tx = http.send(c.httpMethod(), url, conn.address(), 0);
+        }
+        ops.add(new Op(null, conn.result().connect(), null, tx, tags));
       }
       return ops;
     }
@@ -226,31 +273,34 @@ public final class MessengerCheck implements AutoCloseable {
       List<Op> ops = new ArrayList<>();
       List<InetAddress> addresses = resolve(url.host(), tags, ops);
       String failure = ops.isEmpty() ? Failures.unknown("no system resolver") : dnsFailure(ops.get(0).query());
-      for (InetAddress a : addresses) {
-        TcpStep.Result r = tcp.connect(map.apply(new InetSocketAddress(a, url.port())));
-        if (r.socket() == null) {
-          failure = r.connect().status().failure();
-          ops.add(new Op(null, r.connect(), null, null, tags));
-          continue;
+      int attempts = ops.size();
+      Connected conn = dial(addresses, url.port(), tags, ops);
+      if (conn == null) {
+        if (ops.size() > attempts) {
+          failure = ops.get(ops.size() - 1).tcp().status().failure();
         }
-        settings.probeAddresses().addLocal(r.socket().getLocalAddress());
-        TlsHandshake hs = url.isHttps() ? tls.handshake(r.socket(), url.host()) : null;
-        if (hs == null) {
-          close(r.socket());
-        }
-        if (hs != null && hs.failure() != null) {
-          failure = hs.failure();
-          ops.add(new Op(null, r.connect(), hs, null, tags));
-          continue;
-        }
-        ops.add(new Op(null, r.connect(), hs, http.get(url, a, 0), tags));
+        // No address connected: the request was never sent; it carries the failure that stopped it.
+        ops.add(new Op(null, null, null, http.notSent(url, 0, failure), tags));
         return ops;
       }
-      // No endpoint worked: the request was never sent; it carries the failure that stopped it.
-      ops.add(new Op(null, null, null, http.notSent(url, 0, failure), tags));
+      java.net.Socket socket = conn.result().socket();
+      TlsHandshake hs = url.isHttps() ? tls.handshake(socket, url.host()) : null;
+      if (hs == null) {
+        close(socket);
+      }
+      if (hs != null && hs.failure() != null) {
+        // As OONI's HTTP transport: the handshake failed on the connection the dialer gave; no other address.
+        ops.add(new Op(null, conn.result().connect(), hs, null, tags));
+        ops.add(new Op(null, null, null, http.notSent(url, 0, hs.failure()), tags));
+        return ops;
+      }
+      ops.add(new Op(null, conn.result().connect(), hs, http.get(url, conn.address(), 0), tags));
       return ops;
     }
   }
+
+  /** A TCP connection that worked, and the address (before the endpoint map) it went to. */
+  private record Connected(InetAddress address, TcpStep.Result result) {}
 
   private static String dnsFailure(DnsQuery q) {
     if (q.failure() != null) {

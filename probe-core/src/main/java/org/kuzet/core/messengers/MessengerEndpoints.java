@@ -18,8 +18,10 @@ import org.kuzet.schema.MeasurementJson;
 
 /**
  * The endpoints each messenger really uses, as data: {@code endpoints.json} beside this class, with its source
- * (OONI's test specifications) and date. Per app: hosts or addresses to connect to on given ports (Telegram's
- * data centres also get an HTTP request), URLs to fetch over HTTPS, and extra trust roots (Signal's own CAs).
+ * (OONI's test specifications and probe-cli's implementation of them) and date. Per app: hosts or addresses to
+ * connect to on given ports (Telegram's data centres also get an HTTP POST), URLs to fetch over HTTPS, names only
+ * looked up (Signal's {@code uptime.signal.org}, recorded and not judged, as OONI does), and extra trust roots
+ * (Signal's own CAs).
  */
 public record MessengerEndpoints(String source, String date, Map<Messenger, App> apps) {
 
@@ -27,9 +29,10 @@ public record MessengerEndpoints(String source, String date, Map<Messenger, App>
    * @param service the part of the app it belongs to ({@code endpoints}, {@code registration}, {@code web},
    *     {@code dc}, {@code backend}): OONI's keys are per service
    * @param hosts names (looked up) or IP addresses (used as they are)
-   * @param http whether each connected endpoint also gets an HTTP GET ({@code http://host:port/})
+   * @param httpMethod the HTTP method each connected endpoint also gets ({@code http://host:port/}, plain HTTP
+   *     whatever the port, as OONI sends Telegram's data centres a POST), or null for a TCP connect only
    */
-  public record Connect(String service, List<String> hosts, List<Integer> ports, boolean http) {
+  public record Connect(String service, List<String> hosts, List<Integer> ports, String httpMethod) {
     public Connect {
       hosts = List.copyOf(hosts);
       ports = List.copyOf(ports);
@@ -39,10 +42,14 @@ public record MessengerEndpoints(String source, String date, Map<Messenger, App>
   /** One URL fetched over DNS, TCP, TLS and HTTP. */
   public record Fetch(String service, String url) {}
 
-  public record App(List<Connect> connect, List<Fetch> fetch, List<X509Certificate> extraRoots) {
+  /** A name only looked up: recorded, never part of a verdict (OONI's signal test ignores its result too). */
+  public record Lookup(String service, String host) {}
+
+  public record App(List<Connect> connect, List<Fetch> fetch, List<Lookup> lookup, List<X509Certificate> extraRoots) {
     public App {
       connect = List.copyOf(connect);
       fetch = List.copyOf(fetch);
+      lookup = List.copyOf(lookup);
       extraRoots = List.copyOf(extraRoots);
     }
   }
@@ -92,12 +99,15 @@ public record MessengerEndpoints(String source, String date, Map<Messenger, App>
         c.path("hosts").forEach(h -> hosts.add(h.asText()));
         List<Integer> ports = new ArrayList<>();
         c.path("ports").forEach(p -> ports.add(p.asInt()));
-        connect.add(new Connect(c.path("service").asText(), hosts, ports, c.path("http").asBoolean(false)));
+        connect.add(new Connect(c.path("service").asText(), hosts, ports,
+            c.hasNonNull("http") ? c.path("http").asText() : null));
       });
       List<Fetch> fetch = new ArrayList<>();
       a.path("fetch").forEach(f -> fetch.add(new Fetch(f.path("service").asText(), f.path("url").asText())));
+      List<Lookup> lookup = new ArrayList<>();
+      a.path("lookup").forEach(l -> lookup.add(new Lookup(l.path("service").asText(), l.path("host").asText())));
       List<X509Certificate> roots = a.hasNonNull("extra_roots") ? pem(a.path("extra_roots").asText()) : List.of();
-      apps.put(m, new App(connect, fetch, roots));
+      apps.put(m, new App(connect, fetch, lookup, roots));
     });
     return new MessengerEndpoints(root.path("source").asText(), root.path("date").asText(), apps);
   }

@@ -23,6 +23,7 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.Buffer;
@@ -75,7 +76,11 @@ public final class HttpStep {
 
   /** The request as sent; also used to record a request that could not be sent at all. */
   public HttpTransaction.Request request(HttpUrl url) {
-    return new HttpTransaction.Request("GET", url.toString(), headers(), "", "tcp");
+    return request("GET", url);
+  }
+
+  private HttpTransaction.Request request(String method, HttpUrl url) {
+    return new HttpTransaction.Request(method, url.toString(), headers(), "", "tcp");
   }
 
   /** A hop that never reached the network: no endpoint worked, so the step's failure is the earlier one. */
@@ -88,6 +93,14 @@ public final class HttpStep {
   }
 
   public HttpTransaction get(HttpUrl url, InetAddress address, int hop) {
+    return send("GET", url, address, hop);
+  }
+
+  /**
+   * {@link #get} with another method; a request that takes a body gets an empty one ({@code Content-Length: 0}),
+   * as OONI's POST to Telegram's data centres.
+   */
+  public HttpTransaction send(String method, HttpUrl url, InetAddress address, int hop) {
     listener.httpStart(url.toString(), hop);
     double t0 = clock.now();
     String endpoint = Endpoints.format(address.getHostAddress(), url.port());
@@ -114,7 +127,8 @@ public final class HttpStep {
         .readTimeout(timeout)
         .callTimeout(timeout)
         .build();
-    Request.Builder rb = new Request.Builder().url(url);
+    Request.Builder rb = new Request.Builder().url(url)
+        .method(method, method.equals("GET") || method.equals("HEAD") ? null : RequestBody.create(new byte[0]));
     headers().forEach(rb::header);
     HttpTransaction.Response partial = null;
     Buffer received = new Buffer();
@@ -129,16 +143,16 @@ public final class HttpStep {
       charset = charset(response.body());
       boolean truncated = read(response.body(), received, bodyTimes);
       HttpTransaction.Response full = withBody(partial, received, charset, truncated);
-      return end(new HttpTransaction(request(url), full, null, t0, clock.now(), endpoint, hop, "tcp", alpn, null,
-          List.of()).withBodyTimes(time(bodyTimes[0]), time(bodyTimes[1])));
+      return end(new HttpTransaction(request(method, url), full, null, t0, clock.now(), endpoint, hop, "tcp", alpn,
+          null, List.of()).withBodyTimes(time(bodyTimes[0]), time(bodyTimes[1])));
     } catch (IOException e) {
       if (partial != null && received.size() > 0) {
         // The body broke off: keep what arrived, evidence of a stall or a throttled transfer.
         partial = withBody(partial, received, charset, false);
       }
       String failure = FailureClassifier.classifyHttp(e, partial != null, counted == null ? -1 : counted.received());
-      return end(new HttpTransaction(request(url), partial, failure, t0, clock.now(), endpoint, hop, "tcp", alpn, null,
-          List.of()).withBodyTimes(time(bodyTimes[0]), time(bodyTimes[1])));
+      return end(new HttpTransaction(request(method, url), partial, failure, t0, clock.now(), endpoint, hop, "tcp",
+          alpn, null, List.of()).withBodyTimes(time(bodyTimes[0]), time(bodyTimes[1])));
     }
   }
 

@@ -29,6 +29,7 @@ import org.kuzet.core.testing.TestPki;
 import org.kuzet.core.tls.TrustRoots;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
+import org.kuzet.schema.MessengerKeys;
 import org.kuzet.schema.OoniExport;
 import org.kuzet.schema.Signal;
 import org.kuzet.schema.Verdict;
@@ -51,6 +52,10 @@ class MessengerScenariosTest {
     /** Where each address really is (every port of it). */
     final Map<InetAddress, InetSocketAddress> where = new HashMap<>();
     final MessengerEndpoints endpoints = MessengerEndpoints.bundled();
+    final List<Cidr> publicRanges = new ArrayList<>(List.of(Cidr.parse("127.0.0.0/8")));
+    MockWebServer web;
+    MockWebServer dc;
+    FaultServer endpointsServer;
 
     World() {
       this(200);
@@ -58,18 +63,18 @@ class MessengerScenariosTest {
 
     /** Every HTTPS service answers {@code code}. */
     World(int code) {
-      MockWebServer web = server(pki.serverCertificate(HTTPS_NAMES.toArray(String[]::new)).sslSocketFactory(), code);
+      web = server(pki.serverCertificate(HTTPS_NAMES.toArray(String[]::new)).sslSocketFactory(), code);
       for (String name : HTTPS_NAMES) {
         dns.answer(name, web.getHostName());
         where.put(addr(web.getHostName()), new InetSocketAddress(web.getHostName(), web.getPort()));
       }
-      FaultServer endpointsServer = track(new FaultServer(LoopbackAddresses.next()).start(
+      endpointsServer = track(new FaultServer(LoopbackAddresses.next()).start(
           FaultServer.Fault.STALL_AFTER_FIRST_BYTES));
       for (String host : endpoints.app(Messenger.WHATSAPP).connect().get(0).hosts()) {
         dns.answer(host, endpointsServer.address().getAddress().getHostAddress());
       }
       where.put(endpointsServer.address().getAddress(), endpointsServer.address());
-      MockWebServer dc = server(null, 404);
+      dc = server(null, 404);
       for (String ip : endpoints.app(Messenger.TELEGRAM).connect().get(0).hosts()) {
         where.put(addr(ip), new InetSocketAddress(dc.getHostName(), dc.getPort()));
       }
@@ -110,7 +115,7 @@ class MessengerScenariosTest {
     Measurement check(Messenger app) {
       ProbeSettings settings = ProbeSettings.builder()
           .systemResolvers(List.of(dns.address()))
-          .addressPolicy(AddressPolicy.publicRanges(List.of(Cidr.parse("127.0.0.0/8"))))
+          .addressPolicy(AddressPolicy.publicRanges(publicRanges))
           .trustRoots(TrustRoots.of(List.of(pki.rootCertificate())))
           .dnsTimeout(Duration.ofSeconds(3))
           .connectTimeout(Duration.ofSeconds(2))
@@ -230,5 +235,94 @@ class MessengerScenariosTest {
       assertEquals(List.of(), sg.testKeys().xSignals());
       assertEquals("ok", ooni(sg).path("signal_backend_status").asText(), "OONI counts any answer as working");
     }
+  }
+
+  @Test
+  void telegramDataCentresGetAnHttpPostOnPorts80And443AsOoniSendsIt() throws InterruptedException {
+    try (World w = new World()) {
+      Measurement tg = w.check(Messenger.TELEGRAM);
+      List<String> dcs = w.endpoints.app(Messenger.TELEGRAM).connect().get(0).hosts();
+      assertEquals(6, dcs.size(), "probe-cli's six data centres");
+      assertEquals(2 * dcs.size(), w.dc.getRequestCount(), "every data centre on both ports");
+      for (int i = 0; i < 2 * dcs.size(); i++) {
+        RecordedRequest seen = w.dc.takeRequest();
+        assertEquals("POST", seen.getMethod(), "the fake data centre saw a POST");
+        assertEquals("0", seen.getHeaders().get("Content-Length"));
+      }
+      List<String> urls = tg.testKeys().requests().stream()
+          .filter(tx -> tx.request().url().startsWith("http://149.154.175.50")).map(tx -> tx.request().url())
+          .sorted().toList();
+      assertEquals(List.of("http://149.154.175.50/", "http://149.154.175.50:443/"), urls);
+      JsonNode keys = ooni(tg);
+      assertEquals(false, keys.path("telegram_tcp_blocking").asBoolean(true));
+      assertEquals(false, keys.path("telegram_http_blocking").asBoolean(true));
+      boolean posted = false;
+      for (JsonNode r : keys.path("requests")) {
+        posted |= r.at("/request/method").asText().equals("POST");
+      }
+      assertTrue(posted, "the OONI export shows the POST");
+    }
+  }
+
+  @Test
+  void everyAddressOfANameIsTriedInTurnUntilOneConnects() {
+    try (World w = new World()) {
+      InetAddress refusing = LoopbackAddresses.next();
+      w.where.put(refusing, new InetSocketAddress(refusing, LoopbackAddresses.closedPort(refusing)));
+      String webIp = w.web.getHostName();
+      String endpointIp = w.endpointsServer.address().getAddress().getHostAddress();
+      w.dns.answer("web.telegram.org", refusing.getHostAddress(), webIp);
+      w.dns.answer("e1.whatsapp.net", refusing.getHostAddress(), endpointIp);
+      Measurement tg = w.check(Messenger.TELEGRAM);
+      assertEquals(Verdict.ACCESSIBLE, tg.testKeys().xVerdict(), () -> "" + tg.testKeys().tcpConnect());
+      assertEquals(List.of(refusing.getHostAddress() + " connection_refused", webIp + " null"),
+          tried(tg, "https://web.telegram.org/"));
+      assertEquals("ok", ooni(tg).path("telegram_web_status").asText());
+      Measurement wa = w.check(Messenger.WHATSAPP);
+      assertEquals(List.of(refusing.getHostAddress() + " connection_refused", endpointIp + " null",
+          refusing.getHostAddress() + " connection_refused", endpointIp + " null"), tried(wa, "e1.whatsapp.net"),
+          "each port tries the addresses in turn");
+      assertEquals(0, ooni(wa).path("whatsapp_endpoints_blocked").size());
+      assertEquals(Verdict.ACCESSIBLE, wa.testKeys().xVerdict());
+    }
+  }
+
+  @Test
+  void namesAreLookedUpForAAndAaaaAndAnIpv6OnlyNameIsReachedOverIpv6() {
+    try (World w = new World()) {
+      w.publicRanges.add(Cidr.parse("::1/128"));
+      InetAddress v6 = World.addr("::1");
+      w.dns.answer("v.whatsapp.net", "::1");
+      w.where.put(v6, new InetSocketAddress(w.web.getHostName(), w.web.getPort()));
+      Measurement wa = w.check(Messenger.WHATSAPP);
+      List<String> types = wa.testKeys().queries().stream().filter(q -> q.hostname().equals("web.whatsapp.com"))
+          .map(q -> q.queryType() + " " + q.failure()).sorted().toList();
+      assertEquals(List.of("A null", "AAAA dns_no_answer"), types, "both asked, as getaddrinfo does");
+      assertEquals("ok", ooni(wa).path("registration_server_status").asText(), () -> "" + wa.testKeys().requests());
+      List<InetAddress> to = wa.testKeys().requests().stream()
+          .filter(tx -> tx.request().url().equals("https://v.whatsapp.net/v2/register"))
+          .map(tx -> World.addr(tx.xAddress().substring(1, tx.xAddress().lastIndexOf(']')))).toList();
+      assertEquals(List.of(v6), to, "the request went to the AAAA answer");
+      assertEquals(Verdict.ACCESSIBLE, wa.testKeys().xVerdict());
+      assertEquals(List.of(), wa.testKeys().xSignals(), "a name without AAAA records is no DNS fault");
+    }
+  }
+
+  @Test
+  void signalsUptimeNameIsLookedUpAndNeverJudged() {
+    try (World w = new World()) {
+      w.dns.nxdomain("uptime.signal.org");
+      Measurement sg = w.check(Messenger.SIGNAL);
+      assertTrue(sg.testKeys().queries().stream().anyMatch(q -> q.hostname().equals("uptime.signal.org")
+          && "dns_nxdomain_error".equals(q.failure())));
+      assertEquals(Verdict.ACCESSIBLE, sg.testKeys().xVerdict());
+      assertEquals("ok", ooni(sg).path("signal_backend_status").asText());
+    }
+  }
+
+  private static List<String> tried(Measurement m, String endpoint) {
+    return m.testKeys().tcpConnect().stream()
+        .filter(c -> endpoint.equals(MessengerKeys.tag(c.tags(), MessengerKeys.ENDPOINT)))
+        .map(c -> c.ip() + " " + c.status().failure()).toList();
   }
 }
