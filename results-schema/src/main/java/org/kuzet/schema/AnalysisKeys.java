@@ -1,5 +1,6 @@
 package org.kuzet.schema;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Comparator;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.List;
  * @param titleMatch OONI's key: every title word of five or more characters is in both titles
  * @param xBlockpage names of the blocking fingerprints (OONI blocking-fingerprints) that matched; null when none
  * @param xFailedHop where the failure behind the verdict happened: {@code {hop, url, step, failure}}
+ * @param xThrottlingBaseline the local baseline the throttling-by-time rule judged against; written only when there
+ *     was one (lines written before it existed, and measurements without a baseline, have no such key)
  */
 public record AnalysisKeys(
     String dnsConsistency,
@@ -31,7 +34,8 @@ public record AnalysisKeys(
     Boolean statusCodeMatch,
     Boolean titleMatch,
     List<String> xBlockpage,
-    JsonNode xFailedHop) {
+    JsonNode xFailedHop,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ThrottlingBaseline xThrottlingBaseline) {
 
   /** Not analysed: every key null. */
   public static final AnalysisKeys NONE = builder().build();
@@ -53,7 +57,7 @@ public record AnalysisKeys(
     return new Builder().dnsConsistency(dnsConsistency).blocking(blocking).accessible(accessible).verdict(xVerdict)
         .signals(xSignals).interception(xInterception).bodyLengthMatch(bodyLengthMatch)
         .bodyProportion(bodyProportion).headersMatch(headersMatch).statusCodeMatch(statusCodeMatch)
-        .titleMatch(titleMatch).blockpage(xBlockpage).failedHop(xFailedHop);
+        .titleMatch(titleMatch).blockpage(xBlockpage).failedHop(xFailedHop).throttlingBaseline(xThrottlingBaseline);
   }
 
   /** Builds {@link AnalysisKeys}; every key starts null. */
@@ -71,6 +75,7 @@ public record AnalysisKeys(
     private Boolean titleMatch;
     private List<String> blockpage;
     private JsonNode failedHop;
+    private ThrottlingBaseline throttlingBaseline;
 
     private Builder() {}
 
@@ -139,9 +144,14 @@ public record AnalysisKeys(
       return this;
     }
 
+    public Builder throttlingBaseline(ThrottlingBaseline v) {
+      throttlingBaseline = v;
+      return this;
+    }
+
     public AnalysisKeys build() {
       return new AnalysisKeys(dnsConsistency, blocking, accessible, verdict, signals, interception, bodyLengthMatch,
-          bodyProportion, headersMatch, statusCodeMatch, titleMatch, blockpage, failedHop);
+          bodyProportion, headersMatch, statusCodeMatch, titleMatch, blockpage, failedHop, throttlingBaseline);
     }
   }
 }

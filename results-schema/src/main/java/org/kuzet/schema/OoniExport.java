@@ -40,7 +40,7 @@ public final class OoniExport {
    */
   public static final Set<String> KUZET_KEYS = Set.of("x_verdict", "x_signals", "x_interception", "x_blockpage",
       "x_failed_hop", "x_hop", "x_address", "x_body_length", "x_title", "x_body_base64", "x_bogon",
-      "x_extra_replies", "x_extra_replies_t", "x_doh_tls", "x_body_t0", "x_body_t");
+      "x_extra_replies", "x_extra_replies_t", "x_doh_tls", "x_body_t0", "x_body_t", "x_throttling_baseline");
 
   /** OONI's own {@code x_} keys that kuzet writes under OONI's name: never removed. */
   public static final Set<String> OONI_KEYS = Set.of("x_transport", "x_control_request",

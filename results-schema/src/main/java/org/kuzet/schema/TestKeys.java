@@ -44,13 +44,14 @@ public record TestKeys(Observations observations, ControlExchange controlExchang
   private static final List<String> CONTROL_KEYS = List.of("control", "control_failure", "x_control_request");
   private static final List<String> ANALYSIS_KEYS = List.of("dns_consistency", "blocking", "accessible",
       "x_verdict", "x_signals", "x_interception", "body_length_match", "body_proportion", "headers_match",
-      "status_code_match", "title_match", "x_blockpage", "x_failed_hop");
+      "status_code_match", "title_match", "x_blockpage", "x_failed_hop", "x_throttling_baseline");
 
   /** Every key of {@code test_keys}, in the order lines are written. */
   public static final List<String> WIRE_ORDER = List.of("queries", "tcp_connect", "tls_handshakes", "requests",
       "network_events", "control", "control_failure", "dns_experiment_failure", "dns_consistency", "blocking",
       "accessible", "x_verdict", "x_signals", "x_interception", "body_length_match", "body_proportion",
-      "headers_match", "status_code_match", "title_match", "x_blockpage", "x_failed_hop", "x_control_request");
+      "headers_match", "status_code_match", "title_match", "x_blockpage", "x_failed_hop", "x_throttling_baseline",
+      "x_control_request");
 
   public TestKeys {
     observations = observations == null ? Observations.NONE : observations;
@@ -177,6 +178,11 @@ public record TestKeys(Observations observations, ControlExchange controlExchang
 
   public JsonNode xFailedHop() {
     return analysis.xFailedHop();
+  }
+
+  /** kuzet's {@code x_throttling_baseline}: what throttling by time was judged against; null when nothing was. */
+  public ThrottlingBaseline xThrottlingBaseline() {
+    return analysis.xThrottlingBaseline();
   }
 
   /** Writes the three parts as one flat object in {@link #WIRE_ORDER}. */

@@ -33,7 +33,8 @@ class TestKeysTest {
         .accessible(false).verdict(Verdict.BLOCKED).signals(List.of(Signal.TCP_RESET))
         .interception(MeasurementJson.mapper().readTree("{\"issuer\":\"CN=x\"}")).bodyLengthMatch(true)
         .bodyProportion(1.0).headersMatch(true).statusCodeMatch(true).titleMatch(true).blockpage(List.of("a"))
-        .failedHop(MeasurementJson.mapper().readTree("{\"hop\":0}")).build();
+        .failedHop(MeasurementJson.mapper().readTree("{\"hop\":0}"))
+        .throttlingBaseline(new ThrottlingBaseline(0.2, 50_000.0, 3, 3.0, 4.0, 4.0)).build();
     return new TestKeys(obs, control, analysis);
   }
 

@@ -20,6 +20,7 @@ import org.kuzet.agent.store.StoreException;
 import org.kuzet.agent.store.Trigger;
 import org.kuzet.core.Software;
 import org.kuzet.core.analysis.Analysis;
+import org.kuzet.core.analysis.Throttling;
 import org.kuzet.core.ooni.OoniMeasurementReader;
 import org.kuzet.core.ooni.OoniMeasurementReader.OoniVerdict;
 import org.kuzet.schema.Blocking;
@@ -101,7 +102,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
     Measurement m = read.measurement();
     try {
-      return new Analyzed(m.withTestKeys(Analysis.analyze(m.testKeys())), read.recorded());
+      // Throttling by time is judged against the run's baseline that kuzet's own lines carry; others have none.
+      return new Analyzed(m.withTestKeys(Throttling.judge(Analysis.analyze(m.testKeys()),
+          m.testKeys().xThrottlingBaseline())), read.recorded());
     } catch (RuntimeException e) {
       // Data no rule foresaw must cost this measurement, never the file.
       return new OoniMeasurementReader.Bad("analysis failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());

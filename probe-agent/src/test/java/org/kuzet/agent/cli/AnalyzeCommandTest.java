@@ -17,10 +17,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.Trigger;
 import org.kuzet.agent.upload.UploadQueue.QueueCounts;
+import org.kuzet.core.LocalBaseline;
 import org.kuzet.core.analysis.Analysis;
+import org.kuzet.core.analysis.Throttling;
+import org.kuzet.core.ooni.OoniMeasurementReader;
 import org.kuzet.core.testing.TestMeasurements;
+import org.kuzet.schema.HttpTransaction;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.MeasurementJson;
+import org.kuzet.schema.Signal;
+import org.kuzet.schema.TestKeys;
+import org.kuzet.schema.Verdict;
 
 /** {@code kuzet analyze} through the real command line. */
 class AnalyzeCommandTest {
@@ -254,5 +261,61 @@ class AnalyzeCommandTest {
     assertEquals("look-alike of isca-2020-0539 and 2 more roots of that name (name only, key differs)",
         HumanSummary.lookAlike(x));
     assertEquals(null, HumanSummary.lookAlike(MeasurementJson.mapper().readTree("{\"issuer\":\"CN=x\"}")));
+  }
+
+  /**
+   * GOOD as kuzet measured it in a run, with its page's body taking {@code bodySeconds} from the first to the last
+   * byte, judged for throttling by the run's baseline as the runner does ({@link LocalBaseline}).
+   */
+  private static Measurement judgedInARun(String uid, double bodySeconds, LocalBaseline baseline,
+      boolean baselineSite) {
+    Measurement m = ((OoniMeasurementReader.Read) OoniMeasurementReader.read(GOOD.replace("UID-GOOD", uid)))
+        .measurement();
+    TestKeys k = m.testKeys();
+    List<HttpTransaction> requests = k.requests().stream().map(tx -> tx.withBodyTimes(0.5, 0.5 + bodySeconds))
+        .toList();
+    TestKeys analysed = Analysis.analyze(k.withObservations(k.observations().withRequests(requests)));
+    return baseline.judge(m.withTestKeys(analysed), baselineSite);
+  }
+
+  @Test
+  void aMeasurementJudgedThrottledInARunIsStillThrottledWhenAnalysedFromTheDatabase() throws Exception {
+    LocalBaseline run = new LocalBaseline(Throttling.Thresholds.DEFAULT);
+    judgedInARun("UID-BASE", 0.001, run, true); // a control-list site: the volunteer's own speed
+    Measurement slow = judgedInARun("UID-SLOW", 20.0, run, false);
+    assertEquals(Verdict.BLOCKED, slow.testKeys().xVerdict(), "the run judged it throttled");
+    assertEquals(List.of(Signal.THROTTLED), slow.testKeys().xSignals());
+    assertEquals(1, slow.testKeys().xThrottlingBaseline().samples());
+    Measurement unjudged = judgedInARun("UID-NOBASE", 20.0, new LocalBaseline(Throttling.Thresholds.DEFAULT), false);
+    assertEquals(Verdict.ACCESSIBLE, unjudged.testKeys().xVerdict(), "no baseline: not judged by time");
+    assertEquals(null, unjudged.testKeys().xThrottlingBaseline());
+
+    Path db = dir.resolve("kuzet.db");
+    try (ResultsStore store = ResultsStore.open(db)) {
+      long runId = store.runs().beginRun(Trigger.MANUAL, null, "0.1.0", null);
+      store.measurements().save(runId, slow.input(), "kz", "NEWS", slow);
+      store.measurements().save(runId, unjudged.input(), "kz", "NEWS", unjudged);
+    }
+    Path out = dir.resolve("export.jsonl");
+    assertEquals(Main.EXIT_OK, CliRun.of("export", "--db", db.toString(), "--format", "jsonl", "--output",
+        out.toString()).exit());
+    CliRun analysed = CliRun.of("analyze", "--json", out.toString());
+    assertEquals(Main.EXIT_OK, analysed.exit(), analysed.err());
+    java.util.Map<String, JsonNode> byUid = new java.util.HashMap<>();
+    for (String line : analysed.out().split("\n")) {
+      JsonNode o = MeasurementJson.mapper().readTree(line);
+      byUid.put(o.get("measurement_uid").asText(), o);
+    }
+    assertEquals("blocked", byUid.get("UID-SLOW").at("/kuzet/verdict").asText(), analysed.out());
+    assertEquals("throttled", byUid.get("UID-SLOW").at("/kuzet/signals/0").asText(), analysed.out());
+    assertEquals("accessible", byUid.get("UID-NOBASE").at("/kuzet/verdict").asText(), analysed.out());
+
+    CliRun table = CliRun.of("analyze", out.toString());
+    assertTrue(table.out().lines().anyMatch(l -> l.contains("blocked") && l.contains("throttled")), table.out());
+    // OONI's format drops kuzet's keys: OONI's own lines carry no baseline, so nothing is judged by time.
+    Path ooni = dir.resolve("export.ooni");
+    assertEquals(Main.EXIT_OK, CliRun.of("export", "--db", db.toString(), "--format", "ooni", "--output",
+        ooni.toString()).exit());
+    assertFalse(Files.readString(ooni).contains("x_throttling_baseline"));
   }
 }

@@ -3,6 +3,7 @@ package org.kuzet.backend.scenarios;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.kuzet.core.testing.world.ScenarioWorld.Scheme.HTTPS;
 
@@ -14,6 +15,7 @@ import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.Test;
 import org.kuzet.core.testing.world.Pages;
 import org.kuzet.core.testing.world.ScenarioWorld.Site;
+import org.kuzet.core.analysis.Analysis;
 import org.kuzet.core.analysis.Throttling;
 import org.kuzet.schema.Blocking;
 import org.kuzet.schema.HttpTransaction;
@@ -81,6 +83,9 @@ class ThrottlingScenariosTest {
       Throttling.Timing t = Throttling.probe(k);
       assertTrue(t.handshakeSeconds() >= HELD.toMillis() / 1000.0, "handshake " + t.handshakeSeconds());
       assertNotNull(Throttling.control(k.control()).handshakeSeconds(), "the helper sends x_handshake_seconds");
+      // The baseline it was judged against is in the measurement: a re-run of the analysis reaches the same verdict.
+      assertEquals(1, k.xThrottlingBaseline().samples());
+      assertThrottled(Throttling.judge(Analysis.analyze(k), k.xThrottlingBaseline()));
     }
   }
 
@@ -132,6 +137,7 @@ class ThrottlingScenariosTest {
       TestKeys k = w.measureRun(List.of(), List.of(target.url())).get(target.url());
       assertEquals(Verdict.ACCESSIBLE, k.xVerdict());
       assertNotThrottled(k);
+      assertNull(k.xThrottlingBaseline(), "nothing judged by time, nothing recorded");
     }
   }
 }

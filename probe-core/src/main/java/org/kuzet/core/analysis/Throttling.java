@@ -7,9 +7,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.kuzet.schema.AnalysisKeys;
 import org.kuzet.schema.HttpTransaction;
 import org.kuzet.schema.Signal;
 import org.kuzet.schema.TestKeys;
+import org.kuzet.schema.ThrottlingBaseline;
 import org.kuzet.schema.TlsHandshake;
 import org.kuzet.schema.Verdict;
 import org.kuzet.schema.control.ControlResponse;
@@ -31,6 +33,11 @@ import org.kuzet.schema.control.ControlResponse;
  * Without a baseline nothing is throttled: a slow network overall is not throttling. The site then turns
  * {@code blocked} with the {@code throttled} signal; OONI's own keys ({@code blocking}, {@code accessible}) stay
  * what OONI's analysis would say, since it does not look at time.
+ *
+ * <p>What the rule judged against (the baseline's medians and count, the thresholds) is written into the
+ * measurement as {@code x_throttling_baseline} ({@link ThrottlingBaseline}) whenever it judged one, so that
+ * {@link #judge(TestKeys, ThrottlingBaseline)} over a re-run of the analysis reaches the same verdict from the
+ * measurement alone.
  */
 public final class Throttling {
 
@@ -99,6 +106,12 @@ public final class Throttling {
     public Double rate() {
       return median(samples.stream().map(Timing::rate).filter(Objects::nonNull).toList());
     }
+
+    /** The figures the rule reads, with the thresholds it applies: what a measurement records. */
+    public ThrottlingBaseline figures(Thresholds th) {
+      return new ThrottlingBaseline(handshakeSeconds(), rate(), samples.size(), th.factor(),
+          th.handshakeFloorSeconds(), th.transferFloorSeconds());
+    }
   }
 
   private Throttling() {}
@@ -145,41 +158,67 @@ public final class Throttling {
 
   /** Why a measurement is throttled, or null when it is not. */
   public static String reason(TestKeys analysed, Baseline baseline, Thresholds th) {
-    if (analysed.xVerdict() != Verdict.ACCESSIBLE || analysed.control() == null
-        || analysed.controlFailure() != null || analysed.control().httpRequest() == null
-        || analysed.control().httpRequest().failure() != null) {
+    return reason(analysed, baseline.figures(th));
+  }
+
+  /** Why a measurement is throttled against these recorded figures, or null when it is not. */
+  public static String reason(TestKeys analysed, ThrottlingBaseline baseline) {
+    if (baseline == null || baseline.samples() == 0 || !judged(analysed)) {
       return null;
     }
     Timing probe = probe(analysed);
     Timing control = control(analysed.control());
+    double factor = baseline.factor();
     Double baseHs = baseline.handshakeSeconds();
     if (probe.handshakeSeconds() != null && baseHs != null) {
       double hs = probe.handshakeSeconds();
-      if (hs >= th.handshakeFloorSeconds() && hs >= th.factor() * baseHs
-          && (control.handshakeSeconds() == null || hs >= th.factor() * control.handshakeSeconds())) {
+      if (hs >= baseline.handshakeFloorSeconds() && hs >= factor * baseHs
+          && (control.handshakeSeconds() == null || hs >= factor * control.handshakeSeconds())) {
         return "handshake";
       }
     }
-    Double baseRate = baseline.rate();
+    Double baseRate = baseline.bytesPerSecond();
     Double rate = probe.rate();
-    if (rate != null && baseRate != null && probe.bodySeconds() >= th.transferFloorSeconds()
-        && rate * th.factor() <= baseRate && (control.rate() == null || rate * th.factor() <= control.rate())) {
+    if (rate != null && baseRate != null && probe.bodySeconds() >= baseline.transferFloorSeconds()
+        && rate * factor <= baseRate && (control.rate() == null || rate * factor <= control.rate())) {
       return "download";
     }
     return null;
   }
 
-  /** The analysed keys, {@code blocked} with {@code throttled} when {@link #reason} finds throttling; else as given. */
+  /** Whether the rule looks at these keys at all: an accessible page with a working control. */
+  private static boolean judged(TestKeys analysed) {
+    return analysed.xVerdict() == Verdict.ACCESSIBLE && analysed.control() != null
+        && analysed.controlFailure() == null && analysed.control().httpRequest() != null
+        && analysed.control().httpRequest().failure() == null;
+  }
+
+  /**
+   * The analysed keys, {@code blocked} with {@code throttled} when {@link #reason} finds throttling. When the rule
+   * judged them (an accessible page with a working control) against a baseline with samples, the baseline's
+   * figures are recorded ({@code x_throttling_baseline}); else the keys are returned as given.
+   */
   public static TestKeys judge(TestKeys analysed, Baseline baseline, Thresholds th) {
-    if (reason(analysed, baseline, th) == null) {
+    return baseline.samples().isEmpty() ? analysed : judge(analysed, baseline.figures(th));
+  }
+
+  /**
+   * {@link #judge(TestKeys, Baseline, Thresholds)} against figures a measurement recorded: how a re-run of the
+   * analysis ({@code kuzet analyze}) reaches the run's verdict. Null or empty figures judge nothing.
+   */
+  public static TestKeys judge(TestKeys analysed, ThrottlingBaseline baseline) {
+    if (baseline == null || baseline.samples() == 0 || !judged(analysed)) {
       return analysed;
     }
-    Set<Signal> signals = EnumSet.of(Signal.THROTTLED);
-    if (analysed.xSignals() != null) {
-      signals.addAll(analysed.xSignals());
+    AnalysisKeys.Builder keys = analysed.analysis().toBuilder().throttlingBaseline(baseline);
+    if (reason(analysed, baseline) != null) {
+      Set<Signal> signals = EnumSet.of(Signal.THROTTLED);
+      if (analysed.xSignals() != null) {
+        signals.addAll(analysed.xSignals());
+      }
+      keys.verdict(Verdict.BLOCKED).signals(List.copyOf(signals));
     }
-    return analysed.withAnalysis(analysed.analysis().toBuilder().verdict(Verdict.BLOCKED)
-        .signals(List.copyOf(signals)).build());
+    return analysed.withAnalysis(keys.build());
   }
 
   /** The IP of the endpoint the final request went to; null when none answered. */

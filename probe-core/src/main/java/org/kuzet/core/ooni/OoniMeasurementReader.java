@@ -66,8 +66,9 @@ public final class OoniMeasurementReader {
   public sealed interface Line permits Read, Skipped, Bad {}
 
   /**
-   * A web_connectivity measurement in kuzet's model, observations only (the analysis keys are null), with the
-   * verdict keys the line carried (OONI's own, or kuzet's when it is kuzet's line).
+   * A web_connectivity measurement in kuzet's model, observations only (the analysis keys are null, but for the
+   * run's {@code x_throttling_baseline} of kuzet's own line), with the verdict keys the line carried (OONI's own,
+   * or kuzet's when it is kuzet's line).
    */
   public record Read(Measurement measurement, OoniVerdict recorded) implements Line {}
 
@@ -143,9 +144,13 @@ public final class OoniMeasurementReader {
     }
   }
 
+  /**
+   * The observations of kuzet's own line, its analysis keys dropped but for {@code x_throttling_baseline}: the run's
+   * baseline is an input of the analysis (throttling by time), not a conclusion, and no re-run can rebuild it.
+   */
   private static TestKeys observationsOf(TestKeys k) {
     return k.withObservations(k.observations().withTcpConnect(unmarked(k.tcpConnect())))
-        .withAnalysis(AnalysisKeys.NONE);
+        .withAnalysis(AnalysisKeys.builder().throttlingBaseline(k.xThrottlingBaseline()).build());
   }
 
   private static List<TcpConnect> unmarked(List<TcpConnect> connects) {

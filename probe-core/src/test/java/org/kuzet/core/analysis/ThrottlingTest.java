@@ -1,8 +1,10 @@
 package org.kuzet.core.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import org.kuzet.schema.HttpTransaction;
 import org.kuzet.schema.MeasurementJson;
 import org.kuzet.schema.Signal;
 import org.kuzet.schema.TestKeys;
+import org.kuzet.schema.ThrottlingBaseline;
 import org.kuzet.schema.TlsHandshake;
 import org.kuzet.schema.Verdict;
 import org.kuzet.schema.control.ControlExchange;
@@ -121,5 +124,38 @@ class ThrottlingTest {
     Throttling.Timing c = Throttling.control(control(0.5, 4.0, 100_000));
     assertEquals(0.5, c.handshakeSeconds(), 1e-9);
     assertEquals(25_000, c.rate(), 1e-6);
+  }
+
+  @Test
+  void theFiguresJudgedAgainstAreRecordedAndReproduceTheVerdictAfterARoundTrip() throws Exception {
+    TestKeys accessible = keys(5.0, 0.1, 100_000, control(0.3, 0.1, 100_000), Verdict.ACCESSIBLE);
+    TestKeys judged = Throttling.judge(accessible, FAST, TH);
+    ThrottlingBaseline recorded = judged.xThrottlingBaseline();
+    assertEquals(new ThrottlingBaseline(0.25, FAST.rate(), 2, 3.0, 4.0, 4.0), recorded);
+    String json = MeasurementJson.mapper().writeValueAsString(judged);
+    assertTrue(json.contains("\"x_throttling_baseline\":{\"handshake_seconds\":0.25,"), json);
+    TestKeys read = MeasurementJson.mapper().readValue(json, TestKeys.class);
+    assertEquals(recorded, read.xThrottlingBaseline());
+    // A re-run of the analysis (accessible again, as OONI's rules see it) judged against what the line recorded.
+    TestKeys again = Throttling.judge(accessible, read.xThrottlingBaseline());
+    assertEquals(Verdict.BLOCKED, again.xVerdict());
+    assertEquals(List.of(Signal.THROTTLED), again.xSignals());
+    assertEquals(judged.analysis(), again.analysis());
+  }
+
+  @Test
+  void aMeasurementJudgedAgainstABaselineThatSawNothingSlowRecordsItToo() {
+    TestKeys k = Throttling.judge(keys(0.2, 0.1, 100_000, control(0.3, 0.1, 100_000), Verdict.ACCESSIBLE), FAST, TH);
+    assertEquals(Verdict.ACCESSIBLE, k.xVerdict());
+    assertEquals(2, k.xThrottlingBaseline().samples());
+  }
+
+  @Test
+  void withoutABaselineNoFiguresAreWrittenAndNothingIsJudged() throws Exception {
+    TestKeys k = keys(5.0, 20.0, 100_000, control(0.3, 0.1, 100_000), Verdict.ACCESSIBLE);
+    assertSame(k, Throttling.judge(k, Throttling.Baseline.NONE, TH));
+    assertSame(k, Throttling.judge(k, (ThrottlingBaseline) null));
+    assertFalse(MeasurementJson.mapper().writeValueAsString(k).contains("x_throttling_baseline"),
+        "lines without a baseline read as before");
   }
 }
