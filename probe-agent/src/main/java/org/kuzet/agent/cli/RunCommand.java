@@ -79,6 +79,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "Collector to upload to after the run (default: [upload] collector of the config file).")
   String collector;
 
+  @Option(names = "--baseline", negatable = true, description = "Measure the bundled control list's sites first, as"
+      + " the baseline of throttling by time (default: [targets] baseline of the config file, on unless"
+      + " $KUZET_BASELINE is off); --no-baseline measures only the targets.")
+  Boolean baseline;
+
   @Option(names = "--upload", description = "Upload this run's measurements (and any still queued) after the run,"
       + " even without a recorded agreement to upload.")
   boolean upload;
@@ -207,6 +212,9 @@ public final class RunCommand implements Callable<Integer> {
   Flags flags(Optional<KuzetConfig> cfg, PrintWriter err) {
     // The config (or its defaults) with the flags over it: what the service would run with, plus this command's.
     KuzetConfig merged = measurement.overlay(cfg.orElseGet(RunCommand::defaults));
+    if (baseline != null) {
+      merged = merged.withTargets(merged.targets().withBaseline(baseline));
+    }
     TargetOptions.Selection selection = targets.resolveOr(err, merged.targets());
     return new Flags(merged, selection, measurement.tuning(ProbeEventListener.NONE));
   }

@@ -56,7 +56,7 @@ public final class ConfigLoader {
   static final Map<String, List<String>> KEYS = new LinkedHashMap<>();
 
   static {
-    KEYS.put("targets", List.of("lists", "files", "categories"));
+    KEYS.put("targets", List.of("lists", "files", "categories", "baseline"));
     KEYS.put("schedule", List.of("interval", "jitter"));
     KEYS.put("network", List.of("resolvers"));
     KEYS.put("control", List.of("urls"));
@@ -137,7 +137,8 @@ public final class ConfigLoader {
     Keys heartbeat = keys(byKind, "heartbeat");
     Keys connectivity = keys(byKind, "connectivity");
 
-    TargetSelection selection = targets.selection(DEFAULT_LISTS);
+    TargetSelection selection = targets.selection(DEFAULT_LISTS)
+        .withBaseline(targets.get("baseline", ConfigLoader::bool, BaselineDefaults.enabled()));
     if (selection.isEmpty()) {
       throw targets.error("lists", "nothing to measure: give a bundled list (lists = kz) or your own files "
           + "(files = /etc/kuzet/extra.csv)");

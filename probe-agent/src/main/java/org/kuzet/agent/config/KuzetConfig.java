@@ -107,12 +107,23 @@ public record KuzetConfig(
    * @param lists bundled list names ({@code kz}, {@code control})
    * @param files target list files (kuzet CSV, Citizen Lab CSV, or one URL per line)
    * @param categories Citizen Lab category codes to keep; empty keeps all
+   * @param baseline whether a run also measures the bundled {@code control} list's sites first, whatever the
+   *     categories, as the baseline of throttling by time ({@code [targets] baseline}, on by default)
    */
-  public record TargetSelection(List<String> lists, List<Path> files, List<String> categories) {
+  public record TargetSelection(List<String> lists, List<Path> files, List<String> categories, boolean baseline) {
     public TargetSelection {
       lists = List.copyOf(lists);
       files = List.copyOf(files);
       categories = List.copyOf(categories);
+    }
+
+    /** A selection with the baseline at its default ({@link BaselineDefaults}). */
+    public TargetSelection(List<String> lists, List<Path> files, List<String> categories) {
+      this(lists, files, categories, BaselineDefaults.enabled());
+    }
+
+    public TargetSelection withBaseline(boolean on) {
+      return new TargetSelection(lists, files, categories, on);
     }
 
     public boolean isEmpty() {
@@ -205,6 +216,12 @@ public record KuzetConfig(
   public Optional<Campaign> campaignAt(Instant t) {
     return campaigns.stream().filter(c -> c.isActiveAt(t))
         .min((a, b) -> a.start().compareTo(b.start()));
+  }
+
+  /** This config with other regular targets ({@code kuzet run}'s {@code --baseline} over {@code [targets]}). */
+  public KuzetConfig withTargets(TargetSelection other) {
+    return new KuzetConfig(other, schedule, campaigns, resolvers, controlUrls, upload, database, metricsListen,
+        heartbeat, connectivity, retention, probe, messengers);
   }
 
   public Optional<Campaign> campaign(String name) {

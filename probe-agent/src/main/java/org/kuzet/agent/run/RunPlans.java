@@ -38,9 +38,30 @@ public final class RunPlans {
     ProbeSettings settings = build.apply(tuning
         .resolvers(config.resolvers())
         .controlUrls(config.controlUrls()));
-    return new RunPlan(targets.targets(), targets.name(), settings, config.probe(),
-        connectivity(config, collector));
+    List<Target> measured = config.targets().baseline() ? withBaseline(targets.targets()) : targets.targets();
+    return new RunPlan(measured, targets.name(), settings, config.probe(), connectivity(config, collector));
   }
+
+  /**
+   * {@code targets} with the bundled {@code control} list's sites that are not among them put first: the run's
+   * baseline of throttling by time ({@code [targets] baseline}, {@code --baseline}), measured before the rest and
+   * stored like any measurement (category {@code CTRL}). A run that lists {@code control} itself gains nothing.
+   */
+  static List<Target> withBaseline(List<Target> targets) {
+    java.util.Set<String> urls = new java.util.HashSet<>();
+    targets.forEach(t -> urls.add(t.url()));
+    List<Target> out = new ArrayList<>();
+    for (Target t : BundledLists.load(BASELINE_LIST)) {
+      if (urls.add(t.url())) {
+        out.add(t);
+      }
+    }
+    out.addAll(targets);
+    return out;
+  }
+
+  /** The bundled list whose sites are the default baseline. */
+  public static final String BASELINE_LIST = "control";
 
   /**
    * The connectivity check of {@code config}; the service opens it once and keeps it for its heartbeat.

@@ -113,6 +113,23 @@ class ConfigLoaderTest {
     assertEquals(List.of("NEWS", "POLR", "HUMR"), e.targets().categories());
     assertEquals(Anchor.parse("tls 9.9.9.9:443 dns.quad9.net"), c.connectivity().foreign().get(5));
     assertTrue(c.probe().lookup(), "the network lookup is on for volunteers");
+    assertTrue(c.targets().baseline(), "the throttling baseline is on for volunteers");
+  }
+
+  @Test
+  void theThrottlingBaselineIsOnByDefaultAndKuzetBaselineTurnsItOff() {
+    assertTrue(BaselineDefaults.enabled(java.util.Map.of()), "on for volunteers");
+    assertTrue(BaselineDefaults.enabled(java.util.Map.of("KUZET_BASELINE", "on")));
+    assertFalse(BaselineDefaults.enabled(java.util.Map.of("KUZET_BASELINE", "Off")));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> BaselineDefaults.enabled(java.util.Map.of("KUZET_BASELINE", "maybe")));
+    assertTrue(e.getMessage().startsWith("environment: KUZET_BASELINE: 'maybe' is not on or off"), e.getMessage());
+    // The test suite runs with KUZET_BASELINE=off (the build sets it): no test measures the real control list.
+    assertFalse(ConfigLoader.parse("kuzet.conf", "", Path.of(".")).targets().baseline());
+    assertTrue(ConfigLoader.parse("kuzet.conf", "[targets]\nbaseline = on\n", Path.of(".")).targets().baseline());
+    ConfigException bad = assertThrows(ConfigException.class,
+        () -> ConfigLoader.parse("kuzet.conf", "[targets]\nbaseline = sometimes\n", Path.of(".")));
+    assertTrue(bad.getMessage().startsWith("kuzet.conf:2: [targets] baseline:"), bad.getMessage());
   }
 
   @Test
@@ -123,6 +140,7 @@ class ConfigLoaderTest {
         [targets]
         files = lists/extra.csv
         categories = news, humr
+        baseline = off
         [schedule]
         interval = 3h
         jitter = 0
@@ -152,6 +170,7 @@ class ConfigLoaderTest {
     assertEquals(List.of(), c.targets().lists(), "files alone replace the default list");
     assertEquals(List.of(base.resolve("lists/extra.csv")), c.targets().files());
     assertEquals(List.of("NEWS", "HUMR"), c.targets().categories());
+    assertFalse(c.targets().baseline(), "[targets] baseline = off");
     assertEquals(Duration.ofHours(3), c.schedule().interval());
     assertEquals(Duration.ZERO, c.schedule().jitter());
     assertEquals(List.of(new InetSocketAddress("1.1.1.1", 53), new InetSocketAddress("77.88.8.8", 5353)),
