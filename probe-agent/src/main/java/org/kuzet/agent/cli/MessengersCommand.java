@@ -16,29 +16,24 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.kuzet.agent.config.KuzetConfig;
-import org.kuzet.agent.run.ConnectivityPlan;
+import org.kuzet.agent.run.RunEngine;
+import org.kuzet.agent.run.RunPlan;
 import org.kuzet.agent.run.RunPlans;
-import org.kuzet.agent.service.NetworkLookup;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.Trigger;
-import org.kuzet.core.MeasurementIds;
 import org.kuzet.core.ProbeEventListener;
 import org.kuzet.core.ProbeSettings;
-import org.kuzet.core.analysis.OfflineVerdict;
 import org.kuzet.core.Software;
-import org.kuzet.core.connectivity.Anchor;
+import org.kuzet.core.analysis.OfflineVerdict;
 import org.kuzet.core.connectivity.ConnectivityCheck;
 import org.kuzet.core.connectivity.ConnectivityChecker;
-import org.kuzet.core.connectivity.LocalNetwork;
-import org.kuzet.core.connectivity.StepAnchorProber;
-import org.kuzet.core.identity.IdentityLookup;
+import org.kuzet.core.connectivity.NetworkState;
 import org.kuzet.core.messengers.EndpointMap;
 import org.kuzet.core.messengers.Messenger;
-import org.kuzet.core.messengers.MessengerCheck;
-import org.kuzet.core.messengers.MessengerEndpoints;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.schema.Measurement;
 import org.kuzet.schema.Signal;
+import org.kuzet.targets.Target;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,7 +43,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kuzet messengers}: OONI's whatsapp, telegram and signal tests with kuzet's engine, each app one measurement
- * of its own test name, stored (and queued for upload) in the local database like a run's.
+ * of its own test name, stored (and queued for upload) in the local database like a run's. A run of no web target
+ * and these apps, carried out by {@link RunEngine} as {@code kuzet run --once} and the service are (network lookup,
+ * report id, offline rule).
  */
 @Command(name = "messengers", mixinStandardHelpOptions = true,
     description = {"Check whether WhatsApp, Telegram and Signal are reachable (their registration, web and API hosts"
@@ -91,36 +88,63 @@ public final class MessengersCommand implements Callable<Integer> {
     Set<Messenger> selected = selected();
     EndpointMap map = endpointMap();
     Optional<KuzetConfig> cfg = OptionalConfig.load(config, spec);
-    ProbeSettings settings = measurement.toSettings(ProbeEventListener.NONE,
-        cfg.map(KuzetConfig::controlUrls).orElse(null));
-    IdentityLookup identity = measurement.identityLookup(cfg);
+    // The run's plan from the one factory 'kuzet run' and the service use: no web target, these apps.
+    KuzetConfig merged = measurement.overlay(cfg.orElseGet(RunCommand::defaults));
+    RunPlan web = RunPlans.plan(merged, new RunPlans.Targets(List.of(), LIST),
+        measurement.tuning(ProbeEventListener.NONE), ProbeSettings.Builder::build, null);
+    RunPlan plan = web.withMessengers(List.copyOf(selected), map)
+        .withConnectivity(RunCommand.connectivity(web.connectivity(), skipConnectivityCheck, anchors));
     try (ResultsStore db = store.openForWriting()) {
       if (!consented(db.file())) {
         err.println(root.messages.get("messengers.noConsentNotice", ConsentCommand.commandFor(db.file(), "")));
         err.flush();
       }
-      ConnectivityCheck check = connectivity(cfg);
-      boolean outage = check != null && check.state().isOutage();
-      if (outage) {
-        err.println(root.messages.get("messengers.outage", check.state().wire()));
-      }
-      ProbeSettings probe = NetworkLookup.forRun(identity, settings, err, "kuzet messengers").applyTo(settings);
-      Instant started = Instant.now();
-      long runId = db.runs().beginRun(Trigger.MANUAL, null, Software.VERSION, check == null ? null : check.state(),
-          started);
-      String reportId = MeasurementIds.reportId(started, probe.probeCc(), probe.probeAsn());
-      try (MessengerCheck messengers = new MessengerCheck(probe, MessengerEndpoints.bundled(), map)) {
-        for (Messenger app : selected) {
-          Measurement m = messengers.measure(app, reportId);
-          m = outage ? OfflineVerdict.apply(m) : m;
-          db.measurements().save(runId, app.testName(), LIST, null, m);
-          List<Signal> signals = m.testKeys().xSignals() == null ? List.of() : m.testKeys().xSignals();
-          out.printf(Locale.ROOT, "%-9s %-12s %s%n", app.testName(), m.testKeys().xVerdict().wire(),
-              String.join(",", signals.stream().map(Signal::wire).toList()));
-          out.flush();
+      ConnectivityCheck check = null;
+      if (plan.connectivity().enabled()) {
+        try (ConnectivityChecker checker = plan.connectivity().open(Clock.systemUTC())) {
+          check = checker.check();
         }
+        if (check.state().isOutage()) {
+          err.println(root.messages.get("messengers.outage", check.state().wire()));
+        }
+      }
+      NetworkState state = check == null ? NetworkState.ONLINE : check.state();
+      long runId = db.runs().beginRun(Trigger.MANUAL, null, Software.VERSION, check == null ? null : state,
+          Instant.now());
+      RuntimeException[] failure = new RuntimeException[1];
+      try {
+        new RunEngine(Clock.systemUTC(), err, "kuzet messengers").run(plan, m -> OfflineVerdict.during(state, m),
+            () -> false, new RunEngine.Observer() {
+              @Override
+              public void measured(Target target, Measurement m) {
+                throw new IllegalStateException("kuzet messengers measured a web target: " + target.url());
+              }
+
+              @Override
+              public void failed(Target target, RuntimeException error) {
+                failure[0] = failure[0] == null ? error : failure[0];
+              }
+
+              @Override
+              public void measured(Messenger app, Measurement m) {
+                db.measurements().save(runId, app.testName(), LIST, null, m);
+                List<Signal> signals = m.testKeys().xSignals() == null ? List.of() : m.testKeys().xSignals();
+                out.printf(Locale.ROOT, "%-9s %-12s %s%n", app.testName(), m.testKeys().xVerdict().wire(),
+                    String.join(",", signals.stream().map(Signal::wire).toList()));
+                out.flush();
+              }
+
+              @Override
+              public void failed(Messenger app, RuntimeException error) {
+                // A measurement the store could not take, or a bug: reported once the run is closed.
+                failure[0] = failure[0] == null ? error : failure[0];
+              }
+            });
       } finally {
         db.runs().finishRun(runId, Instant.now());
+      }
+      if (failure[0] != null) {
+        throw failure[0];
       }
       out.println(root.messages.get("messengers.stored", runId, db.file()));
       out.flush();
@@ -166,17 +190,4 @@ public final class MessengersCommand implements Callable<Integer> {
     }
     return where.isEmpty() ? EndpointMap.IDENTITY : a -> where.getOrDefault(a.getAddress(), a);
   }
-
-  /** The connectivity check before the checks, against the config's anchors (or the service's defaults). */
-  private ConnectivityCheck connectivity(Optional<KuzetConfig> cfg) throws InterruptedException {
-    ConnectivityPlan plan = RunCommand.connectivity(
-        RunPlans.connectivity(cfg.orElseGet(RunCommand::defaults), null), skipConnectivityCheck, anchors);
-    if (!plan.enabled()) {
-      return null;
-    }
-    try (ConnectivityChecker checker = plan.open(Clock.systemUTC())) {
-      return checker.check();
-    }
-  }
-
 }

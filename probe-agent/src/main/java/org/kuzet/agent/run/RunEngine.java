@@ -11,14 +11,19 @@ import org.kuzet.core.MeasurementRunner;
 import org.kuzet.core.ProbeSettings;
 import org.kuzet.core.WebConnectivity;
 import org.kuzet.core.identity.IdentityLookup;
+import org.kuzet.core.messengers.Messenger;
+import org.kuzet.core.messengers.MessengerCheck;
+import org.kuzet.core.messengers.MessengerEndpoints;
 import org.kuzet.schema.Measurement;
 import org.kuzet.targets.Target;
 
 /**
  * Carries out a {@link RunPlan}, the same way for {@code kuzet run --once} and the service: looks the network up
  * once (no address kept), mints the report id, measures the plan's targets with probe-core's
- * {@link MeasurementRunner}, passes each measurement through the caller's {@code finish} (the offline rule, see
- * {@code core.analysis.OfflineVerdict}) and hands it, with its target, to the {@link Observer}, which stores it.
+ * {@link MeasurementRunner}, then checks the plan's messenger apps ({@link MessengerCheck}) with the same settings
+ * and report id, passes each measurement through the caller's {@code finish} (the offline rule, see
+ * {@code core.analysis.OfflineVerdict}) and hands it, with its target or app, to the {@link Observer}, which stores
+ * it. {@code kuzet run --once}, {@code kuzet messengers} and the service all run through here.
  *
  * <p>Stopping: the runner is driven from a helper thread, interrupted once {@code stop} is true; no measurement
  * starts after that, and the ones in flight (cut short by the interrupt) are dropped whole, never stored half-done.
@@ -34,6 +39,12 @@ public final class RunEngine {
 
     /** {@code target} could not be measured (a bug, bad input) or its measurement not stored. */
     void failed(Target target, RuntimeException error);
+
+    /** A finished measurement of a messenger app of the plan; an exception thrown here reaches the other. */
+    default void measured(Messenger app, Measurement measurement) {}
+
+    /** {@code app} could not be checked (a bug) or its measurement not stored. */
+    default void failed(Messenger app, RuntimeException error) {}
   }
 
   /** How the run's network is looked up: {@link NetworkLookup#forRun}, or the service's watch over it. */
@@ -97,17 +108,42 @@ public final class RunEngine {
         }
       }
     };
-    try (WebConnectivity experiment = new WebConnectivity(settings)) {
-      MeasurementRunner runner = new MeasurementRunner(experiment, settings.parallelism());
-      // The control list's sites first: the volunteer's own network speed, the baseline of throttling by time.
-      runStoppably(() -> runner.run(plan.targets(), Target::url, Target.baselineUrls(plan.targets()), reportId, sink),
-          stop);
-    } finally {
-      synchronized (lock) {
-        closed[0] = true; // workers cut short by a stop may still call the sink: nothing more is stored
+    if (!plan.targets().isEmpty()) {
+      try (WebConnectivity experiment = new WebConnectivity(settings)) {
+        MeasurementRunner runner = new MeasurementRunner(experiment, settings.parallelism());
+        // The control list's sites first: the volunteer's own network speed, the baseline of throttling by time.
+        runStoppably(() -> runner.run(plan.targets(), Target::url, Target.baselineUrls(plan.targets()), reportId,
+            sink), stop);
+      } finally {
+        synchronized (lock) {
+          closed[0] = true; // workers cut short by a stop may still call the sink: nothing more is stored
+        }
       }
     }
+    if (!plan.messengers().isEmpty() && !stop.getAsBoolean()) {
+      messengers(plan, settings, reportId, finish, stop, observer);
+    }
     return stop.getAsBoolean();
+  }
+
+  /**
+   * The plan's messenger apps, one after another after the web targets, with the run's settings (network identity
+   * included) and report id, through the same {@code finish} (the offline rule); stops between apps.
+   */
+  private static void messengers(RunPlan plan, ProbeSettings settings, String reportId,
+      UnaryOperator<Measurement> finish, BooleanSupplier stop, Observer observer) {
+    try (MessengerCheck check = new MessengerCheck(settings, MessengerEndpoints.bundled(), plan.endpointMap())) {
+      for (Messenger app : plan.messengers()) {
+        if (stop.getAsBoolean()) {
+          return;
+        }
+        try {
+          observer.measured(app, finish.apply(check.measure(app, reportId)));
+        } catch (RuntimeException e) {
+          observer.failed(app, e);
+        }
+      }
+    }
   }
 
   private interface Body {

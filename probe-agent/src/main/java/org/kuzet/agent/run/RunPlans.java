@@ -38,7 +38,9 @@ public final class RunPlans {
     ProbeSettings settings = build.apply(tuning
         .resolvers(config.resolvers())
         .controlUrls(config.controlUrls()));
-    List<Target> measured = config.targets().baseline() ? withBaseline(targets.targets()) : targets.targets();
+    // The baseline serves to judge web targets: a run of messengers only has none to judge.
+    List<Target> measured = config.targets().baseline() && !targets.targets().isEmpty()
+        ? withBaseline(targets.targets()) : targets.targets();
     return new RunPlan(measured, targets.name(), settings, config.probe(), connectivity(config, collector));
   }
 

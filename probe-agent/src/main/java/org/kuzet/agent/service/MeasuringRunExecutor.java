@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
 import org.kuzet.agent.config.KuzetConfig.TargetSelection;
 import org.kuzet.agent.config.TargetFiles;
 import org.kuzet.agent.run.RunEngine;
@@ -18,8 +17,6 @@ import org.kuzet.core.MeasurementIds;
 import org.kuzet.core.ProbeSettings;
 import org.kuzet.core.messengers.EndpointMap;
 import org.kuzet.core.messengers.Messenger;
-import org.kuzet.core.messengers.MessengerCheck;
-import org.kuzet.core.messengers.MessengerEndpoints;
 import org.kuzet.schema.Measurement;
 import org.kuzet.targets.Target;
 
@@ -64,18 +61,19 @@ public final class MeasuringRunExecutor implements RunExecutor {
 
   @Override
   public RunOutcome run(RunRequest request) throws InterruptedException {
-    RunPlan plan;
+    RunPlan web;
     try {
-      plan = plan(request);
+      web = plan(request);
     } catch (RunFailedException e) {
       throw cannotStart(request, e);
     }
+    // The messengers after the web measurements, with the run's network identity and report id, stored as the rest.
+    RunPlan plan = request.config().messengers().in(request.campaign() != null)
+        ? web.withMessengers(List.of(Messenger.values()), messengerMap) : web;
     RunStore.Recorder[] recorder = new RunStore.Recorder[1];
     AtomicInteger saved = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
     boolean stopped;
-    ProbeSettings[] runSettings = new ProbeSettings[1];
-    String[] runReportId = new String[1];
     try {
       // The network, looked up per run and again when the network changes within it; no address is kept.
       stopped = new RunEngine(clock, log, WHO, identity::forRun).run(plan,
@@ -83,8 +81,6 @@ public final class MeasuringRunExecutor implements RunExecutor {
           new RunEngine.Observer() {
             @Override
             public void started(String reportId, ProbeSettings settings) {
-              runSettings[0] = settings;
-              runReportId[0] = reportId;
               try {
                 recorder[0] = store.begin(request, reportId, plan.targets());
               } catch (IOException e) {
@@ -110,19 +106,25 @@ public final class MeasuringRunExecutor implements RunExecutor {
               log.println(WHO + ": could not measure " + target.url() + ": " + error.getMessage());
               log.flush();
             }
+
+            @Override
+            public void measured(Messenger app, Measurement m) {
+              try {
+                recorder[0].save(m);
+                saved.incrementAndGet();
+              } catch (IOException e) {
+                failed.incrementAndGet();
+                log.println(WHO + ": could not store the measurement of " + m.input() + ": " + e.getMessage());
+                log.flush();
+              }
+            }
+
+            @Override
+            public void failed(Messenger app, RuntimeException error) {
+              log.println(WHO + ": could not measure " + app.testName() + ": " + error.getMessage());
+              log.flush();
+            }
           });
-      if (!stopped && request.config().messengers().in(request.campaign() != null)) {
-        stopped = messengers(request, runSettings[0], runReportId[0], m -> {
-          try {
-            recorder[0].save(identity.stored(request.finish(m)));
-            saved.incrementAndGet();
-          } catch (IOException e) {
-            failed.incrementAndGet();
-            log.println(WHO + ": could not store the measurement of " + m.input() + ": " + e.getMessage());
-            log.flush();
-          }
-        });
-      }
     } catch (RuntimeException e) {
       if (recorder[0] != null) {
         // The run's record is closed as failed rather than left looking as if it were still going.
@@ -148,28 +150,6 @@ public final class MeasuringRunExecutor implements RunExecutor {
   MeasuringRunExecutor messengerMap(EndpointMap map) {
     this.messengerMap = map;
     return this;
-  }
-
-  /**
-   * The messenger checks of a run ({@code [messengers]}), after its web measurements, with its settings (network
-   * identity included) and report id: one measurement per app, stored as the run's others are (offline during an
-   * outage, uploaded); true when the service stopped meanwhile.
-   */
-  private boolean messengers(RunRequest request, ProbeSettings ps, String reportId, Consumer<Measurement> save) {
-    try (MessengerCheck check = new MessengerCheck(ps, MessengerEndpoints.bundled(), messengerMap)) {
-      for (Messenger app : Messenger.values()) {
-        if (request.stopRequested()) {
-          return true;
-        }
-        try {
-          save.accept(check.measure(app, reportId));
-        } catch (RuntimeException e) {
-          log.println(WHO + ": could not measure " + app.testName() + ": " + e.getMessage());
-          log.flush();
-        }
-      }
-    }
-    return false;
   }
 
   /** The plan of the request: the same factory as {@code kuzet run --once --config}. */
