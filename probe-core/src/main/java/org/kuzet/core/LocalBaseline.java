@@ -13,8 +13,9 @@ import org.kuzet.schema.Verdict;
  * The volunteer's own network speed within one run, for throttling by time ({@link Throttling}): the timings of
  * the accessible sites of the {@code control} list, and of accessible targets by the address their page came
  * from (a target sharing an address with another, e.g. on one CDN, is compared with that one too). Each
- * measurement is judged against what the baseline holds when it completes; {@link MeasurementRunner} measures the
- * baseline sites first so they are there. Thread-safe; one per run.
+ * measurement is judged against what the baseline holds when it completes, and a judged one records those figures
+ * ({@code x_throttling_baseline}, see {@link Throttling#judge(TestKeys, org.kuzet.schema.ThrottlingBaseline)});
+ * {@link MeasurementRunner} measures the baseline sites first so they are there. Thread-safe; one per run.
  */
 public final class LocalBaseline {
   private record Sample(String input, Throttling.Timing timing) {}
