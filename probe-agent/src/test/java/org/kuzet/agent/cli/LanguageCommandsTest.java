@@ -92,6 +92,43 @@ class LanguageCommandsTest {
   }
 
   @Test
+  void resultsAndShowSpeakRussianAndKazakhAndKeepVerdictsAndSignalsEnglish() throws Exception {
+    Path db = dir.resolve("results.db");
+    String uid;
+    try (org.kuzet.agent.store.ResultsStore store = org.kuzet.agent.store.ResultsStore.open(db)) {
+      long run = store.runs().beginRun(org.kuzet.agent.store.Trigger.MANUAL, null, "0.1.0",
+          org.kuzet.core.connectivity.NetworkState.ONLINE, java.time.Instant.parse("2026-11-01T10:00:00Z"));
+      var m = org.kuzet.core.testing.TestMeasurements.blocked("https://kuresker.org/",
+          java.time.Instant.parse("2026-11-01T10:00:00Z"));
+      store.measurements().save(run, m.input(), "kz", "NEWS", m);
+      uid = m.measurementUid();
+    }
+    CliRun ru = CliRun.of("results", "--db", db.toString(), "--lang", "ru");
+    assertEquals(0, ru.exit(), ru.err());
+    String header = ru.out().lines().findFirst().orElseThrow();
+    assertTrue(header.startsWith("ID") && header.contains("ЗАПУСК") && header.contains("ВЕРДИКТ"), ru.out());
+    assertTrue(ru.out().contains("blocked") && ru.out().contains("tls.interception"), "data as stored: " + ru.out());
+    assertEquals(header.indexOf("ВЕРДИКТ"), ru.out().lines().skip(1).findFirst().orElseThrow().indexOf("blocked"),
+        "columns aligned: " + ru.out());
+
+    CliRun kk = CliRun.of("show", uid, "--db", db.toString(), "--lang", "kk");
+    assertEquals(0, kk.exit(), kk.err());
+    assertTrue(kk.out().lines().anyMatch(l -> l.matches("үкім +blocked")), kk.out());
+    assertTrue(kk.out().lines().anyMatch(l -> l.matches("бұғаттау +http-diff")), "OONI values as stored: " + kk.out());
+    assertTrue(kk.out().contains(", санат NEWS"), kk.out());
+
+    CliRun none = CliRun.of("results", "--db", db.toString(), "--lang", "kk", "--verdict", "down");
+    assertEquals("сәйкес сақталған өлшем жоқ (дерекқор " + db + ")", none.out().strip());
+    CliRun noRun = CliRun.of("results", "7", "--db", db.toString(), "--lang", "ru");
+    assertEquals(Main.EXIT_USAGE, noRun.exit());
+    assertEquals("kuzet results: в " + db + " нет запуска #7 ('kuzet status' показывает последний)",
+        noRun.err().strip());
+    CliRun unknown = CliRun.of("show", "zzzzzzzz", "--db", db.toString(), "--lang", "kk");
+    assertEquals(Main.EXIT_USAGE, unknown.exit());
+    assertTrue(unknown.err().startsWith("kuzet show: " + db + " ішінде UID-і 'zzzzzzzz' немесе ID-і"), unknown.err());
+  }
+
+  @Test
   void anUnknownLanguageIsAUsageErrorNamingTheChoices() {
     CliRun r = CliRun.of("status", "--lang", "de");
     assertEquals(Main.EXIT_USAGE, r.exit());
