@@ -35,11 +35,17 @@ public final class Main {
    * through any other PrintWriter (which swallows the error) when the command ends.
    */
   public static int run(String[] args, Terminal terminal, PrintWriter out, PrintWriter err) {
+    return run(args, System.getenv(), terminal, out, err);
+  }
+
+  /** As {@link #run(String[], Terminal, PrintWriter, PrintWriter)}, the language chosen from {@code env}. */
+  static int run(String[] args, java.util.Map<String, String> env, Terminal terminal, PrintWriter out,
+      PrintWriter err) {
     String name = "kuzet" + (args.length > 0 && !args[0].startsWith("-") ? " " + args[0] : "");
     boolean[] reported = {false}; // an output failure the command's handler already reported
     int exit;
     try {
-      exit = execute(args, terminal, out, err, reported);
+      exit = execute(args, env, terminal, out, err, reported);
       out.flush();
     } catch (CheckedOutput.Failed e) {
       return reported[0] ? EXIT_FAILED : outputFailed(name, e.getMessage(), err);
@@ -56,8 +62,8 @@ public final class Main {
     return EXIT_FAILED;
   }
 
-  private static int execute(String[] args, Terminal terminal, PrintWriter out, PrintWriter err,
-      boolean[] outputReported) {
+  private static int execute(String[] args, java.util.Map<String, String> env, Terminal terminal, PrintWriter out,
+      PrintWriter err, boolean[] outputReported) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     KuzetCommand root = new KuzetCommand();
     root.terminal = terminal;
@@ -69,7 +75,7 @@ public final class Main {
       err.flush();
       return EXIT_USAGE;
     }
-    root.messages = Messages.of(language.orElseGet(() -> Language.fromEnvironment(System.getenv())));
+    root.messages = Messages.of(language.orElseGet(() -> Language.fromEnvironment(env)));
     CommandLine cli = new CommandLine(root);
     cli.setOut(out);
     cli.setErr(err);
