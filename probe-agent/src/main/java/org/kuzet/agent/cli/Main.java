@@ -99,23 +99,24 @@ public final class Main {
       }
       return runLast.execute(parseResult);
     });
+    Messages messages = root.messages;
     cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
       String name = cmd.getCommandSpec().qualifiedName();
       boolean usage = ex instanceof UsageException || ex instanceof UploadFlush.BadSetting;
+      // Kuzet's own messages in the volunteer's language; what a library or the system said stays as it said it.
+      String said = oneLine(ex instanceof org.kuzet.agent.i18n.Translated t ? t.message(messages) : ex.getMessage());
       if (usage) {
-        err.println(name + ": " + oneLine(ex.getMessage()));
+        err.println(name + ": " + said);
       } else if (ex instanceof org.kuzet.agent.store.StoreException) {
-        err.println(name + ": " + oneLine(ex.getMessage())); // worded for a person: file, problem, what to do
+        err.println(name + ": " + said); // worded for a person: file, problem, what to do
       } else if (ex instanceof CheckedOutput.Failed) {
         outputReported[0] = true;
-        err.println(name + ": " + oneLine(ex.getMessage()) + "; the output is incomplete");
+        err.println(name + ": " + messages.get("error.outputIncomplete", said));
       } else {
         // The message says what went wrong; a Java class name means nothing to a volunteer, so it is only named
         // when there is no message at all (a bug: worth a report).
-        String message = oneLine(ex.getMessage());
-        err.println(name + ": " + (message.isEmpty()
-            ? "internal error (" + ex.getClass().getSimpleName() + "); please report it with the output of --verbose"
-            : message + (verbose ? "" : " (run with --verbose for details)")));
+        err.println(name + ": " + (said.isEmpty() ? messages.get("error.internal", ex.getClass().getSimpleName())
+            : said + (verbose ? "" : messages.get("error.seeVerbose"))));
       }
       if (verbose) {
         ex.printStackTrace(err);
