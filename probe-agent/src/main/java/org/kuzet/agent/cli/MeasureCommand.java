@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code kuzet measure}: measure URLs now and print the observations; nothing is stored or uploaded. */
@@ -24,6 +25,8 @@ import picocli.CommandLine.Spec;
     description = "Measure URLs over DNS, TCP, TLS and HTTP and print what was seen. Stores nothing.")
 public final class MeasureCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @ParentCommand KuzetCommand root;
 
   @Mixin TargetOptions targets;
 
@@ -60,7 +63,7 @@ public final class MeasureCommand implements Callable<Integer> {
             return;
           }
           failed.add(input);
-          err.println("kuzet: could not measure " + input + ": " + error.getMessage());
+          err.println(root.messages.get("progress.couldNotMeasure", input, error.getMessage()));
           err.flush();
         }
       });

@@ -26,6 +26,7 @@ import org.kuzet.agent.config.KuzetConfig.Schedule;
 import org.kuzet.agent.config.KuzetConfig.TargetSelection;
 import org.kuzet.agent.config.KuzetConfig.Upload;
 import org.kuzet.agent.i18n.Text;
+import org.kuzet.agent.i18n.TranslatedArgumentException;
 import org.kuzet.core.connectivity.Anchor;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.targets.BundledLists;
@@ -363,8 +364,8 @@ public final class ConfigLoader {
     TargetSelection selection(List<String> defaultLists) {
       List<String> lists = list("lists", v -> {
         if (!BundledLists.names().contains(v)) {
-          throw new IllegalArgumentException("no bundled list '" + v + "' (known: "
-              + String.join(", ", BundledLists.names()) + "; use 'files' for your own list files)");
+          throw new TranslatedArgumentException(Text.of("config.unknownList", v,
+              String.join(", ", BundledLists.names())));
         }
         return v;
       }, section.entries().containsKey("files") ? List.of() : defaultLists);

@@ -129,6 +129,61 @@ class LanguageCommandsTest {
   }
 
   @Test
+  void kuzetsOwnErrorsOfTheCommonCommandsAreTranslated() throws Exception {
+    CliRun noOnce = CliRun.of("run", "--lang", "kk");
+    assertEquals(Main.EXIT_USAGE, noOnce.exit());
+    assertEquals("kuzet run: 'kuzet run' бір рет өлшейді және --once талап етеді; кесте бойынша іске қосу үшін"
+        + " 'kuzet service' пайдаланыңыз", noOnce.err().strip());
+
+    java.nio.file.Files.writeString(dir.resolve("empty.conf"), "");
+    CliRun badList = CliRun.of("run", "--once", "--list", "nowhere", "--db", dir.resolve("l.db").toString(),
+        "--config", dir.resolve("empty.conf").toString(), "--lang", "ru");
+    assertEquals(Main.EXIT_USAGE, badList.exit(), badList.err());
+    assertTrue(badList.err().startsWith("kuzet run: нет встроенного списка 'nowhere': есть списки "), badList.err());
+    CliRun badListEn = CliRun.of("measure", "--list", "nowhere");
+    assertTrue(badListEn.err().startsWith("kuzet measure: unknown bundled list 'nowhere': known lists are "),
+        "English as before: " + badListEn.err());
+
+    Path notADatabase = dir.resolve("notes.db");
+    java.nio.file.Files.writeString(notADatabase, "shopping list\n");
+    CliRun foreign = CliRun.of("results", "--db", notADatabase.toString(), "--lang", "kk");
+    assertEquals(Main.EXIT_USAGE, foreign.exit());
+    assertEquals("kuzet results: " + notADatabase + " — SQLite дерекқоры емес (зақымдалған немесе басқа түрдегі"
+        + " файл); kuzet оны өзгертпеді: оны басқа жерге жылжытыңыз немесе басқа дерекқор үшін --db FILE"
+        + " көрсетіңіз", foreign.err().strip());
+    CliRun missing = CliRun.of("show", "abcd1234", "--db", dir.resolve("none.db").toString(), "--lang", "ru");
+    assertEquals("kuzet show: нет базы данных " + dir.resolve("none.db").toAbsolutePath() + " (сначала выполните"
+        + " 'kuzet run --once' или укажите --db FILE)", missing.err().strip());
+
+    Path conf = dir.resolve("kuzet.conf");
+    java.nio.file.Files.writeString(conf, "[schedule]\ninterval = 6x\n");
+    CliRun badDuration = CliRun.of("status", "--config", conf.toString(), "--db", dir.resolve("s.db").toString(),
+        "--lang", "ru");
+    assertEquals(Main.EXIT_USAGE, badDuration.exit());
+    assertEquals("kuzet status: kuzet.conf:2: [schedule] interval: '6x' — не длительность (пишите, например, 500ms,"
+        + " 4s, 15m, 6h, 1d)", badDuration.err().strip(), "the place stays, the problem is translated");
+    java.nio.file.Files.writeString(conf, "[schedule]\nintervl = 6h\n");
+    CliRun unknownKey = CliRun.of("service", "--config", conf.toString(), "--lang", "kk");
+    assertTrue(unknownKey.err().startsWith("kuzet service: kuzet.conf:2: [schedule] intervl: белгісіз кілт ([schedule]"
+        + " ішінде белгілілері: "), unknownKey.err());
+
+    CliRun upload = CliRun.of("upload", "--collector", "https://127.0.0.1:1/", "--db",
+        dir.resolve("nothing.db").toString(), "--lang", "kk");
+    assertEquals(Main.EXIT_USAGE, upload.exit());
+    assertEquals("kuzet upload: " + dir.resolve("nothing.db") + " нәтижелер дерекқоры жоқ (әлі ештеңе өлшенбеген; оны"
+        + " 'kuzet run --once' жасайды)", upload.err().strip());
+
+    CliRun report = CliRun.of("report", "--html", dir.toString(), "--db", dir.resolve("r.db").toString(),
+        "--lang", "ru");
+    assertEquals("kuzet report: --html " + dir + ": это каталог", report.err().strip());
+
+    CliRun messengers = CliRun.of("messengers", "--app", "icq", "--lang", "kk");
+    assertEquals(Main.EXIT_USAGE, messengers.exit());
+    assertTrue(messengers.err().startsWith("kuzet messengers: --app 'icq': kuzet мұндай қолданбаны тексермейді;"),
+        messengers.err());
+  }
+
+  @Test
   void anUnknownLanguageIsAUsageErrorNamingTheChoices() {
     CliRun r = CliRun.of("status", "--lang", "de");
     assertEquals(Main.EXIT_USAGE, r.exit());
