@@ -42,7 +42,7 @@ public final class MeasureCommand implements Callable<Integer> {
     ProbeSettings settings = measurement.toSettings(ProbeEventListener.NONE);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    measurement.warnAboutInstalledInterceptionRoots(err);
+    measurement.warnAboutInstalledInterceptionRoots(err, root.messages);
     settings = NetworkLookup.forRun(measurement.identityLookup(java.util.Optional.empty()), settings, err,
         "kuzet measure").applyTo(settings);
     List<String> failed = new ArrayList<>();

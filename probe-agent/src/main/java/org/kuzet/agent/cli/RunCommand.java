@@ -102,7 +102,7 @@ public final class RunCommand implements Callable<Integer> {
     Optional<KuzetConfig> cfg = OptionalConfig.load(config, spec);
     URI uploadTo = explicitCollector(cfg);
     Flags flags = flags(cfg, err);
-    measurement.warnAboutInstalledInterceptionRoots(err);
+    measurement.warnAboutInstalledInterceptionRoots(err, root.messages);
 
     try (ResultsStore db = store.openForWriting()) {
       Optional<Consent> consent = consent(db.file(), out, err);
