@@ -148,7 +148,7 @@ public final class ServiceCommand implements Callable<Integer> {
     try {
       recorded = ConsentFile.read(db);
     } catch (IOException e) {
-      throw new UsageException(e.getMessage());
+      throw new UsageException(e.getMessage(), e);
     }
     if (recorded.isPresent() && recorded.get().isCurrent()) {
       return recorded.get();

@@ -50,7 +50,8 @@ public interface ConsentGate {
       try {
         c = ConsentFile.read(database);
       } catch (IOException e) {
-        return State.refused(messages.get("service.consent.unreadable", e.getMessage()));
+        return State.refused(messages.get("service.consent.unreadable",
+            e instanceof org.kuzet.agent.i18n.Translated t ? t.message(messages) : e.getMessage()));
       }
       if (c.isEmpty()) {
         return State.refused(messages.get("service.consent.none"));

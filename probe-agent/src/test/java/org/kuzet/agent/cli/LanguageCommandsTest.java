@@ -177,6 +177,13 @@ class LanguageCommandsTest {
         "--lang", "ru");
     assertEquals("kuzet report: --html " + dir + ": это каталог", report.err().strip());
 
+    Path consentDb = dir.resolve("c.db");
+    java.nio.file.Files.writeString(ConsentFile.path(consentDb), "given_at = yesterday\nupload = false\n");
+    CliRun consent = CliRun.of("consent", "--status", "--db", consentDb.toString(), "--lang", "ru");
+    assertEquals(Main.EXIT_FAILED, consent.exit(), consent.err());
+    assertTrue(consent.err().startsWith("kuzet consent: файл согласия " + ConsentFile.path(consentDb) + " повреждён ("),
+        consent.err());
+
     CliRun messengers = CliRun.of("messengers", "--app", "icq", "--lang", "kk");
     assertEquals(Main.EXIT_USAGE, messengers.exit());
     assertTrue(messengers.err().startsWith("kuzet messengers: --app 'icq': kuzet мұндай қолданбаны тексермейді;"),
