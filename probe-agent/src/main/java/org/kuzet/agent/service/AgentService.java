@@ -307,10 +307,8 @@ public final class AgentService {
     return lastObserved != null && now.isBefore(lastObserved) ? lastObserved : now;
   }
 
-  /** "regular run", "campaign NAME run", in the volunteer's language. */
   private String describe(Slot slot) {
-    return slot.isCampaign() ? messages.get("service.slot.campaign", slot.campaign().name())
-        : messages.get("service.slot.regular");
+    return slot.describe(messages);
   }
 
   private void say(String message) {

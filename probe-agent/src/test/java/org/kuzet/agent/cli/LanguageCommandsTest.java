@@ -44,13 +44,18 @@ class LanguageCommandsTest {
   }
 
   @Test
-  void statusSpeaksRussianWithItsValuesAligned() {
+  void statusSpeaksRussianWithItsValuesAligned() throws Exception {
     CliRun status = CliRun.of("status", "--db", dir.resolve("none.db").toString(), "--lang", "ru");
     assertEquals(0, status.exit(), status.err());
     assertTrue(status.out().contains("база данных:"), status.out());
     assertTrue(status.out().contains("запусков ещё не было (нет базы данных)"), status.out());
     int column = status.out().lines().findFirst().orElseThrow().indexOf('/');
     status.out().lines().forEach(l -> assertEquals(' ', l.charAt(column - 1), "aligned: " + status.out()));
+
+    java.nio.file.Files.writeString(dir.resolve("s.conf"), "[schedule]\ninterval = 6h\n");
+    CliRun planned = CliRun.of("status", "--db", dir.resolve("none.db").toString(), "--config",
+        dir.resolve("s.conf").toString(), "--lang", "kk");
+    assertTrue(planned.out().contains(": жоспарлы іске қосу, шамамен "), "the slot in Kazakh too: " + planned.out());
   }
 
   @Test
