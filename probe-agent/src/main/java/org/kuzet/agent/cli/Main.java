@@ -35,11 +35,17 @@ public final class Main {
    * through any other PrintWriter (which swallows the error) when the command ends.
    */
   public static int run(String[] args, Terminal terminal, PrintWriter out, PrintWriter err) {
+    return run(args, System.getenv(), terminal, out, err);
+  }
+
+  /** As {@link #run(String[], Terminal, PrintWriter, PrintWriter)}, the language chosen from {@code env}. */
+  static int run(String[] args, java.util.Map<String, String> env, Terminal terminal, PrintWriter out,
+      PrintWriter err) {
     String name = "kuzet" + (args.length > 0 && !args[0].startsWith("-") ? " " + args[0] : "");
     boolean[] reported = {false}; // an output failure the command's handler already reported
     int exit;
     try {
-      exit = execute(args, terminal, out, err, reported);
+      exit = execute(args, env, terminal, out, err, reported);
       out.flush();
     } catch (CheckedOutput.Failed e) {
       return reported[0] ? EXIT_FAILED : outputFailed(name, e.getMessage(), err);
@@ -56,8 +62,8 @@ public final class Main {
     return EXIT_FAILED;
   }
 
-  private static int execute(String[] args, Terminal terminal, PrintWriter out, PrintWriter err,
-      boolean[] outputReported) {
+  private static int execute(String[] args, java.util.Map<String, String> env, Terminal terminal, PrintWriter out,
+      PrintWriter err, boolean[] outputReported) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     KuzetCommand root = new KuzetCommand();
     root.terminal = terminal;
@@ -69,7 +75,7 @@ public final class Main {
       err.flush();
       return EXIT_USAGE;
     }
-    root.messages = Messages.of(language.orElseGet(() -> Language.fromEnvironment(System.getenv())));
+    root.messages = Messages.of(language.orElseGet(() -> Language.fromEnvironment(env)));
     CommandLine cli = new CommandLine(root);
     cli.setOut(out);
     cli.setErr(err);
@@ -93,23 +99,24 @@ public final class Main {
       }
       return runLast.execute(parseResult);
     });
+    Messages messages = root.messages;
     cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
       String name = cmd.getCommandSpec().qualifiedName();
       boolean usage = ex instanceof UsageException || ex instanceof UploadFlush.BadSetting;
+      // Kuzet's own messages in the volunteer's language; what a library or the system said stays as it said it.
+      String said = oneLine(ex instanceof org.kuzet.agent.i18n.Translated t ? t.message(messages) : ex.getMessage());
       if (usage) {
-        err.println(name + ": " + oneLine(ex.getMessage()));
+        err.println(name + ": " + said);
       } else if (ex instanceof org.kuzet.agent.store.StoreException) {
-        err.println(name + ": " + oneLine(ex.getMessage())); // worded for a person: file, problem, what to do
+        err.println(name + ": " + said); // worded for a person: file, problem, what to do
       } else if (ex instanceof CheckedOutput.Failed) {
         outputReported[0] = true;
-        err.println(name + ": " + oneLine(ex.getMessage()) + "; the output is incomplete");
+        err.println(name + ": " + messages.get("error.outputIncomplete", said));
       } else {
         // The message says what went wrong; a Java class name means nothing to a volunteer, so it is only named
         // when there is no message at all (a bug: worth a report).
-        String message = oneLine(ex.getMessage());
-        err.println(name + ": " + (message.isEmpty()
-            ? "internal error (" + ex.getClass().getSimpleName() + "); please report it with the output of --verbose"
-            : message + (verbose ? "" : " (run with --verbose for details)")));
+        err.println(name + ": " + (said.isEmpty() ? messages.get("error.internal", ex.getClass().getSimpleName())
+            : said + (verbose ? "" : messages.get("error.seeVerbose"))));
       }
       if (verbose) {
         ex.printStackTrace(err);

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code kuzet measure}: measure URLs now and print the observations; nothing is stored or uploaded. */
@@ -24,6 +25,8 @@ import picocli.CommandLine.Spec;
     description = "Measure URLs over DNS, TCP, TLS and HTTP and print what was seen. Stores nothing.")
 public final class MeasureCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @ParentCommand KuzetCommand root;
 
   @Mixin TargetOptions targets;
 
@@ -39,7 +42,7 @@ public final class MeasureCommand implements Callable<Integer> {
     ProbeSettings settings = measurement.toSettings(ProbeEventListener.NONE);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    measurement.warnAboutInstalledInterceptionRoots(err);
+    measurement.warnAboutInstalledInterceptionRoots(err, root.messages);
     settings = NetworkLookup.forRun(measurement.identityLookup(java.util.Optional.empty()), settings, err,
         "kuzet measure").applyTo(settings);
     List<String> failed = new ArrayList<>();
@@ -60,7 +63,7 @@ public final class MeasureCommand implements Callable<Integer> {
             return;
           }
           failed.add(input);
-          err.println("kuzet: could not measure " + input + ": " + error.getMessage());
+          err.println(root.messages.get("progress.couldNotMeasure", input, error.getMessage()));
           err.flush();
         }
       });

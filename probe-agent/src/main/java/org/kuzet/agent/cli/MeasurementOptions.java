@@ -13,6 +13,7 @@ import okhttp3.HttpUrl;
 import org.kuzet.agent.config.ConfigException;
 import org.kuzet.agent.config.ControlDefaults;
 import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.i18n.Text;
 import org.kuzet.agent.service.NetworkLookup;
 import org.kuzet.core.ProbeEventListener;
 import org.kuzet.core.ProbeSettings;
@@ -144,7 +145,8 @@ public final class MeasurementOptions {
   /** {@code [probe]} of {@code base} with the flags over it. */
   private KuzetConfig.Probe probe(KuzetConfig.Probe base) {
     if (noNetworkLookup && !stunServers.isEmpty()) {
-      throw new UsageException("--no-network-lookup and --stun-server " + stunServers.get(0) + ": choose one");
+      throw new UsageException(Text.of("flags.chooseOne", "--no-network-lookup",
+          "--stun-server " + stunServers.get(0)));
     }
     for (String s : stunServers) {
       try {
@@ -175,14 +177,12 @@ public final class MeasurementOptions {
    * Warns on {@code err} for each known interception root found in this machine's own trust stores: kuzet does
    * not use them, but the volunteer's browser does, so the volunteer should know.
    */
-  void warnAboutInstalledInterceptionRoots(PrintWriter err) {
+  void warnAboutInstalledInterceptionRoots(PrintWriter err, org.kuzet.agent.i18n.Messages m) {
     List<Path> paths = auditPaths.isEmpty() ? TrustStoreAudit.defaultPaths() : auditPaths;
     for (TrustStoreAudit.Finding f : TrustStoreAudit.scan(paths.toArray(Path[]::new))) {
-      err.println("kuzet: warning: this machine trusts " + f.root().name() + " (" + f.root().subject().getName()
-          + ") in " + f.source() + (f.entry() == null ? "" : " [" + f.entry() + "]") + ": "
-          + (f.root().counts()
-              ? "a known TLS interception root; browsers here accept intercepted connections as genuine."
-              : "a state root kuzet watches; it is not proof of interception on its own."));
+      err.println(m.get(f.root().counts() ? "warning.trustsInterceptionRoot" : "warning.trustsWatchedRoot",
+          f.root().name(), f.root().subject().getName(),
+          f.source() + (f.entry() == null ? "" : " [" + f.entry() + "]")));
     }
     err.flush();
   }
@@ -199,7 +199,7 @@ public final class MeasurementOptions {
   List<String> controls(List<String> configured) {
     if (noControl) {
       if (!controlUrls.isEmpty()) {
-        throw new UsageException("--no-control and --control " + controlUrls.get(0) + ": choose one");
+        throw new UsageException(Text.of("flags.chooseOne", "--no-control", "--control " + controlUrls.get(0)));
       }
       return List.of();
     }
@@ -236,18 +236,18 @@ public final class MeasurementOptions {
    */
   ProbeSettings.Builder tuning(ProbeEventListener listener) {
     if (parallel < 1 || parallel > 1024) {
-      throw new UsageException("--parallel " + parallel + ": must be between 1 and 1024");
+      throw new UsageException(Text.of("flags.parallel", parallel));
     }
     for (String u : dohUrls) {
       HttpUrl url = HttpUrl.parse(u);
       if (url == null || !url.isHttps()) {
-        throw new UsageException("--doh " + u + ": not an https:// URL");
+        throw new UsageException(Text.of("flags.notHttps", "--doh " + u));
       }
     }
     for (String u : controlUrls) {
       HttpUrl url = HttpUrl.parse(u);
       if (url == null) {
-        throw new UsageException("--control " + u + ": not an http:// or https:// URL");
+        throw new UsageException(Text.of("flags.notHttp", "--control " + u));
       }
     }
     List<Cidr> ranges = new ArrayList<>();

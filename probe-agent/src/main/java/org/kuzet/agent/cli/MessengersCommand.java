@@ -166,7 +166,7 @@ public final class MessengersCommand implements Callable<Integer> {
     for (String a : apps) {
       Messenger m = Messenger.ofTestName(a.trim());
       if (m == null) {
-        throw new UsageException("--app '" + a + "': not an app kuzet checks; write whatsapp, telegram or signal");
+        throw new UsageException(org.kuzet.agent.i18n.Text.of("messengers.error.app", a));
       }
       out.add(m);
     }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import org.kuzet.agent.i18n.Text;
 import org.kuzet.agent.report.HtmlReport;
 import org.kuzet.agent.store.MeasurementFilter;
 import org.kuzet.agent.store.ResultsStore;
@@ -36,10 +37,10 @@ public final class ReportCommand implements Callable<Integer> {
     MeasurementFilter which = filter.toFilter(null);
     Path parent = html.toAbsolutePath().getParent();
     if (parent != null && !Files.isDirectory(parent)) {
-      throw new UsageException("--html " + html + ": no such directory " + parent);
+      throw new UsageException(Text.of("report.error.noDirectory", html, parent));
     }
     if (Files.isDirectory(html)) {
-      throw new UsageException("--html " + html + ": is a directory");
+      throw new UsageException(Text.of("report.error.isDirectory", html));
     }
     try (ResultsStore db = store.openForReading()) {
       HtmlReport report = new HtmlReport();

@@ -3,6 +3,7 @@ package org.kuzet.agent.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.ShortIds;
 import org.kuzet.agent.store.StoreTimes;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code kuzet results}: stored measurements as a table, newest first. */
@@ -19,6 +21,8 @@ import picocli.CommandLine.Spec;
     description = "List stored measurements, newest first (times in UTC). 'kuzet show ID' prints one in full; 'kuzet results 12' lists run #12.")
 public final class ResultsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @ParentCommand KuzetCommand root;
 
   @Mixin FilterOptions filter;
 
@@ -34,13 +38,14 @@ public final class ResultsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Messages msg = root.messages;
     if (limit < 1) {
-      throw new UsageException("--limit " + limit + ": must be at least 1");
+      throw new UsageException(msg.get("results.error.limit", limit));
     }
     if (runNumber != null) {
-      long n = parseRun(runNumber);
+      long n = parseRun(msg, runNumber);
       if (filter.run != null && filter.run != n) {
-        throw new UsageException("run " + runNumber + " and --run " + filter.run + " disagree: give one of them");
+        throw new UsageException(msg.get("results.error.runsDisagree", runNumber, filter.run));
       }
       filter.run = n;
     }
@@ -49,14 +54,15 @@ public final class ResultsCommand implements Callable<Integer> {
     try (ResultsStore db = store.openForReading()) {
       List<StoredMeasurement> rows = db.measurements().find(f);
       if (rows.isEmpty() && f.runId() != null && db.runs().run(f.runId()).isEmpty()) {
-        throw new UsageException("no run #" + f.runId() + " in " + db.file() + " ('kuzet status' shows the last one)");
+        throw new UsageException(msg.get("results.error.noRun", f.runId(), db.file()));
       }
       if (rows.isEmpty()) {
-        out.println("no stored measurement matches (database " + db.file() + ")");
+        out.println(msg.get("results.none", db.file()));
         out.flush();
         return Main.EXIT_OK;
       }
-      TextTable table = new TextTable(List.of("ID", "RUN", "TIME (UTC)", "VERDICT", "SIGNALS", "URL", "UID"));
+      TextTable table = new TextTable(List.of("id", "run", "time", "verdict", "signals", "url", "uid").stream()
+          .map(c -> msg.get("results.col." + c)).toList());
       for (StoredMeasurement m : rows.subList(0, Math.min(limit, rows.size()))) {
         table.add(List.of(ShortIds.of(m.uid()), m.runId() == null ? "-" : String.valueOf(m.runId()),
             StoreTimes.format(m.startTime()), m.verdict() == null ? "-" : m.verdict(),
@@ -64,14 +70,14 @@ public final class ResultsCommand implements Callable<Integer> {
       }
       table.print(out);
       if (rows.size() > limit) {
-        out.println("(the newest " + limit + " shown; narrow with --since/--url/--verdict or raise --limit)");
+        out.println(msg.get("results.more", limit));
       }
       out.flush();
       return Main.EXIT_OK;
     }
   }
 
-  private static long parseRun(String text) {
+  private static long parseRun(Messages msg, String text) {
     String digits = text.startsWith("#") ? text.substring(1) : text;
     try {
       long n = Long.parseLong(digits);
@@ -81,7 +87,6 @@ public final class ResultsCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new UsageException("'" + text + "' is not a run number (a whole number from 1, e.g. 12 or #12); to see one"
-        + " measurement use 'kuzet show ID'");
+    throw new UsageException(msg.get("results.error.notRun", text));
   }
 }

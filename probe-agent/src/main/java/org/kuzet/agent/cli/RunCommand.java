@@ -19,6 +19,7 @@ import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.consent.Consent;
 import org.kuzet.agent.consent.ConsentFile;
 import org.kuzet.agent.i18n.Messages;
+import org.kuzet.agent.i18n.Text;
 import org.kuzet.agent.run.ConnectivityPlan;
 import org.kuzet.agent.run.RunEngine;
 import org.kuzet.agent.run.RunPlan;
@@ -99,14 +100,14 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     if (!once) {
-      throw new UsageException("'kuzet run' measures once and needs --once; for scheduled runs use 'kuzet service'");
+      throw new UsageException(Text.of("run.error.needsOnce"));
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Optional<KuzetConfig> cfg = OptionalConfig.load(config, spec);
     URI uploadTo = explicitCollector(cfg);
     Flags flags = flags(cfg, err);
-    measurement.warnAboutInstalledInterceptionRoots(err);
+    measurement.warnAboutInstalledInterceptionRoots(err, root.messages);
 
     try (ResultsStore db = store.openForWriting()) {
       Optional<Consent> consent = consent(db.file(), out, err);
@@ -269,8 +270,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     String url = collector != null ? collector : cfg.map(c -> c.upload().collector()).orElse(null);
     if (url == null) {
-      throw new UsageException("--upload needs a collector: give --collector URL, or set [upload] collector in the"
-          + " config file (" + config.file() + ")");
+      throw new UsageException(Text.of("run.error.noCollector", config.file()));
     }
     return UploadFlush.collector(url, collector != null ? "--collector" : "[upload] collector");
   }
@@ -315,7 +315,7 @@ public final class RunCommand implements Callable<Integer> {
       out.flush();
       return given;
     } catch (IOException e) {
-      throw new UsageException("consent: " + e.getMessage(), e);
+      throw new UsageException(Text.of("run.error.consent", e.getMessage()));
     }
   }
 
@@ -330,7 +330,7 @@ public final class RunCommand implements Callable<Integer> {
     try {
       UploadFlush.Report report = UploadFlush.flush(db, uploadTo, collector != null ? "--collector"
           : "[upload] collector", measurement.trustRoots, false);
-      UploadFlush.print(out, report, uploadTo);
+      UploadFlush.print(out, report, uploadTo, root.messages);
     } catch (RuntimeException e) {
       err.println(root.messages.get("run.uploadFailed", e.getMessage(), db.uploadQueue().counts().pending()));
       err.flush();

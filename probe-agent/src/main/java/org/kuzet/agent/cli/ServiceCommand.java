@@ -62,12 +62,12 @@ public final class ServiceCommand implements Callable<Integer> {
     try {
       lock = InstanceLock.acquire(db);
     } catch (InstanceLock.AlreadyRunningException e) {
-      err.println("kuzet service: " + e.getMessage());
+      err.println("kuzet service: " + root.messages.get(e.holderPid() == null ? "service.error.alreadyRunning"
+          : "service.error.alreadyRunning.pid", db, e.lockFile(), e.holderPid()));
       err.flush();
       return Main.EXIT_FAILED;
     } catch (IOException e) {
-      throw new UsageException("cannot create the lock file " + InstanceLock.lockFile(db) + ": " + e.getMessage()
-          + " (is the database directory writable by this user?)");
+      throw new UsageException(root.messages.get("service.error.lockFile", InstanceLock.lockFile(db), e.getMessage()));
     }
     // Counted down when everything is closed (store, lock); the stop hook waits for it, since the JVM halts as
     // soon as the hook returns.
@@ -79,8 +79,9 @@ public final class ServiceCommand implements Callable<Integer> {
       Clock clock = Clock.systemUTC();
       AgentMetrics metrics = new AgentMetrics(clock);
       MetricsServer server = null;
-      ConsentGate gate = ConsentGate.besideDatabase(db);
-      try (ServiceWiring.Bound bound = wiring.open(new ServiceWiring.Context(cfg, clock, metrics, upload, err, gate));
+      ConsentGate gate = ConsentGate.besideDatabase(db, root.messages);
+      try (ServiceWiring.Bound bound = wiring.open(new ServiceWiring.Context(cfg, clock, metrics, upload, err, gate,
+          root.messages));
           // The same connectivity check as 'kuzet run --once' (agent.run.RunPlans), kept for the heartbeat.
           ConnectivityChecker checker = RunPlans.connectivity(cfg,
               upload ? cfg.upload().collector() : null).open(clock)) {
@@ -88,17 +89,17 @@ public final class ServiceCommand implements Callable<Integer> {
           try {
             server = MetricsServer.start(cfg.metricsListen(), metrics::scrape);
           } catch (IOException e) {
-            throw new UsageException("cannot serve metrics on " + cfg.metricsListen().getAddress().getHostAddress()
-                + ":" + cfg.metricsListen().getPort() + ": " + e.getMessage() + "; pick another [metrics] listen "
-                + "address or remove it to turn metrics off", e);
+            throw new UsageException(root.messages.get("service.error.metrics", org.kuzet.schema.Endpoints.format(
+                cfg.metricsListen().getAddress().getHostAddress(), cfg.metricsListen().getPort()), e.getMessage()), e);
           }
-          err.println("kuzet service: metrics at http://" + org.kuzet.schema.Endpoints.format(
-              server.address().getAddress().getHostAddress(), server.address().getPort()) + "/metrics");
+          err.println("kuzet service: " + root.messages.get("service.metrics", "http://"
+              + org.kuzet.schema.Endpoints.format(server.address().getAddress().getHostAddress(),
+                  server.address().getPort()) + "/metrics"));
           metricsAddress = server.address();
         }
         AgentService service = AgentService.builder()
             .clock(clock)
-            .config(ConfigSource.watching(config.file(), cfg, err))
+            .config(ConfigSource.watching(config.file(), cfg, err, root.messages))
             .connectivity(checker::check)
             .consent(gate)
             .timeline(bound.timeline())
@@ -106,13 +107,13 @@ public final class ServiceCommand implements Callable<Integer> {
             .metrics(metrics)
             .upload(upload)
             .log(err)
+            .messages(root.messages)
             .build();
         Thread hook = new Thread(() -> {
           service.stop();
           try {
             if (!finished.await(STOP_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-              err.println("kuzet service: the run in flight did not stop within " + STOP_GRACE.toSeconds()
-                  + " s; exiting anyway (an unsaved measurement is dropped whole)");
+              err.println("kuzet service: " + root.messages.get("service.stopGrace", STOP_GRACE.toSeconds()));
               err.flush();
             }
           } catch (InterruptedException e) {
@@ -147,24 +148,23 @@ public final class ServiceCommand implements Callable<Integer> {
     try {
       recorded = ConsentFile.read(db);
     } catch (IOException e) {
-      throw new UsageException(e.getMessage());
+      throw new UsageException(e.getMessage(), e);
     }
     if (recorded.isPresent() && recorded.get().isCurrent()) {
       return recorded.get();
     }
-    String why = recorded.isPresent() ? "the explanation of the risks has changed since consent was given"
-        : "no consent recorded for " + db;
+    String why = recorded.isPresent() ? root.messages.get("service.error.consentOlder")
+        : root.messages.get("service.error.noConsent", db);
     if (!root.terminal.interactive()) {
       String consent = "kuzet consent --config " + Shell.quote(config.file().toString());
-      throw new UsageException(why + "; refusing to start. Run '" + consent + "' once at a terminal (or '"
-          + consent + " --yes' in an install script, after reading 'kuzet consent --show')");
+      throw new UsageException(root.messages.get("service.error.refusing", why, consent));
     }
     Optional<Consent> given = ConsentCommand.obtain(root, out, null, false, db);
     if (given.isEmpty()) {
-      throw new UsageException("consent not given; kuzet will not measure from this computer");
+      throw new UsageException(root.messages.get("consent.declined"));
     }
     ConsentFile.write(db, given.get());
-    out.println("consent recorded in " + ConsentFile.path(db));
+    out.println(root.messages.get("run.consentRecorded", ConsentFile.path(db)));
     out.flush();
     return given.get();
   }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.ShortIds;
 import org.kuzet.agent.store.StoreTimes;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code kuzet show UID}: one stored measurement in full, for a person. */
@@ -23,6 +25,8 @@ import picocli.CommandLine.Spec;
     description = "Print one stored measurement (by ID or UID) in full: what was stored about it, then every step it observed.")
 public final class ShowCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @ParentCommand KuzetCommand root;
 
   @Parameters(paramLabel = "ID", description = "The measurement's ID as 'kuzet results' shows it (or any unique"
       + " start of it, at least " + ShortIds.MIN_PREFIX + " characters), or its full UID.")
@@ -44,26 +48,30 @@ public final class ShowCommand implements Callable<Integer> {
         return Main.EXIT_OK;
       }
       Measurement m = MeasurementJson.parse(s.measurementJson());
-      line(out, "uid", s.uid());
-      line(out, "url", s.input());
-      line(out, "time", StoreTimes.format(s.startTime()) + " UTC, took "
-          + String.format(java.util.Locale.ROOT, "%.2f s", m.testRuntime()));
-      line(out, "network", m.probeAsn() + " " + m.probeCc());
-      line(out, "list", (s.targetList() == null ? "-" : s.targetList()) + ", category "
-          + (s.categoryCode() == null ? "-" : s.categoryCode()));
-      line(out, "run", s.runId() == null ? "-" : String.valueOf(s.runId()));
-      line(out, "verdict", s.verdict() == null ? "not analysed" : s.verdict());
-      line(out, "signals", s.signals().isEmpty() ? "-" : String.join(", ", s.signals()));
-      line(out, "blocking", s.blocking() == null ? "-" : s.blocking());
-      line(out, "accessible", s.accessible() == null ? "-" : s.accessible().toString());
-      line(out, "control", ControlStatus.describe(m.testKeys().controlFailure()));
+      Messages msg = root.messages;
+      Lines lines = new Lines(out, msg);
+      lines.add("uid", s.uid());
+      lines.add("url", s.input());
+      lines.add("time", msg.get("show.time.value", StoreTimes.format(s.startTime()),
+          String.format(java.util.Locale.ROOT, "%.2f s", m.testRuntime())));
+      lines.add("network", m.probeAsn() + " " + m.probeCc());
+      lines.add("list", msg.get("show.list.value", s.targetList() == null ? "-" : s.targetList(),
+          s.categoryCode() == null ? "-" : s.categoryCode()));
+      lines.add("run", s.runId() == null ? "-" : String.valueOf(s.runId()));
+      lines.add("verdict", s.verdict() == null ? msg.get("show.notAnalysed") : s.verdict());
+      lines.add("signals", s.signals().isEmpty() ? "-" : String.join(", ", s.signals()));
+      lines.add("blocking", s.blocking() == null ? "-" : s.blocking());
+      lines.add("accessible", s.accessible() == null ? "-" : s.accessible().toString());
+      lines.add("control", ControlStatus.describe(m.testKeys().controlFailure(), msg));
       JsonNode interception = m.testKeys().xInterception();
       if (interception != null) {
-        interception.fields().forEachRemaining(e -> line(out, "intercept", e.getKey() + ": " + e.getValue().asText()));
+        interception.fields().forEachRemaining(e -> lines.add("intercept", e.getKey() + ": " + e.getValue().asText()));
       }
-      line(out, "upload", s.uploadState() + (s.uploadAttempts() > 0 ? ", " + s.uploadAttempts() + " failed attempt(s)"
-          : "") + (s.uploadError() == null ? "" : ", last error: " + s.uploadError()));
-      line(out, "software", m.softwareName() + " " + m.softwareVersion() + ", report " + m.reportId());
+      lines.add("upload", s.uploadState()
+          + (s.uploadAttempts() > 0 ? msg.get("show.upload.attempts", s.uploadAttempts()) : "")
+          + (s.uploadError() == null ? "" : msg.get("show.upload.lastError", s.uploadError())));
+      lines.add("software", msg.get("show.software.value", m.softwareName() + " " + m.softwareVersion(), m.reportId()));
+      lines.print();
       out.println();
       out.print(HumanSummary.format(m));
       out.flush();
@@ -72,7 +80,8 @@ public final class ShowCommand implements Callable<Integer> {
   }
 
   /** By full UID; else by a unique prefix of the UID or of its random part (the ID {@code kuzet results} shows). */
-  private static StoredMeasurement find(ResultsStore db, String id) {
+  private StoredMeasurement find(ResultsStore db, String id) {
+    Messages msg = root.messages;
     Optional<StoredMeasurement> exact = db.measurements().byUid(id);
     if (exact.isPresent()) {
       return exact.get();
@@ -83,17 +92,36 @@ public final class ShowCommand implements Callable<Integer> {
         return db.measurements().byUid(matches.get(0).uid()).orElseThrow();
       }
       if (matches.size() > 1) {
-        throw new UsageException("'" + id + "' is the start of more than one measurement's id in " + db.file() + " ("
-            + String.join(", ", matches.stream().limit(5).map(StoredMeasurement::uid).toList())
-            + (matches.size() > 5 ? ", …" : "") + "); give more of it");
+        throw new UsageException(msg.get("show.error.ambiguous", id, db.file(),
+            String.join(", ", matches.stream().limit(5).map(StoredMeasurement::uid).toList())
+            + (matches.size() > 5 ? ", …" : "")));
       }
     }
-    throw new UsageException("no measurement with UID '" + id + "' (nor an ID "
-        + (id.length() < ShortIds.MIN_PREFIX ? "of at least " + ShortIds.MIN_PREFIX + " characters" : "starting so")
-        + ") in " + db.file() + " (list them with 'kuzet results')");
+    throw new UsageException(id.length() < ShortIds.MIN_PREFIX
+        ? msg.get("show.error.unknownShort", id, ShortIds.MIN_PREFIX, db.file())
+        : msg.get("show.error.unknown", id, db.file()));
   }
 
-  private static void line(PrintWriter out, String key, String value) {
-    out.printf("%-11s %s%n", key, value.replaceAll("\\p{Cntrl}", " "));
+  /** Labelled lines, the values aligned on the longest label of the volunteer's language. */
+  private static final class Lines {
+    private final PrintWriter out;
+    private final Messages msg;
+    private final List<String[]> lines = new java.util.ArrayList<>();
+
+    Lines(PrintWriter out, Messages msg) {
+      this.out = out;
+      this.msg = msg;
+    }
+
+    void add(String label, String value) {
+      lines.add(new String[] {msg.get("show." + label), value.replaceAll("\\p{Cntrl}", " ")});
+    }
+
+    void print() {
+      int width = Math.max(11, lines.stream().mapToInt(l -> l[0].length()).max().orElse(0)); // 11: as before
+      for (String[] l : lines) {
+        out.println(l[0] + " ".repeat(width - l[0].length() + 1) + l[1]);
+      }
+    }
   }
 }

@@ -180,7 +180,7 @@ public final class StatusCommand implements Callable<Integer> {
     Slot next = scheduler.next(now);
     Duration jitter = next.isCampaign() ? next.campaign().jitter() : c.schedule().jitter();
     lines.print("status.nextRun", m.get(consented ? "status.nextRun.planned" : "status.nextRun.skipped",
-        next.describe(), seconds(next.nominal()), human(jitter)));
+        next.describe(m), seconds(next.nominal()), human(jitter)));
   }
 
   private static Instant seconds(Instant t) {

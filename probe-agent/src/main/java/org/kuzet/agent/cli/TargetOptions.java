@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.i18n.Text;
 import org.kuzet.targets.BundledLists;
 import org.kuzet.targets.LoadOptions;
 import org.kuzet.targets.LoadResult;
@@ -88,7 +89,7 @@ public final class TargetOptions {
       try {
         all.add(new Target(u, AD_HOC_CATEGORY, Target.UNKNOWN_COUNTRY, "command line", null, ""));
       } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage() + " (a command-line URL)");
+        throw new UsageException(Text.of("targets.badUrl", e.getMessage()));
       }
     }
     if (!urls.isEmpty()) {
@@ -97,12 +98,14 @@ public final class TargetOptions {
     List<String> listNames = new ArrayList<>(lists);
     if (fromDefaults) {
       if (defaults == null) {
-        throw new UsageException("nothing to measure: give URLs, --list NAME (" + String.join(", ", BundledLists.names())
-            + ") or --targets FILE");
+        throw new UsageException(Text.of("targets.nothing", String.join(", ", BundledLists.names())));
       }
       listNames.addAll(defaults.lists());
     }
     for (String name : listNames) {
+      if (!BundledLists.names().contains(name.strip())) {
+        throw new UsageException(Text.of("targets.unknownList", name.strip(), String.join(", ", BundledLists.names())));
+      }
       try {
         all.addAll(BundledLists.load(name.strip()));
       } catch (IllegalArgumentException e) {
@@ -116,8 +119,7 @@ public final class TargetOptions {
     }
     List<Target> selected = selector().select(all);
     if (selected.isEmpty()) {
-      throw new UsageException("no target left after --category " + String.join(",", categories)
-          + " (" + all.size() + " targets before filtering)");
+      throw new UsageException(Text.of("targets.noneLeft", String.join(",", categories), all.size()));
     }
     return new Selection(selected, String.join("+", names));
   }
@@ -142,8 +144,7 @@ public final class TargetOptions {
 
   private List<Target> load(Path file, PrintWriter warnings) {
     if (!Files.isRegularFile(file)) {
-      throw new UsageException("cannot read target list " + file + ": "
-          + (Files.exists(file) ? "not a regular file" : "no such file"));
+      throw new UsageException(Text.of(Files.exists(file) ? "targets.notRegular" : "targets.noFile", file));
     }
     try {
       LoadResult result = TargetListLoader.load(file, LoadOptions.defaults().skipInvalid(skipInvalid));
@@ -160,15 +161,14 @@ public final class TargetOptions {
       }
       warnings.flush();
       boolean wholeList = problems.size() == 1 && problems.get(0).line() == 0;
-      throw new UsageException(wholeList ? problems.get(0).toString()
-          : "target list " + file + " rejected: " + problems.size() + " bad line(s), listed above;"
-              + " fix them or pass --skip-invalid to skip them");
+      throw wholeList ? new UsageException(problems.get(0).toString())
+          : new UsageException(Text.of("targets.rejected", file, problems.size()));
     } catch (org.kuzet.targets.Utf8Text.NotUtf8Exception e) {
       throw new UsageException(e.getMessage()); // file:line: not UTF-8 text (…)
     } catch (NoSuchFileException e) {
-      throw new UsageException("cannot read target list " + file + ": no such file");
+      throw new UsageException(Text.of("targets.noFile", file));
     } catch (IOException e) {
-      throw new UsageException("cannot read target list " + file + ": " + e.getMessage());
+      throw new UsageException(Text.of("targets.cannotRead", file, e.getMessage()));
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.i18n.Text;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.agent.store.StoreException;
 import org.kuzet.agent.upload.UploadFlush;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -25,6 +27,8 @@ import picocli.CommandLine.Spec;
     description = {"Send the measurements waiting in the upload queue to the collector now, and print counts."})
 public final class UploadCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @ParentCommand KuzetCommand root;
 
   @Mixin StoreOptions store;
 
@@ -48,13 +52,12 @@ public final class UploadCommand implements Callable<Integer> {
     String where = collector != null ? "--collector" : "[upload] collector";
     String url = collector != null ? collector : cfg.map(c -> c.upload().collector()).orElse(null);
     if (url == null) {
-      throw new UsageException("no collector to upload to: give --collector URL, or set [upload] collector in the"
-          + " config file (" + config.file() + ")");
+      throw new UsageException(Text.of("upload.error.noCollector", config.file()));
     }
     URI uri = UploadFlush.collector(url, where);
     Path db = OptionalConfig.database(store, cfg, spec);
     if (!Files.exists(db)) {
-      throw new UsageException("no results database at " + db + " (nothing measured yet; 'kuzet run --once' makes one)");
+      throw new UsageException(Text.of("upload.error.noDatabase", db));
     }
     ResultsStore opened;
     try {
@@ -64,7 +67,7 @@ public final class UploadCommand implements Callable<Integer> {
     }
     try (ResultsStore results = opened) {
       UploadFlush.Report report = UploadFlush.flush(results, uri, where, trustRoots, retryFailed);
-      UploadFlush.print(spec.commandLine().getOut(), report, uri);
+      UploadFlush.print(spec.commandLine().getOut(), report, uri, root.messages);
       return report.transientFailure() ? Main.EXIT_FAILED : Main.EXIT_OK;
     }
   }

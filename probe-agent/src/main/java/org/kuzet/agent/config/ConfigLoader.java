@@ -25,6 +25,8 @@ import org.kuzet.agent.config.KuzetConfig.Heartbeat;
 import org.kuzet.agent.config.KuzetConfig.Schedule;
 import org.kuzet.agent.config.KuzetConfig.TargetSelection;
 import org.kuzet.agent.config.KuzetConfig.Upload;
+import org.kuzet.agent.i18n.Text;
+import org.kuzet.agent.i18n.TranslatedArgumentException;
 import org.kuzet.core.connectivity.Anchor;
 import org.kuzet.core.net.IpLiterals;
 import org.kuzet.targets.BundledLists;
@@ -86,9 +88,9 @@ public final class ConfigLoader {
     } catch (Utf8Text.NotUtf8Exception e) {
       throw new ConfigException(file.toString(), e.line(), null, e.detail());
     } catch (NoSuchFileException e) {
-      throw new ConfigException(file.toString(), 0, null, "no such file (create it from deploy/kuzet.example.conf)");
+      throw new ConfigException(file.toString(), 0, null, Text.of("config.noFile"));
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), 0, null, "cannot read: " + e.getMessage());
+      throw new ConfigException(file.toString(), 0, null, Text.of("config.cannotRead", e.getMessage()));
     }
     Path dir = file.toAbsolutePath().getParent();
     return parse(file.getFileName().toString(), text, dir);
@@ -110,24 +112,24 @@ public final class ConfigLoader {
     for (Section s : sections) {
       List<String> keys = KEYS.get(s.kind());
       if (keys == null) {
-        throw new ConfigException(source, s.line(), null, "unknown section " + s.title() + " (known: "
-            + String.join(", ", KEYS.keySet().stream().map(k -> k.equals("campaign") ? "[campaign NAME]" : "[" + k + "]")
-            .toList()) + ")");
+        throw new ConfigException(source, s.line(), null, Text.of("config.unknownSection", s.title(),
+            String.join(", ", KEYS.keySet().stream().map(k -> k.equals("campaign") ? "[campaign NAME]" : "[" + k + "]")
+            .toList())));
       }
       if (s.kind().equals("campaign")) {
         if (s.name() == null) {
-          throw new ConfigException(source, s.line(), null, "[campaign] needs a name: write e.g. [campaign election-2026]");
+          throw new ConfigException(source, s.line(), null, Text.of("config.campaignName"));
         }
         campaignSections.add(s);
       } else if (s.name() != null) {
-        throw new ConfigException(source, s.line(), null, s.title() + " takes no name; write [" + s.kind() + "]");
+        throw new ConfigException(source, s.line(), null, Text.of("config.noName", s.title(), s.kind()));
       } else {
         byKind.put(s.kind(), s);
       }
       for (Entry e : s.entries().values()) {
         if (!keys.contains(e.key())) {
-          throw new ConfigException(source, e.line(), s.title() + " " + e.key(), "unknown key (known in "
-              + s.title() + ": " + String.join(", ", keys) + "); fix the spelling or remove the line");
+          throw new ConfigException(source, e.line(), s.title() + " " + e.key(), Text.of("config.unknownKey",
+              s.title(), String.join(", ", keys)));
         }
       }
     }
@@ -335,12 +337,12 @@ public final class ConfigLoader {
         return fallback;
       }
       if (e.value().isBlank()) {
-        throw error(key, "empty value; remove the line to use the default");
+        throw error(key, Text.of("config.empty"));
       }
       try {
         return convert.apply(e.value().strip());
       } catch (IllegalArgumentException ex) {
-        throw error(key, ex.getMessage());
+        throw error(key, ex);
       }
     }
 
@@ -354,7 +356,7 @@ public final class ConfigLoader {
         try {
           out.add(convert.apply(item));
         } catch (IllegalArgumentException ex) {
-          throw error(key, ex.getMessage());
+          throw error(key, ex);
         }
       }
       return out;
@@ -363,8 +365,8 @@ public final class ConfigLoader {
     TargetSelection selection(List<String> defaultLists) {
       List<String> lists = list("lists", v -> {
         if (!BundledLists.names().contains(v)) {
-          throw new IllegalArgumentException("no bundled list '" + v + "' (known: "
-              + String.join(", ", BundledLists.names()) + "; use 'files' for your own list files)");
+          throw new TranslatedArgumentException(Text.of("config.unknownList", v,
+              String.join(", ", BundledLists.names())));
         }
         return v;
       }, section.entries().containsKey("files") ? List.of() : defaultLists);
@@ -387,14 +389,26 @@ public final class ConfigLoader {
       try {
         return constructor.get();
       } catch (IllegalArgumentException ex) {
-        throw error(key, ex.getMessage());
+        throw error(key, ex);
       }
     }
 
     ConfigException error(String key, String problem) {
+      return new ConfigException(source, line(key), section.title() + " " + key, problem);
+    }
+
+    ConfigException error(String key, Text problem) {
+      return new ConfigException(source, line(key), section.title() + " " + key, problem);
+    }
+
+    /** The problem in the words of {@code bad} (translated when it is). */
+    ConfigException error(String key, IllegalArgumentException bad) {
+      return new ConfigException(source, line(key), section.title() + " " + key, bad);
+    }
+
+    private int line(String key) {
       Entry e = section.entries().get(key);
-      int line = e != null ? e.line() : section.line();
-      return new ConfigException(source, line, section.title() + " " + key, problem);
+      return e != null ? e.line() : section.line();
     }
   }
 }

@@ -3,6 +3,8 @@ package org.kuzet.agent.config;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kuzet.agent.i18n.Text;
+import org.kuzet.agent.i18n.TranslatedArgumentException;
 
 /** Typed durations as people write them: {@code 500ms}, {@code 4s}, {@code 15m}, {@code 6h}, {@code 1d}. */
 public final class Durations {
@@ -14,7 +16,7 @@ public final class Durations {
   public static Duration parse(String value) {
     Matcher m = FORMAT.matcher(value.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + value + "' is not a duration (use e.g. 500ms, 4s, 15m, 6h, 1d)");
+      throw new TranslatedArgumentException(Text.of("config.notDuration", value));
     }
     long n = Long.parseLong(m.group(1));
     Duration d = switch (m.group(2)) {
@@ -25,7 +27,7 @@ public final class Durations {
       default -> Duration.ofDays(n);
     };
     if (d.isZero()) {
-      throw new IllegalArgumentException("'" + value + "' is zero; a duration must be positive");
+      throw new TranslatedArgumentException(Text.of("config.zeroDuration", value));
     }
     return d;
   }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kuzet.agent.i18n.Text;
 
 /**
  * The syntax of kuzet's config file, without meaning: sections, {@code key = value} entries and their line
@@ -55,32 +56,29 @@ final class IniDocument {
       if (stripped.startsWith("[")) {
         Matcher m = SECTION.matcher(stripComment(stripped));
         if (!m.matches()) {
-          throw new ConfigException(source, lineNo, null, "'" + stripped + "' is not a section header (write e.g. "
-              + "[schedule] or [campaign election-2026])");
+          throw new ConfigException(source, lineNo, null, Text.of("config.notSection", stripped));
         }
         current = new Section(m.group(1), m.group(2), lineNo, new LinkedHashMap<>());
         Section before = seen.putIfAbsent(current.title(), current);
         if (before != null) {
-          throw new ConfigException(source, lineNo, null, current.title() + " appears twice (first on line "
-              + before.line() + "); merge the two sections");
+          throw new ConfigException(source, lineNo, null, Text.of("config.sectionTwice", current.title(),
+              before.line()));
         }
         sections.add(current);
         continue;
       }
       Matcher m = ENTRY.matcher(stripped);
       if (!m.matches()) {
-        throw new ConfigException(source, lineNo, null, "'" + stripped + "' is not 'key = value', a [section] or a "
-            + "# comment");
+        throw new ConfigException(source, lineNo, null, Text.of("config.notEntry", stripped));
       }
       if (current == null) {
-        throw new ConfigException(source, lineNo, m.group(1), "key outside any section; put it under its section,"
-            + " e.g. [schedule]");
+        throw new ConfigException(source, lineNo, m.group(1), Text.of("config.outsideSection"));
       }
       Entry entry = new Entry(m.group(1), stripComment(m.group(2).strip()), lineNo);
       Entry before = current.entries().putIfAbsent(entry.key(), entry);
       if (before != null) {
-        throw new ConfigException(source, lineNo, current.title() + " " + entry.key(), "set twice (first on line "
-            + before.line() + "); keep one");
+        throw new ConfigException(source, lineNo, current.title() + " " + entry.key(), Text.of("config.keyTwice",
+            before.line()));
       }
       last = entry;
     }

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.kuzet.agent.i18n.Language;
+import org.kuzet.agent.i18n.Text;
+import org.kuzet.agent.i18n.TranslatedIOException;
 import org.kuzet.targets.Utf8Text;
 
 /**
@@ -39,9 +41,7 @@ public final class ConsentFile {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (java.nio.file.AccessDeniedException e) {
-      throw new IOException("cannot read the consent file " + file + ": permission denied. Was 'kuzet consent' run "
-          + "as another user? Run it as the service's user (e.g. 'sudo -u kuzet kuzet consent --config "
-          + "/etc/kuzet/kuzet.conf') or give that user the file", e);
+      throw new TranslatedIOException(Text.of("consent.error.permission", file), e);
     }
     Map<String, String> values = new HashMap<>();
     for (String line : text.split("\n")) {
@@ -112,7 +112,6 @@ public final class ConsentFile {
   }
 
   private static IOException damaged(Path file, String why) {
-    return new IOException("consent file " + file + " is damaged (" + why + "); record consent again with 'kuzet consent --db "
-        + databaseOf(file) + "'");
+    return new TranslatedIOException(Text.of("consent.error.damaged", file, why, databaseOf(file)));
   }
 }

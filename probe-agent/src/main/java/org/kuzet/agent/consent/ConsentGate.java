@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import org.kuzet.agent.i18n.Messages;
 
 /**
  * Consent as a running service sees it. The service asks again before every run, before every measurement it
@@ -36,21 +37,27 @@ public interface ConsentGate {
     }
   }
 
-  /** The record beside {@code database} ({@link ConsentFile}), read at each call. */
+  /** The record beside {@code database} ({@link ConsentFile}), read at each call; reasons in English. */
   static ConsentGate besideDatabase(Path database) {
+    return besideDatabase(database, Messages.english());
+  }
+
+  /** As {@link #besideDatabase(Path)}, with the reasons (which the service logs) in {@code messages}' language. */
+  static ConsentGate besideDatabase(Path database, Messages messages) {
     Objects.requireNonNull(database, "database");
     return () -> {
       Optional<Consent> c;
       try {
         c = ConsentFile.read(database);
       } catch (IOException e) {
-        return State.refused("the consent record cannot be read (" + e.getMessage() + ")");
+        return State.refused(messages.get("service.consent.unreadable",
+            e instanceof org.kuzet.agent.i18n.Translated t ? t.message(messages) : e.getMessage()));
       }
       if (c.isEmpty()) {
-        return State.refused("consent withdrawn or none recorded");
+        return State.refused(messages.get("service.consent.none"));
       }
       if (!c.get().isCurrent()) {
-        return State.refused("consent was given to an older explanation of the risks");
+        return State.refused(messages.get("service.consent.older"));
       }
       return State.given(c.get().upload());
     };

@@ -120,12 +120,19 @@ public final class InstanceLock implements AutoCloseable {
   /** Another service already uses this database. The message says which process and what to do. */
   public static final class AlreadyRunningException extends IOException {
     private final String holderPid;
+    private final Path lockFile;
 
     AlreadyRunningException(Path database, Path lockFile, String holderPid) {
       super("another kuzet service" + (holderPid == null ? "" : " (process " + holderPid + ")")
           + " is already running on " + database + " (it holds " + lockFile + "); stop it first (e.g. 'systemctl "
           + "stop kuzet') or give this one its own [store] database");
       this.holderPid = holderPid;
+      this.lockFile = lockFile;
+    }
+
+    /** The lock file the other service holds. */
+    public Path lockFile() {
+      return lockFile;
     }
 
     /** The process id written by the holder, or null when unknown. */

@@ -3,6 +3,7 @@ package org.kuzet.agent.schedule;
 import java.time.Instant;
 import java.util.Objects;
 import org.kuzet.agent.config.KuzetConfig.Campaign;
+import org.kuzet.agent.i18n.Messages;
 
 /**
  * One planned run.
@@ -22,8 +23,13 @@ public record Slot(Instant nominal, Instant at, Campaign campaign) {
     return campaign != null;
   }
 
-  /** "regular" or "campaign NAME", for logs. */
+  /** "regular run" or "campaign NAME run", for logs. */
   public String describe() {
-    return campaign == null ? "regular run" : "campaign " + campaign.name() + " run";
+    return describe(Messages.english());
+  }
+
+  /** As {@link #describe()}, in {@code m}'s language (the service's log, {@code kuzet status}). */
+  public String describe(Messages m) {
+    return campaign == null ? m.get("service.slot.regular") : m.get("service.slot.campaign", campaign.name());
   }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.consent.ConsentGate;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.agent.metrics.AgentMetrics;
 import org.kuzet.agent.schedule.Scheduler;
 import org.kuzet.agent.schedule.Slot;
@@ -65,6 +66,7 @@ public final class AgentService {
   private final AgentMetrics metrics;
   private final boolean upload;
   private final PrintWriter log;
+  private final Messages messages;
   private final Scheduler scheduler;
   private final ConnectivityMonitor monitor = new ConnectivityMonitor();
   private final Deque<ConnectivityEvent> history = new ArrayDeque<>();
@@ -88,6 +90,7 @@ public final class AgentService {
     this.metrics = b.metrics != null ? b.metrics : new AgentMetrics(b.clock);
     this.upload = b.upload;
     this.log = b.log != null ? b.log : new PrintWriter(System.err, true);
+    this.messages = b.messages != null ? b.messages : Messages.english();
     this.config = configs.current();
     this.scheduler = new Scheduler(config.schedule(), config.campaigns(),
         b.random != null ? b.random : RandomGenerator.getDefault());
@@ -100,8 +103,10 @@ public final class AgentService {
   /** Runs until {@link #stop()}; returns when the loop has ended and the open connectivity event is closed. */
   public void run() throws InterruptedException {
     try {
-      say("started; upload " + (upload ? "on" : "off") + (config.campaigns().isEmpty() ? ""
-          : ", campaigns: " + String.join(", ", config.campaigns().stream().map(c -> c.name()).toList())));
+      String uploading = messages.get(upload ? "service.upload.on" : "service.upload.off");
+      say(config.campaigns().isEmpty() ? messages.get("service.started", uploading)
+          : messages.get("service.started.campaigns", uploading,
+              String.join(", ", config.campaigns().stream().map(c -> c.name()).toList())));
       Slot announced = null;
       while (!stopping) {
         reloadConfig();
@@ -111,11 +116,11 @@ public final class AgentService {
         int skipped = scheduler.skipped() - skippedBefore;
         if (skipped > 0) {
           metrics.runSkipped(skipped);
-          say("missed " + skipped + " planned run(s) while asleep or stopped; not replayed");
+          say(messages.get("service.missed", skipped));
         }
         metrics.nextRun(slot.at());
         if (!slot.equals(announced)) {
-          say("next " + slot.describe() + " at " + seconds(slot.at()));
+          say(messages.get("service.next", describe(slot), seconds(slot.at())));
           announced = slot;
         }
         Duration heartbeat = config.heartbeat().at(scheduler.campaignAt(now) != null);
@@ -123,7 +128,7 @@ public final class AgentService {
           if (Scheduler.isDue(slot, now)) {
             scheduler.ran(slot);
             metrics.runSkipped(1);
-            say(slot.describe() + " skipped: " + idleBecause);
+            say(messages.get("service.skipped", describe(slot), idleBecause));
             continue;
           }
           Instant look = now.plus(heartbeat);
@@ -148,7 +153,7 @@ public final class AgentService {
           timeline.closed(e);
         });
       }
-      say("stopped");
+      say(messages.get("service.stopped"));
       done.countDown();
     }
   }
@@ -182,24 +187,24 @@ public final class AgentService {
     Instant started = clock.instant();
     RunRequest request = new RunRequest(slot, started, RunRequest.targetsFor(config, slot), config, check, upload,
         metrics.listener(), () -> stopping || !consent.now().measure(), this::stateSince);
-    say(slot.describe() + " started (network " + check.state().wire() + ")");
+    say(messages.get("service.run.started", describe(slot), check.state().wire()));
     String outcome;
     try {
       RunOutcome o = executor.run(request);
       outcome = o.stopped() ? "stopped" : "completed";
       ConsentGate.State now = o.stopped() && !stopping ? consent.now() : null;
-      say(slot.describe() + " " + outcome + (now != null && !now.measure() ? " (" + now.reason() + ")" : "") + ": "
-          + o.measured() + " measured, " + o.failed() + " failed, in "
-          + human(Duration.between(started, clock.instant())));
+      say(messages.get("service.run." + outcome, describe(slot),
+          now != null && !now.measure() ? " (" + now.reason() + ")" : "", o.measured(), o.failed(),
+          human(Duration.between(started, clock.instant()))));
     } catch (RunFailedException e) {
       outcome = "failed";
       metrics.runFailed(slot.isCampaign(), e.reason());
-      say(slot.describe() + " failed: " + e.getMessage() + "; the next slot is tried as planned");
+      say(messages.get("service.run.failed", describe(slot), e.getMessage()));
     } catch (RuntimeException e) {
       outcome = "failed";
       metrics.runFailed(slot.isCampaign(), e instanceof java.io.UncheckedIOException ? "store" : "internal");
-      say(slot.describe() + " failed: " + (e.getMessage() == null ? "internal error" : e.getMessage())
-          + "; the next slot is tried as planned");
+      say(messages.get("service.run.failed", describe(slot),
+          e.getMessage() == null ? messages.get("service.internalError") : e.getMessage()));
     }
     metrics.runFinished(slot.isCampaign(), outcome, Duration.between(started, clock.instant()));
   }
@@ -212,15 +217,14 @@ public final class AgentService {
     ConsentGate.State state = consent.now();
     if (state.measure()) {
       if (idleBecause != null) {
-        say("consent given again; measuring resumes");
+        say(messages.get("service.consentAgain"));
         idleBecause = null;
       }
       return true;
     }
     if (!state.reason().equals(idleBecause)) {
       idleBecause = state.reason();
-      say("idle: " + idleBecause + "; no measurement, connectivity check or upload until 'kuzet consent' is "
-          + "given again");
+      say(messages.get("service.idle", idleBecause));
       synchronized (this) {
         monitor.close(observationTime()).ifPresent(e -> {
           remember(e);
@@ -249,8 +253,10 @@ public final class AgentService {
       if (first || closed.isPresent()) {
         ConnectivityEvent open = monitor.current().orElseThrow();
         timeline.opened(open, c);
-        say("network " + open.state().wire() + (first ? "" : " (was " + closed.get().state().wire() + " for "
-            + human(closed.get().duration(at)) + ")") + (c.link().up() ? "" : ": " + c.link().detail()));
+        say(messages.get("service.network", open.state().wire())
+            + (first ? "" : messages.get("service.network.was", closed.get().state().wire(),
+                human(closed.get().duration(at))))
+            + (c.link().up() ? "" : ": " + c.link().detail()));
       }
       metrics.connectivity(c.state());
     }
@@ -301,6 +307,10 @@ public final class AgentService {
     return lastObserved != null && now.isBefore(lastObserved) ? lastObserved : now;
   }
 
+  private String describe(Slot slot) {
+    return slot.describe(messages);
+  }
+
   private void say(String message) {
     log.println(seconds(clock.instant()) + " kuzet service: " + message);
     log.flush();
@@ -326,6 +336,7 @@ public final class AgentService {
     private AgentMetrics metrics;
     private boolean upload;
     private PrintWriter log;
+    private Messages messages;
     private RandomGenerator random;
 
     public Builder clock(Clock c) { clock = c; return this; }
@@ -340,6 +351,8 @@ public final class AgentService {
     /** Whether measurements may be queued for upload (config on and the volunteer agreed). */
     public Builder upload(boolean u) { upload = u; return this; }
     public Builder log(PrintWriter l) { log = l; return this; }
+    /** The language of the log lines (English by default); times, counts and network states stay as they are. */
+    public Builder messages(Messages m) { messages = m; return this; }
     public Builder random(RandomGenerator r) { random = r; return this; }
 
     public AgentService build() {

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.time.Instant;
 import java.util.List;
 import org.kuzet.agent.consent.ConsentGate;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.agent.metrics.AgentMetrics;
 import org.kuzet.agent.upload.ForwardingUploadQueue;
 import org.kuzet.agent.upload.UploadQueue;
@@ -30,6 +31,7 @@ final class BackgroundUpload implements AutoCloseable {
   private final AgentMetrics metrics;
   private final Clock clock;
   private final PrintWriter log;
+  private final Messages messages;
   /** After a drain ended by an unexpected error (not a collector that is down: the uploader's backoff does that). */
   static final Duration RETRY_AFTER_ERROR = Duration.ofMinutes(5);
 
@@ -48,6 +50,13 @@ final class BackgroundUpload implements AutoCloseable {
 
   BackgroundUpload(Uploader uploader, UploadQueue queue, ConsentGate consent, AgentMetrics metrics, Clock clock,
       PrintWriter log, Duration retryAfterError) {
+    this(uploader, queue, consent, metrics, clock, log, retryAfterError, Messages.english());
+  }
+
+  /** {@code messages}: the language of the log lines (their counts and times stay as they are). */
+  BackgroundUpload(Uploader uploader, UploadQueue queue, ConsentGate consent, AgentMetrics metrics, Clock clock,
+      PrintWriter log, Duration retryAfterError, Messages messages) {
+    this.messages = messages;
     this.uploader = uploader;
     this.queue = consented(queue, consent);
     this.consent = consent;
@@ -92,8 +101,8 @@ final class BackgroundUpload implements AutoCloseable {
   private void drain(String why) {
     ConsentGate.State allowed = consent.now();
     if (!allowed.upload()) {
-      say("upload (" + why + ") skipped: " + (allowed.measure() ? "consent does not agree to upload"
-          : allowed.reason()) + "; the measurements stay queued");
+      say(messages.get("service.upload.skipped", why, allowed.measure() ? messages.get("service.upload.notAgreed")
+          : allowed.reason()));
       return;
     }
     try {
@@ -103,30 +112,31 @@ final class BackgroundUpload implements AutoCloseable {
         metrics.uploadSucceeded(clock.instant());
       }
       if (r.uploaded() + r.duplicate() + r.rejected() + r.retried() > 0) {
-        say("upload (" + why + "): " + r.uploaded() + " uploaded, " + r.duplicate() + " duplicate, " + r.rejected()
-            + " rejected, " + r.retried() + " retried later; " + r.remaining() + " remaining");
+        say(messages.get("service.upload.done", why, r.uploaded(), r.duplicate(), r.rejected(), r.retried(),
+            r.remaining()));
       }
     } catch (Throwable e) {
       // Whatever ends this drain (a full disk, a bug, a heap too small), the upload thread lives on and tries
       // again later. Logged without the exception's text, which may quote a measurement (the volunteer's data).
-      say("upload (" + why + ") failed: " + describe(e) + "; the measurements stay queued, next try in "
-          + org.kuzet.agent.config.Durations.format(retryAfterError));
+      say(messages.get("service.upload.failed", why, describe(e),
+          org.kuzet.agent.config.Durations.format(retryAfterError)));
       try {
-        thread.schedule(() -> request("retry after an error"), retryAfterError.toMillis(), TimeUnit.MILLISECONDS);
+        thread.schedule(() -> request(messages.get("service.upload.why.retry")), retryAfterError.toMillis(),
+            TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.RejectedExecutionException closing) {
         // stopping: the next start sends what is queued
       }
     }
   }
 
-  private static String describe(Throwable e) {
+  private String describe(Throwable e) {
     if (e instanceof OutOfMemoryError) {
-      return "out of memory";
+      return messages.get("service.outOfMemory");
     }
     if (e instanceof org.kuzet.agent.store.StoreException) {
       return e.getMessage(); // about the database file (locked, full, damaged), never its content
     }
-    return "internal error (" + e.getClass().getSimpleName() + ")";
+    return messages.get("service.internalError") + " (" + e.getClass().getSimpleName() + ")";
   }
 
   private void say(String message) {

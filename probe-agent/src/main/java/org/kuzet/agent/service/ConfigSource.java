@@ -9,6 +9,7 @@ import java.util.Objects;
 import org.kuzet.agent.config.ConfigException;
 import org.kuzet.agent.config.ConfigLoader;
 import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.i18n.Messages;
 
 /**
  * The configuration in force, re-read when the file changes, so that {@code kuzet campaign add} reaches a running
@@ -24,6 +25,11 @@ public interface ConfigSource {
 
   /** Watches {@code file} by modification time; {@code initial} is what was loaded at start. */
   static ConfigSource watching(Path file, KuzetConfig initial, PrintWriter log) {
+    return watching(file, initial, log, Messages.english());
+  }
+
+  /** As {@link #watching(Path, KuzetConfig, PrintWriter)}, logging in {@code messages}' language. */
+  static ConfigSource watching(Path file, KuzetConfig initial, PrintWriter log, Messages messages) {
     return new ConfigSource() {
       private KuzetConfig config = initial;
       private FileTime seen = mtime(file);
@@ -38,12 +44,10 @@ public interface ConfigSource {
         try {
           config = ConfigLoader.load(file);
           seen = now;
-          log.println("kuzet: config " + file + " changed: schedule and campaigns reloaded (database, metrics and "
-              + "anchors take effect at the next restart)");
+          log.println("kuzet: " + messages.get("service.config.reloaded", file));
         } catch (ConfigException e) {
           if (!now.equals(reported)) {
-            log.println("kuzet: config " + file + " changed but cannot be used, keeping the previous one: "
-                + e.getMessage());
+            log.println("kuzet: " + messages.get("service.config.unusable", file, e.getMessage()));
             reported = now;
           }
         }

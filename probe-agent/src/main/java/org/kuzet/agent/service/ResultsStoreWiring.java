@@ -93,8 +93,8 @@ public final class ResultsStoreWiring implements ServiceWiring {
     ConnectivityLog timeline = timeline(store, context.log());
     AutoCloseable resource = store;
     if (upload != null) {
-      runs = afterEachRun(runs, () -> upload.request("after the run"));
-      timeline = whenBackOnline(timeline, () -> upload.request("network back online"));
+      runs = afterEachRun(runs, () -> upload.request(context.messages().get("service.upload.why.afterRun")));
+      timeline = whenBackOnline(timeline, () -> upload.request(context.messages().get("service.upload.why.online")));
       resource = () -> {
         try {
           upload.close();
@@ -122,8 +122,8 @@ public final class ResultsStoreWiring implements ServiceWiring {
       throw new IOException("[upload] collector: " + e.getMessage(), e);
     }
     BackgroundUpload upload = new BackgroundUpload(uploader, store.uploadQueue(), context.consent(), context.metrics(),
-        context.clock(), context.log());
-    upload.request("at start"); // what earlier runs left in the queue
+        context.clock(), context.log(), BackgroundUpload.RETRY_AFTER_ERROR, context.messages());
+    upload.request(context.messages().get("service.upload.why.start")); // what earlier runs left in the queue
     return upload;
   }
 
@@ -185,13 +185,12 @@ public final class ResultsStoreWiring implements ServiceWiring {
     try {
       org.kuzet.agent.store.Retention.Pruned p = store.retention().deleteOlderThan(cutoff, keepUnsent);
       if (p.measurements() + p.runs() + p.connectivityEvents() > 0) {
-        say(context, "retention " + Durations.format(retention) + ": deleted " + p.measurements()
-            + " measurement(s), " + p.runs() + " run(s) and " + p.connectivityEvents()
-            + " connectivity event(s) from before " + cutoff.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        say(context, context.messages().get("service.retention.deleted", Durations.format(retention),
+            p.measurements(), p.runs(), p.connectivityEvents(),
+            cutoff.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
       }
     } catch (RuntimeException e) {
-      say(context, "retention: could not delete old measurements (" + e.getMessage() + "); will try after the next"
-          + " run");
+      say(context, context.messages().get("service.retention.failed", e.getMessage()));
     }
   }
 

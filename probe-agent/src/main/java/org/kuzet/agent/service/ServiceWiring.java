@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.Objects;
 import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.consent.ConsentGate;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.agent.metrics.AgentMetrics;
 
 /**
@@ -22,15 +23,23 @@ public interface ServiceWiring {
    * @param upload true only when the config turns upload on AND the volunteer agreed to it
    * @param metrics bind {@link AgentMetrics#uploadQueueDepth} and report {@link AgentMetrics#uploadSucceeded} here
    * @param consent read again before every upload: withdrawing consent stops uploads of a running service
+   * @param messages the language of the lines written to {@code log} (their counts, states and times stay as they are)
    */
   record Context(KuzetConfig config, Clock clock, AgentMetrics metrics, boolean upload, PrintWriter log,
-      ConsentGate consent) {
+      ConsentGate consent, Messages messages) {
     public Context {
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(metrics, "metrics");
       Objects.requireNonNull(log, "log");
       Objects.requireNonNull(consent, "consent");
+      Objects.requireNonNull(messages, "messages");
+    }
+
+    /** Logging in English. */
+    public Context(KuzetConfig config, Clock clock, AgentMetrics metrics, boolean upload, PrintWriter log,
+        ConsentGate consent) {
+      this(config, clock, metrics, upload, log, consent, Messages.english());
     }
 
     /** With the consent record beside the config's database. */

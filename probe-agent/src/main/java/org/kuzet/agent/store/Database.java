@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import org.kuzet.agent.i18n.Text;
 import org.kuzet.schema.db.SchemaMigrations;
 import org.sqlite.SQLiteConfig;
 
@@ -50,7 +51,7 @@ public final class Database implements AutoCloseable {
   static Database open(Path file, Duration busyTimeout) {
     Path path = file.toAbsolutePath();
     if (Files.isDirectory(path)) {
-      throw new StoreException(path + " is a directory, not a database file");
+      throw new StoreException(Text.of("store.directory", path));
     }
     boolean fresh = !Files.exists(path);
     if (fresh) {
@@ -58,7 +59,7 @@ public final class Database implements AutoCloseable {
         StorePaths.createPrivateDirectories(path.getParent());
         StorePaths.createPrivateFile(path);
       } catch (IOException e) {
-        throw new StoreException("cannot create database " + path + ": " + SqliteErrors.describe(e), e);
+        throw new StoreException(Text.of("store.cannotCreate", path, SqliteErrors.describe(e)), e);
       }
     } else {
       DatabaseChecks.checkHeader(path);
@@ -101,10 +102,10 @@ public final class Database implements AutoCloseable {
   static Database openReadOnly(Path file) {
     Path path = file.toAbsolutePath();
     if (!Files.exists(path)) {
-      throw new StoreException("no database at " + path + " (run 'kuzet run --once' first, or pass --db FILE)");
+      throw new StoreException(Text.of("store.none", path));
     }
     if (Files.isDirectory(path)) {
-      throw new StoreException(path + " is a directory, not a database file");
+      throw new StoreException(Text.of("store.directory", path));
     }
     DatabaseChecks.checkHeader(path);
     Connection c = connect(path, DEFAULT_BUSY_TIMEOUT, true);
@@ -130,9 +131,7 @@ public final class Database implements AutoCloseable {
       DatabaseChecks.refuseForeignOrNewer(c, path, version);
       if (version < SchemaMigrations.latestVersion()) {
         if (immutable) {
-          throw new StoreException(path + " was written by an older kuzet and must be upgraded once, which needs"
-              + " write access to it and its directory; run a kuzet command that writes (e.g. 'kuzet status') as"
-              + " the file's owner, or copy it to a writable directory");
+          throw new StoreException(Text.of("store.olderReadOnly", path));
         }
         closeQuietly(c);
         open(path, DEFAULT_BUSY_TIMEOUT).close();

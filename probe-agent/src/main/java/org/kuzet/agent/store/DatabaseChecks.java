@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.kuzet.agent.i18n.Text;
 import org.kuzet.backend.collector.SqliteCollectorStore;
 import org.kuzet.schema.db.SchemaMigrations;
 
@@ -33,7 +34,7 @@ final class DatabaseChecks {
   static void checkHeader(Path path) {
     try {
       if (!Files.isReadable(path)) {
-        throw new StoreException("cannot read database " + path + ": permission denied");
+        throw new StoreException(Text.of("store.cannotRead", path, Text.of("store.permissionDenied")));
       }
       if (Files.size(path) == 0) {
         return;
@@ -43,11 +44,10 @@ final class DatabaseChecks {
         head = in.readNBytes(SQLITE_HEADER.length);
       }
       if (!Arrays.equals(head, SQLITE_HEADER)) {
-        throw new StoreException(path + " is not an SQLite database (damaged, or another kind of file); kuzet left"
-            + " it untouched: move it aside or pass --db FILE to use another database");
+        throw new StoreException(Text.of("store.notSqlite", path));
       }
     } catch (IOException e) {
-      throw new StoreException("cannot read database " + path + ": " + SqliteErrors.describe(e), e);
+      throw new StoreException(Text.of("store.cannotRead", path, SqliteErrors.describe(e)), e);
     }
   }
 
@@ -63,9 +63,7 @@ final class DatabaseChecks {
       applicationId = rs.next() ? rs.getInt("application_id") : 0;
     }
     if (applicationId == SqliteCollectorStore.APPLICATION_ID) {
-      throw new StoreException(path + " is a kuzet collector database, not a probe's results database; kuzet left"
-          + " it untouched: serve it with 'kuzet collector --db " + path + "', or pass --db FILE to use another"
-          + " database");
+      throw new StoreException(Text.of("store.collectorDatabase", path));
     }
     List<String> tables = new ArrayList<>();
     try (Statement s = c.createStatement();
@@ -79,18 +77,15 @@ final class DatabaseChecks {
       return; // an empty database: kuzet's first migration makes it a results database
     }
     if (applicationId != 0 || !tables.containsAll(KUZET_TABLES)) {
-      throw new StoreException(path + " is an SQLite database but not a kuzet one (" + (tables.isEmpty()
-          ? "no tables" : "tables: " + String.join(", ", tables.stream().limit(8).toList())
-          + (tables.size() > 8 ? ", …" : "")) + "); kuzet left it untouched: pass --db FILE to use another"
-          + " database");
+      throw new StoreException(tables.isEmpty() ? Text.of("store.foreign.noTables", path)
+          : Text.of("store.foreign", path, String.join(", ", tables.stream().limit(8).toList())
+              + (tables.size() > 8 ? ", …" : "")));
     }
     if (version > latest) {
-      throw new StoreException(path + " was written by a newer kuzet (schema version " + version
-          + "; this kuzet knows up to " + latest + "): upgrade kuzet, or pass --db FILE to use another database");
+      throw new StoreException(Text.of("store.newer", path, version, latest));
     }
     if (version == 0) {
-      throw new StoreException(path + " has kuzet's tables but no schema version (damaged, or made by hand);"
-          + " kuzet left it untouched: pass --db FILE to use another database");
+      throw new StoreException(Text.of("store.noVersion", path));
     }
   }
 
@@ -112,12 +107,10 @@ final class DatabaseChecks {
     Path wal = path.resolveSibling(path.getFileName() + "-wal");
     try {
       if (Files.exists(wal) && Files.size(wal) > 0) {
-        throw new StoreException("cannot read database " + path + ": its directory is read-only and " + wal
-            + " holds changes SQLite can read only with write access there; copy both files to a writable"
-            + " directory, or read it as a user who may write there");
+        throw new StoreException(Text.of("store.readOnlyWal", path, wal));
       }
     } catch (IOException e) {
-      throw new StoreException("cannot read database " + path + ": " + SqliteErrors.describe(e), e);
+      throw new StoreException(Text.of("store.cannotRead", path, SqliteErrors.describe(e)), e);
     }
   }
 }

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.kuzet.agent.i18n.Text;
 
 /** SQLite's and the file system's errors in words a volunteer can act on: which file, what happened, what to do. */
 final class SqliteErrors {
@@ -25,20 +26,18 @@ final class SqliteErrors {
     int code = e.getErrorCode() & 0xff;
     String reason = sqliteMessage(e);
     return switch (code) {
-      case 5, 6 -> new StoreException("database " + path + " is locked by another kuzet process (waited "
-          + busyTimeout.toSeconds() + "s): try again when it has finished", e);
+      case 5, 6 -> new StoreException(Text.of("store.locked", path, busyTimeout.toSeconds()), e);
       // "Untouched" only where it is true: when opening (refused before any write) or reading.
       case 11, 26 -> new StoreException(damaged(path, reason, untouched), e);
-      case 14 -> new StoreException("cannot open database " + path + " (" + reason + ")", e);
-      case 8 -> new StoreException("cannot " + what + " in " + path + ": the file is read-only (" + reason + ")", e);
-      case 13 -> new StoreException("cannot " + what + " in " + path + ": the disk is full", e);
-      default -> new StoreException("cannot " + what + " in " + path + ": " + reason, e);
+      case 14 -> new StoreException(Text.of("store.cannotOpen", path, reason), e);
+      case 8 -> new StoreException(Text.of("store.readOnly", what, path, reason), e);
+      case 13 -> new StoreException(Text.of("store.diskFull", what, path), e);
+      default -> new StoreException(Text.of("store.failed", what, path, reason), e);
     };
   }
 
-  static String damaged(Path path, String reason, boolean untouched) {
-    return "database " + path + " is damaged (" + reason + "); " + (untouched ? "kuzet left it untouched: " : "")
-        + "keep a copy and pass --db FILE to start a new database";
+  static Text damaged(Path path, String reason, boolean untouched) {
+    return Text.of(untouched ? "store.damaged.untouched" : "store.damaged", path, reason);
   }
 
   /** SQLite's own detail: sqlite-jdbc writes "[CODE] generic text (detail)"; the detail is what helps. */
@@ -52,9 +51,10 @@ final class SqliteErrors {
     return detail.matches() ? detail.group(1) : m;
   }
 
-  static String describe(IOException e) {
+  /** What went wrong with the file: a {@link Text} (permission denied) or the file system's own words. */
+  static Object describe(IOException e) {
     if (e instanceof AccessDeniedException) {
-      return "permission denied";
+      return Text.of("store.permissionDenied");
     }
     if (e instanceof NoSuchFileException) {
       return "no such file or directory: " + e.getMessage();

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.agent.store.ResultsStore;
 import org.kuzet.schema.upload.ProbeKey;
 
@@ -85,18 +85,22 @@ public final class UploadFlush {
 
   /** The counts, one line, then a line per rejection and, after a transient failure, what happens next. */
   public static void print(PrintWriter out, Report report, URI collector) {
+    print(out, report, collector, Messages.english());
+  }
+
+  /** As {@link #print(PrintWriter, Report, URI)}, in {@code m}'s language; the collector's own words stay. */
+  public static void print(PrintWriter out, Report report, URI collector, Messages m) {
     Uploader.Result r = report.result();
     if (report.requeued() > 0) {
-      out.printf(Locale.ROOT, "%d rejected measurement(s) put back in the queue%n", report.requeued());
+      out.println(m.get("upload.requeued", report.requeued()));
     }
-    out.printf(Locale.ROOT, "upload to %s: %d uploaded, %d duplicate, %d rejected, %d retried; %d remaining%n",
-        collector, r.uploaded(), r.duplicate(), r.rejected(), r.retried(), r.remaining());
+    out.println(m.get("upload.summary", collector, r.uploaded(), r.duplicate(), r.rejected(), r.retried(),
+        r.remaining()));
     for (String rejection : report.rejections()) {
-      out.println("  rejected " + rejection);
+      out.println("  " + m.get("upload.rejected", rejection));
     }
     if (report.transientFailure()) {
-      out.println("the collector could not take the upload (" + report.retryError() + "); the measurements stay"
-          + " queued and are tried again later ('kuzet upload' sends them by hand)");
+      out.println(m.get("upload.transient", report.retryError()));
     }
     out.flush();
   }

@@ -14,6 +14,15 @@ record CliRun(int exit, String out, String err) {
     return new CliRun(exit, out.toString(), err.toString());
   }
 
+  /** As {@link #of}, in the environment {@code env} (for the language: LANG, LC_*, KUZET_LANG) and no terminal. */
+  static CliRun inEnvironment(java.util.Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(args, env, new Terminal(new BufferedReader(java.io.Reader.nullReader()), false),
+        new PrintWriter(out, true), new PrintWriter(err, true));
+    return new CliRun(exit, out.toString(), err.toString());
+  }
+
   /** As {@link #of}, with a person at a terminal typing {@code input}. */
   static CliRun atTerminal(String input, String... args) {
     StringWriter out = new StringWriter();

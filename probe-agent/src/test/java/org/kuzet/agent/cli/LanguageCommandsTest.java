@@ -44,13 +44,18 @@ class LanguageCommandsTest {
   }
 
   @Test
-  void statusSpeaksRussianWithItsValuesAligned() {
+  void statusSpeaksRussianWithItsValuesAligned() throws Exception {
     CliRun status = CliRun.of("status", "--db", dir.resolve("none.db").toString(), "--lang", "ru");
     assertEquals(0, status.exit(), status.err());
     assertTrue(status.out().contains("база данных:"), status.out());
     assertTrue(status.out().contains("запусков ещё не было (нет базы данных)"), status.out());
     int column = status.out().lines().findFirst().orElseThrow().indexOf('/');
     status.out().lines().forEach(l -> assertEquals(' ', l.charAt(column - 1), "aligned: " + status.out()));
+
+    java.nio.file.Files.writeString(dir.resolve("s.conf"), "[schedule]\ninterval = 6h\n");
+    CliRun planned = CliRun.of("status", "--db", dir.resolve("none.db").toString(), "--config",
+        dir.resolve("s.conf").toString(), "--lang", "kk");
+    assertTrue(planned.out().contains(": жоспарлы іске қосу, шамамен "), "the slot in Kazakh too: " + planned.out());
   }
 
   @Test
@@ -89,6 +94,105 @@ class LanguageCommandsTest {
     String page = java.nio.file.Files.readString(html);
     assertTrue(page.contains("<html lang=\"ru\">") && page.contains("<h2>Заблокировано сейчас</h2>"), page);
     assertTrue(page.contains("https://kuresker.org/") && page.contains("tls.interception"), "data as stored");
+  }
+
+  @Test
+  void resultsAndShowSpeakRussianAndKazakhAndKeepVerdictsAndSignalsEnglish() throws Exception {
+    Path db = dir.resolve("results.db");
+    String uid;
+    try (org.kuzet.agent.store.ResultsStore store = org.kuzet.agent.store.ResultsStore.open(db)) {
+      long run = store.runs().beginRun(org.kuzet.agent.store.Trigger.MANUAL, null, "0.1.0",
+          org.kuzet.core.connectivity.NetworkState.ONLINE, java.time.Instant.parse("2026-11-01T10:00:00Z"));
+      var m = org.kuzet.core.testing.TestMeasurements.blocked("https://kuresker.org/",
+          java.time.Instant.parse("2026-11-01T10:00:00Z"));
+      store.measurements().save(run, m.input(), "kz", "NEWS", m);
+      uid = m.measurementUid();
+    }
+    CliRun ru = CliRun.of("results", "--db", db.toString(), "--lang", "ru");
+    assertEquals(0, ru.exit(), ru.err());
+    String header = ru.out().lines().findFirst().orElseThrow();
+    assertTrue(header.startsWith("ID") && header.contains("ЗАПУСК") && header.contains("ВЕРДИКТ"), ru.out());
+    assertTrue(ru.out().contains("blocked") && ru.out().contains("tls.interception"), "data as stored: " + ru.out());
+    assertEquals(header.indexOf("ВЕРДИКТ"), ru.out().lines().skip(1).findFirst().orElseThrow().indexOf("blocked"),
+        "columns aligned: " + ru.out());
+
+    CliRun kk = CliRun.of("show", uid, "--db", db.toString(), "--lang", "kk");
+    assertEquals(0, kk.exit(), kk.err());
+    assertTrue(kk.out().lines().anyMatch(l -> l.matches("үкім +blocked")), kk.out());
+    assertTrue(kk.out().lines().anyMatch(l -> l.matches("бұғаттау +http-diff")), "OONI values as stored: " + kk.out());
+    assertTrue(kk.out().contains(", санат NEWS"), kk.out());
+
+    CliRun none = CliRun.of("results", "--db", db.toString(), "--lang", "kk", "--verdict", "down");
+    assertEquals("сәйкес сақталған өлшем жоқ (дерекқор " + db + ")", none.out().strip());
+    CliRun noRun = CliRun.of("results", "7", "--db", db.toString(), "--lang", "ru");
+    assertEquals(Main.EXIT_USAGE, noRun.exit());
+    assertEquals("kuzet results: в " + db + " нет запуска #7 ('kuzet status' показывает последний)",
+        noRun.err().strip());
+    CliRun unknown = CliRun.of("show", "zzzzzzzz", "--db", db.toString(), "--lang", "kk");
+    assertEquals(Main.EXIT_USAGE, unknown.exit());
+    assertTrue(unknown.err().startsWith("kuzet show: " + db + " ішінде UID-і 'zzzzzzzz' немесе ID-і"), unknown.err());
+  }
+
+  @Test
+  void kuzetsOwnErrorsOfTheCommonCommandsAreTranslated() throws Exception {
+    CliRun noOnce = CliRun.of("run", "--lang", "kk");
+    assertEquals(Main.EXIT_USAGE, noOnce.exit());
+    assertEquals("kuzet run: 'kuzet run' бір рет өлшейді және --once талап етеді; кесте бойынша іске қосу үшін"
+        + " 'kuzet service' пайдаланыңыз", noOnce.err().strip());
+
+    java.nio.file.Files.writeString(dir.resolve("empty.conf"), "");
+    CliRun badList = CliRun.of("run", "--once", "--list", "nowhere", "--db", dir.resolve("l.db").toString(),
+        "--config", dir.resolve("empty.conf").toString(), "--lang", "ru");
+    assertEquals(Main.EXIT_USAGE, badList.exit(), badList.err());
+    assertTrue(badList.err().startsWith("kuzet run: нет встроенного списка 'nowhere': есть списки "), badList.err());
+    CliRun badListEn = CliRun.of("measure", "--list", "nowhere");
+    assertTrue(badListEn.err().startsWith("kuzet measure: unknown bundled list 'nowhere': known lists are "),
+        "English as before: " + badListEn.err());
+
+    Path notADatabase = dir.resolve("notes.db");
+    java.nio.file.Files.writeString(notADatabase, "shopping list\n");
+    CliRun foreign = CliRun.of("results", "--db", notADatabase.toString(), "--lang", "kk");
+    assertEquals(Main.EXIT_USAGE, foreign.exit());
+    assertEquals("kuzet results: " + notADatabase + " — SQLite дерекқоры емес (зақымдалған немесе басқа түрдегі"
+        + " файл); kuzet оны өзгертпеді: оны басқа жерге жылжытыңыз немесе басқа дерекқор үшін --db FILE"
+        + " көрсетіңіз", foreign.err().strip());
+    CliRun missing = CliRun.of("show", "abcd1234", "--db", dir.resolve("none.db").toString(), "--lang", "ru");
+    assertEquals("kuzet show: нет базы данных " + dir.resolve("none.db").toAbsolutePath() + " (сначала выполните"
+        + " 'kuzet run --once' или укажите --db FILE)", missing.err().strip());
+
+    Path conf = dir.resolve("kuzet.conf");
+    java.nio.file.Files.writeString(conf, "[schedule]\ninterval = 6x\n");
+    CliRun badDuration = CliRun.of("status", "--config", conf.toString(), "--db", dir.resolve("s.db").toString(),
+        "--lang", "ru");
+    assertEquals(Main.EXIT_USAGE, badDuration.exit());
+    assertEquals("kuzet status: kuzet.conf:2: [schedule] interval: '6x' — не длительность (пишите, например, 500ms,"
+        + " 4s, 15m, 6h, 1d)", badDuration.err().strip(), "the place stays, the problem is translated");
+    java.nio.file.Files.writeString(conf, "[schedule]\nintervl = 6h\n");
+    CliRun unknownKey = CliRun.of("service", "--config", conf.toString(), "--lang", "kk");
+    assertTrue(unknownKey.err().startsWith("kuzet service: kuzet.conf:2: [schedule] intervl: белгісіз кілт ([schedule]"
+        + " ішінде белгілілері: "), unknownKey.err());
+
+    CliRun upload = CliRun.of("upload", "--collector", "https://127.0.0.1:1/", "--db",
+        dir.resolve("nothing.db").toString(), "--lang", "kk");
+    assertEquals(Main.EXIT_USAGE, upload.exit());
+    assertEquals("kuzet upload: " + dir.resolve("nothing.db") + " нәтижелер дерекқоры жоқ (әлі ештеңе өлшенбеген; оны"
+        + " 'kuzet run --once' жасайды)", upload.err().strip());
+
+    CliRun report = CliRun.of("report", "--html", dir.toString(), "--db", dir.resolve("r.db").toString(),
+        "--lang", "ru");
+    assertEquals("kuzet report: --html " + dir + ": это каталог", report.err().strip());
+
+    Path consentDb = dir.resolve("c.db");
+    java.nio.file.Files.writeString(ConsentFile.path(consentDb), "given_at = yesterday\nupload = false\n");
+    CliRun consent = CliRun.of("consent", "--status", "--db", consentDb.toString(), "--lang", "ru");
+    assertEquals(Main.EXIT_FAILED, consent.exit(), consent.err());
+    assertTrue(consent.err().startsWith("kuzet consent: файл согласия " + ConsentFile.path(consentDb) + " повреждён ("),
+        consent.err());
+
+    CliRun messengers = CliRun.of("messengers", "--app", "icq", "--lang", "kk");
+    assertEquals(Main.EXIT_USAGE, messengers.exit());
+    assertTrue(messengers.err().startsWith("kuzet messengers: --app 'icq': kuzet мұндай қолданбаны тексермейді;"),
+        messengers.err());
   }
 
   @Test

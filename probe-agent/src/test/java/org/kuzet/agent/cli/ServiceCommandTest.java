@@ -40,6 +40,29 @@ class ServiceCommandTest {
   }
 
   @Test
+  void withoutConsentItRefusesInTheLanguageOfItsLocale() throws Exception {
+    Path conf = dir.resolve("kuzet.conf");
+    Path db = dir.resolve("kuzet.db");
+    Files.writeString(conf, "[store]\ndatabase = kuzet.db\n");
+    CliRun ru = CliRun.inEnvironment(java.util.Map.of("LANG", "ru_RU.UTF-8"), "service", "--config", conf.toString());
+    assertEquals(Main.EXIT_USAGE, ru.exit(), ru.err());
+    assertEquals("kuzet service: согласие для " + db + " не записано; служба не запускается. Выполните 'kuzet consent"
+        + " --config " + Shell.quote(conf.toString()) + "' один раз в терминале (или 'kuzet consent --config "
+        + Shell.quote(conf.toString()) + " --yes' в скрипте установки, прочитав 'kuzet consent --show')",
+        ru.err().strip());
+    CliRun kk = CliRun.inEnvironment(java.util.Map.of("LANG", "ru_RU.UTF-8", "KUZET_LANG", "kk"), "service",
+        "--config", conf.toString());
+    assertTrue(kk.err().startsWith("kuzet service: " + db + " үшін келісім жазылмаған; қызмет іске қосылмайды."),
+        "KUZET_LANG (the unit's Environment=) wins over the locale: " + kk.err());
+    ConsentFile.write(db, new Consent(Instant.parse("2026-01-01T00:00:00Z"), false, ConsentText.VERSION));
+    try (InstanceLock first = InstanceLock.acquire(db)) {
+      CliRun second = CliRun.of("service", "--config", conf.toString(), "--lang", "kk");
+      assertEquals(1, second.exit());
+      assertTrue(second.err().startsWith("kuzet service: басқа kuzet қызметі (процесс "), second.err());
+    }
+  }
+
+  @Test
   void aBadConfigIsNamedWithItsLine() throws Exception {
     Path conf = dir.resolve("kuzet.conf");
     Files.writeString(conf, "[metrics]\nlisten = 0.0.0.0:9464\n");

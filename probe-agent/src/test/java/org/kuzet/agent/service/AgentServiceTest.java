@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.kuzet.agent.config.ConfigLoader;
 import org.kuzet.agent.config.KuzetConfig;
 import org.kuzet.agent.consent.ConsentGate;
+import org.kuzet.agent.i18n.Language;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.core.connectivity.ConnectivityCheck;
 import org.kuzet.core.connectivity.LocalNetwork;
 import org.kuzet.core.connectivity.NetworkState;
@@ -55,6 +57,7 @@ class AgentServiceTest {
   private Predicate<Instant> stopAt = t -> false;
   private Function<Instant, ConsentGate.State> consent = t -> ConsentGate.State.given(false);
   private AgentService service;
+  private Messages messages = Messages.english();
 
   private static Instant at(String hhmm) {
     return DAY.plus(Duration.between(java.time.LocalTime.MIN, java.time.LocalTime.parse(hhmm)));
@@ -72,7 +75,8 @@ class AgentServiceTest {
     KuzetConfig c = ConfigLoader.parse("test.conf", config, Path.of("/tmp"));
     service = AgentService.builder().clock(clock).config(ConfigSource.fixed(c)).connectivity(this::check)
         .consent(() -> consent.apply(clock.instant()))
-        .executor(executor).waiter(waiter).random(new Random(1)).log(new PrintWriter(log)).build();
+        .executor(executor).waiter(waiter).random(new Random(1)).log(new PrintWriter(log))
+        .messages(messages).build();
     return service;
   }
 
@@ -275,6 +279,23 @@ class AgentServiceTest {
         }).waiter(fastForward()).random(new Random(1)).log(new PrintWriter(log)).build();
     service.run();
     assertEquals(List.of(at("06:00"), at("10:00"), at("10:15")), runs.stream().map(RunRequest::startedAt).toList());
+  }
+
+  @Test
+  void theLogSpeaksTheLanguageOfTheServicesLocaleAndKeepsTimesCountsAndStates() throws Exception {
+    messages = Messages.of(Language.fromEnvironment(java.util.Map.of("LANG", "ru_RU.UTF-8")));
+    network = t -> t.isBefore(at("06:30")) ? NetworkState.ONLINE : NetworkState.OFFLINE;
+    stopAt = t -> t.isAfter(at("10:20"));
+    service(CONFIG, taking(Duration.ofMinutes(2)), fastForward()).run();
+
+    String out = log.toString();
+    assertTrue(out.startsWith("2026-03-19T00:00:30Z kuzet service: запущена; отправка выключена, кампании: election\n"),
+        out);
+    assertTrue(out.contains("Z kuzet service: следующий плановый запуск в 2026-03-19T06:00:00Z\n"), out);
+    assertTrue(out.contains("Z kuzet service: плановый запуск завершён: измерено 1, не удалось 0, за 2m\n"), out);
+    assertTrue(out.contains("Z kuzet service: сеть offline (до этого online в течение "), "states stay English: " + out);
+    assertTrue(out.contains("Z kuzet service: запуск кампании election начат (сеть offline)\n"), out);
+    assertTrue(out.strip().endsWith("kuzet service: остановлена"), out);
   }
 
   @Test

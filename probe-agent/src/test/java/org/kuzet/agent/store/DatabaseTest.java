@@ -160,6 +160,9 @@ class DatabaseTest {
       StoreException e = assertThrows(StoreException.class,
           () -> store.runs().beginRun(Trigger.MANUAL, null, "0.1.0", null));
       assertTrue(e.getMessage().contains("locked by another kuzet process"), e.getMessage());
+      assertEquals("база данных " + db().toAbsolutePath() + " заблокирована другим процессом kuzet (ожидание 0 с):"
+          + " повторите, когда он закончит", e.message(org.kuzet.agent.i18n.Messages.of(org.kuzet.agent.i18n.Language.RU)),
+          "in the volunteer's language where the command line prints it");
       s.execute("ROLLBACK");
       assertEquals(1, store.runs().beginRun(Trigger.MANUAL, null, "0.1.0", null), "works once the other writer is done");
     }
