@@ -44,7 +44,7 @@ public final class MeasureCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     measurement.warnAboutInstalledInterceptionRoots(err, root.messages);
     settings = NetworkLookup.forRun(measurement.identityLookup(java.util.Optional.empty()), settings, err,
-        "kuzet measure").applyTo(settings);
+        "kuzet measure", root.messages).applyTo(settings);
     List<String> failed = new ArrayList<>();
     CheckedOutput.Failed[] outputFailure = new CheckedOutput.Failed[1];
     try (WebConnectivity experiment = new WebConnectivity(settings)) {

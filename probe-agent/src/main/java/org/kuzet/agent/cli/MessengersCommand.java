@@ -113,7 +113,7 @@ public final class MessengersCommand implements Callable<Integer> {
           Instant.now());
       RuntimeException[] failure = new RuntimeException[1];
       try {
-        new RunEngine(Clock.systemUTC(), err, "kuzet messengers").run(plan, m -> OfflineVerdict.during(state, m),
+        new RunEngine(Clock.systemUTC(), err, "kuzet messengers", root.messages).run(plan, m -> OfflineVerdict.during(state, m),
             () -> false, new RunEngine.Observer() {
               @Override
               public void measured(Target target, Measurement m) {

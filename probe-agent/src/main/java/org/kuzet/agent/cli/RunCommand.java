@@ -152,7 +152,7 @@ public final class RunCommand implements Callable<Integer> {
       }, "kuzet-run-interrupted");
       Runtime.getRuntime().addShutdownHook(onInterrupt);
       try {
-        new RunEngine(Clock.systemUTC(), err, "kuzet run").run(plan, m -> OfflineVerdict.during(state, m),
+        new RunEngine(Clock.systemUTC(), err, "kuzet run", root.messages).run(plan, m -> OfflineVerdict.during(state, m),
             () -> false, new RunEngine.Observer() {
               @Override
               public void measured(Target target, Measurement m) {

@@ -66,6 +66,11 @@ public final class RunEngine {
     this(clock, log, who, NetworkLookup::forRun);
   }
 
+  /** {@link #RunEngine(Clock, PrintWriter, String)} with the lookup's line in {@code messages}' language. */
+  public RunEngine(Clock clock, PrintWriter log, String who, org.kuzet.agent.i18n.Messages messages) {
+    this(clock, log, who, (l, s, lg, w) -> NetworkLookup.forRun(l, s, lg, w, messages));
+  }
+
   /** @param lookup the run's network lookup (the service's {@code IdentityWatch} also re-looks up on a change) */
   public RunEngine(Clock clock, PrintWriter log, String who, Lookup lookup) {
     this.clock = Objects.requireNonNull(clock, "clock");

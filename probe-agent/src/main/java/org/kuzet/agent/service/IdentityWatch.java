@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.core.ProbeSettings;
 import org.kuzet.core.Scrubber;
 import org.kuzet.core.connectivity.ConnectivityCheck;
@@ -48,6 +49,18 @@ public final class IdentityWatch {
   private final TreeMap<Instant, NetworkIdentity> changes = new TreeMap<>();
   /** Public addresses learned by lookups after a change, scrubbed from what is stored. */
   private final Set<InetAddress> learned = new LinkedHashSet<>();
+  /** The language of the lookup's line on the log. */
+  private final Messages messages;
+
+  /** A watch whose lookup lines are in English. */
+  public IdentityWatch() {
+    this(Messages.english());
+  }
+
+  /** A watch whose lookup lines are in {@code messages}' language. */
+  public IdentityWatch(Messages messages) {
+    this.messages = java.util.Objects.requireNonNull(messages, "messages");
+  }
 
   /** {@code timeline}, with every new connectivity state also reported to this watch. */
   public ConnectivityLog watching(ConnectivityLog timeline) {
@@ -77,7 +90,7 @@ public final class IdentityWatch {
   /** The run's lookup ({@link NetworkLookup#forRun}); what a previous run learned is forgotten. */
   public synchronized IdentityLookup.Result forRun(IdentityLookup lookup, ProbeSettings settings, PrintWriter log,
       String who) throws InterruptedException {
-    IdentityLookup.Result r = NetworkLookup.forRun(lookup, settings, log, who);
+    IdentityLookup.Result r = NetworkLookup.forRun(lookup, settings, log, who, messages);
     run = new RunLookup(lookup, settings, log, who);
     changeSeen = null;
     changes.clear();
@@ -98,7 +111,7 @@ public final class IdentityWatch {
       changeSeen = null;
       try {
         IdentityLookup.Result r = NetworkLookup.forRun(run.lookup(), run.settings(), run.log(),
-            run.who() + " (network changed)");
+            run.who() + " (network changed)", messages);
         r.publicAddress().ifPresent(a -> {
           learned.add(a);
           run.settings().probeAddresses().addPublic(a);

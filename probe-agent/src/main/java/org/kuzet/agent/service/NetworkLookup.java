@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.kuzet.agent.config.KuzetConfig;
+import org.kuzet.agent.i18n.Messages;
 import org.kuzet.core.ProbeSettings;
 import org.kuzet.core.identity.IdentityLookup;
 import org.kuzet.core.identity.IpDatabase;
@@ -50,14 +51,24 @@ public final class NetworkLookup {
    */
   public static IdentityLookup.Result forRun(IdentityLookup lookup, ProbeSettings settings, PrintWriter log,
       String who) throws InterruptedException {
+    return forRun(lookup, settings, log, who, Messages.english());
+  }
+
+  /**
+   * {@link #forRun(IdentityLookup, ProbeSettings, PrintWriter, String)} with the line in the volunteer's language
+   * (the network's number, name and country stay as they are).
+   */
+  public static IdentityLookup.Result forRun(IdentityLookup lookup, ProbeSettings settings, PrintWriter log,
+      String who, Messages messages) throws InterruptedException {
     IdentityLookup.Result r = lookup.lookup(settings);
     IdentityLookup.Options o = lookup.options();
     if (o.enabled() || o.asn() != null || o.cc() != null) {
       for (String note : r.notes()) {
         log.println(who + ": " + note);
       }
-      log.println(who + ": network " + r.identity().describe()
-          + (o.enabled() ? "; resolver " + r.identity().resolverAsn() : " (lookup off)"));
+      log.println(who + ": " + (o.enabled()
+          ? messages.get("network.found", r.identity().describe(), r.identity().resolverAsn())
+          : messages.get("network.given", r.identity().describe())));
       log.flush();
     }
     return r;

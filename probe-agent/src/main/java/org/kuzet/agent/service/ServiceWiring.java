@@ -71,7 +71,7 @@ public interface ServiceWiring {
    * to {@code timeline}, and {@code resource} (the store, an uploader) closed at the end.
    */
   static Bound measuring(Context context, RunStore store, ConnectivityLog timeline, AutoCloseable resource) {
-    IdentityWatch identity = new IdentityWatch(); // a change of network within a run is looked up again
+    IdentityWatch identity = new IdentityWatch(context.messages()); // a change of network within a run is looked up again
     RunExecutor executor = new MeasuringRunExecutor(store, (request, builder) -> builder.build(), context.clock(),
         context.log(), identity);
     return bound(executor, identity.watching(timeline), resource);

@@ -121,6 +121,19 @@ class NetworkIdentityRunTest {
   }
 
   @Test
+  void theNetworkLineSpeaksTheVolunteersLanguageAndKeepsTheNetworksNames() throws Exception {
+    stun = new StunResponder(InetAddress.getByName(PUBLIC));
+    dns.answer(IdentityLookup.WHOAMI_NAME, RESOLVER_EGRESS);
+    List<String> args = new ArrayList<>(List.of("--lang", "ru"));
+    args.addAll(runArgs(dir.resolve("ru/kuzet.db"), "--stun-server", stun.hostPort(), "--ip-database",
+        testIpDatabase().toString()));
+    CliRun run = CliRun.of(args.toArray(String[]::new));
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.err().contains("kuzet run: сеть AS9198 (JSC Kazakhtelecom), KZ; резолвер AS29355"), run.err());
+    assertFalse(run.err().contains("kuzet run: network "), run.err());
+  }
+
+  @Test
   void aRunRecordsTheNetworkByNameAndTheAddressAppearsNowhere() throws Exception {
     stun = new StunResponder(InetAddress.getByName(PUBLIC));
     dns.answer(IdentityLookup.WHOAMI_NAME, RESOLVER_EGRESS);
