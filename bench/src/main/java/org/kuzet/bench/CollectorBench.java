@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +26,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.kuzet.backend.collector.CollectorServer;
 import org.kuzet.backend.collector.CollectorStore;
 import org.kuzet.backend.collector.CollectorStores;
 import org.kuzet.backend.collector.ReceivedMeasurement;
@@ -177,6 +175,8 @@ final class CollectorBench {
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       double cpu = collector.cpuSeconds() - cpu0;
+      log.printf(java.util.Locale.ROOT, "collector bench: collector CPU %.1f s (of which system %.1f s), wall %.1f s%n",
+          cpu, CollectorBench.systemCpuSeconds(collector.pid()), seconds);
       double pg = postgres == null ? -1 : treeCpuSeconds(postgres) - pg0;
       pool.shutdown();
       long rss = collector.peakRssMiB();
@@ -246,6 +246,10 @@ final class CollectorBench {
       return CollectorBench.cpuSeconds(process.pid());
     }
 
+    long pid() {
+      return process.pid();
+    }
+
     long peakRssMiB() {
       return statusKiB(process.pid(), "VmHWM:") >> 10;
     }
@@ -299,6 +303,16 @@ final class CollectorBench {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** System CPU seconds of one process since it started (Linux). */
+  static double systemCpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]) / 100.0;
     } catch (IOException | RuntimeException e) {
       return 0;
     }
@@ -422,37 +436,5 @@ final class CollectorBench {
     List<Double> sorted = new ArrayList<>(values);
     Collections.sort(sorted);
     return sorted.get(sorted.size() / 2);
-  }
-
-  /** Samples the heap in use every 50 ms: its peak during a run. */
-  private static final class HeapSampler {
-    private final AtomicLong peak = new AtomicLong();
-    private final Thread thread;
-    private volatile boolean running = true;
-
-    HeapSampler() {
-      thread = new Thread(() -> {
-        while (running) {
-          long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-          peak.accumulateAndGet(used, Math::max);
-          try {
-            Thread.sleep(50);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "heap-sampler");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    void stop() {
-      running = false;
-      thread.interrupt();
-    }
-
-    long peakMiB() {
-      return peak.get() >> 20;
-    }
   }
 }
