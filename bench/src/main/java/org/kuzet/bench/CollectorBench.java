@@ -56,7 +56,13 @@ final class CollectorBench {
    */
   record IngestRow(String store, int batch, int uploaders, int measurements, double seconds, long retries,
       long transactions, double collectorCpuSeconds, double postgresCpuSeconds, long collectorPeakRssMiB,
-      long collectorHeapAfterGcMiB) {}
+      long collectorHeapAfterGcMiB, Half secondHalf) {}
+
+  /**
+   * The second half of a run's requests, when the JIT has compiled the hot code: what a collector that has been up
+   * for a while costs (the first half also pays for the C2 compiler's own CPU).
+   */
+  record Half(int measurements, double seconds, double collectorCpuSeconds, double postgresCpuSeconds) {}
 
   record QueryRow(String store, long stored, double loadSeconds, List<Double> duplicateBatchMs, int networkDays,
       List<Double> perNetworkMs, int domainDays, List<Double> domainMs, long heapMiB, long rssMiB) {}
@@ -145,6 +151,9 @@ final class CollectorBench {
       double cpu0 = collector.cpuSeconds();
       double pg0 = postgres == null ? 0 : treeCpuSeconds(postgres);
       long t0 = System.nanoTime();
+      AtomicLong completed = new AtomicLong();
+      long half = bodies.size() / 2;
+      java.util.concurrent.atomic.AtomicReference<double[]> mid = new java.util.concurrent.atomic.AtomicReference<>();
       List<Future<?>> done = new ArrayList<>();
       for (int u = 0; u < uploaders; u++) {
         done.add(pool.submit(() -> {
@@ -157,6 +166,10 @@ final class CollectorBench {
                   .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                   HttpResponse.BodyHandlers.ofByteArray());
               if (response.statusCode() == 200) {
+                if (completed.incrementAndGet() == half) {
+                  mid.set(new double[] {System.nanoTime(), collector.cpuSeconds(),
+                      postgres == null ? 0 : treeCpuSeconds(postgres)});
+                }
                 break;
               }
               if (response.statusCode() != 503) {
@@ -177,7 +190,11 @@ final class CollectorBench {
       double cpu = collector.cpuSeconds() - cpu0;
       log.printf(java.util.Locale.ROOT, "collector bench: collector CPU %.1f s (of which system %.1f s), wall %.1f s%n",
           cpu, CollectorBench.systemCpuSeconds(collector.pid()), seconds);
-      double pg = postgres == null ? -1 : treeCpuSeconds(postgres) - pg0;
+      double pgEnd = postgres == null ? 0 : treeCpuSeconds(postgres);
+      double pg = postgres == null ? -1 : pgEnd - pg0;
+      double[] m = mid.get();
+      Half secondHalf = new Half((int) (items.size() - half * batch), (System.nanoTime() - (long) m[0]) / 1e9,
+          cpu + cpu0 - m[1], postgres == null ? -1 : pgEnd - m[2]);
       pool.shutdown();
       long rss = collector.peakRssMiB();
       long heap = collector.heapAfterGcMiB();
@@ -186,7 +203,7 @@ final class CollectorBench {
         throw new IllegalStateException(kind + ": " + stats.accepted() + " accepted of " + items.size());
       }
       return new IngestRow(kind, batch, uploaders, items.size(), seconds, retries.get(), stats.transactions(), cpu,
-          pg, rss, heap);
+          pg, rss, heap, secondHalf);
     }
   }
 

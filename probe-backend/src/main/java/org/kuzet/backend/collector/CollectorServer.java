@@ -66,6 +66,11 @@ public final class CollectorServer implements AutoCloseable {
   public static final ServerLimits DEFAULT_LIMITS = ServerLimits.DEFAULTS;
   /** Answered with every 503, in seconds. */
   static final int RETRY_AFTER_SECONDS = 10;
+  /**
+   * Uploads are stored together up to this many measurements per transaction; a bigger batch goes alone. Small
+   * uploads gain most from sharing; big ones gain nothing and would only hold a writer longer.
+   */
+  static final int SHARED_TRANSACTION_ROWS = 200;
   /** How long an upload's verified rows may wait for a writer before the upload is answered 503. */
   public static final Duration DEFAULT_QUEUE_WAIT = Duration.ofSeconds(30);
 
@@ -94,7 +99,7 @@ public final class CollectorServer implements AutoCloseable {
     // Whatever --max-inflight lets in fits the queue unless the builder bounds it tighter.
     int queued = b.maxQueuedRows > 0 ? b.maxQueuedRows : (int) Math.min(Integer.MAX_VALUE,
         (long) b.maxInflight * b.maxItems);
-    this.writer = new GroupCommit(b.store, b.store.writers(), queued, Math.max(b.maxItems, DEFAULT_MAX_ITEMS));
+    this.writer = new GroupCommit(b.store, b.store.writers(), queued, SHARED_TRANSACTION_ROWS);
     // Every upload in progress holds a thread of the pool while it verifies and waits for its transaction.
     ServerLimits limits = b.limits.withMaxThreads(Math.max(b.limits.maxThreads(), b.maxInflight + 16));
     try {
