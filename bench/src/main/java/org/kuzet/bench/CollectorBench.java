@@ -68,7 +68,7 @@ final class CollectorBench {
       List<Double> perNetworkMs, int domainDays, List<Double> domainMs, long heapMiB, long rssMiB) {}
 
   /** The collector's JVM flags in the bench: what docs/COLLECTOR.md recommends for a collector. */
-  static final String COLLECTOR_JVM = "-XX:+UseSerialGC -Xms64m -Xmx512m -XX:TieredStopAtLevel=1 -Xshare:auto";
+  static final String COLLECTOR_JVM = "-XX:+UseSerialGC -Xms64m -Xmx512m";
 
   private final PrintStream log;
   private final String postgresUrl;
