@@ -75,7 +75,7 @@ public final class CollectorCommand implements Callable<Integer> {
 
   @Option(names = "--pool-size", paramLabel = "N",
       description = "Connections to PostgreSQL (default: " + org.kuzet.backend.collector.CollectorStores.DEFAULT_POOL_SIZE
-          + "); give --max-inflight at most this many.")
+          + "); uploads wait for the collector's writers, not for a connection each.")
   Integer poolSize;
 
   @Option(names = "--tls-cert", paramLabel = "PEM",
