@@ -19,7 +19,7 @@ JAVA="${JAVA:-java}"
 BENCH="$JAVA -jar bench/target/kuzet-bench.jar"
 bin/kuzet --version >/dev/null   # build the agent jar now so no benchmark measures a build
 if [ "$COLLECTOR" = 1 ]; then
-  $BENCH collector --ingest 20000 --stored 1000000
+  $BENCH collector --ingest 60000 --stored 1000000
   exit 0
 fi
 if [ "$QUICK" = 1 ]; then

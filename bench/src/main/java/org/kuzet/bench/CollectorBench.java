@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import org.kuzet.backend.collector.CollectorServer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.kuzet.backend.collector.CollectorStore;
 import org.kuzet.backend.collector.CollectorStores;
 import org.kuzet.backend.collector.ReceivedMeasurement;
@@ -48,20 +48,38 @@ final class CollectorBench {
   private static final String[] SIGNALS = {"dns.bogon", "dns.nxdomain", "tcp.reset", "tcp.timeout", "tls.reset",
       "http.451", "http.blockpage"};
 
+  /**
+   * @param collectorCpuSeconds CPU time of the collector's process during the ingest
+   * @param postgresCpuSeconds CPU time of the throwaway PostgreSQL server's processes (-1: not measured)
+   * @param collectorPeakRssMiB the collector process's peak resident memory (VmHWM)
+   * @param collectorHeapAfterGcMiB its heap in use after a full GC once the ingest is over
+   */
   record IngestRow(String store, int batch, int uploaders, int measurements, double seconds, long retries,
-      long heapPeakMiB) {}
+      long transactions, double collectorCpuSeconds, double postgresCpuSeconds, long collectorPeakRssMiB,
+      long collectorHeapAfterGcMiB, Half secondHalf) {}
+
+  /**
+   * The second half of a run's requests, when the JIT has compiled the hot code: what a collector that has been up
+   * for a while costs (the first half also pays for the C2 compiler's own CPU).
+   */
+  record Half(int measurements, double seconds, double collectorCpuSeconds, double postgresCpuSeconds) {}
 
   record QueryRow(String store, long stored, double loadSeconds, List<Double> duplicateBatchMs, int networkDays,
       List<Double> perNetworkMs, int domainDays, List<Double> domainMs, long heapMiB, long rssMiB) {}
 
+  /** The collector's JVM flags in the bench: what docs/COLLECTOR.md recommends for a collector. */
+  static final String COLLECTOR_JVM = "-XX:+UseSerialGC -Xms64m -Xmx512m";
+
   private final PrintStream log;
   private final String postgresUrl;
   private final Path dir;
+  private final List<String> collectorJvm;
 
-  CollectorBench(PrintStream log, String postgresUrl, Path dir) {
+  CollectorBench(PrintStream log, String postgresUrl, Path dir, String collectorJvm) {
     this.log = log;
     this.postgresUrl = postgresUrl;
     this.dir = dir;
+    this.collectorJvm = List.of(collectorJvm.trim().split("\\s+"));
   }
 
   /** A new, empty store of kind "sqlite" or "postgresql". */
@@ -120,56 +138,223 @@ final class CollectorBench {
           Math.min(items.size(), i + batch))))));
     }
     log.println("collector bench: ingest " + kind + ", batch " + batch + ", " + bodies.size() + " requests");
-    try (CollectorStore store = CollectorStores.open(db)) {
-      CollectorServer server = CollectorServer.builder(store).listen(new InetSocketAddress("127.0.0.1", 0))
-          .maxInflight(uploaders).start();
-      try (server) {
-        URI uri = server.uploadUri();
-        ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>(bodies);
-        AtomicLong retries = new AtomicLong();
-        HeapSampler heap = new HeapSampler();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newFixedThreadPool(4)).build();
-        ExecutorService pool = Executors.newFixedThreadPool(uploaders);
-        long t0 = System.nanoTime();
-        List<Future<?>> done = new ArrayList<>();
-        for (int u = 0; u < uploaders; u++) {
-          done.add(pool.submit(() -> {
-            for (byte[] body = queue.poll(); body != null; body = queue.poll()) {
-              while (true) {
-                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
-                    .header("Content-Type", UploadProtocol.CONTENT_TYPE)
-                    .header("Content-Encoding", UploadProtocol.CONTENT_ENCODING)
-                    .timeout(Duration.ofMinutes(5))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-                if (response.statusCode() == 200) {
-                  break;
+    ProcessHandle postgres = kind.equals("postgresql") && postgresUrl == null
+        ? LocalPostgres.startServer().process() : null;
+    try (CollectorProcess collector = CollectorProcess.start(collectorJvm, db, uploaders,
+        dir.resolve("collector-" + kind + "-" + batch + ".log"))) {
+      URI uri = collector.uploadUri();
+      ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>(bodies);
+      AtomicLong retries = new AtomicLong();
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .executor(Executors.newFixedThreadPool(4)).build();
+      ExecutorService pool = Executors.newFixedThreadPool(uploaders);
+      double cpu0 = collector.cpuSeconds();
+      double pg0 = postgres == null ? 0 : treeCpuSeconds(postgres);
+      long t0 = System.nanoTime();
+      AtomicLong completed = new AtomicLong();
+      long half = bodies.size() / 2;
+      java.util.concurrent.atomic.AtomicReference<double[]> mid = new java.util.concurrent.atomic.AtomicReference<>();
+      List<Future<?>> done = new ArrayList<>();
+      for (int u = 0; u < uploaders; u++) {
+        done.add(pool.submit(() -> {
+          for (byte[] body = queue.poll(); body != null; body = queue.poll()) {
+            while (true) {
+              HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
+                  .header("Content-Type", UploadProtocol.CONTENT_TYPE)
+                  .header("Content-Encoding", UploadProtocol.CONTENT_ENCODING)
+                  .timeout(Duration.ofMinutes(5))
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
+              if (response.statusCode() == 200) {
+                if (completed.incrementAndGet() == half) {
+                  mid.set(new double[] {System.nanoTime(), collector.cpuSeconds(),
+                      postgres == null ? 0 : treeCpuSeconds(postgres)});
                 }
-                if (response.statusCode() != 503) {
-                  throw new IOException("collector answered " + response.statusCode() + ": "
-                      + new String(response.body(), StandardCharsets.UTF_8));
-                }
-                retries.incrementAndGet();
-                Thread.sleep(5);
+                break;
               }
+              if (response.statusCode() != 503) {
+                throw new IOException("collector answered " + response.statusCode() + ": "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+              }
+              retries.incrementAndGet();
+              Thread.sleep(5);
             }
-            return null;
-          }));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double cpu = collector.cpuSeconds() - cpu0;
+      log.printf(java.util.Locale.ROOT, "collector bench: collector CPU %.1f s (of which system %.1f s), wall %.1f s%n",
+          cpu, CollectorBench.systemCpuSeconds(collector.pid()), seconds);
+      double pgEnd = postgres == null ? 0 : treeCpuSeconds(postgres);
+      double pg = postgres == null ? -1 : pgEnd - pg0;
+      double[] m = mid.get();
+      Half secondHalf = new Half((int) (items.size() - half * batch), (System.nanoTime() - (long) m[0]) / 1e9,
+          cpu + cpu0 - m[1], postgres == null ? -1 : pgEnd - m[2]);
+      pool.shutdown();
+      long rss = collector.peakRssMiB();
+      long heap = collector.heapAfterGcMiB();
+      CollectorServerStats stats = collector.stop();
+      if (stats.accepted() != items.size()) {
+        throw new IllegalStateException(kind + ": " + stats.accepted() + " accepted of " + items.size());
+      }
+      return new IngestRow(kind, batch, uploaders, items.size(), seconds, retries.get(), stats.transactions(), cpu,
+          pg, rss, heap, secondHalf);
+    }
+  }
+
+  /** What the collector's last line says: accepted measurements and store transactions of the run. */
+  record CollectorServerStats(long accepted, long transactions) {}
+
+  /**
+   * {@code kuzet collector} in a JVM of its own (this jar, the agent's main class, the given flags): its memory
+   * is then the collector's alone, not the uploaders'.
+   */
+  static final class CollectorProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on (\\S+), storing");
+    private static final Pattern STOPPED = Pattern.compile("accepted (\\d+),.*\\(in (\\d+) transactions\\)");
+    private final Process process;
+    private final java.io.BufferedReader out;
+    private final URI uri;
+
+    private CollectorProcess(Process process, java.io.BufferedReader out, URI uri) {
+      this.process = process;
+      this.out = out;
+      this.uri = uri;
+    }
+
+    static CollectorProcess start(List<String> jvm, String db, int maxInflight, Path log) throws IOException {
+      String java = ProcessHandle.current().info().command().orElse("java");
+      String jar;
+      try {
+        jar = Path.of(CollectorBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+      } catch (java.net.URISyntaxException e) {
+        throw new IOException(e);
+      }
+      List<String> command = new ArrayList<>();
+      command.add(java);
+      command.addAll(jvm);
+      command.addAll(List.of("-cp", jar, "org.kuzet.agent.cli.Main", "collector", "--listen", "127.0.0.1:0",
+          "--db", db, "--max-inflight", Integer.toString(maxInflight)));
+      ProcessBuilder pb = new ProcessBuilder(command).redirectError(log.toFile());
+      pb.environment().put("KUZET_CONTROL", "none");
+      Process p = pb.start();
+      java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+          StandardCharsets.UTF_8));
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        Matcher m = LISTENING.matcher(line);
+        if (m.find()) {
+          return new CollectorProcess(p, out, URI.create(m.group(1)));
         }
-        for (Future<?> f : done) {
-          f.get();
+      }
+      p.destroyForcibly();
+      throw new IOException("the collector did not start: " + String.join(" | ", Files.readAllLines(log)));
+    }
+
+    URI uploadUri() {
+      return uri;
+    }
+
+    double cpuSeconds() {
+      return CollectorBench.cpuSeconds(process.pid());
+    }
+
+    long pid() {
+      return process.pid();
+    }
+
+    long peakRssMiB() {
+      return statusKiB(process.pid(), "VmHWM:") >> 10;
+    }
+
+    /** {@code jcmd PID GC.run}, then the heap in use from {@code GC.heap_info}. */
+    long heapAfterGcMiB() throws IOException, InterruptedException {
+      jcmd("GC.run");
+      long usedKiB = 0;
+      Matcher m = Pattern.compile("(?m)^\\s*(?!Metaspace|class space)\\S.*total \\d+K, used (\\d+)K")
+          .matcher(jcmd("GC.heap_info"));
+      while (m.find()) {
+        usedKiB += Long.parseLong(m.group(1));
+      }
+      return usedKiB >> 10;
+    }
+
+    private String jcmd(String what) throws IOException, InterruptedException {
+      Process p = new ProcessBuilder("jcmd", Long.toString(process.pid()), what).redirectErrorStream(true).start();
+      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor();
+      return text;
+    }
+
+    /** SIGTERM, as systemd stops it; the figures of its last line. */
+    CollectorServerStats stop() throws IOException, InterruptedException {
+      process.toHandle().destroy(); // SIGTERM; Process.destroy would also close the output still to be read
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        Matcher m = STOPPED.matcher(line);
+        if (m.find()) {
+          process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+          return new CollectorServerStats(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        pool.shutdown();
-        heap.stop();
-        long stored = store.count();
-        if (stored != items.size()) {
-          throw new IllegalStateException(kind + ": " + stored + " stored of " + items.size());
+      }
+      throw new IOException("the collector stopped without its last line");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      if (process.isAlive()) {
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+          process.destroyForcibly();
         }
-        return new IngestRow(kind, batch, uploaders, items.size(), seconds, retries.get(), heap.peakMiB());
       }
     }
+  }
+
+  /** User + system CPU seconds of one process, from /proc (Linux), at 100 ticks per second; 0 when gone. */
+  static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** System CPU seconds of one process since it started (Linux). */
+  static double systemCpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** CPU seconds of a process and its live descendants (a PostgreSQL server and its backends). */
+  static double treeCpuSeconds(ProcessHandle root) {
+    double sum = cpuSeconds(root.pid());
+    for (ProcessHandle h : (Iterable<ProcessHandle>) root.descendants()::iterator) {
+      sum += cpuSeconds(h.pid());
+    }
+    return sum;
+  }
+
+  static long statusKiB(long pid, String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith(field)) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | NumberFormatException ignored) {
+      // not Linux
+    }
+    return -1;
   }
 
   QueryRow queries(String kind, int stored, int repeats) throws Exception {
@@ -268,37 +453,5 @@ final class CollectorBench {
     List<Double> sorted = new ArrayList<>(values);
     Collections.sort(sorted);
     return sorted.get(sorted.size() / 2);
-  }
-
-  /** Samples the heap in use every 50 ms: its peak during a run. */
-  private static final class HeapSampler {
-    private final AtomicLong peak = new AtomicLong();
-    private final Thread thread;
-    private volatile boolean running = true;
-
-    HeapSampler() {
-      thread = new Thread(() -> {
-        while (running) {
-          long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-          peak.accumulateAndGet(used, Math::max);
-          try {
-            Thread.sleep(50);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "heap-sampler");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    void stop() {
-      running = false;
-      thread.interrupt();
-    }
-
-    long peakMiB() {
-      return peak.get() >> 20;
-    }
   }
 }

@@ -245,12 +245,19 @@ public final class Main implements Runnable {
     @Option(names = "--dir", description = "Where SQLite databases go (default: the system temp dir).")
     java.nio.file.Path dir;
 
+    @Option(names = "--collector-jvm", defaultValue = CollectorBench.COLLECTOR_JVM,
+        description = "JVM flags of the collector's own process (default: docs/COLLECTOR.md's, ${DEFAULT-VALUE}).")
+    String collectorJvm;
+
+    @Option(names = "--skip-queries", description = "Only the ingest rows.")
+    boolean skipQueries;
+
     @Override
     public Integer call() throws Exception {
       java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory(
           dir == null ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir")) : dir, "kuzet-collector-bench");
       try {
-        CollectorBench bench = new CollectorBench(System.err, postgres, tmp);
+        CollectorBench bench = new CollectorBench(System.err, postgres, tmp, collectorJvm);
         List<CollectorBench.IngestRow> ingestRows = bench.ingest(stores, batches, uploaders, ingest);
         System.out.println("## Collector ingest (" + ingest + " signed measurements per row, " + uploaders
             + " concurrent uploaders over HTTP on loopback, --max-inflight " + uploaders + "; verified, checked"
@@ -258,11 +265,26 @@ public final class Main implements Runnable {
         System.out.println("machine: " + machine() + (postgres == null ? "; PostgreSQL: local throwaway server,"
             + " fsync off" : "; PostgreSQL: " + org.kuzet.backend.collector.PostgresUrl.redact(postgres)));
         System.out.println();
-        System.out.println("| store | batch | measurements/s | wall s | 503 retries | heap peak MiB |");
-        System.out.println("|---|---:|---:|---:|---:|---:|");
+        System.out.println("collector: its own JVM (" + collectorJvm + "); CPU ms per measurement from /proc");
+        System.out.println();
+        System.out.println("Second half: the last half of the requests, once the JIT has compiled the hot code.");
+        System.out.println();
+        System.out.println("| store | batch | measurements/s | second half /s | wall s | 503 retries | measurements per"
+            + " transaction | collector CPU ms/measurement, all / second half | PostgreSQL CPU ms/measurement, second"
+            + " half | collector peak RSS MiB | collector heap after GC MiB |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (CollectorBench.IngestRow r : ingestRows) {
-          System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.1f | %d | %d |%n", r.store(), r.batch(),
-              r.measurements() / r.seconds(), r.seconds(), r.retries(), r.heapPeakMiB());
+          CollectorBench.Half h = r.secondHalf();
+          System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.1f | %d | %.1f | %.2f / %.2f | %s | %d | %d |%n",
+              r.store(), r.batch(), r.measurements() / r.seconds(), h.measurements() / h.seconds(), r.seconds(),
+              r.retries(), (double) r.measurements() / Math.max(1, r.transactions()),
+              r.collectorCpuSeconds() * 1000 / r.measurements(), h.collectorCpuSeconds() * 1000 / h.measurements(),
+              h.postgresCpuSeconds() < 0 ? "-"
+                  : String.format(Locale.ROOT, "%.2f", h.postgresCpuSeconds() * 1000 / h.measurements()),
+              r.collectorPeakRssMiB(), r.collectorHeapAfterGcMiB());
+        }
+        if (skipQueries) {
+          return 0;
         }
         System.out.println();
         System.out.println("## Collector queries with " + stored + " stored (a month, 40 networks, 2,000 domains;"

@@ -95,6 +95,11 @@ public final class LocalPostgres {
     return port;
   }
 
+  /** The server's process (its backends are descendants): for the bench's CPU figures. */
+  public ProcessHandle process() {
+    return server.toHandle();
+  }
+
   private static LocalPostgres start() throws IOException, InterruptedException {
     Path bin = binDirectory();
     boolean root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;

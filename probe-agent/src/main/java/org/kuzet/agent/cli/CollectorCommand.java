@@ -19,6 +19,7 @@ import org.kuzet.backend.tls.ServerTls;
 import org.kuzet.backend.collector.CollectorStore;
 import org.kuzet.backend.collector.CollectorStores;
 import org.kuzet.backend.collector.PostgresUrl;
+import org.kuzet.agent.config.KuzetConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,20 +47,36 @@ public final class CollectorCommand implements Callable<Integer> {
     default void closed() {}
   }
 
+  /** The embedded default database: {@code collector.db} beside the per-user {@code kuzet.db}. */
+  static final String DEFAULT_DATABASE_NAME = "collector.db";
+
   private final Lifetime lifetime;
+  /** Where the database is when neither --db nor [collector] database says (tests give their own). */
+  java.util.function.Supplier<Path> defaultDatabase =
+      () -> org.kuzet.agent.store.StorePaths.defaultDatabase().resolveSibling(DEFAULT_DATABASE_NAME);
 
   @Spec CommandSpec spec;
 
-  // --listen and --db are checked in serve(), not by picocli: required options here would be demanded of the
-  // export and report subcommands too.
+  @picocli.CommandLine.Mixin ConfigOptions config;
+
+  // --listen is checked in serve(), not by picocli: a required option here would be demanded of the export and
+  // report subcommands too. Every setting below may also come from the config file's [collector] section.
   @Option(names = "--listen", paramLabel = "HOST:PORT",
-      description = "Address to listen on, e.g. 127.0.0.1:8443, 0.0.0.0:443 or [::]:443 (port 0: any free port).")
+      description = "Address to listen on, e.g. 127.0.0.1:8443, 0.0.0.0:443 or [::]:443 (port 0: any free port);"
+          + " default: [collector] listen of the config file.")
   String listen;
 
   @Option(names = "--db", paramLabel = "FILE|URL",
       description = "The collector's SQLite database file (created if missing), or a PostgreSQL server:"
-          + " postgresql://USER@HOST:PORT/DATABASE[?sslmode=verify-full] (password: PGPASSWORD or ~/.pgpass).")
+          + " postgresql://USER@HOST:PORT/DATABASE[?sslmode=verify-full] (password: PGPASSWORD or ~/.pgpass)."
+          + " Default: [collector] database of the config file, else " + DEFAULT_DATABASE_NAME + " beside the"
+          + " per-user kuzet.db.")
   String db;
+
+  @Option(names = "--pool-size", paramLabel = "N",
+      description = "Connections to PostgreSQL (default: " + org.kuzet.backend.collector.CollectorStores.DEFAULT_POOL_SIZE
+          + "); uploads wait for the collector's writers, not for a connection each.")
+  Integer poolSize;
 
   @Option(names = "--tls-cert", paramLabel = "PEM",
       description = "Certificate chain (leaf first) to serve HTTPS with; needs --tls-key. Without both: plain HTTP,"
@@ -97,20 +114,30 @@ public final class CollectorCommand implements Callable<Integer> {
   }
 
   private int serve() throws IOException, InterruptedException {
-    if (listen == null) {
-      throw new UsageException("missing required option --listen HOST:PORT (see 'kuzet collector --help')");
+    // Each setting: its flag, else the config file's [collector] key (errors then name the file, line and key).
+    KuzetConfig.Collector file = OptionalConfig.load(config, spec).map(KuzetConfig::collector)
+        .orElse(KuzetConfig.Collector.NONE);
+    if (listen == null && file.listen() == null) {
+      throw new UsageException("missing required option --listen HOST:PORT, or listen = HOST:PORT in the config"
+          + " file's [collector] section (see 'kuzet collector --help')");
     }
-    if (db == null) {
-      throw new UsageException("missing required option --db FILE|URL (see 'kuzet collector --help')");
-    }
-    InetSocketAddress address = parseListen(listen);
-    long bodyLimit = maxBody == null ? CollectorServer.DEFAULT_MAX_BODY_BYTES : parseSize(maxBody);
+    String listenValue = listen != null ? listen : file.listen();
+    InetSocketAddress address = listen != null ? parseListen(listen)
+        : fromConfig(file, "listen", () -> parseListen(file.listen()));
+    long bodyLimit = maxBody != null ? parseSize(maxBody)
+        : file.maxBodyBytes() != null ? file.maxBodyBytes() : CollectorServer.DEFAULT_MAX_BODY_BYTES;
     if (bodyLimit < 1024) {
       throw new UsageException("--max-body " + maxBody + " is too small; at least 1024 bytes (1K)");
     }
     if (maxInflight != null && maxInflight < 1) {
       throw new UsageException("--max-inflight must be at least 1, got " + maxInflight);
     }
+    if (poolSize != null && poolSize < 1) {
+      throw new UsageException("--pool-size must be at least 1, got " + poolSize);
+    }
+    Integer inflight = maxInflight != null ? maxInflight : file.maxInflight();
+    int pool = poolSize != null ? poolSize : file.poolSize() != null ? file.poolSize()
+        : org.kuzet.backend.collector.CollectorStores.DEFAULT_POOL_SIZE;
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new UsageException("--tls-cert and --tls-key go together: give both for HTTPS, or neither");
     }
@@ -121,32 +148,52 @@ public final class CollectorCommand implements Callable<Integer> {
       } catch (IOException e) {
         throw new UsageException(e.getMessage(), e);
       }
+    } else if (file.tlsCert() != null) {
+      tls = fromConfig(file, "tls_cert", () -> {
+        try {
+          return ServerTls.fromPem(file.tlsCert(), file.tlsKey());
+        } catch (IOException e) {
+          throw new UsageException(e.getMessage(), e);
+        }
+      });
     }
-    CollectorStore store = openStore(db, true);
+    String database;
+    if (db != null) {
+      database = db;
+    } else if (file.database() != null) {
+      database = file.database();
+    } else {
+      Path fallback = defaultDatabase.get();
+      java.nio.file.Files.createDirectories(fallback.getParent());
+      database = fallback.toString();
+    }
+    CollectorStore store = db == null && file.database() != null
+        ? fromConfig(file, "database", () -> openStoreUnchecked(database, pool)) : openStore(database, true, pool);
     try (store) {
       CollectorServer.Builder builder = CollectorServer.builder(store).listen(address).maxBodyBytes(bodyLimit)
           .tls(tls);
-      if (maxInflight != null) {
-        builder.maxInflight(maxInflight);
+      if (inflight != null) {
+        builder.maxInflight(inflight);
       }
       CollectorServer server;
       try {
         server = builder.start();
       } catch (BindException e) {
-        throw new UsageException("cannot listen on " + listen + ": " + e.getMessage()
+        throw new UsageException((listen == null ? file.origin("listen") + ": " : "") + "cannot listen on "
+            + listenValue + ": " + e.getMessage()
             + " (another process has the port, or the address is not this machine's)", e);
       }
       PrintWriter out = spec.commandLine().getOut();
       try (server) {
         out.println("kuzet collector: listening on " + server.uploadUri() + ", storing in "
-            + CollectorStores.describe(db)
+            + CollectorStores.describe(database)
             + " (" + store.count() + " measurements so far)");
         out.flush();
         lifetime.run(server);
       }
       CollectorServer.Stats s = server.stats();
       out.println("kuzet collector: stopped; this run accepted " + s.accepted() + ", duplicates " + s.duplicates()
-          + ", rejected " + s.rejected());
+          + ", rejected " + s.rejected() + " (in " + s.transactions() + " transactions)");
       out.flush();
     }
     return Main.EXIT_OK;
@@ -187,13 +234,17 @@ public final class CollectorCommand implements Callable<Integer> {
    * @param create whether a missing SQLite file is created (the collector) or refused (export, report)
    */
   static CollectorStore openStore(String db, boolean create) throws IOException {
+    return openStore(db, create, CollectorStores.DEFAULT_POOL_SIZE);
+  }
+
+  static CollectorStore openStore(String db, boolean create, int poolSize) throws IOException {
     boolean postgres = PostgresUrl.isPostgres(db);
     if (!postgres && !create && !java.nio.file.Files.exists(Path.of(db))) {
       throw new UsageException("--db " + db + ": no such file (the collector's database file, or a"
           + " postgresql:// URL)");
     }
     try {
-      return CollectorStores.open(db);
+      return CollectorStores.open(db, poolSize);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--db: " + e.getMessage(), e);
     } catch (IOException e) {
@@ -201,6 +252,29 @@ public final class CollectorCommand implements Callable<Integer> {
         throw e;
       }
       throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  private CollectorStore openStoreUnchecked(String database, int pool) {
+    try {
+      return openStore(database, true, pool);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * {@code value} of a [collector] key: a usage error in reading it names the file, line and key instead of the
+   * flag; a failure to reach PostgreSQL stays a failed operation (exit 1), also naming where the URL is written.
+   */
+  private static <T> T fromConfig(KuzetConfig.Collector file, String key, java.util.function.Supplier<T> value)
+      throws IOException {
+    try {
+      return value.get();
+    } catch (UsageException e) {
+      throw new UsageException(file.origin(key) + ": " + e.getMessage().replaceFirst("^--[a-z-]+:? ", ""), e);
+    } catch (java.io.UncheckedIOException e) {
+      throw new IOException(file.origin(key) + ": " + e.getCause().getMessage(), e.getCause());
     }
   }
 

@@ -69,6 +69,8 @@ public final class ConfigLoader {
     KEYS.put("connectivity", List.of("domestic", "foreign"));
     KEYS.put("probe", List.of("lookup", "stun_servers", "asn", "cc", "ip_database"));
     KEYS.put("messengers", List.of("scheduled", "campaigns"));
+    KEYS.put("collector", List.of("database", "listen", "tls_cert", "tls_key", "max_body", "max_inflight",
+        "pool_size"));
     KEYS.put("campaign", List.of("start", "end", "interval", "jitter", "lists", "files", "categories"));
   }
 
@@ -181,7 +183,68 @@ public final class ConfigLoader {
         new KuzetConfig.Messengers(
             keys(byKind, "messengers").get("scheduled", ConfigLoader::bool, KuzetConfig.Messengers.DEFAULT.scheduled()),
             keys(byKind, "messengers").get("campaigns", ConfigLoader::bool,
-                KuzetConfig.Messengers.DEFAULT.campaigns())));
+                KuzetConfig.Messengers.DEFAULT.campaigns())),
+        collector(keys(byKind, "collector")));
+  }
+
+  /** {@code [collector]}: each key checked as far as its text allows; see {@link KuzetConfig.Collector}. */
+  private KuzetConfig.Collector collector(Keys k) {
+    Map<String, String> origins = new LinkedHashMap<>();
+    for (Entry e : k.section.entries().values()) {
+      origins.put(e.key(), source + ":" + e.line() + ": [collector] " + e.key());
+    }
+    String database = k.get("database", v -> {
+      if (org.kuzet.backend.collector.PostgresUrl.isPostgres(v)) {
+        org.kuzet.backend.collector.PostgresUrl.parse(v); // says what is wrong, the password not shown
+        return v;
+      }
+      return path(v).toString();
+    }, null);
+    String listen = k.get("listen", v -> {
+      if (!v.matches("(?:\\[[0-9A-Fa-f:.]+]|[^:\\[\\]\\s]+):\\d{1,5}")) {
+        throw new IllegalArgumentException("'" + v + "' is not HOST:PORT (write e.g. 0.0.0.0:8443 or [::]:8443)");
+      }
+      return v;
+    }, null);
+    Path cert = k.get("tls_cert", this::path, null);
+    Path key = k.get("tls_key", this::path, null);
+    if ((cert == null) != (key == null)) {
+      throw k.error(cert == null ? "tls_key" : "tls_cert", "tls_cert and tls_key go together: set both for HTTPS,"
+          + " or neither");
+    }
+    Long maxBody = k.get("max_body", ConfigLoader::size, null);
+    Integer maxInflight = k.get("max_inflight", v -> count(v, 1, 10_000), null);
+    Integer poolSize = k.get("pool_size", v -> count(v, 1, 1_000), null);
+    return new KuzetConfig.Collector(database, listen, cert, key, maxBody, maxInflight, poolSize, origins);
+  }
+
+  /** A size in bytes: {@code 8388608}, {@code 512K}, {@code 8M}, {@code 1G}; at least 1024. */
+  static long size(String v) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})\\s*([KMG]i?B?|B)?",
+        java.util.regex.Pattern.CASE_INSENSITIVE).matcher(v);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("'" + v + "' is not a size (write e.g. 8M, 512K or 8388608)");
+    }
+    String unit = m.group(2) == null ? "" : m.group(2).toUpperCase(Locale.ROOT);
+    int shift = unit.startsWith("K") ? 10 : unit.startsWith("M") ? 20 : unit.startsWith("G") ? 30 : 0;
+    long n = Long.parseLong(m.group(1));
+    if (n > (Long.MAX_VALUE >> shift) || (n << shift) < 1024) {
+      throw new IllegalArgumentException("'" + v + "' is out of range (at least 1K)");
+    }
+    return n << shift;
+  }
+
+  private static int count(String v, int min, int max) {
+    int n;
+    try {
+      n = Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + v + "' is not a whole number");
+    }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(n + " is out of range (" + min + " to " + max + ")");
+    }
+    return n;
   }
 
   /**

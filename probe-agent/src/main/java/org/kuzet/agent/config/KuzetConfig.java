@@ -17,6 +17,7 @@ import org.kuzet.core.connectivity.Anchor;
  * @param retention how long measurements are kept, or null to keep them for ever (the default)
  * @param probe how the network a run measures from is named ({@code [probe]})
  * @param messengers when the service also checks WhatsApp, Telegram and Signal ({@code [messengers]})
+ * @param collector {@code kuzet collector}'s settings ({@code [collector]}), where its flags do not say
  */
 public record KuzetConfig(
     TargetSelection targets,
@@ -31,7 +32,17 @@ public record KuzetConfig(
     Connectivity connectivity,
     Duration retention,
     Probe probe,
-    Messengers messengers) {
+    Messengers messengers,
+    Collector collector) {
+
+  /** A config without {@code [collector]} settings. */
+  public KuzetConfig(TargetSelection targets, Schedule schedule, List<Campaign> campaigns,
+      List<InetSocketAddress> resolvers, List<String> controlUrls, Upload upload, Path database,
+      InetSocketAddress metricsListen, Heartbeat heartbeat, Connectivity connectivity, Duration retention,
+      Probe probe, Messengers messengers) {
+    this(targets, schedule, campaigns, resolvers, controlUrls, upload, database, metricsListen, heartbeat,
+        connectivity, retention, probe, messengers, Collector.NONE);
+  }
 
   /** A config with the messenger checks at their defaults. */
   public KuzetConfig(TargetSelection targets, Schedule schedule, List<Campaign> campaigns,
@@ -39,7 +50,7 @@ public record KuzetConfig(
       InetSocketAddress metricsListen, Heartbeat heartbeat, Connectivity connectivity, Duration retention,
       Probe probe) {
     this(targets, schedule, campaigns, resolvers, controlUrls, upload, database, metricsListen, heartbeat,
-        connectivity, retention, probe, Messengers.DEFAULT);
+        connectivity, retention, probe, Messengers.DEFAULT, Collector.NONE);
   }
 
   /**
@@ -72,6 +83,34 @@ public record KuzetConfig(
     Objects.requireNonNull(connectivity, "connectivity");
     Objects.requireNonNull(probe, "probe");
     messengers = messengers == null ? Messengers.DEFAULT : messengers;
+    collector = collector == null ? Collector.NONE : collector;
+  }
+
+  /**
+   * {@code [collector]}: what {@code kuzet collector} uses where its flags do not say; each null when the file
+   * does not set it. Values are checked as far as text allows when the file is read (a database URL's form, a
+   * size, a number); what only opening shows (a missing directory, an unreadable PEM file, a port in use) is
+   * reported by the command against {@link #origin}.
+   *
+   * @param database an SQLite file (resolved against the config file's directory) or a {@code postgresql://} URL
+   * @param listen {@code HOST:PORT}
+   * @param maxBodyBytes the largest request body
+   * @param poolSize connections to PostgreSQL
+   * @param origins per key set in the file, where: {@code kuzet.conf:12: [collector] database}
+   */
+  public record Collector(String database, String listen, Path tlsCert, Path tlsKey, Long maxBodyBytes,
+      Integer maxInflight, Integer poolSize, java.util.Map<String, String> origins) {
+    public static final Collector NONE = new Collector(null, null, null, null, null, null, null,
+        java.util.Map.of());
+
+    public Collector {
+      origins = java.util.Map.copyOf(origins);
+    }
+
+    /** Where {@code key} is set, to start an error message with: {@code kuzet.conf:12: [collector] database}. */
+    public String origin(String key) {
+      return origins.getOrDefault(key, "[collector] " + key);
+    }
   }
 
   /**

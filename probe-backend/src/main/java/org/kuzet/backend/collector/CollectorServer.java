@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -38,7 +39,9 @@ import org.kuzet.schema.upload.UploadResponse;
 
 /**
  * The collector: takes batches of signed measurements at {@code POST /api/v1/measurements} (docs/COLLECTOR.md),
- * verifies each signature, stores new UIDs in a {@link CollectorStore} and answers per item.
+ * verifies each signature, stores new UIDs in a {@link CollectorStore} and answers per item. Concurrent uploads'
+ * verified rows are stored together, in as few transactions as the store allows ({@link GroupCommit}); each upload
+ * is answered once its own rows are committed.
  *
  * <p>Bounded: a body over {@code maxBodyBytes} on the wire, JSON over {@link #maxJsonBytes} (gunzipped or not; it
  * fits the heap, see {@link #defaultMaxJsonBytes}) or more than {@code maxItems} measurements is refused with
@@ -63,14 +66,22 @@ public final class CollectorServer implements AutoCloseable {
   public static final ServerLimits DEFAULT_LIMITS = ServerLimits.DEFAULTS;
   /** Answered with every 503, in seconds. */
   static final int RETRY_AFTER_SECONDS = 10;
+  /**
+   * Uploads are stored together up to this many measurements per transaction; a bigger batch goes alone. Small
+   * uploads gain most from sharing; big ones gain nothing and would only hold a writer longer.
+   */
+  static final int SHARED_TRANSACTION_ROWS = 200;
+  /** How long an upload's verified rows may wait for a writer before the upload is answered 503. */
+  public static final Duration DEFAULT_QUEUE_WAIT = Duration.ofSeconds(30);
 
   private final PublicServer server;
-  private final CollectorStore store;
   private final Clock clock;
   private final long maxBodyBytes;
   private final long maxJsonBytes;
   private final int maxItems;
   private final Semaphore inflight;
+  private final GroupCommit writer;
+  private final Duration queueWait;
   private final boolean tls;
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
@@ -78,22 +89,31 @@ public final class CollectorServer implements AutoCloseable {
   private final AtomicInteger busy = new AtomicInteger();
 
   private CollectorServer(Builder b) throws IOException {
-    this.store = b.store;
     this.clock = b.clock;
     this.maxBodyBytes = b.maxBodyBytes;
     this.maxJsonBytes = b.maxJsonBytes > 0 ? b.maxJsonBytes : defaultMaxJsonBytes(b.maxBodyBytes, b.maxInflight);
     this.maxItems = b.maxItems;
     this.inflight = new Semaphore(b.maxInflight);
     this.tls = b.sslContext != null;
-    // Every upload in progress holds a thread of the pool while it verifies and stores.
+    this.queueWait = b.queueWait;
+    // Whatever --max-inflight lets in fits the queue unless the builder bounds it tighter.
+    int queued = b.maxQueuedRows > 0 ? b.maxQueuedRows : (int) Math.min(Integer.MAX_VALUE,
+        (long) b.maxInflight * b.maxItems);
+    this.writer = new GroupCommit(b.store, b.store.writers(), queued, SHARED_TRANSACTION_ROWS);
+    // Every upload in progress holds a thread of the pool while it verifies and waits for its transaction.
     ServerLimits limits = b.limits.withMaxThreads(Math.max(b.limits.maxThreads(), b.maxInflight + 16));
-    this.server = PublicServer.start("collector", b.address, b.sslContext, limits, new Handler.Abstract() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) {
-        CollectorServer.this.handle(new Exchange(request, response, callback));
-        return true;
-      }
-    });
+    try {
+      this.server = PublicServer.start("collector", b.address, b.sslContext, limits, new Handler.Abstract() {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+          CollectorServer.this.handle(new Exchange(request, response, callback));
+          return true;
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      writer.close();
+      throw e;
+    }
   }
 
   /**
@@ -125,12 +145,15 @@ public final class CollectorServer implements AutoCloseable {
     return URI.create((tls ? "https" : "http") + "://" + host + ":" + a.getPort() + UploadProtocol.PATH);
   }
 
-  /** Counts since start: measurements accepted, duplicates and rejections; uploads in progress now. */
+  /**
+   * Counts since start: measurements accepted, duplicates and rejections; uploads in progress now; store
+   * transactions (fewer than uploads when concurrent uploads were stored together).
+   */
   public Stats stats() {
-    return new Stats(accepted.get(), duplicates.get(), rejected.get(), busy.get());
+    return new Stats(accepted.get(), duplicates.get(), rejected.get(), busy.get(), writer.transactions());
   }
 
-  public record Stats(long accepted, long duplicates, long rejected, int inFlight) {}
+  public record Stats(long accepted, long duplicates, long rejected, int inFlight, long transactions) {}
 
   /** The bound on a batch's JSON text, gunzipped or not; beyond it 413. */
   public long maxJsonBytes() {
@@ -143,7 +166,16 @@ public final class CollectorServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    server.close();
+    try {
+      server.close();
+    } finally {
+      writer.close();
+    }
+  }
+
+  /** Measurements verified and waiting for a transaction now. */
+  public int queuedMeasurements() {
+    return writer.queuedRows();
   }
 
   private void handle(Exchange exchange) {
@@ -278,13 +310,24 @@ public final class CollectorServer implements AutoCloseable {
         rows.add(c.row());
       }
     }
-    List<CollectorStore.Outcome> outcomes;
-    try {
-      outcomes = rows.isEmpty() ? List.of() : store.store(rows);
-    } catch (IOException e) {
-      // Nothing of the batch was stored: a 5xx makes the probe retry it later.
-      error(exchange, 500, "storage failed; retry later");
-      return;
+    List<CollectorStore.Outcome> outcomes = List.of();
+    if (!rows.isEmpty()) {
+      try {
+        // Stored with whatever other uploads wait (one transaction for all), answered once committed.
+        outcomes = writer.submit(rows).await(queueWait);
+      } catch (GroupCommit.Full | GroupCommit.Withdrawn e) {
+        exchange.headers.put("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        error(exchange, 503, e.getMessage());
+        return;
+      } catch (IOException e) {
+        // Nothing of the batch was stored: a 5xx makes the probe retry it later.
+        error(exchange, 500, "storage failed; retry later");
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        error(exchange, 503, "the collector is stopping; retry later");
+        return;
+      }
     }
     if (outcomes.size() != rows.size()) {
       throw new IllegalStateException("store answered " + outcomes.size() + " outcomes for " + rows.size());
@@ -416,6 +459,8 @@ public final class CollectorServer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private ServerLimits limits = DEFAULT_LIMITS;
     private long maxJsonBytes;
+    private int maxQueuedRows;
+    private Duration queueWait = DEFAULT_QUEUE_WAIT;
 
     private Builder(CollectorStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -469,6 +514,27 @@ public final class CollectorServer implements AutoCloseable {
         throw new IllegalArgumentException("the JSON limit must be at least 1024 bytes, got " + bytes);
       }
       this.maxJsonBytes = bytes;
+      return this;
+    }
+
+    /**
+     * At most this many verified measurements wait for a transaction; an upload that would go over is answered 503
+     * (default: {@code maxInflight × maxItems}, i.e. whatever the upload bound lets in).
+     */
+    public Builder maxQueuedRows(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("the queue must hold at least one measurement, got " + n);
+      }
+      this.maxQueuedRows = n;
+      return this;
+    }
+
+    /** How long an upload may wait for a writer before it is answered 503 ({@link #DEFAULT_QUEUE_WAIT}). */
+    public Builder queueWait(Duration wait) {
+      if (wait.isNegative() || wait.isZero()) {
+        throw new IllegalArgumentException("the queue wait must be positive, got " + wait);
+      }
+      this.queueWait = wait;
       return this;
     }
 

@@ -27,6 +27,14 @@ public interface CollectorStore extends AutoCloseable {
   /** Stores the new measurements of {@code batch} in one transaction. */
   List<Outcome> store(List<ReceivedMeasurement> batch) throws IOException;
 
+  /**
+   * How many {@link #store} calls the collector runs at once ({@link GroupCommit}'s writers): 1 for a database with
+   * one writer at a time (SQLite); more where concurrent transactions overlap their round trips and commits.
+   */
+  default int writers() {
+    return 1;
+  }
+
   /** How many measurements are stored. */
   long count() throws IOException;
 

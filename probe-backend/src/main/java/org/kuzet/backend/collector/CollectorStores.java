@@ -17,8 +17,13 @@ public final class CollectorStores {
    * @throws IOException when the store cannot be opened, with what to do
    */
   public static CollectorStore open(String db) throws IOException {
+    return open(db, DEFAULT_POOL_SIZE);
+  }
+
+  /** As {@link #open(String)}, with at most {@code poolSize} connections to a PostgreSQL server. */
+  public static CollectorStore open(String db, int poolSize) throws IOException {
     if (PostgresUrl.isPostgres(db)) {
-      return PostgresCollectorStore.open(PostgresUrl.parse(db), DEFAULT_POOL_SIZE);
+      return PostgresCollectorStore.open(PostgresUrl.parse(db), poolSize);
     }
     return SqliteCollectorStore.open(Path.of(db));
   }

@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.kuzet.schema.CanonicalJson;
 import org.kuzet.schema.MeasurementSignature;
 import org.kuzet.schema.upload.ProbeKey;
@@ -92,19 +93,20 @@ final class ItemVerifier {
     if (!ProbeKey.keyId(publicKey).equals(signature.keyId())) {
       return Checked.rejected(uid, "key_id does not match public_key");
     }
-    if (!ProbeKey.verify(m, signature)) {
-      try {
-        CanonicalJson.encode(m);
-      } catch (IllegalArgumentException e) {
-        return Checked.rejected(uid, "measurement cannot be signed or verified: " + e.getMessage());
-      }
+    byte[] canonicalBytes;
+    try {
+      canonicalBytes = CanonicalJson.encode(m);
+    } catch (IllegalArgumentException e) {
+      return Checked.rejected(uid, "measurement cannot be signed or verified: " + e.getMessage());
+    }
+    if (!verifies(signature.value(), publicKey, canonicalBytes)) {
       return Checked.rejected(uid, "bad signature: it does not verify over the measurement as sent");
     }
     String violation = MeasurementRules.violation(m);
     if (violation != null) {
       return Checked.rejected(uid, violation);
     }
-    String canonical = new String(CanonicalJson.encode(m), StandardCharsets.UTF_8);
+    String canonical = new String(canonicalBytes, StandardCharsets.UTF_8);
     String signatureJson;
     try {
       signatureJson = UploadProtocol.mapper().writeValueAsString(sig);
@@ -113,6 +115,28 @@ final class ItemVerifier {
     }
     return Checked.ok(new ReceivedMeasurement(uid, signature.keyId(), receivedAt, canonical, signatureJson,
         ReceivedMeasurement.Summary.of(m)));
+  }
+
+  /**
+   * Whether {@code value} (base64) is an Ed25519 signature of {@code message} by {@code publicKey} (RFC 8032, as
+   * {@link ProbeKey#verify}). Bouncy Castle's, not the JDK's: JDK 17's EdDSA takes over 1 ms per signature, which
+   * alone held a 2-core collector under 2,000 measurements/s; this one about a tenth of that. Never throws.
+   */
+  static boolean verifies(String value, byte[] publicKey, byte[] message) {
+    byte[] sig;
+    try {
+      sig = Base64.getDecoder().decode(value);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    if (sig.length != Ed25519.SIGNATURE_SIZE || publicKey.length != Ed25519.PUBLIC_KEY_SIZE) {
+      return false;
+    }
+    try {
+      return Ed25519.verify(sig, 0, publicKey, 0, message, 0, message.length);
+    } catch (RuntimeException e) {
+      return false; // a malformed key or signature
+    }
   }
 
   private static String unknownMember(JsonNode object, Set<String> known) {

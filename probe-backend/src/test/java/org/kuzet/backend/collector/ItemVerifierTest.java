@@ -1,0 +1,75 @@
+package org.kuzet.backend.collector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.kuzet.core.testing.TestUploads;
+import org.kuzet.schema.CanonicalJson;
+import org.kuzet.schema.MeasurementSignature;
+import org.kuzet.schema.upload.ProbeKey;
+
+/** The collector's Ed25519 check (Bouncy Castle, for speed) says exactly what the JDK's ({@link ProbeKey}) says. */
+class ItemVerifierTest {
+  private static final BigInteger L = BigInteger.TWO.pow(252).add(
+      new BigInteger("27742317777372353535851937790883648493"));
+
+  @Test
+  void agreesWithTheJdkOnGoodAndBadSignatures() {
+    SecureRandom random = new SecureRandom();
+    for (int i = 0; i < 50; i++) {
+      ProbeKey key = ProbeKey.generate(random);
+      ObjectNode m = TestUploads.measurement("v" + i);
+      m.put("input", "https://site" + random.nextInt() + ".kz/");
+      MeasurementSignature sig = key.sign(m);
+      byte[] pub = Base64.getDecoder().decode(sig.publicKey());
+      byte[] bytes = CanonicalJson.encode(m);
+
+      assertTrue(ProbeKey.verify(m, sig));
+      assertTrue(ItemVerifier.verifies(sig.value(), pub, bytes));
+
+      byte[] flipped = Base64.getDecoder().decode(sig.value());
+      flipped[random.nextInt(64)] ^= (byte) (1 << random.nextInt(8));
+      String bad = Base64.getEncoder().encodeToString(flipped);
+      assertEquals(ProbeKey.verify(m, new MeasurementSignature(sig.alg(), sig.publicKey(), sig.keyId(), bad)),
+          ItemVerifier.verifies(bad, pub, bytes));
+      assertFalse(ItemVerifier.verifies(bad, pub, bytes));
+
+      byte[] changed = new String(bytes, StandardCharsets.UTF_8).replace("v" + i, "w" + i)
+          .getBytes(StandardCharsets.UTF_8);
+      assertFalse(ItemVerifier.verifies(sig.value(), pub, changed));
+    }
+  }
+
+  @Test
+  void refusesMalleatedAndMalformedSignatures() {
+    ProbeKey key = ProbeKey.generate(new SecureRandom());
+    ObjectNode m = TestUploads.measurement("malleated");
+    MeasurementSignature sig = key.sign(m);
+    byte[] pub = Base64.getDecoder().decode(sig.publicKey());
+    byte[] bytes = CanonicalJson.encode(m);
+    byte[] value = Base64.getDecoder().decode(sig.value());
+    // S + L verifies under the bare equation; RFC 8032 (and the JDK) require S < L.
+    byte[] s = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      s[i] = value[63 - i];
+    }
+    byte[] sPlusL = new BigInteger(1, s).add(L).toByteArray();
+    byte[] malleated = value.clone();
+    for (int i = 0; i < 32; i++) {
+      malleated[32 + i] = i < sPlusL.length ? sPlusL[sPlusL.length - 1 - i] : 0;
+    }
+    String m2 = Base64.getEncoder().encodeToString(malleated);
+    assertFalse(ProbeKey.verify(m, new MeasurementSignature(sig.alg(), sig.publicKey(), sig.keyId(), m2)));
+    assertFalse(ItemVerifier.verifies(m2, pub, bytes));
+    assertFalse(ItemVerifier.verifies("not base64!", pub, bytes));
+    assertFalse(ItemVerifier.verifies(Base64.getEncoder().encodeToString(new byte[63]), pub, bytes));
+    assertFalse(ItemVerifier.verifies(sig.value(), new byte[32], bytes));
+  }
+}
