@@ -255,12 +255,34 @@ public final class CollectorCommand implements Callable<Integer> {
     }
   }
 
-  private CollectorStore openStoreUnchecked(String database, int pool) {
+  private static CollectorStore openStoreUnchecked(String database, boolean create, int pool) {
     try {
-      return openStore(database, true, pool);
+      return openStore(database, create, pool);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  private CollectorStore openStoreUnchecked(String database, int pool) {
+    return openStoreUnchecked(database, true, pool);
+  }
+
+  /**
+   * The existing store {@code export} and {@code report} read: {@code --db}, else {@code [collector] database} of
+   * the config file ({@code --config}, else the default one when it exists), as {@code kuzet collector} does.
+   */
+  static CollectorStore openExisting(String db, ConfigOptions config, CommandSpec spec) throws IOException {
+    if (db != null) {
+      return openStore(db, false);
+    }
+    KuzetConfig.Collector file = OptionalConfig.load(config, spec).map(KuzetConfig::collector)
+        .orElse(KuzetConfig.Collector.NONE);
+    if (file.database() == null) {
+      throw new UsageException("missing --db FILE|URL, or database = … in the config file's [collector] section"
+          + " (see 'kuzet collector --help')");
+    }
+    return fromConfig(file, "database",
+        () -> openStoreUnchecked(file.database(), false, CollectorStores.DEFAULT_POOL_SIZE));
   }
 
   /**

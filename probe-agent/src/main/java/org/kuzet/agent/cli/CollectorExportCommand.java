@@ -26,8 +26,11 @@ import picocli.CommandLine.Spec;
 public final class CollectorExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--db", required = true, paramLabel = "FILE|URL",
-      description = "The collector's SQLite database file, or postgresql://USER@HOST:PORT/DATABASE.")
+  @picocli.CommandLine.Mixin ConfigOptions config;
+
+  @Option(names = "--db", paramLabel = "FILE|URL",
+      description = "The collector's SQLite database file, or postgresql://USER@HOST:PORT/DATABASE. Default:"
+          + " [collector] database of the config file.")
   String db;
 
   @Option(names = "--since", paramLabel = "TIME",
@@ -51,7 +54,7 @@ public final class CollectorExportCommand implements Callable<Integer> {
       throw new UsageException("--format '" + format + "': one of ooni, clickhouse");
     }
     LocalDateTime from = since == null ? LocalDateTime.of(1970, 1, 1, 0, 0) : parseTime("--since", since);
-    try (CollectorStore store = CollectorCommand.openStore(db, false)) {
+    try (CollectorStore store = CollectorCommand.openExisting(db, config, spec)) {
       if (output == null) {
         PrintWriter out = spec.commandLine().getOut();
         CollectorExport.write(store, from, f, out);

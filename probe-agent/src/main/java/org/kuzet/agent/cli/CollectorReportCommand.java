@@ -26,8 +26,11 @@ public final class CollectorReportCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--db", required = true, paramLabel = "FILE|URL",
-      description = "The collector's SQLite database file, or postgresql://USER@HOST:PORT/DATABASE.")
+  @picocli.CommandLine.Mixin ConfigOptions config;
+
+  @Option(names = "--db", paramLabel = "FILE|URL",
+      description = "The collector's SQLite database file, or postgresql://USER@HOST:PORT/DATABASE. Default:"
+          + " [collector] database of the config file.")
   String db;
 
   @Option(names = "--html", required = true, paramLabel = "FILE", description = "The page to write.")
@@ -55,7 +58,7 @@ public final class CollectorReportCommand implements Callable<Integer> {
       throw new UsageException("--html " + html + ": directory " + dir + " does not exist");
     }
     List<CollectorStore.NetworkDay> days;
-    try (CollectorStore store = CollectorCommand.openStore(db, false)) {
+    try (CollectorStore store = CollectorCommand.openExisting(db, config, spec)) {
       days = store.blockedPerNetworkPerDay(from, to);
     }
     Files.writeString(html, NetworkReport.html(days, from, to, clock.instant()), StandardCharsets.UTF_8);

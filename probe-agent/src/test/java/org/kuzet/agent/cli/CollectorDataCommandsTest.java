@@ -59,6 +59,34 @@ class CollectorDataCommandsTest {
   }
 
   @Test
+  void exportAndReportFindTheDatabaseInTheCollectorsConfigAsTheCollectorDoes() throws IOException {
+    Path config = dir.resolve("collector.conf");
+    Files.writeString(config, "[collector]\nlisten = 127.0.0.1:8443\ndatabase = collector.db\n");
+    CliRun export = CliRun.of("collector", "export", "--config", config.toString());
+    assertEquals(0, export.exit(), export.err());
+    assertEquals(List.of("b1", "a1"), lines(export.out()).stream().map(m -> m.get("measurement_uid").asText())
+        .toList());
+    Path page = dir.resolve("report.html");
+    CliRun report = CliRun.of("collector", "report", "--config", config.toString(), "--html", page.toString(),
+        "--since", "2026-11-01", "--until", "2026-12-01");
+    assertEquals(0, report.exit(), report.err());
+    assertTrue(report.out().contains("1 network-days, 1 blocked"), report.out());
+
+    Path gone = dir.resolve("gone.conf");
+    Files.writeString(gone, "[collector]\nlisten = 127.0.0.1:8443\ndatabase = missing.db\n");
+    CliRun missing = CliRun.of("collector", "export", "--config", gone.toString());
+    assertEquals(2, missing.exit(), missing.err());
+    assertTrue(missing.err().contains("gone.conf:3") && missing.err().contains("[collector] database"),
+        missing.err());
+
+    Path none = dir.resolve("none.conf");
+    Files.writeString(none, "[collector]\nlisten = 127.0.0.1:8443\n");
+    CliRun noDb = CliRun.of("collector", "report", "--config", none.toString(), "--html", page.toString());
+    assertEquals(2, noDb.exit(), noDb.err());
+    assertTrue(noDb.err().contains("--db") && noDb.err().contains("[collector]"), noDb.err());
+  }
+
+  @Test
   void exportsOoniLinesAndClickhouseRows() throws IOException {
     CliRun ooni = CliRun.of("collector", "export", "--db", db.toString(), "--since", "2026-11-01");
     assertEquals(0, ooni.exit(), ooni.err());
