@@ -58,8 +58,9 @@ import org.xbill.DNS.Type;
  * as soon as the endpoint it will use is known; late replies are folded into their queries before the analysis.
  *
  * <p>Thread-safe; one instance serves a whole run. Steps inside a measurement (queries, connects) run
- * concurrently (UDP on the selector, the rest on a shared daemon pool), so a blackholed address costs one connect
- * timeout, not one per address.
+ * concurrently (UDP queries and TCP connects each on one selector for the process, {@link
+ * org.kuzet.core.step.TcpConnects}; TLS, DNS over TCP, DoH and the control on a shared daemon pool), so a blackholed
+ * address costs one connect timeout, not one per address, and no thread waits while it does.
  */
 public final class WebConnectivity implements AutoCloseable {
   private static final int MAX_HOPS_GUARD = 31;
@@ -459,7 +460,7 @@ public final class WebConnectivity implements AutoCloseable {
           }
           if (tried.add(a)) {
             Attempt at = new Attempt(++lastId, a, hop, chosen);
-            at.result = CompletableFuture.supplyAsync(() -> attempt(a, url, https), steps);
+            at.result = attempt(a, url, https);
             at.result.whenComplete((r, e) -> events.add(at));
             phase.add(at);
             attempts.add(at);
@@ -494,21 +495,27 @@ public final class WebConnectivity implements AutoCloseable {
       }
     }
 
-    private Object[] attempt(InetAddress a, HttpUrl url, boolean https) {
-      TcpStep.Result r = tcpStep.connect(new InetSocketAddress(a, url.port()));
-      if (r.socket() == null) {
-        return new Object[] {r.connect(), null};
-      }
-      settings.probeAddresses().addLocal(r.socket().getLocalAddress()); // scrubbed like the interfaces'
-      if (!https) {
-        try {
-          r.socket().close();
-        } catch (java.io.IOException ignored) {
-          // The connect is what was measured; closing the socket afterwards changes nothing in the record.
+    /**
+     * The connect on the connect selector (no thread waits for it), then, for https, the TLS handshake on the step
+     * pool: it waits on the network, never on a timer alone.
+     */
+    private CompletableFuture<Object[]> attempt(InetAddress a, HttpUrl url, boolean https) {
+      return tcpStep.connectAsync(new InetSocketAddress(a, url.port())).thenCompose(r -> {
+        if (r.socket() == null) {
+          return CompletableFuture.completedFuture(new Object[] {r.connect(), null});
         }
-        return new Object[] {r.connect(), null};
-      }
-      return new Object[] {r.connect(), tlsStep.handshake(r.socket(), url.host())};
+        settings.probeAddresses().addLocal(r.socket().getLocalAddress()); // scrubbed like the interfaces'
+        if (!https) {
+          try {
+            r.socket().close();
+          } catch (java.io.IOException ignored) {
+            // The connect is what was measured; closing the socket afterwards changes nothing in the record.
+          }
+          return CompletableFuture.completedFuture(new Object[] {r.connect(), null});
+        }
+        return CompletableFuture.supplyAsync(() -> new Object[] {r.connect(), tlsStep.handshake(r.socket(),
+            url.host())}, steps);
+      });
     }
 
     /** Waits for the attempts still running (each has its own deadline) and records them all, in launch order. */
