@@ -19,7 +19,8 @@ import org.kuzet.schema.Measurement;
  * ties up one worker for its timeouts and nothing else; once its steps are over, the worker goes on to the next URL
  * while the measurement's UDP queries finish listening for late replies and its control request waits for the
  * helper's answer, in the background ({@link WebConnectivity#measureAsync}). Results are handed to the sink as each
- * measurement completes, one at a time (the sink needs no locking of its own). At most {@link #tailBound} measurements are in flight at once, which
+ * measurement completes, one at a time (the sink needs no locking of its own). At most {@link #tailBound}
+ * measurements are in flight at once (steps, late replies or the control's answer), which
  * bounds sockets and memory however fast the URLs go by. The {@code control} list's sites, when given, are measured
  * first and all of them, so that every other target is judged for throttling against the volunteer's own network
  * speed in this run ({@link LocalBaseline}).
