@@ -500,7 +500,8 @@ public final class WebConnectivity implements AutoCloseable {
      * pool: it waits on the network, never on a timer alone.
      */
     private CompletableFuture<Object[]> attempt(InetAddress a, HttpUrl url, boolean https) {
-      return tcpStep.connectAsync(new InetSocketAddress(a, url.port())).thenCompose(r -> {
+      CompletableFuture<TcpStep.Result> connecting = tcpStep.connectAsync(new InetSocketAddress(a, url.port()));
+      CompletableFuture<Object[]> result = connecting.thenCompose(r -> {
         if (r.socket() == null) {
           return CompletableFuture.completedFuture(new Object[] {r.connect(), null});
         }
@@ -516,6 +517,24 @@ public final class WebConnectivity implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> new Object[] {r.connect(), tlsStep.handshake(r.socket(),
             url.host())}, steps);
       });
+      // An interrupted measurement cancels its attempts; a connect that still succeeds then has nobody to close it.
+      result.whenComplete((r, e) -> {
+        if (result.isCancelled()) {
+          connecting.thenAccept(c -> closeQuietly(c.socket()));
+        }
+      });
+      return result;
+    }
+
+    private static void closeQuietly(java.net.Socket socket) {
+      if (socket == null) {
+        return;
+      }
+      try {
+        socket.close();
+      } catch (java.io.IOException ignored) {
+        // Nothing is measured on this socket any more.
+      }
     }
 
     /** Waits for the attempts still running (each has its own deadline) and records them all, in launch order. */
