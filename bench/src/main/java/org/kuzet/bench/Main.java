@@ -58,8 +58,9 @@ public final class Main implements Runnable {
           + "connect timeout " + connectTimeoutMs + " ms)");
       System.out.println("machine: " + machine());
       System.out.println();
-      System.out.println("| tool | parallelism | wall s | URLs/min | ideal s | wall/ideal | vs curl+dig |");
-      System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+      System.out.println("| tool | parallelism | wall s | URLs/min | ideal s | floor s | wall/ideal | wall/floor "
+          + "| vs curl+dig |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
       for (ThroughputBench.Row r : rows) {
         String vs = "";
         if (r.tool().startsWith("kuzet")) {
@@ -67,10 +68,14 @@ public final class Main implements Runnable {
               .findFirst().map(o -> String.format(Locale.ROOT, "%.2f×", r.wallSeconds() / o.wallSeconds()))
               .orElse("n/a");
         }
-        System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.0f | %.1f | %.2f | %s |%n", r.tool(), r.parallelism(),
-            r.wallSeconds(), r.urlsPerMinute(), r.idealSeconds(), r.ratioToIdeal(), vs);
+        System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.0f | %.1f | %.1f | %.2f | %.2f | %s |%n", r.tool(),
+            r.parallelism(), r.wallSeconds(), r.urlsPerMinute(), r.idealSeconds(), r.floorSeconds(), r.ratioToIdeal(),
+            r.ratioToFloor(), vs);
       }
       System.out.println();
+      System.out.println("ideal = blackholed URLs × connect timeout ÷ parallelism; floor = ceil(blackholed ÷ "
+          + "parallelism) × connect timeout, the least any tool can take (each blackholed connect holds one of the "
+          + "parallel slots for the whole timeout).");
       System.out.println("vs curl+dig = kuzet wall time / baseline wall time at the same parallelism "
           + "(kuzet also records TTLs, timings and failures per step, queries A and AAAA and keeps listening for late "
           + "DNS replies; 'kuzet + control' also asks kuzet helper on loopback for every URL).");

@@ -27,7 +27,7 @@ import org.kuzet.schema.Measurement;
  * (blackholed connects × timeout / parallelism) and against a curl + dig baseline run with {@code xargs -P}.
  */
 final class ThroughputBench {
-  record Row(String tool, int parallelism, int urls, double wallSeconds, double idealSeconds) {
+  record Row(String tool, int parallelism, int urls, double wallSeconds, double idealSeconds, double floorSeconds) {
     double urlsPerMinute() {
       return urls / wallSeconds * 60;
     }
@@ -35,6 +35,20 @@ final class ThroughputBench {
     double ratioToIdeal() {
       return wallSeconds / idealSeconds;
     }
+
+    double ratioToFloor() {
+      return wallSeconds / floorSeconds;
+    }
+  }
+
+  /**
+   * The least wall time any tool can take: a blackholed connect costs the whole timeout and occupies one of the
+   * {@code parallelism} slots meanwhile, so {@code blackholed} of them take at least ceil(blackholed / parallelism)
+   * timeouts one after the other. The "ideal" (blackholed × timeout ÷ parallelism) is below it whenever the
+   * parallelism does not divide the blackholed count: 150 at 64 is three rounds (3.0 s), not 2.34.
+   */
+  static double floorSeconds(int blackholed, Duration timeout, int parallelism) {
+    return Math.ceil((double) blackholed / parallelism) * seconds(timeout);
   }
 
   private final int urls;
@@ -57,14 +71,16 @@ final class ThroughputBench {
     try (CensoredWorld world = CensoredWorld.start(urls)) {
       for (int p : parallelisms) {
         double ideal = world.blackholed() * seconds(connectTimeout) / p;
-        rows.add(new Row("kuzet", p, urls, runKuzet(world.dns(), world.urls(), p, null), ideal));
+        double floor = floorSeconds(world.blackholed(), connectTimeout, p);
+        rows.add(new Row("kuzet", p, urls, runKuzet(world.dns(), world.urls(), p, null), ideal, floor));
         Double baseline = runBaseline(world.dns(), world.curlLines(), p);
         if (baseline != null) {
-          rows.add(new Row("curl+dig", p, urls, baseline, ideal));
+          rows.add(new Row("curl+dig", p, urls, baseline, ideal, floor));
         }
       }
       for (int p : controlParallelisms) {
         double ideal = world.blackholed() * seconds(connectTimeout) / p;
+        double floor = floorSeconds(world.blackholed(), connectTimeout, p);
         // The real test helper on loopback, resolving with the world's resolver and connecting with the same
         // timeout: it answers every URL, and a blackholed site costs it the same connect timeout, in parallel.
         try (TestHelperServer helper = TestHelperServer.start(
@@ -77,7 +93,8 @@ final class ThroughputBench {
                 .tlsTimeout(Duration.ofSeconds(10))
                 .httpTimeout(Duration.ofSeconds(10))
                 .build())) {
-          rows.add(new Row("kuzet + control", p, urls, runKuzet(world.dns(), world.urls(), p, helper.url()), ideal));
+          rows.add(new Row("kuzet + control", p, urls, runKuzet(world.dns(), world.urls(), p, helper.url()), ideal,
+              floor));
         }
       }
     }

@@ -17,9 +17,10 @@ import org.kuzet.schema.Measurement;
 /**
  * Measures many targets with bounded parallelism. Each URL has its own worker for its steps, so a blackholed site
  * ties up one worker for its timeouts and nothing else; once its steps are over, the worker goes on to the next URL
- * while the measurement's UDP queries finish listening for late replies in the background ({@link
- * WebConnectivity#measureAsync}). Results are handed to the sink as each measurement completes, one at a time (the
- * sink needs no locking of its own). At most {@link #tailBound} measurements wait for late replies at once, which
+ * while the measurement's UDP queries finish listening for late replies and its control request waits for the
+ * helper's answer, in the background ({@link WebConnectivity#measureAsync}). Results are handed to the sink as each
+ * measurement completes, one at a time (the sink needs no locking of its own). At most {@link #tailBound}
+ * measurements are in flight at once (steps, late replies or the control's answer), which
  * bounds sockets and memory however fast the URLs go by. The {@code control} list's sites, when given, are measured
  * first and all of them, so that every other target is judged for throttling against the volunteer's own network
  * speed in this run ({@link LocalBaseline}).

@@ -47,7 +47,8 @@ import org.xbill.DNS.Type;
  * every resolved address, TLS per address, then HTTP GET hop by hop (each new host going through DNS/TCP/TLS
  * again). Network failures end up in the records; only bugs and bad input throw. Once the system resolver has
  * answered for the input host, the control request (the probe's endpoints, OONI's test helper protocol) runs in the
- * background, overlapping the other resolvers and the probe's own TCP/TLS/HTTP steps, and is joined at the end;
+ * background, overlapping the other resolvers and the probe's own TCP/TLS/HTTP steps, and joins the record once it
+ * answers (no thread waits for it, see {@link #measureAsync});
  * without a control URL, {@code control} stays null and {@code control_failure} is
  * {@link ControlFailures#NOT_CONFIGURED}. The pure {@link Analysis} over the observations and the control's view
  * then fills the verdict keys.
@@ -57,8 +58,9 @@ import org.xbill.DNS.Type;
  * as soon as the endpoint it will use is known; late replies are folded into their queries before the analysis.
  *
  * <p>Thread-safe; one instance serves a whole run. Steps inside a measurement (queries, connects) run
- * concurrently (UDP on the selector, the rest on a shared daemon pool), so a blackholed address costs one connect
- * timeout, not one per address.
+ * concurrently (UDP queries and TCP connects each on one selector for the process, {@link
+ * org.kuzet.core.step.TcpConnects}; TLS, DNS over TCP, DoH and the control on a shared daemon pool), so a blackholed
+ * address costs one connect timeout, not one per address, and no thread waits while it does.
  */
 public final class WebConnectivity implements AutoCloseable {
   private static final int MAX_HOPS_GUARD = 31;
@@ -109,10 +111,13 @@ public final class WebConnectivity implements AutoCloseable {
 
   /**
    * Measures one URL: its steps run now, on the calling thread and the step pool; the returned future completes
-   * once the late DNS replies are in. UDP queries go on at their first reply and keep listening in the background
-   * until the last step is over and at least the injection window has passed since their first reply (an injector's
-   * lie and the real answer race: the loser arrives late). No thread waits for that window: the rest of the record
-   * (folding the late replies in, scrubbing, the analysis) runs when it closes. Throws at once on bad input.
+   * once the late DNS replies and the control's answer are in. UDP queries go on at their first reply and keep
+   * listening in the background until the last step is over and at least the injection window has passed since
+   * their first reply (an injector's lie and the real answer race: the loser arrives late). The control request runs
+   * alongside the steps and is not waited for here either: it is bounded by the control client's own timeout, and a
+   * helper that connects to a blackholed address waits out its own connect timeout, which would otherwise hold the
+   * caller once more after the probe's. No thread waits for either: the rest of the record (folding the late replies
+   * in, scrubbing, the analysis) runs when both are in. Throws at once on bad input.
    */
   public CompletableFuture<Measurement> measureAsync(String input, String reportId) {
     HttpUrl first = HttpUrl.parse(input);
@@ -122,10 +127,8 @@ public final class WebConnectivity implements AutoCloseable {
     listener.measurementStart(input);
     StepClock clock = new StepClock(settings.clock());
     Run run = new Run(clock);
-    ControlClient.Outcome controlOutcome;
     try {
       run.follow(first);
-      controlOutcome = run.joinControl();
       run.joinConnects();
     } catch (RuntimeException e) {
       run.stopListening();
@@ -133,15 +136,21 @@ public final class WebConnectivity implements AutoCloseable {
     }
     double runtime = clock.now();
     long waitNanos = run.lateWindowLeftNanos();
-    java.util.function.Supplier<Measurement> tail = () -> {
-      run.stopListening();
-      return finish(input, reportId, clock, runtime, run, controlOutcome);
-    };
-    if (waitNanos <= 0) {
-      return CompletableFuture.completedFuture(tail.get());
-    }
-    return CompletableFuture.supplyAsync(tail,
-        CompletableFuture.delayedExecutor(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS, steps));
+    CompletableFuture<Void> listened = waitNanos <= 0
+        ? CompletableFuture.runAsync(run::stopListening, Runnable::run)
+        : CompletableFuture.runAsync(run::stopListening,
+            CompletableFuture.delayedExecutor(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS, steps));
+    CompletableFuture<ControlClient.Outcome> control = run.controlCall.handle((outcome, error) -> {
+      if (error != null) {
+        throw new IllegalStateException("the control request failed unexpectedly",
+            error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error);
+      }
+      return outcome;
+    });
+    // Completes on whichever thread brings in the last of the two (the selector's timer pool, the control's thread
+    // or this one when both are in already); the finishing work is a few milliseconds of CPU.
+    return listened.thenCombine(control, (none, outcome) -> finish(input, reportId, clock, runtime, run, outcome));
   }
 
   private Measurement finish(String input, String reportId, StepClock clock, double runtime, Run run,
@@ -312,10 +321,6 @@ public final class WebConnectivity implements AutoCloseable {
       controlCall = CompletableFuture.supplyAsync(() -> control.query(request), steps);
     }
 
-    ControlClient.Outcome joinControl() {
-      return await(controlCall, "the control request failed unexpectedly");
-    }
-
     /**
      * DNS for one host from every resolver, A and AAAA, all at once; the usable addresses, system resolver's
      * first. UDP queries count as answered at their first reply and go on listening. For the input host, the
@@ -455,7 +460,7 @@ public final class WebConnectivity implements AutoCloseable {
           }
           if (tried.add(a)) {
             Attempt at = new Attempt(++lastId, a, hop, chosen);
-            at.result = CompletableFuture.supplyAsync(() -> attempt(a, url, https), steps);
+            at.result = attempt(a, url, https);
             at.result.whenComplete((r, e) -> events.add(at));
             phase.add(at);
             attempts.add(at);
@@ -490,21 +495,46 @@ public final class WebConnectivity implements AutoCloseable {
       }
     }
 
-    private Object[] attempt(InetAddress a, HttpUrl url, boolean https) {
-      TcpStep.Result r = tcpStep.connect(new InetSocketAddress(a, url.port()));
-      if (r.socket() == null) {
-        return new Object[] {r.connect(), null};
-      }
-      settings.probeAddresses().addLocal(r.socket().getLocalAddress()); // scrubbed like the interfaces'
-      if (!https) {
-        try {
-          r.socket().close();
-        } catch (java.io.IOException ignored) {
-          // The connect is what was measured; closing the socket afterwards changes nothing in the record.
+    /**
+     * The connect on the connect selector (no thread waits for it), then, for https, the TLS handshake on the step
+     * pool: it waits on the network, never on a timer alone.
+     */
+    private CompletableFuture<Object[]> attempt(InetAddress a, HttpUrl url, boolean https) {
+      CompletableFuture<TcpStep.Result> connecting = tcpStep.connectAsync(new InetSocketAddress(a, url.port()));
+      CompletableFuture<Object[]> result = connecting.thenCompose(r -> {
+        if (r.socket() == null) {
+          return CompletableFuture.completedFuture(new Object[] {r.connect(), null});
         }
-        return new Object[] {r.connect(), null};
+        settings.probeAddresses().addLocal(r.socket().getLocalAddress()); // scrubbed like the interfaces'
+        if (!https) {
+          try {
+            r.socket().close();
+          } catch (java.io.IOException ignored) {
+            // The connect is what was measured; closing the socket afterwards changes nothing in the record.
+          }
+          return CompletableFuture.completedFuture(new Object[] {r.connect(), null});
+        }
+        return CompletableFuture.supplyAsync(() -> new Object[] {r.connect(), tlsStep.handshake(r.socket(),
+            url.host())}, steps);
+      });
+      // An interrupted measurement cancels its attempts; a connect that still succeeds then has nobody to close it.
+      result.whenComplete((r, e) -> {
+        if (result.isCancelled()) {
+          connecting.thenAccept(c -> closeQuietly(c.socket()));
+        }
+      });
+      return result;
+    }
+
+    private static void closeQuietly(java.net.Socket socket) {
+      if (socket == null) {
+        return;
       }
-      return new Object[] {r.connect(), tlsStep.handshake(r.socket(), url.host())};
+      try {
+        socket.close();
+      } catch (java.io.IOException ignored) {
+        // Nothing is measured on this socket any more.
+      }
     }
 
     /** Waits for the attempts still running (each has its own deadline) and records them all, in launch order. */

@@ -212,6 +212,60 @@ class MeasureWithoutWaitingTest {
         "the extra resolver's answers are recorded");
   }
 
+  /**
+   * A connect to a blackholed address only waits for its timer: no thread may sit in it. While a measurement's
+   * connects to four blackholed addresses are all pending, no thread of the process is inside a socket connect
+   * (the connects wait on one selector); each still ends as a timeout.
+   */
+  @Test
+  void blackholedConnectsHoldNoThread() throws Exception {
+    org.kuzet.core.testing.Blackhole first = track(org.kuzet.core.testing.Blackhole.open());
+    List<String> ips = new ArrayList<>(List.of(first.address().getAddress().getHostAddress()));
+    for (int i = 1; i < 4; i++) {
+      ips.add(track(org.kuzet.core.testing.Blackhole.open(LoopbackAddresses.next(), first.port()))
+          .address().getAddress().getHostAddress());
+    }
+    FakeDnsServer system = track(new FakeDnsServer()).answer("holes.kz", ips.toArray(String[]::new));
+    CountDownLatch started = new CountDownLatch(ips.size());
+    ProbeEventListener counting = new ProbeEventListener() {
+      @Override
+      public void tcpStart(String endpoint) {
+        started.countDown();
+      }
+    };
+    WebConnectivity wc = track(new WebConnectivity(settings(system.address())
+        .connectTimeout(Duration.ofSeconds(2)) // blackholes: the timeout is the point
+        .listener(counting).build()));
+    java.util.concurrent.CompletableFuture<Measurement> measuring = java.util.concurrent.CompletableFuture
+        .supplyAsync(() -> wc.measure("http://holes.kz:" + first.port() + "/", "test"));
+
+    assertTrue(await(started), "every address is being connected to");
+    int mostInConnect = 0;
+    while (!measuring.isDone()) { // sampled for as long as the connects wait
+      mostInConnect = Math.max(mostInConnect, threadsInConnect());
+      java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+    }
+    Measurement m = measuring.join();
+
+    assertEquals(0, mostInConnect, "threads sitting in a connect");
+    assertEquals(ips.size(), m.testKeys().tcpConnect().size());
+    m.testKeys().tcpConnect().forEach(c -> assertEquals("generic_timeout_error", c.status().failure()));
+  }
+
+  /** Threads of this process now inside a blocking socket connect. */
+  private static int threadsInConnect() {
+    int n = 0;
+    for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+      for (StackTraceElement frame : stack) {
+        if (frame.getClassName().equals("java.net.Socket") && frame.getMethodName().equals("connect")) {
+          n++;
+          break;
+        }
+      }
+    }
+    return n;
+  }
+
   private static boolean await(CountDownLatch latch) {
     try {
       return latch.await(PATIENCE_SECONDS, TimeUnit.SECONDS);

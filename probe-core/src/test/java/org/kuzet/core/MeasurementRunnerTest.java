@@ -3,6 +3,7 @@ package org.kuzet.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,8 @@ import org.kuzet.core.testing.Blackhole;
 import org.kuzet.core.testing.FakeDnsServer;
 import org.kuzet.core.testing.TlsSites;
 import org.kuzet.schema.Measurement;
+import org.kuzet.schema.Signal;
+import org.kuzet.schema.Verdict;
 
 /**
  * Bounded parallelism, asserted through counts and order rather than durations: how many measurements were in
@@ -270,6 +273,120 @@ class MeasurementRunnerTest {
     run.interrupt();
     run.join(TimeUnit.SECONDS.toMillis(PATIENCE_SECONDS));
     assertFalse(run.isAlive());
+  }
+
+  /** A helper answering OONI's control protocol: every site reachable, its page "ok"; {@code hold} may delay it. */
+  private MockWebServer helper(java.util.function.Predicate<String> hold) {
+    MockWebServer helper = TlsSites.http();
+    closeables.add(helper);
+    helper.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        String body = request.getBody().utf8();
+        if (hold.test(body)) {
+          return new MockResponse.Builder().code(503).build(); // not let go in time: the test fails on its failure
+        }
+        String endpoint = body.replaceAll("(?s).*\"tcp_connect\"\\s*:\\s*\\[\\s*\"([^\"]+)\".*", "$1");
+        String ip = endpoint.substring(0, endpoint.lastIndexOf(':'));
+        return new MockResponse.Builder().addHeader("Content-Type", "application/json").body("""
+            {"dns": {"failure": null, "addrs": ["%s"]},
+             "tcp_connect": {"%s": {"status": true, "failure": null}},
+             "http_request": {"body_length": 2, "failure": null, "title": "", "headers": {}, "status_code": 200}}
+            """.formatted(ip, endpoint)).build();
+      }
+    });
+    return helper;
+  }
+
+  /** Keeps the measurements by their URL. */
+  private static final class ByInput implements MeasurementRunner.Sink {
+    final Map<String, Measurement> measured = new ConcurrentHashMap<>();
+    final Map<String, RuntimeException> failed = new ConcurrentHashMap<>();
+
+    @Override
+    public void measured(Measurement m) {
+      measured.put(m.input(), m);
+    }
+
+    @Override
+    public void failed(String input, RuntimeException error) {
+      failed.put(input, error);
+    }
+  }
+
+  /**
+   * The control's answer is not waited for on the worker. With one worker, the helper holds its answer for a
+   * blackholed site until the next URL's site has been asked: a worker that waited for the control would never
+   * start that URL, and the held answer would come too late (a control failure). The finished measurement still
+   * carries the control, and the verdict that needs it.
+   */
+  @Test
+  void theWorkerStartsTheNextUrlWhileTheControlIsStillAnswering() throws Exception {
+    CountDownLatch nextAsked = new CountDownLatch(1);
+    site.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        nextAsked.countDown();
+        return new MockResponse.Builder().body("ok").build();
+      }
+    });
+    Blackhole hole = Blackhole.open();
+    closeables.add(hole);
+    dns.answer("held.kz", hole.address().getAddress().getHostAddress());
+    String held = "http://held.kz:" + hole.port() + "/";
+    String next = sites(1).get(0);
+    MockWebServer helper = helper(body -> body.contains("held.kz") && !await(nextAsked));
+    ByInput sink = new ByInput();
+
+    int done = new MeasurementRunner(experiment(settings()
+        .connectTimeout(Duration.ofSeconds(1)) // a blackhole: the timeout is the point
+        .controlTimeout(Duration.ofSeconds(PATIENCE_SECONDS * 2))
+        .controlUrls(List.of(helper.url("/").toString())).build()), 1).run(List.of(held, next), REPORT, sink);
+
+    assertEquals(2, done, "failed: " + sink.failed);
+    Measurement m = sink.measured.get(held);
+    assertNull(m.testKeys().controlFailure(), "the held answer came in");
+    assertTrue(m.testKeys().control() != null, "the control is in the measurement");
+    assertEquals(Verdict.BLOCKED, m.testKeys().xVerdict());
+    assertTrue(m.testKeys().xSignals().contains(Signal.TCP_TIMEOUT), "signals: " + m.testKeys().xSignals());
+    assertEquals(Verdict.ACCESSIBLE, sink.measured.get(next).testKeys().xVerdict());
+  }
+
+  /** A helper that never answers: the measurement ends with the control client's timeout as its control failure. */
+  @Test
+  void aControlThatNeverAnswersIsAControlFailureAfterItsTimeout() throws Exception {
+    site.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return new MockResponse.Builder().body("ok").build();
+      }
+    });
+    CountDownLatch testOver = new CountDownLatch(1);
+    closeables.add(testOver::countDown);
+    MockWebServer helper = helper(body -> !await(testOver));
+    List<String> urls = sites(2);
+    ByInput sink = new ByInput();
+
+    int done = new MeasurementRunner(experiment(settings()
+        .controlTimeout(Duration.ofSeconds(1)) // the helper never answers: the timeout is the point
+        .controlUrls(List.of(helper.url("/").toString())).build()), 1).run(urls, REPORT, sink);
+
+    assertEquals(2, done, "failed: " + sink.failed);
+    for (String url : urls) {
+      Measurement m = sink.measured.get(url);
+      assertEquals("generic_timeout_error", m.testKeys().controlFailure(), url);
+      assertNull(m.testKeys().control(), url);
+      assertEquals(Verdict.INCONCLUSIVE, m.testKeys().xVerdict(), url);
+    }
+  }
+
+  private static boolean await(CountDownLatch latch) {
+    try {
+      return latch.await(PATIENCE_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @Test

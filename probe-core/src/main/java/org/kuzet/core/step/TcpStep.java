@@ -49,6 +49,34 @@ public final class TcpStep {
     }
   }
 
+  /**
+   * The same connect on the process's one connect selector ({@link TcpConnects}): no thread waits while it does, a
+   * blackholed address costs a socket and a timer until its timeout. Records exactly what {@link #connect} records;
+   * the connected socket (in blocking mode, the caller owns and closes it) goes on to TLS as any other. The future
+   * never fails: network failures are in the record.
+   */
+  public java.util.concurrent.CompletableFuture<Result> connectAsync(InetSocketAddress endpoint) {
+    String ip = endpoint.getAddress().getHostAddress();
+    listener.tcpStart(Endpoints.format(ip, endpoint.getPort()));
+    double t0 = clock.now();
+    java.util.concurrent.CompletableFuture<java.nio.channels.SocketChannel> connecting;
+    try {
+      connecting = TcpConnects.shared().connect(endpoint, timeout);
+    } catch (IOException e) {
+      connecting = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    return connecting.handle((channel, error) -> {
+      if (channel != null) {
+        return end(new TcpConnect(ip, endpoint.getPort(), new TcpConnect.Status(true, null, null), t0, clock.now()),
+            channel.socket());
+      }
+      Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+          ? error.getCause() : error;
+      return end(new TcpConnect(ip, endpoint.getPort(), new TcpConnect.Status(false, FailureClassifier.classify(cause),
+          null), t0, clock.now()), null);
+    });
+  }
+
   private Result end(TcpConnect connect, Socket socket) {
     events.add(NetworkEvent.of("connect", connect.endpoint(), "tcp", null, connect.status().failure(), connect.t0(),
         connect.t()));

@@ -81,10 +81,16 @@ class TlsStepTest {
     return server.address();
   }
 
-  private TlsHandshake handshake(InetSocketAddress address, String serverName, TrustRoots roots, Duration timeout)
-      throws IOException {
+  /** The TCP connection the handshake runs over: a plain blocking socket here, the selector's in the subclass. */
+  Socket connect(InetSocketAddress address) throws IOException {
     Socket tcp = new Socket();
     tcp.connect(address, 5000);
+    return tcp;
+  }
+
+  private TlsHandshake handshake(InetSocketAddress address, String serverName, TrustRoots roots, Duration timeout)
+      throws IOException {
+    Socket tcp = connect(address);
     return new TlsStep(timeout, roots, new StepClock(new TickingClock()), events).handshake(tcp, serverName);
   }
 
