@@ -315,7 +315,7 @@ public final class WebConnectivity implements AutoCloseable {
       Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
       http.request(url).headers().forEach((k, v) -> headers.put(k, List.of(v)));
       List<String> endpoints = addresses.stream()
-          .map(a -> org.kuzet.schema.Endpoints.format(a.getHostAddress(), url.port())).toList();
+          .map(a -> org.kuzet.schema.Endpoints.format(org.kuzet.core.net.IpLiterals.text(a), url.port())).toList();
       ControlRequest request = new ControlRequest(url.toString(), headers, endpoints);
       controlRequest = request;
       controlCall = CompletableFuture.supplyAsync(() -> control.query(request), steps);

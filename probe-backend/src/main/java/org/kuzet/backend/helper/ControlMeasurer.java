@@ -142,7 +142,7 @@ final class ControlMeasurer {
       flags.merge(e.getAddress(), IpInfo.FLAG_RESOLVED_BY_PROBE, (a, b) -> a | b);
     }
     for (InetAddress a : helperAddrs) {
-      names.putIfAbsent(a, a.getHostAddress());
+      names.putIfAbsent(a, org.kuzet.core.net.IpLiterals.text(a));
       flags.merge(a, IpInfo.FLAG_RESOLVED_BY_TH, (x, y) -> x | y);
     }
     flags.replaceAll((a, f) -> Bogons.isBogon(a) ? f | IpInfo.FLAG_BOGON : f);

@@ -83,7 +83,7 @@ record Control(DnsResult dns, Map<String, TcpConnectResult> tcp, Map<String, Tls
   /** One spelling per address, so "2001:DB8::1", "[2001:db8:0::1]" and the probe's records compare equal. */
   static String normalizeIp(String ip) {
     String s = ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
-    return IpLiterals.isLiteral(s) ? IpLiterals.parse(s).getHostAddress() : s.toLowerCase(Locale.ROOT);
+    return IpLiterals.isLiteral(s) ? IpLiterals.text(IpLiterals.parse(s)) : s.toLowerCase(Locale.ROOT);
   }
 
   /** "ip:port" in {@link org.kuzet.schema.Endpoints} form with the address normalised. */

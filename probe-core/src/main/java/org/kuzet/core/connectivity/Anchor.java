@@ -103,7 +103,7 @@ public record Anchor(Kind kind, InetSocketAddress address, String name) {
 
   /** The endpoint as "ip:port". */
   public String endpoint() {
-    return Endpoints.format(address.getAddress().getHostAddress(), address.getPort());
+    return Endpoints.format(org.kuzet.core.net.IpLiterals.text(address.getAddress()), address.getPort());
   }
 
   /** The text {@link #parse} reads back. */

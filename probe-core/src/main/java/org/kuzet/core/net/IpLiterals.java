@@ -8,6 +8,53 @@ import org.xbill.DNS.Address;
 public final class IpLiterals {
   private IpLiterals() {}
 
+  /**
+   * {@code address} as text the way OONI's data writes it (Go's {@code net.IP.String}, RFC 5952): IPv4 dotted;
+   * IPv6 in lower-case hex without leading zeros, the longest run of two or more zero groups (the first of equal
+   * runs) as {@code ::}, and no scope ({@code %eth0} names the volunteer's interface and is nobody's business).
+   * {@link InetAddress#getHostAddress()} writes {@code 0:0:0:0:0:0:0:1} where OONI writes {@code ::1}.
+   */
+  public static String text(InetAddress address) {
+    byte[] b = address.getAddress();
+    if (b.length == 4) {
+      return address.getHostAddress();
+    }
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = (b[2 * i] & 0xff) << 8 | b[2 * i + 1] & 0xff;
+    }
+    int bestStart = -1;
+    int bestLength = 1; // a single zero group is written as 0, never as ::
+    for (int i = 0; i < 8; ) {
+      if (groups[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j;
+    }
+    StringBuilder s = new StringBuilder(39);
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        s.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
+        s.append(':');
+      }
+      s.append(Integer.toHexString(groups[i]));
+    }
+    return s.toString();
+  }
+
   public static boolean isLiteral(String text) {
     return Address.isDottedQuad(text) || text.indexOf(':') >= 0 && Address.toByteArray(stripBrackets(text),
         Address.IPv6) != null;

@@ -1,5 +1,6 @@
 package org.kuzet.core.step;
 
+import org.kuzet.core.net.IpLiterals;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -374,10 +375,10 @@ public final class DnsStep {
         continue;
       }
       if (r instanceof ARecord a && type == Type.A) {
-        out.add(DnsAnswer.a(a.getAddress().getHostAddress(), r.getTTL(), policy.isBogon(a.getAddress())));
+        out.add(DnsAnswer.a(IpLiterals.text(a.getAddress()), r.getTTL(), policy.isBogon(a.getAddress())));
       } else if (r instanceof AAAARecord a && type == Type.AAAA) {
         InetAddress ip = a.getAddress();
-        out.add(DnsAnswer.aaaa(ip.getHostAddress(), r.getTTL(), policy.isBogon(ip)));
+        out.add(DnsAnswer.aaaa(IpLiterals.text(ip), r.getTTL(), policy.isBogon(ip)));
       } else if (r instanceof CNAMERecord c) {
         out.add(DnsAnswer.cname(c.getTarget().toString(true), r.getTTL()));
       }
@@ -393,7 +394,7 @@ public final class DnsStep {
   private DnsQuery end(String engine, Object server, String hostname, int type, Integer rcode, String failure,
       Integer id, double t0, List<List<DnsAnswer>> extra, TlsHandshake dohTls, List<DnsAnswer> answers) {
     String resolver = server instanceof InetSocketAddress isa
-        ? Endpoints.format(isa.getAddress().getHostAddress(), isa.getPort()) : String.valueOf(server);
+        ? Endpoints.format(IpLiterals.text(isa.getAddress()), isa.getPort()) : String.valueOf(server);
     // transaction_id is OONI's operation id, numbered by the measurement; the wire ID only matches replies here.
     DnsQuery q = new DnsQuery(engine, resolver, hostname, Type.string(type), rcode, answers, failure, null, t0,
         clock.now(), extra, dohTls);

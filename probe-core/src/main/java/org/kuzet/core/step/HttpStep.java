@@ -1,5 +1,6 @@
 package org.kuzet.core.step;
 
+import org.kuzet.core.net.IpLiterals;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -103,7 +104,7 @@ public final class HttpStep {
   public HttpTransaction send(String method, HttpUrl url, InetAddress address, int hop) {
     listener.httpStart(url.toString(), hop);
     double t0 = clock.now();
-    String endpoint = Endpoints.format(address.getHostAddress(), url.port());
+    String endpoint = Endpoints.format(IpLiterals.text(address), url.port());
     events.add(NetworkEvent.of("http_transaction_start", endpoint, "tcp", null, null, t0, t0));
     RecordingTrustManager tm = new RecordingTrustManager(roots.trustManager(), RecordingTrustManager.Mode.ENFORCE);
     // Counted only when the client connects with plain sockets, so a caller's own socket factory is never replaced.

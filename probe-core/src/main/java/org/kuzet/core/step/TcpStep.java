@@ -1,5 +1,6 @@
 package org.kuzet.core.step;
 
+import org.kuzet.core.net.IpLiterals;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -33,7 +34,7 @@ public final class TcpStep {
   public record Result(TcpConnect connect, Socket socket) {}
 
   public Result connect(InetSocketAddress endpoint) {
-    String ip = endpoint.getAddress().getHostAddress();
+    String ip = IpLiterals.text(endpoint.getAddress());
     listener.tcpStart(Endpoints.format(ip, endpoint.getPort()));
     double t0 = clock.now();
     Socket socket = new Socket();
@@ -56,7 +57,7 @@ public final class TcpStep {
    * never fails: network failures are in the record.
    */
   public java.util.concurrent.CompletableFuture<Result> connectAsync(InetSocketAddress endpoint) {
-    String ip = endpoint.getAddress().getHostAddress();
+    String ip = IpLiterals.text(endpoint.getAddress());
     listener.tcpStart(Endpoints.format(ip, endpoint.getPort()));
     double t0 = clock.now();
     java.util.concurrent.CompletableFuture<java.nio.channels.SocketChannel> connecting;

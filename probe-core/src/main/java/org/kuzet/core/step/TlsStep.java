@@ -51,7 +51,7 @@ public final class TlsStep {
   }
 
   public TlsHandshake handshake(Socket tcp, String serverName) {
-    String ip = tcp.getInetAddress().getHostAddress();
+    String ip = IpLiterals.text(tcp.getInetAddress());
     String endpoint = Endpoints.format(ip, tcp.getPort());
     listener.tlsStart(endpoint, serverName);
     double t0 = clock.now();

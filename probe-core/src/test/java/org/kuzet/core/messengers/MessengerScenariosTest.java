@@ -303,6 +303,8 @@ class MessengerScenariosTest {
           .filter(tx -> tx.request().url().equals("https://v.whatsapp.net/v2/register"))
           .map(tx -> World.addr(tx.xAddress().substring(1, tx.xAddress().lastIndexOf(']')))).toList();
       assertEquals(List.of(v6), to, "the request went to the AAAA answer");
+      assertTrue(wa.testKeys().requests().stream().anyMatch(tx -> "[::1]:443".equals(tx.xAddress())),
+          () -> "addresses written as OONI writes them: " + wa.testKeys().requests());
       assertEquals(Verdict.ACCESSIBLE, wa.testKeys().xVerdict());
       assertEquals(List.of(), wa.testKeys().xSignals(), "a name without AAAA records is no DNS fault");
     }

@@ -9,6 +9,16 @@ import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 
 class IpLiteralsTest {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      "1.2.3.4, 1.2.3.4", "::1, ::1", "0:0:0:0:0:0:0:0, ::", "2001:DB8:0:0:0:0:2:1, 2001:db8::2:1",
+      "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1", "2001:0:0:1:0:0:0:1, 2001:0:0:1::1",
+      "2001:db8:0:0:1:0:0:1, 2001:db8::1:0:0:1", "fe80:0:0:0:0:0:0:1%1, fe80::1", "1:0:0:0:0:0:0:0, 1::",
+      "2a02:4780:0:0:0:0:0:00ff, 2a02:4780::ff", "::ffff:127.0.0.1, 127.0.0.1"})
+  void writesAddressesAsOoniDoesNotAsJavaDoes(String in, String out) throws Exception {
+    assertEquals(out, IpLiterals.text(java.net.InetAddress.getByName(in)));
+  }
+
   @Test
   void parsesEndpointsWithAndWithoutPorts() {
     assertEquals(new InetSocketAddress(IpLiterals.parse("1.2.3.4"), 53), IpLiterals.parseEndpoint("1.2.3.4", 53));
