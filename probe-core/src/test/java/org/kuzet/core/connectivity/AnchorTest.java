@@ -15,7 +15,7 @@ class AnchorTest {
     assertEquals("example.com", dns.name());
     assertEquals("dns 195.210.46.195:5353 egov.kz", Anchor.parse("  dns  195.210.46.195:5353 egov.kz ").toString());
     assertEquals("tcp 8.8.8.8:443", Anchor.parse("tcp 8.8.8.8").toString());
-    assertEquals("tls [2606:4700:4700:0:0:0:0:1111]:853 one.one.one.one",
+    assertEquals("tls [2606:4700:4700::1111]:853 one.one.one.one",
         Anchor.parse("TLS [2606:4700:4700::1111]:853 one.one.one.one").toString());
   }
 
