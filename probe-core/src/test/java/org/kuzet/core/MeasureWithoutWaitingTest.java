@@ -47,7 +47,7 @@ import org.xbill.DNS.Type;
  */
 class MeasureWithoutWaitingTest {
   /** How long a scripted resolver holds a reply for its event before giving up (only reached when the probe waits). */
-  private static final long PATIENCE_SECONDS = 20;
+  private static final long PATIENCE_SECONDS = Latches.PATIENCE_SECONDS;
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -267,12 +267,7 @@ class MeasureWithoutWaitingTest {
   }
 
   private static boolean await(CountDownLatch latch) {
-    try {
-      return latch.await(PATIENCE_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return Latches.await(latch);
   }
 
   /** A UDP resolver on its own loopback address whose replies a script sends, one thread per query. */

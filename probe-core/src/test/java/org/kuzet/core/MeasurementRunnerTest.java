@@ -36,7 +36,7 @@ import org.kuzet.schema.Verdict;
  */
 class MeasurementRunnerTest {
   private static final String REPORT = "20260101T000000Z_webconnectivity_KZ_9198_r1_test";
-  private static final long PATIENCE_SECONDS = 20;
+  private static final long PATIENCE_SECONDS = Latches.PATIENCE_SECONDS;
 
   private final FakeDnsServer dns = new FakeDnsServer();
   private final MockWebServer site = TlsSites.http();
@@ -381,12 +381,7 @@ class MeasurementRunnerTest {
   }
 
   private static boolean await(CountDownLatch latch) {
-    try {
-      return latch.await(PATIENCE_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return Latches.await(latch);
   }
 
   @Test

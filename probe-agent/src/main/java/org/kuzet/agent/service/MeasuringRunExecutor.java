@@ -90,14 +90,7 @@ public final class MeasuringRunExecutor implements RunExecutor {
 
             @Override
             public void measured(Target target, Measurement m) {
-              try {
-                recorder[0].save(target, m);
-                saved.incrementAndGet();
-              } catch (IOException e) {
-                failed.incrementAndGet();
-                log.println(WHO + ": could not store the measurement of " + m.input() + ": " + e.getMessage());
-                log.flush();
-              }
+              store(m, () -> recorder[0].save(target, m));
             }
 
             @Override
@@ -109,8 +102,13 @@ public final class MeasuringRunExecutor implements RunExecutor {
 
             @Override
             public void measured(Messenger app, Measurement m) {
+              store(m, () -> recorder[0].save(m));
+            }
+
+            /** Stores {@code m}; one the store cannot take is counted as failed and said on the log, never dropped. */
+            private void store(Measurement m, Save save) {
               try {
-                recorder[0].save(m);
+                save.run();
                 saved.incrementAndGet();
               } catch (IOException e) {
                 failed.incrementAndGet();
@@ -186,5 +184,10 @@ public final class MeasuringRunExecutor implements RunExecutor {
           + String.join(",", selection.categories()) + "; check [targets] categories", "no_targets");
     }
     return targets;
+  }
+
+  /** One write to the run's record. */
+  private interface Save {
+    void run() throws IOException;
   }
 }

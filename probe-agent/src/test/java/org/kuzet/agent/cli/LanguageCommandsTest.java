@@ -81,13 +81,7 @@ class LanguageCommandsTest {
   @Test
   void theHtmlReportsLabelsAreInRussianAndItsDataStaysAsStored() throws Exception {
     Path db = dir.resolve("report.db");
-    try (org.kuzet.agent.store.ResultsStore store = org.kuzet.agent.store.ResultsStore.open(db)) {
-      long run = store.runs().beginRun(org.kuzet.agent.store.Trigger.MANUAL, null, "0.1.0",
-          org.kuzet.core.connectivity.NetworkState.ONLINE, java.time.Instant.parse("2026-11-01T10:00:00Z"));
-      var m = org.kuzet.core.testing.TestMeasurements.blocked("https://kuresker.org/",
-          java.time.Instant.parse("2026-11-01T10:00:00Z"));
-      store.measurements().save(run, m.input(), "kz", "NEWS", m);
-    }
+    oneBlockedMeasurement(db);
     Path html = dir.resolve("r.html");
     CliRun r = CliRun.of("report", "--html", html.toString(), "--db", db.toString(), "--lang", "ru");
     assertEquals(0, r.exit(), r.err());
@@ -99,15 +93,7 @@ class LanguageCommandsTest {
   @Test
   void resultsAndShowSpeakRussianAndKazakhAndKeepVerdictsAndSignalsEnglish() throws Exception {
     Path db = dir.resolve("results.db");
-    String uid;
-    try (org.kuzet.agent.store.ResultsStore store = org.kuzet.agent.store.ResultsStore.open(db)) {
-      long run = store.runs().beginRun(org.kuzet.agent.store.Trigger.MANUAL, null, "0.1.0",
-          org.kuzet.core.connectivity.NetworkState.ONLINE, java.time.Instant.parse("2026-11-01T10:00:00Z"));
-      var m = org.kuzet.core.testing.TestMeasurements.blocked("https://kuresker.org/",
-          java.time.Instant.parse("2026-11-01T10:00:00Z"));
-      store.measurements().save(run, m.input(), "kz", "NEWS", m);
-      uid = m.measurementUid();
-    }
+    String uid = oneBlockedMeasurement(db);
     CliRun ru = CliRun.of("results", "--db", db.toString(), "--lang", "ru");
     assertEquals(0, ru.exit(), ru.err());
     String header = ru.out().lines().findFirst().orElseThrow();
@@ -200,5 +186,17 @@ class LanguageCommandsTest {
     CliRun r = CliRun.of("status", "--lang", "de");
     assertEquals(Main.EXIT_USAGE, r.exit());
     assertEquals("kuzet: --lang 'de': kuzet speaks en (English), ru (Russian) and kk (Kazakh)", r.err().strip());
+  }
+
+  /** A results database at {@code db} with one run and one blocked measurement of kuresker.org; its uid. */
+  private static String oneBlockedMeasurement(Path db) throws java.io.IOException {
+    try (org.kuzet.agent.store.ResultsStore store = org.kuzet.agent.store.ResultsStore.open(db)) {
+      long run = store.runs().beginRun(org.kuzet.agent.store.Trigger.MANUAL, null, "0.1.0",
+          org.kuzet.core.connectivity.NetworkState.ONLINE, java.time.Instant.parse("2026-11-01T10:00:00Z"));
+      var m = org.kuzet.core.testing.TestMeasurements.blocked("https://kuresker.org/",
+          java.time.Instant.parse("2026-11-01T10:00:00Z"));
+      store.measurements().save(run, m.input(), "kz", "NEWS", m);
+      return m.measurementUid();
+    }
   }
 }
