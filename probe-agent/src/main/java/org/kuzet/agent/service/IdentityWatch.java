@@ -62,6 +62,11 @@ public final class IdentityWatch {
     this.messages = java.util.Objects.requireNonNull(messages, "messages");
   }
 
+  /** The language this watch's lines are in (the run's other lines follow it). */
+  public Messages messages() {
+    return messages;
+  }
+
   /** {@code timeline}, with every new connectivity state also reported to this watch. */
   public ConnectivityLog watching(ConnectivityLog timeline) {
     return new ConnectivityLog() {

@@ -96,7 +96,7 @@ public final class MeasuringRunExecutor implements RunExecutor {
             @Override
             public void failed(Target target, RuntimeException error) {
               failed.incrementAndGet();
-              log.println(WHO + ": could not measure " + target.url() + ": " + error.getMessage());
+              log.println(WHO + ": " + identity.messages().get("service.couldNotMeasure", target.url(), error.getMessage()));
               log.flush();
             }
 
@@ -112,14 +112,14 @@ public final class MeasuringRunExecutor implements RunExecutor {
                 saved.incrementAndGet();
               } catch (IOException e) {
                 failed.incrementAndGet();
-                log.println(WHO + ": could not store the measurement of " + m.input() + ": " + e.getMessage());
+                log.println(WHO + ": " + identity.messages().get("service.couldNotStore", m.input(), e.getMessage()));
                 log.flush();
               }
             }
 
             @Override
             public void failed(Messenger app, RuntimeException error) {
-              log.println(WHO + ": could not measure " + app.testName() + ": " + error.getMessage());
+              log.println(WHO + ": " + identity.messages().get("service.couldNotMeasure", app.testName(), error.getMessage()));
               log.flush();
             }
           });
@@ -165,7 +165,7 @@ public final class MeasuringRunExecutor implements RunExecutor {
     try {
       store.begin(request, reportId, List.of()).finish(RunOutcome.cannotStart(failure.getMessage()));
     } catch (IOException e) {
-      log.println(WHO + ": could not record the failed run: " + e.getMessage());
+      log.println(WHO + ": " + identity.messages().get("service.couldNotRecordFailedRun", e.getMessage()));
       log.flush();
     }
     return failure;

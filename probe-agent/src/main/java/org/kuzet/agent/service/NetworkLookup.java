@@ -63,8 +63,9 @@ public final class NetworkLookup {
     IdentityLookup.Result r = lookup.lookup(settings);
     IdentityLookup.Options o = lookup.options();
     if (o.enabled() || o.asn() != null || o.cc() != null) {
-      for (String note : r.notes()) {
-        log.println(who + ": " + note);
+      for (IdentityLookup.Note note : r.reasons()) {
+        log.println(who + ": " + messages.get("network.note." + note.kind().name().toLowerCase(java.util.Locale.ROOT),
+            note.detail()));
       }
       log.println(who + ": " + (o.enabled()
           ? messages.get("network.found", r.identity().describe(), r.identity().resolverAsn())

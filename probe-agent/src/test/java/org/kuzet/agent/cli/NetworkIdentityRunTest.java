@@ -134,6 +134,18 @@ class NetworkIdentityRunTest {
   }
 
   @Test
+  void theLookupsNotesSpeakTheVolunteersLanguage() throws Exception {
+    stun = new StunResponder(InetAddress.getByName(PUBLIC)); // the resolver's whoami gets no answer
+    List<String> args = new ArrayList<>(List.of("--lang", "kk"));
+    args.addAll(runArgs(dir.resolve("kk/kuzet.db"), "--stun-server", stun.hostPort(), "--ip-database",
+        testIpDatabase().toString()));
+    CliRun run = CliRun.of(args.toArray(String[]::new));
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.err().contains("kuzet run: желіні анықтау: резолвер"), run.err());
+    assertFalse(run.err().contains("network lookup:"), run.err());
+  }
+
+  @Test
   void aRunRecordsTheNetworkByNameAndTheAddressAppearsNowhere() throws Exception {
     stun = new StunResponder(InetAddress.getByName(PUBLIC));
     dns.answer(IdentityLookup.WHOAMI_NAME, RESOLVER_EGRESS);

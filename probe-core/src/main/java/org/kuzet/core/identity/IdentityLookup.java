@@ -63,15 +63,42 @@ public final class IdentityLookup {
   }
 
   /**
+   * Why part of the identity is unknown: what happened ({@code kind}) and the failure's own words ({@code detail},
+   * never an address; empty when there are none).
+   */
+  public record Note(Kind kind, String detail) {
+    /** What went wrong in a lookup. */
+    public enum Kind {
+      IP_DATABASE_UNREADABLE, ADDRESS_IN_NO_AS, NO_STUN_ANSWER, WHOAMI_NO_ADDRESS, WHOAMI_FAILED
+    }
+
+    public Note {
+      java.util.Objects.requireNonNull(kind, "kind");
+      detail = detail == null ? "" : detail;
+    }
+
+    /** The note in English, as the log has always said it. */
+    public String text() {
+      return switch (kind) {
+        case IP_DATABASE_UNREADABLE -> "network lookup: cannot read the IP database (" + detail + ")";
+        case ADDRESS_IN_NO_AS -> "network lookup: the public address is in no AS the IP database knows";
+        case NO_STUN_ANSWER -> "network lookup: no STUN server answered (" + detail + ")";
+        case WHOAMI_NO_ADDRESS -> "network lookup: the resolver's whoami answer had no address";
+        case WHOAMI_FAILED -> "network lookup: resolver whoami failed (" + detail + ")";
+      };
+    }
+  }
+
+  /**
    * One lookup's outcome: the identity to record, notes for the log (why something is unknown; never an
    * address), and the public address, in memory only.
    */
   public static final class Result implements Supplier<Optional<InetAddress>> {
     private final NetworkIdentity identity;
-    private final List<String> notes;
+    private final List<Note> notes;
     private final InetAddress publicAddress;
 
-    Result(NetworkIdentity identity, List<String> notes, InetAddress publicAddress) {
+    Result(NetworkIdentity identity, List<Note> notes, InetAddress publicAddress) {
       this.identity = identity;
       this.notes = List.copyOf(notes);
       this.publicAddress = publicAddress;
@@ -81,8 +108,13 @@ public final class IdentityLookup {
       return identity;
     }
 
-    /** Why parts of the identity are unknown (no STUN answer, no whoami answer); empty when all went well. */
+    /** Why parts of the identity are unknown (no STUN answer, no whoami answer), in English; empty when all went well. */
     public List<String> notes() {
+      return notes.stream().map(Note::text).toList();
+    }
+
+    /** {@link #notes()} as data, for saying them in the volunteer's language. */
+    public List<Note> reasons() {
       return notes;
     }
 
@@ -144,7 +176,7 @@ public final class IdentityLookup {
 
   /** @param systemResolvers null: the OS's configured resolvers */
   public Result lookup(List<InetSocketAddress> systemResolvers, Duration dnsTimeout) throws InterruptedException {
-    List<String> notes = new ArrayList<>();
+    List<Note> notes = new ArrayList<>();
     if (!options.enabled()) {
       return new Result(overridden(NetworkIdentity.UNKNOWN, null), notes, null);
     }
@@ -152,7 +184,7 @@ public final class IdentityLookup {
     try {
       db = database.get();
     } catch (RuntimeException e) {
-      notes.add("network lookup: cannot read the IP database (" + e.getMessage() + ")");
+      notes.add(new Note(Note.Kind.IP_DATABASE_UNREADABLE, e.getMessage()));
       return new Result(overridden(NetworkIdentity.UNKNOWN, null), notes, null);
     }
     NetworkIdentity found = NetworkIdentity.UNKNOWN;
@@ -163,10 +195,10 @@ public final class IdentityLookup {
       IpDatabase.Match m = db.lookup(publicAddress);
       found = found.withProbe(m.asnText(), m.countryOrZz(), m.asName());
       if (m.asn() == 0) {
-        notes.add("network lookup: the public address is in no AS the IP database knows");
+        notes.add(new Note(Note.Kind.ADDRESS_IN_NO_AS, ""));
       }
     } else {
-      notes.add("network lookup: no STUN server answered (" + stun.failure() + ")");
+      notes.add(new Note(Note.Kind.NO_STUN_ANSWER, String.valueOf(stun.failure())));
     }
     try {
       InetAddress resolver = whoami(systemResolvers, dnsTimeout);
@@ -175,10 +207,10 @@ public final class IdentityLookup {
         found = new NetworkIdentity(found.probeAsn(), found.probeCc(), found.probeNetworkName(), m.asnText(),
             m.asName());
       } else {
-        notes.add("network lookup: the resolver's whoami answer had no address");
+        notes.add(new Note(Note.Kind.WHOAMI_NO_ADDRESS, ""));
       }
     } catch (IOException e) {
-      notes.add("network lookup: resolver whoami failed (" + e.getMessage() + ")");
+      notes.add(new Note(Note.Kind.WHOAMI_FAILED, e.getMessage()));
     }
     return new Result(overridden(found, db), notes, publicAddress);
   }
