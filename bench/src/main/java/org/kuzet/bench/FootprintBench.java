@@ -88,6 +88,7 @@ final class FootprintBench {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("KUZET_CONTROL", "none"); // the loopback world has no control; never reach OONI's
+        pb.environment().put("KUZET_BASELINE", "off"); // nor the bundled control list's real sites
         pb.environment().put("KUZET_STUN", "none"); // nor a real STUN server or the resolver's whoami
         Process p = pb.start();
         if (!p.waitFor(30, TimeUnit.MINUTES)) {

@@ -206,6 +206,7 @@ final class ServiceFootprintBench {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
       pb.environment().put("KUZET_JAVA_OPTS", String.join(" ", flags));
       pb.environment().put("KUZET_CONTROL", "none"); // the loopback world has no control; never reach OONI's
+      pb.environment().put("KUZET_BASELINE", "off"); // nor the bundled control list's real sites
       pb.environment().put("KUZET_STUN", "none"); // nor a real STUN server or the resolver's whoami
       Process time = pb.start();
       List<Long> rss = new ArrayList<>();
@@ -245,6 +246,7 @@ final class ServiceFootprintBench {
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().put("KUZET_JAVA_OPTS", String.join(" ", flags));
     pb.environment().put("KUZET_CONTROL", "none");
+    pb.environment().put("KUZET_BASELINE", "off"); // nor the bundled control list's real sites
     pb.environment().put("KUZET_STUN", "none"); // nor a real STUN server or the resolver's whoami
     return pb.start();
   }
