@@ -26,12 +26,7 @@ import picocli.CommandLine.Spec;
 public final class CollectorExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @picocli.CommandLine.Mixin ConfigOptions config;
-
-  @Option(names = "--db", paramLabel = "FILE|URL",
-      description = "The collector's SQLite database file, or postgresql://USER@HOST:PORT/DATABASE. Default:"
-          + " [collector] database of the config file.")
-  String db;
+  @picocli.CommandLine.Mixin CollectorDatabaseOptions database;
 
   @Option(names = "--since", paramLabel = "TIME",
       description = "Only measurements started at or after TIME (UTC): YYYY-MM-DD or 'YYYY-MM-DD hh:mm:ss'"
@@ -54,7 +49,7 @@ public final class CollectorExportCommand implements Callable<Integer> {
       throw new UsageException("--format '" + format + "': one of ooni, clickhouse");
     }
     LocalDateTime from = since == null ? LocalDateTime.of(1970, 1, 1, 0, 0) : parseTime("--since", since);
-    try (CollectorStore store = CollectorCommand.openExisting(db, config, spec)) {
+    try (CollectorStore store = database.open()) {
       if (output == null) {
         PrintWriter out = spec.commandLine().getOut();
         CollectorExport.write(store, from, f, out);

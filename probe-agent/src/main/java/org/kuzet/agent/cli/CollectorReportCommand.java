@@ -26,12 +26,7 @@ public final class CollectorReportCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @picocli.CommandLine.Mixin ConfigOptions config;
-
-  @Option(names = "--db", paramLabel = "FILE|URL",
-      description = "The collector's SQLite database file, or postgresql://USER@HOST:PORT/DATABASE. Default:"
-          + " [collector] database of the config file.")
-  String db;
+  @picocli.CommandLine.Mixin CollectorDatabaseOptions database;
 
   @Option(names = "--html", required = true, paramLabel = "FILE", description = "The page to write.")
   Path html;
@@ -58,7 +53,7 @@ public final class CollectorReportCommand implements Callable<Integer> {
       throw new UsageException("--html " + html + ": directory " + dir + " does not exist");
     }
     List<CollectorStore.NetworkDay> days;
-    try (CollectorStore store = CollectorCommand.openExisting(db, config, spec)) {
+    try (CollectorStore store = database.open()) {
       days = store.blockedPerNetworkPerDay(from, to);
     }
     Files.writeString(html, NetworkReport.html(days, from, to, clock.instant()), StandardCharsets.UTF_8);

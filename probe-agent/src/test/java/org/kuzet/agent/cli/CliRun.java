@@ -14,6 +14,14 @@ record CliRun(int exit, String out, String err) {
     return new CliRun(exit, out.toString(), err.toString());
   }
 
+  /** As {@link #of}, with {@code --db db} after {@code args}. */
+  static CliRun onDatabase(java.nio.file.Path db, String... args) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+    all[args.length] = "--db";
+    all[args.length + 1] = db.toString();
+    return of(all);
+  }
+
   /** As {@link #of}, in the environment {@code env} (for the language: LANG, LC_*, KUZET_LANG) and no terminal. */
   static CliRun inEnvironment(java.util.Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();

@@ -50,11 +50,7 @@ class ShortIdsTest {
   }
 
   private CliRun kuzet(String... args) {
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--db";
-    all[args.length + 1] = db.toString();
-    return CliRun.of(all);
+    return CliRun.onDatabase(db, args);
   }
 
   @Test
