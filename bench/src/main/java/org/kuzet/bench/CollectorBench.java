@@ -49,20 +49,22 @@ final class CollectorBench {
       "http.451", "http.blockpage"};
 
   /**
-   * @param collectorCpuSeconds CPU time of the collector's process during the ingest
-   * @param postgresCpuSeconds CPU time of the throwaway PostgreSQL server's processes (-1: not measured)
+   * One store and batch size: the timed uploads, after the warm-up ones.
+   *
+   * @param measurements uploaded in the timed part, after {@code warmUp}
+   * @param seconds wall time of the timed part
+   * @param transactions store transactions of the whole row (warm-up included)
+   * @param collectorCpuSeconds CPU time of the collector's process during the timed part
+   * @param postgresCpuSeconds CPU time of the throwaway PostgreSQL server's processes then (-1: not measured)
+   * @param uploadersCpuSeconds CPU time of the uploaders (this JVM) then
+   * @param warmUp measurements uploaded first, to a collector just started (not in the timed figures)
+   * @param warmUpSeconds their wall time: what a collector costs in its first minute, while the JIT compiles
    * @param collectorPeakRssMiB the collector process's peak resident memory (VmHWM)
    * @param collectorHeapAfterGcMiB its heap in use after a full GC once the ingest is over
    */
   record IngestRow(String store, int batch, int uploaders, int measurements, double seconds, long retries,
-      long transactions, double collectorCpuSeconds, double postgresCpuSeconds, long collectorPeakRssMiB,
-      long collectorHeapAfterGcMiB, Half secondHalf) {}
-
-  /**
-   * The second half of a run's requests, when the JIT has compiled the hot code: what a collector that has been up
-   * for a while costs (the first half also pays for the C2 compiler's own CPU).
-   */
-  record Half(int measurements, double seconds, double collectorCpuSeconds, double postgresCpuSeconds) {}
+      long transactions, double collectorCpuSeconds, double postgresCpuSeconds, double uploadersCpuSeconds,
+      int warmUp, double warmUpSeconds, long collectorPeakRssMiB, long collectorHeapAfterGcMiB) {}
 
   record QueryRow(String store, long stored, double loadSeconds, List<Double> duplicateBatchMs, int networkDays,
       List<Double> perNetworkMs, int domainDays, List<Double> domainMs, long heapMiB, long rssMiB) {}
@@ -113,8 +115,13 @@ final class CollectorBench {
     return m;
   }
 
-  List<IngestRow> ingest(List<String> kinds, List<Integer> batches, int uploaders, int count) throws Exception {
-    log.println("collector bench: signing " + count + " measurements");
+  List<IngestRow> ingest(List<String> kinds, List<Integer> batches, int uploaders, int warmUp, int count)
+      throws Exception {
+    log.println("collector bench: signing " + warmUp + " + " + count + " measurements");
+    List<UploadItem> warm = new ArrayList<>(warmUp);
+    for (int i = 0; i < warmUp; i++) {
+      warm.add(TestUploads.signed(measurement("warm-" + i, count + i)));
+    }
     List<UploadItem> items = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       items.add(TestUploads.signed(measurement("ingest-" + i, i)));
@@ -124,86 +131,99 @@ final class CollectorBench {
       for (int batch : batches) {
         String db = newDatabase(kind, "ingest");
         emptyIfShared(db);
-        rows.add(ingestOnce(kind, db, batch, uploaders, items));
+        rows.add(ingestOnce(kind, db, batch, uploaders, warm, items));
       }
     }
     return rows;
   }
 
-  private IngestRow ingestOnce(String kind, String db, int batch, int uploaders, List<UploadItem> items)
-      throws Exception {
+  private IngestRow ingestOnce(String kind, String db, int batch, int uploaders, List<UploadItem> warm,
+      List<UploadItem> items) throws Exception {
+    List<byte[]> warmBodies = bodies(warm, batch);
+    List<byte[]> bodies = bodies(items, batch);
+    log.println("collector bench: ingest " + kind + ", batch " + batch + ", " + warmBodies.size() + " warm-up + "
+        + bodies.size() + " requests");
+    ProcessHandle postgres = kind.equals("postgresql") && postgresUrl == null
+        ? LocalPostgres.startServer().process() : null;
+    ExecutorService pool = Executors.newFixedThreadPool(uploaders);
+    try (CollectorProcess collector = CollectorProcess.start(collectorJvm, db, uploaders,
+        dir.resolve("collector-" + kind + "-" + batch + ".log"))) {
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .executor(Executors.newFixedThreadPool(4)).build();
+      AtomicLong retries = new AtomicLong();
+      long w0 = System.nanoTime();
+      upload(http, collector.uploadUri(), pool, uploaders, warmBodies, retries);
+      double warmUpSeconds = (System.nanoTime() - w0) / 1e9;
+      retries.set(0);
+      long self = ProcessHandle.current().pid();
+      double cpu0 = collector.cpuSeconds();
+      double pg0 = postgres == null ? 0 : treeCpuSeconds(postgres);
+      double up0 = cpuSeconds(self);
+      long t0 = System.nanoTime();
+      upload(http, collector.uploadUri(), pool, uploaders, bodies, retries);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double cpu = collector.cpuSeconds() - cpu0;
+      double uploadersCpu = cpuSeconds(self) - up0;
+      double pg = postgres == null ? -1 : treeCpuSeconds(postgres) - pg0;
+      log.printf(java.util.Locale.ROOT, "collector bench: warm-up %.1f s; then collector CPU %.1f s, wall %.1f s%n",
+          warmUpSeconds, cpu, seconds);
+      long rss = collector.peakRssMiB();
+      long heap = collector.heapAfterGcMiB();
+      CollectorServerStats stats = collector.stop();
+      if (stats.accepted() != warm.size() + items.size()) {
+        throw new IllegalStateException(kind + ": " + stats.accepted() + " accepted of " + (warm.size()
+            + items.size()));
+      }
+      return new IngestRow(kind, batch, uploaders, items.size(), seconds, retries.get(), stats.transactions(), cpu,
+          pg, uploadersCpu, warm.size(), warmUpSeconds, rss, heap);
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static List<byte[]> bodies(List<UploadItem> items, int batch) {
     List<byte[]> bodies = new ArrayList<>();
     for (int i = 0; i < items.size(); i += batch) {
       bodies.add(TestUploads.gzip(UploadProtocol.encode(new UploadBatch(items.subList(i,
           Math.min(items.size(), i + batch))))));
     }
-    log.println("collector bench: ingest " + kind + ", batch " + batch + ", " + bodies.size() + " requests");
-    ProcessHandle postgres = kind.equals("postgresql") && postgresUrl == null
-        ? LocalPostgres.startServer().process() : null;
-    try (CollectorProcess collector = CollectorProcess.start(collectorJvm, db, uploaders,
-        dir.resolve("collector-" + kind + "-" + batch + ".log"))) {
-      URI uri = collector.uploadUri();
-      ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>(bodies);
-      AtomicLong retries = new AtomicLong();
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .executor(Executors.newFixedThreadPool(4)).build();
-      ExecutorService pool = Executors.newFixedThreadPool(uploaders);
-      double cpu0 = collector.cpuSeconds();
-      double pg0 = postgres == null ? 0 : treeCpuSeconds(postgres);
-      long t0 = System.nanoTime();
-      AtomicLong completed = new AtomicLong();
-      long half = bodies.size() / 2;
-      java.util.concurrent.atomic.AtomicReference<double[]> mid = new java.util.concurrent.atomic.AtomicReference<>();
-      List<Future<?>> done = new ArrayList<>();
-      for (int u = 0; u < uploaders; u++) {
-        done.add(pool.submit(() -> {
-          for (byte[] body = queue.poll(); body != null; body = queue.poll()) {
-            while (true) {
-              HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
-                  .header("Content-Type", UploadProtocol.CONTENT_TYPE)
-                  .header("Content-Encoding", UploadProtocol.CONTENT_ENCODING)
-                  .timeout(Duration.ofMinutes(5))
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                  HttpResponse.BodyHandlers.ofByteArray());
-              if (response.statusCode() == 200) {
-                if (completed.incrementAndGet() == half) {
-                  mid.set(new double[] {System.nanoTime(), collector.cpuSeconds(),
-                      postgres == null ? 0 : treeCpuSeconds(postgres)});
-                }
-                break;
-              }
-              if (response.statusCode() != 503) {
-                throw new IOException("collector answered " + response.statusCode() + ": "
-                    + new String(response.body(), StandardCharsets.UTF_8));
-              }
-              retries.incrementAndGet();
-              Thread.sleep(5);
+    return bodies;
+  }
+
+  /**
+   * Every body POSTed by {@code uploaders} at once, each sent again 5 ms after a 503 (counted in {@code retries});
+   * returns when all are accepted.
+   */
+  private static void upload(HttpClient http, URI uri, ExecutorService pool, int uploaders, List<byte[]> bodies,
+      AtomicLong retries) throws Exception {
+    ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>(bodies);
+    List<Future<?>> done = new ArrayList<>();
+    for (int u = 0; u < uploaders; u++) {
+      done.add(pool.submit(() -> {
+        for (byte[] body = queue.poll(); body != null; body = queue.poll()) {
+          while (true) {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
+                .header("Content-Type", UploadProtocol.CONTENT_TYPE)
+                .header("Content-Encoding", UploadProtocol.CONTENT_ENCODING)
+                .timeout(Duration.ofMinutes(5))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() == 200) {
+              break;
             }
+            if (response.statusCode() != 503) {
+              throw new IOException("collector answered " + response.statusCode() + ": "
+                  + new String(response.body(), StandardCharsets.UTF_8));
+            }
+            retries.incrementAndGet();
+            Thread.sleep(5);
           }
-          return null;
-        }));
-      }
-      for (Future<?> f : done) {
-        f.get();
-      }
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      double cpu = collector.cpuSeconds() - cpu0;
-      log.printf(java.util.Locale.ROOT, "collector bench: collector CPU %.1f s (of which system %.1f s), wall %.1f s%n",
-          cpu, CollectorBench.systemCpuSeconds(collector.pid()), seconds);
-      double pgEnd = postgres == null ? 0 : treeCpuSeconds(postgres);
-      double pg = postgres == null ? -1 : pgEnd - pg0;
-      double[] m = mid.get();
-      Half secondHalf = new Half((int) (items.size() - half * batch), (System.nanoTime() - (long) m[0]) / 1e9,
-          cpu + cpu0 - m[1], postgres == null ? -1 : pgEnd - m[2]);
-      pool.shutdown();
-      long rss = collector.peakRssMiB();
-      long heap = collector.heapAfterGcMiB();
-      CollectorServerStats stats = collector.stop();
-      if (stats.accepted() != items.size()) {
-        throw new IllegalStateException(kind + ": " + stats.accepted() + " accepted of " + items.size());
-      }
-      return new IngestRow(kind, batch, uploaders, items.size(), seconds, retries.get(), stats.transactions(), cpu,
-          pg, rss, heap, secondHalf);
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : done) {
+      f.get();
     }
   }
 

@@ -235,8 +235,12 @@ public final class Main implements Runnable {
 
     @Option(names = "--uploaders", defaultValue = "16") int uploaders;
 
-    @Option(names = "--ingest", defaultValue = "20000", description = "Measurements uploaded per ingest row.")
+    @Option(names = "--ingest", defaultValue = "60000", description = "Measurements uploaded per ingest row, timed.")
     int ingest;
+
+    @Option(names = "--warm-up", defaultValue = "20000", description = "Measurements uploaded to each row's new"
+        + " collector before the timed ones (their rate is printed apart: a collector's first minute).")
+    int warmUp;
 
     @Option(names = "--stored", defaultValue = "1000000", description = "Measurements stored for the query rows.")
     int stored;
@@ -263,30 +267,29 @@ public final class Main implements Runnable {
           dir == null ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir")) : dir, "kuzet-collector-bench");
       try {
         CollectorBench bench = new CollectorBench(System.err, postgres, tmp, collectorJvm);
-        List<CollectorBench.IngestRow> ingestRows = bench.ingest(stores, batches, uploaders, ingest);
-        System.out.println("## Collector ingest (" + ingest + " signed measurements per row, " + uploaders
-            + " concurrent uploaders over HTTP on loopback, --max-inflight " + uploaders + "; verified, checked"
-            + " against the schema and stored)");
+        List<CollectorBench.IngestRow> ingestRows = bench.ingest(stores, batches, uploaders, warmUp, ingest);
+        System.out.println("## Collector ingest (" + ingest + " signed measurements per row after " + warmUp
+            + " to warm up, " + uploaders + " concurrent uploaders over HTTP on loopback, --max-inflight " + uploaders
+            + "; verified, checked against the schema and stored)");
         System.out.println("machine: " + machine() + (postgres == null ? "; PostgreSQL: local throwaway server,"
             + " fsync off" : "; PostgreSQL: " + org.kuzet.backend.collector.PostgresUrl.redact(postgres)));
         System.out.println();
-        System.out.println("collector: its own JVM (" + collectorJvm + "); CPU ms per measurement from /proc");
+        System.out.println("collector: its own JVM (" + collectorJvm + "), started for each row; CPU ms per"
+            + " measurement from /proc, over the timed uploads; warm-up: the first " + warmUp + " measurements a"
+            + " new collector takes, while the JIT compiles.");
         System.out.println();
-        System.out.println("Second half: the last half of the requests, once the JIT has compiled the hot code.");
-        System.out.println();
-        System.out.println("| store | batch | measurements/s | second half /s | wall s | 503 retries | measurements per"
-            + " transaction | collector CPU ms/measurement, all / second half | PostgreSQL CPU ms/measurement, second"
-            + " half | collector peak RSS MiB | collector heap after GC MiB |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| store | batch | measurements/s | warm-up /s | wall s | 503 retries | measurements per"
+            + " transaction | collector CPU ms/measurement | PostgreSQL CPU ms/measurement | uploaders CPU"
+            + " ms/measurement | collector peak RSS MiB | collector heap after GC MiB |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (CollectorBench.IngestRow r : ingestRows) {
-          CollectorBench.Half h = r.secondHalf();
-          System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.1f | %d | %.1f | %.2f / %.2f | %s | %d | %d |%n",
-              r.store(), r.batch(), r.measurements() / r.seconds(), h.measurements() / h.seconds(), r.seconds(),
-              r.retries(), (double) r.measurements() / Math.max(1, r.transactions()),
-              r.collectorCpuSeconds() * 1000 / r.measurements(), h.collectorCpuSeconds() * 1000 / h.measurements(),
-              h.postgresCpuSeconds() < 0 ? "-"
-                  : String.format(Locale.ROOT, "%.2f", h.postgresCpuSeconds() * 1000 / h.measurements()),
-              r.collectorPeakRssMiB(), r.collectorHeapAfterGcMiB());
+          System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.1f | %d | %.1f | %.2f | %s | %.2f | %d | %d |%n",
+              r.store(), r.batch(), r.measurements() / r.seconds(), r.warmUp() / r.warmUpSeconds(), r.seconds(),
+              r.retries(), (double) (r.warmUp() + r.measurements()) / Math.max(1, r.transactions()),
+              r.collectorCpuSeconds() * 1000 / r.measurements(),
+              r.postgresCpuSeconds() < 0 ? "-"
+                  : String.format(Locale.ROOT, "%.2f", r.postgresCpuSeconds() * 1000 / r.measurements()),
+              r.uploadersCpuSeconds() * 1000 / r.measurements(), r.collectorPeakRssMiB(), r.collectorHeapAfterGcMiB());
         }
         if (skipQueries) {
           return 0;

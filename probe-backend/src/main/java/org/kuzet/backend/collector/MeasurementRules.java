@@ -37,6 +37,7 @@ import org.xbill.DNS.Address;
  */
 final class MeasurementRules {
   private static final JsonSchema SCHEMA = load();
+  private static final Pattern NAME_PARTS = Pattern.compile("[_\\-]");
   private static final Set<String> ADDRESS_WORDS = Set.of("ip", "ips", "ipv4", "ipv6", "addr", "addrs", "address",
       "addresses");
   /** Paths (array indices as {@code *}) where a measured endpoint's address is data. */
@@ -112,7 +113,7 @@ final class MeasurementRules {
   }
 
   static boolean namedLikeAnAddress(String name) {
-    for (String word : name.toLowerCase(Locale.ROOT).split("[_\\-]")) {
+    for (String word : NAME_PARTS.split(name.toLowerCase(Locale.ROOT))) {
       if (ADDRESS_WORDS.contains(word)) {
         return true;
       }

@@ -59,7 +59,6 @@ public final class PostgresCollectorStore implements CollectorStore {
   /** Months further than this from the time of receipt get no partition of their own (fastpath_default). */
   private static final int PARTITION_MONTHS_BACK = 24;
   private static final int PARTITION_MONTHS_AHEAD = 1;
-  static final int WRITERS = 4;
   private static final System.Logger LOG = System.getLogger(PostgresCollectorStore.class.getName());
 
   private static final String INSERT_RAW = "INSERT INTO raw_measurements (measurement_uid, key_id, received_at,"
@@ -395,15 +394,6 @@ public final class PostgresCollectorStore implements CollectorStore {
     } catch (SQLException e) {
       throw new IOException(url + ": cannot make the partition " + name + " (" + e.getMessage() + ")", e);
     }
-  }
-
-  /**
-   * Four transactions at once: PostgreSQL works on each in its own process (big batches keep both cores busy),
-   * while one commits the next is built; the rest of the pool serves queries and partitions.
-   */
-  @Override
-  public int writers() {
-    return WRITERS;
   }
 
   @Override
