@@ -21,6 +21,7 @@ final class CensoredWorld implements AutoCloseable {
   private final ScenarioWorld world = new ScenarioWorld();
   private final List<String> urls = new ArrayList<>();
   private final List<String> curlLines = new ArrayList<>();
+  private final List<Integer> buckets = new ArrayList<>();
   private int blackholed;
 
   private CensoredWorld() {}
@@ -41,6 +42,7 @@ final class CensoredWorld implements AutoCloseable {
         if (bucket < 3) {
           w.blackholed++;
         }
+        w.buckets.add(bucket);
         w.urls.add(site.url());
         w.curlLines.add(site.host() + " " + site.port());
       }
@@ -68,6 +70,15 @@ final class CensoredWorld implements AutoCloseable {
   /** "host port" per site, the curl+dig baseline's input. */
   List<String> curlLines() {
     return curlLines;
+  }
+
+  /**
+   * What each URL, in order, makes any tool wait whatever it does: a blackholed site the whole connect timeout, a
+   * resetting one the server's {@link FaultServer#RESET_GRACE_MILLIS} before its reset, an answering one nothing.
+   */
+  List<Double> waits(double connectTimeoutSeconds) {
+    return buckets.stream().map(b -> b < 3 ? connectTimeoutSeconds : b == 3
+        ? FaultServer.RESET_GRACE_MILLIS / 1000.0 : 0.0).toList();
   }
 
   /** How many sites cost a whole connect timeout. */

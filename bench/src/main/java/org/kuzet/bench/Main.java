@@ -40,6 +40,10 @@ public final class Main implements Runnable {
   static final class Throughput implements Callable<Integer> {
     @Option(names = "--urls", defaultValue = "500") int urls;
 
+    @Option(names = "--warm-up-urls", defaultValue = "100",
+        description = "URLs measured once, untimed, before the rows (the JIT's first compile); 0: none.")
+    int warmUpUrls;
+
     @Option(names = "--connect-timeout-ms", defaultValue = "1000",
         description = "Connect timeout for both tools; the blackholed 30% each cost this much.")
     long connectTimeoutMs;
@@ -52,15 +56,15 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      List<ThroughputBench.Row> rows = new ThroughputBench(urls, Duration.ofMillis(connectTimeoutMs),
+      List<ThroughputBench.Row> rows = new ThroughputBench(urls, warmUpUrls, Duration.ofMillis(connectTimeoutMs),
           parallelisms, controlParallelisms.stream().filter(p -> p > 0).toList(), System.err).run();
       System.out.println("## Whole-run throughput (" + urls + " URLs: 30% blackholed, 10% reset, 60% answer; "
           + "connect timeout " + connectTimeoutMs + " ms)");
       System.out.println("machine: " + machine());
       System.out.println();
-      System.out.println("| tool | parallelism | wall s | URLs/min | ideal s | floor s | wall/ideal | wall/floor "
-          + "| vs curl+dig |");
-      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+      System.out.println("| tool | parallelism | wall s | URLs/min | ideal s | floor s | in order s | wall/ideal "
+          + "| wall/floor | wall/in order | vs curl+dig |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
       for (ThroughputBench.Row r : rows) {
         String vs = "";
         if (r.tool().startsWith("kuzet")) {
@@ -68,14 +72,18 @@ public final class Main implements Runnable {
               .findFirst().map(o -> String.format(Locale.ROOT, "%.2f×", r.wallSeconds() / o.wallSeconds()))
               .orElse("n/a");
         }
-        System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.0f | %.1f | %.1f | %.2f | %.2f | %s |%n", r.tool(),
-            r.parallelism(), r.wallSeconds(), r.urlsPerMinute(), r.idealSeconds(), r.floorSeconds(), r.ratioToIdeal(),
-            r.ratioToFloor(), vs);
+        System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.0f | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f | %s |%n",
+            r.tool(), r.parallelism(), r.wallSeconds(), r.urlsPerMinute(), r.idealSeconds(), r.floorSeconds(),
+            r.inOrderSeconds(), r.ratioToIdeal(), r.ratioToFloor(), r.ratioToInOrder(), vs);
       }
       System.out.println();
       System.out.println("ideal = blackholed URLs × connect timeout ÷ parallelism; floor = ceil(blackholed ÷ "
           + "parallelism) × connect timeout, the least any tool can take (each blackholed connect holds one of the "
-          + "parallel slots for the whole timeout).");
+          + "parallel slots for the whole timeout); in order = the least a tool can take that starts the URLs in the "
+          + "list's order as slots free up and costs nothing but the world's own waits (the timeouts, the resetting "
+          + "servers' " + org.kuzet.core.testing.FaultServer.RESET_GRACE_MILLIS + " ms before their reset), as "
+          + "kuzet and curl+dig do" + (warmUpUrls > 0 ? "; kuzet's rows follow an untimed warm-up of " + warmUpUrls
+          + " URLs in the same JVM" : "") + ".");
       System.out.println("vs curl+dig = kuzet wall time / baseline wall time at the same parallelism "
           + "(kuzet also records TTLs, timings and failures per step, queries A and AAAA and keeps listening for late "
           + "DNS replies; 'kuzet + control' also asks kuzet helper on loopback for every URL).");
