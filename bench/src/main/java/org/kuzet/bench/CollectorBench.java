@@ -6,13 +6,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -148,11 +144,12 @@ final class CollectorBench {
     ExecutorService pool = Executors.newFixedThreadPool(uploaders);
     try (CollectorProcess collector = CollectorProcess.start(collectorJvm, db, uploaders,
         dir.resolve("collector-" + kind + "-" + batch + ".log"))) {
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .executor(Executors.newFixedThreadPool(4)).build();
+      URI uri = collector.uploadUri();
+      List<byte[]> warmRequests = warmBodies.stream().map(b -> LeanUploader.request(uri, b)).toList();
+      List<byte[]> requests = bodies.stream().map(b -> LeanUploader.request(uri, b)).toList();
       AtomicLong retries = new AtomicLong();
       long w0 = System.nanoTime();
-      upload(http, collector.uploadUri(), pool, uploaders, warmBodies, retries);
+      upload(uri, pool, uploaders, warmRequests, retries);
       double warmUpSeconds = (System.nanoTime() - w0) / 1e9;
       retries.set(0);
       long self = ProcessHandle.current().pid();
@@ -160,7 +157,7 @@ final class CollectorBench {
       double pg0 = postgres == null ? 0 : treeCpuSeconds(postgres);
       double up0 = cpuSeconds(self);
       long t0 = System.nanoTime();
-      upload(http, collector.uploadUri(), pool, uploaders, bodies, retries);
+      upload(uri, pool, uploaders, requests, retries);
       double seconds = (System.nanoTime() - t0) / 1e9;
       double cpu = collector.cpuSeconds() - cpu0;
       double uploadersCpu = cpuSeconds(self) - up0;
@@ -191,32 +188,24 @@ final class CollectorBench {
   }
 
   /**
-   * Every body POSTed by {@code uploaders} at once, each sent again 5 ms after a 503 (counted in {@code retries});
-   * returns when all are accepted.
+   * Every body POSTed by {@code uploaders} at once, each over its own keep-alive connection ({@link LeanUploader}),
+   * each sent again 5 ms after a 503 (counted in {@code retries}); returns when all are accepted.
    */
-  private static void upload(HttpClient http, URI uri, ExecutorService pool, int uploaders, List<byte[]> bodies,
+  private static void upload(URI uri, ExecutorService pool, int uploaders, List<byte[]> requests,
       AtomicLong retries) throws Exception {
-    ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>(bodies);
+    ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>(requests);
     List<Future<?>> done = new ArrayList<>();
     for (int u = 0; u < uploaders; u++) {
       done.add(pool.submit(() -> {
-        for (byte[] body = queue.poll(); body != null; body = queue.poll()) {
-          while (true) {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
-                .header("Content-Type", UploadProtocol.CONTENT_TYPE)
-                .header("Content-Encoding", UploadProtocol.CONTENT_ENCODING)
-                .timeout(Duration.ofMinutes(5))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() == 200) {
-              break;
+        try (LeanUploader uploader = new LeanUploader(uri)) {
+          for (byte[] request = queue.poll(); request != null; request = queue.poll()) {
+            for (int status = uploader.send(request); status != 200; status = uploader.send(request)) {
+              if (status != 503) {
+                throw new IOException("collector answered " + status + " to an upload");
+              }
+              retries.incrementAndGet();
+              Thread.sleep(5);
             }
-            if (response.statusCode() != 503) {
-              throw new IOException("collector answered " + response.statusCode() + ": "
-                  + new String(response.body(), StandardCharsets.UTF_8));
-            }
-            retries.incrementAndGet();
-            Thread.sleep(5);
           }
         }
         return null;

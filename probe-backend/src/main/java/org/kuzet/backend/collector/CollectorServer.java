@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
@@ -243,6 +244,16 @@ public final class CollectorServer implements AutoCloseable {
       return;
     }
     busy.incrementAndGet();
+    // The slot is given back just before the answer goes out, not after: an uploader that sends its next upload
+    // the moment it has this answer must find its own slot free (at --max-inflight it was refused 503 otherwise).
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable release = () -> {
+      if (released.compareAndSet(false, true)) {
+        busy.decrementAndGet();
+        inflight.release();
+      }
+    };
+    exchange.beforeAnswer = release;
     try {
       upload(exchange, gzip, body);
     } catch (IOException e) {
@@ -261,8 +272,7 @@ public final class CollectorServer implements AutoCloseable {
         }
       }
     } finally {
-      busy.decrementAndGet();
-      inflight.release();
+      release.run();
     }
   }
 
@@ -416,6 +426,9 @@ public final class CollectorServer implements AutoCloseable {
 
   private static void send(Exchange exchange, int status, byte[] body) {
     exchange.sent = true;
+    if (exchange.beforeAnswer != null) {
+      exchange.beforeAnswer.run();
+    }
     PublicServer.send(exchange.response, exchange.callback, status, UploadProtocol.CONTENT_TYPE, body,
         exchange.headers, exchange.close);
   }
@@ -428,6 +441,8 @@ public final class CollectorServer implements AutoCloseable {
     final Map<String, String> headers = new LinkedHashMap<>();
     boolean close;
     boolean sent;
+    /** Run once the answer is ready, before it is written (gives the upload's slot back); null before a slot. */
+    Runnable beforeAnswer;
 
     Exchange(Request request, Response response, Callback callback) {
       this.request = request;

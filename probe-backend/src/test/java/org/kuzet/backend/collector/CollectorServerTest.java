@@ -361,6 +361,20 @@ class CollectorServerTest {
   }
 
   @Test
+  void anUploaderThatWaitsForEachAnswerIsNeverRefusedForItsOwnPreviousUpload() throws Exception {
+    server.close();
+    server = CollectorServer.builder(store).maxInflight(1).start();
+    // One uploader, one upload at a time, each sent the moment the previous answer is in: its slot must be free by
+    // then (it was taken by the upload just answered), so no 503 and no retry however fast it goes.
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      statuses.add(post(gzip(batch(signed("back-to-back-" + i))), true).statusCode());
+    }
+    assertEquals(List.of(), statuses.stream().filter(s -> s != 200).toList(), "answers other than 200");
+    assertEquals(300, server.stats().accepted());
+  }
+
+  @Test
   void uploadsOverTheLimitAreRefusedWith503NotQueued() throws Exception {
     server.close();
     // An upload that is being stored holds the one slot until the store is let go. (A slow uploader no longer
