@@ -87,6 +87,11 @@ final class ItemVerifier {
     if (!key.keyId().equals(signature.keyId())) {
       return Checked.rejected(uid, "key_id does not match public_key");
     }
+    if (key.point() == null) {
+      // Off the curve, or a point of small order, under which anyone can forge a signature that verifies.
+      return Checked.rejected(uid, "public_key is not a usable Ed25519 public key (not a point of the curve's"
+          + " prime-order subgroup)");
+    }
     byte[] canonicalBytes;
     try {
       canonicalBytes = CanonicalJson.encode(m);

@@ -14,6 +14,7 @@ import org.kuzet.core.testing.TestUploads;
 import org.kuzet.schema.CanonicalJson;
 import org.kuzet.schema.MeasurementSignature;
 import org.kuzet.schema.upload.ProbeKey;
+import org.kuzet.schema.upload.UploadProtocol;
 
 /** The collector's Ed25519 check (Bouncy Castle, for speed) says exactly what the JDK's ({@link ProbeKey}) says. */
 class ItemVerifierTest {
@@ -71,5 +72,27 @@ class ItemVerifierTest {
     assertFalse(ItemVerifier.verifies("not base64!", pub, bytes));
     assertFalse(ItemVerifier.verifies(Base64.getEncoder().encodeToString(new byte[63]), pub, bytes));
     assertFalse(ItemVerifier.verifies(sig.value(), new byte[32], bytes));
+  }
+
+  @Test
+  void aSignatureUnderASmallOrderKeyIsRefusedThoughTheBareEquationHolds() {
+    // public key = the identity point (y = 1), signature R = identity, S = 0: [S]B = R + [k]A for every message,
+    // so anyone could "sign" anything under this key. It names its key honestly; it is still no probe's key.
+    byte[] identity = new byte[32];
+    identity[0] = 1;
+    byte[] forged = new byte[64];
+    forged[0] = 1;
+    ObjectNode item = UploadProtocol.mapper().createObjectNode();
+    item.set("measurement", TestUploads.measurement("forged"));
+    item.putObject("signature").put("alg", MeasurementSignature.ALGORITHM)
+        .put("public_key", Base64.getEncoder().encodeToString(identity))
+        .put("key_id", ProbeKey.keyId(identity))
+        .put("value", Base64.getEncoder().encodeToString(forged));
+
+    ItemVerifier.Checked checked = ItemVerifier.check(item, java.time.Instant.parse("2026-12-01T00:00:00Z"));
+
+    assertEquals(null, checked.row());
+    assertEquals("forged", checked.uid());
+    assertTrue(checked.reason().startsWith("public_key is not a usable Ed25519 public key"), checked.reason());
   }
 }
