@@ -71,6 +71,13 @@ public final class WebConnectivity implements AutoCloseable {
   /** {@link #base} for the measured sites: every connection it makes goes through the address policy. */
   private final OkHttpClient sites;
   private final ExecutorService steps;
+  /**
+   * Where a measurement is finished once its late replies and the control are in (folding the replies in, scrubbing,
+   * the analysis, then the caller's continuation, e.g. storing): CPU work, so as many threads as cores. On the
+   * step pool, a burst of windows closing together grew it by a thread each (130 at parallel 64), every one of them
+   * resident memory for a minute, for work two cores do no faster in parallel.
+   */
+  private final ExecutorService finishers;
   private final List<InetSocketAddress> systemResolvers;
   private final ControlClient control;
 
@@ -84,6 +91,14 @@ public final class WebConnectivity implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
+    this.finishers = new java.util.concurrent.ThreadPoolExecutor(cores, cores, 60, java.util.concurrent.TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "kuzet-finish");
+          t.setDaemon(true);
+          return t;
+        });
+    ((java.util.concurrent.ThreadPoolExecutor) finishers).allowCoreThreadTimeOut(true);
     this.systemResolvers = settings.systemResolvers() != null ? settings.systemResolvers()
         : ResolverConfig.getCurrentConfig().servers();
     this.control = new ControlClient(settings.controlUrls(), settings.controlTimeout(), settings.trustRoots(), base);
@@ -139,7 +154,7 @@ public final class WebConnectivity implements AutoCloseable {
     CompletableFuture<Void> listened = waitNanos <= 0
         ? CompletableFuture.runAsync(run::stopListening, Runnable::run)
         : CompletableFuture.runAsync(run::stopListening,
-            CompletableFuture.delayedExecutor(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS, steps));
+            CompletableFuture.delayedExecutor(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS, finishers));
     CompletableFuture<ControlClient.Outcome> control = run.controlCall.handle((outcome, error) -> {
       if (error != null) {
         throw new IllegalStateException("the control request failed unexpectedly",
@@ -148,9 +163,10 @@ public final class WebConnectivity implements AutoCloseable {
       }
       return outcome;
     });
-    // Completes on whichever thread brings in the last of the two (the selector's timer pool, the control's thread
-    // or this one when both are in already); the finishing work is a few milliseconds of CPU.
-    return listened.thenCombine(control, (none, outcome) -> finish(input, reportId, clock, runtime, run, outcome));
+    // Finished on the finishing pool, whichever of the two comes in last (the finishing work is a few milliseconds
+    // of CPU); the caller's continuations run there too.
+    return listened.thenCombineAsync(control, (none, outcome) -> finish(input, reportId, clock, runtime, run, outcome),
+        finishers);
   }
 
   private Measurement finish(String input, String reportId, StepClock clock, double runtime, Run run,
@@ -673,6 +689,7 @@ public final class WebConnectivity implements AutoCloseable {
   @Override
   public void close() {
     steps.shutdownNow();
+    finishers.shutdownNow();
     base.dispatcher().executorService().shutdown();
     base.connectionPool().evictAll();
   }
