@@ -26,7 +26,7 @@ import org.kuzet.schema.Measurement;
  * speed in this run ({@link LocalBaseline}).
  */
 public final class MeasurementRunner {
-  /** Receives results; called from worker threads but never concurrently. */
+  /** Receives results; called from the experiment's threads (its finishing pool, or a worker) but never concurrently. */
   public interface Sink {
     void measured(Measurement measurement);
 

@@ -92,8 +92,8 @@ public final class WebConnectivity implements AutoCloseable {
       return t;
     });
     int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
-    this.finishers = new java.util.concurrent.ThreadPoolExecutor(cores, cores, 60, java.util.concurrent.TimeUnit.SECONDS,
-        new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+    this.finishers = new java.util.concurrent.ThreadPoolExecutor(cores, cores, 60,
+        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "kuzet-finish");
           t.setDaemon(true);
           return t;
