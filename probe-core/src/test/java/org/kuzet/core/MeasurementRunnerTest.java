@@ -69,6 +69,16 @@ class MeasurementRunnerTest {
   }
 
   /** Site i is "s{i}.kz", all served by the one MockWebServer. */
+  /** The site answers every request 200 "ok" at once. */
+  private void answerOk() {
+    site.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return new MockResponse.Builder().body("ok").build();
+      }
+    });
+  }
+
   private List<String> sites(int n) {
     String ip = site.getSocketAddress().getAddress().getHostAddress();
     List<String> urls = new ArrayList<>();
@@ -123,12 +133,7 @@ class MeasurementRunnerTest {
 
   @Test
   void everyInputIsMeasuredOnce() throws InterruptedException {
-    site.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return new MockResponse.Builder().body("ok").build();
-      }
-    });
+    answerOk();
     List<String> urls = sites(5);
     Collector sink = new Collector();
     int done = new MeasurementRunner(experiment(settings().build()), 2).run(urls, REPORT, sink);
@@ -145,12 +150,7 @@ class MeasurementRunnerTest {
    */
   @Test
   void measurementsAreFinishedOnAsManyThreadsAsCoresNotOneEach() throws InterruptedException {
-    site.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return new MockResponse.Builder().body("ok").build();
-      }
-    });
+    answerOk();
     Set<Thread> finishing = ConcurrentHashMap.newKeySet();
     Set<String> names = ConcurrentHashMap.newKeySet();
     int done = new MeasurementRunner(experiment(settings().build()), 32).run(sites(120), REPORT,
@@ -178,12 +178,7 @@ class MeasurementRunnerTest {
   /** Two targets with one URL (say, from two lists) each get their own measurement: nothing is joined by URL. */
   @Test
   void eachTargetIsHandedBackWithItsOwnMeasurement() throws InterruptedException {
-    site.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return new MockResponse.Builder().body("ok").build();
-      }
-    });
+    answerOk();
     String url = sites(1).get(0);
     record Entry(String url, String list) {}
     List<Entry> targets = List.of(new Entry(url, "kz"), new Entry(url, "own"), new Entry("not a url", "own"));
@@ -209,12 +204,7 @@ class MeasurementRunnerTest {
 
   @Test
   void badInputIsReportedAndDoesNotStopTheRun() throws InterruptedException {
-    site.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return new MockResponse.Builder().body("ok").build();
-      }
-    });
+    answerOk();
     List<String> urls = new ArrayList<>(sites(2));
     urls.add(1, "not a url");
     Collector sink = new Collector();
@@ -271,12 +261,7 @@ class MeasurementRunnerTest {
    */
   @Test
   void aBlackholedSiteDoesNotHoldUpTheOthers() throws Exception {
-    site.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return new MockResponse.Builder().body("ok").build();
-      }
-    });
+    answerOk();
     Blackhole hole = Blackhole.open();
     closeables.add(hole);
     dns.answer("blackholed.kz", hole.address().getAddress().getHostAddress());
@@ -394,12 +379,7 @@ class MeasurementRunnerTest {
   /** A helper that never answers: the measurement ends with the control client's timeout as its control failure. */
   @Test
   void aControlThatNeverAnswersIsAControlFailureAfterItsTimeout() throws Exception {
-    site.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return new MockResponse.Builder().body("ok").build();
-      }
-    });
+    answerOk();
     CountDownLatch testOver = new CountDownLatch(1);
     closeables.add(testOver::countDown);
     MockWebServer helper = helper(body -> !await(testOver));
@@ -431,12 +411,7 @@ class MeasurementRunnerTest {
 
   @Test
   void moreWorkersThanInputsIsFine() throws InterruptedException {
-    site.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return new MockResponse.Builder().body("ok").build();
-      }
-    });
+    answerOk();
     List<String> urls = sites(1);
     Collector sink = new Collector();
     assertEquals(1, new MeasurementRunner(experiment(settings().build()), 16).run(urls, REPORT, sink));
