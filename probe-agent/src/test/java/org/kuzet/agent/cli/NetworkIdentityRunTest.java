@@ -86,6 +86,13 @@ class NetworkIdentityRunTest {
     return args;
   }
 
+  /** {@code kuzet [leading…] run --once …} with this test's STUN responder and IP database. */
+  private CliRun runWithLookup(Path db, String... leading) throws Exception {
+    List<String> args = new ArrayList<>(List.of(leading));
+    args.addAll(runArgs(db, "--stun-server", stun.hostPort(), "--ip-database", testIpDatabase().toString()));
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
   /** Every way the address could be written: text, reversed (PTR), mapped IPv6, raw bytes, hex, integer. */
   private static List<byte[]> spellings() throws Exception {
     byte[] raw = InetAddress.getByName(PUBLIC).getAddress();
@@ -124,10 +131,7 @@ class NetworkIdentityRunTest {
   void theNetworkLineSpeaksTheVolunteersLanguageAndKeepsTheNetworksNames() throws Exception {
     stun = new StunResponder(InetAddress.getByName(PUBLIC));
     dns.answer(IdentityLookup.WHOAMI_NAME, RESOLVER_EGRESS);
-    List<String> args = new ArrayList<>(List.of("--lang", "ru"));
-    args.addAll(runArgs(dir.resolve("ru/kuzet.db"), "--stun-server", stun.hostPort(), "--ip-database",
-        testIpDatabase().toString()));
-    CliRun run = CliRun.of(args.toArray(String[]::new));
+    CliRun run = runWithLookup(dir.resolve("ru/kuzet.db"), "--lang", "ru");
     assertEquals(0, run.exit(), run.err());
     assertTrue(run.err().contains("kuzet run: сеть AS9198 (JSC Kazakhtelecom), KZ; резолвер AS29355"), run.err());
     assertFalse(run.err().contains("kuzet run: network "), run.err());
@@ -136,10 +140,7 @@ class NetworkIdentityRunTest {
   @Test
   void theLookupsNotesSpeakTheVolunteersLanguage() throws Exception {
     stun = new StunResponder(InetAddress.getByName(PUBLIC)); // the resolver's whoami gets no answer
-    List<String> args = new ArrayList<>(List.of("--lang", "kk"));
-    args.addAll(runArgs(dir.resolve("kk/kuzet.db"), "--stun-server", stun.hostPort(), "--ip-database",
-        testIpDatabase().toString()));
-    CliRun run = CliRun.of(args.toArray(String[]::new));
+    CliRun run = runWithLookup(dir.resolve("kk/kuzet.db"), "--lang", "kk");
     assertEquals(0, run.exit(), run.err());
     assertTrue(run.err().contains("kuzet run: желіні анықтау: резолвер"), run.err());
     assertFalse(run.err().contains("network lookup:"), run.err());
@@ -150,8 +151,7 @@ class NetworkIdentityRunTest {
     stun = new StunResponder(InetAddress.getByName(PUBLIC));
     dns.answer(IdentityLookup.WHOAMI_NAME, RESOLVER_EGRESS);
     Path db = dir.resolve("results/kuzet.db");
-    CliRun run = CliRun.of(runArgs(db, "--stun-server", stun.hostPort(), "--ip-database",
-        testIpDatabase().toString()).toArray(String[]::new));
+    CliRun run = runWithLookup(db);
     assertEquals(0, run.exit(), run.err());
     assertTrue(stun.requests() >= 1, "the STUN server was asked");
     assertTrue(run.err().contains("kuzet run: network AS9198 (JSC Kazakhtelecom), KZ; resolver AS29355"),
