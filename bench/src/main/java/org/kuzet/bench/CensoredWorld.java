@@ -21,8 +21,10 @@ final class CensoredWorld implements AutoCloseable {
   private final ScenarioWorld world = new ScenarioWorld();
   private final List<String> urls = new ArrayList<>();
   private final List<String> curlLines = new ArrayList<>();
-  private final List<Integer> buckets = new ArrayList<>();
-  private int blackholed;
+  /** What each site, in order, does: the one record of the layout the waits and the count are read from. */
+  private final List<Kind> kinds = new ArrayList<>();
+
+  private enum Kind { BLACKHOLED, RESETS, ANSWERS }
 
   private CensoredWorld() {}
 
@@ -38,11 +40,13 @@ final class CensoredWorld implements AutoCloseable {
       w.world.fault(reset, FaultServer.Fault.RESET_ON_ACCEPT);
       for (int i = 0; i < count; i++) {
         int bucket = i % 10; // 0-2 blackhole (30%), 3 reset (10%), 4-9 answer (60%)
-        Site site = w.world.alias("site-" + i + ".bench.kz", bucket < 3 ? hole : bucket == 3 ? reset : ok);
-        if (bucket < 3) {
-          w.blackholed++;
-        }
-        w.buckets.add(bucket);
+        Kind kind = bucket < 3 ? Kind.BLACKHOLED : bucket == 3 ? Kind.RESETS : Kind.ANSWERS;
+        Site site = w.world.alias("site-" + i + ".bench.kz", switch (kind) {
+          case BLACKHOLED -> hole;
+          case RESETS -> reset;
+          case ANSWERS -> ok;
+        });
+        w.kinds.add(kind);
         w.urls.add(site.url());
         w.curlLines.add(site.host() + " " + site.port());
       }
@@ -77,13 +81,16 @@ final class CensoredWorld implements AutoCloseable {
    * resetting one the server's {@link FaultServer#RESET_GRACE_MILLIS} before its reset, an answering one nothing.
    */
   List<Double> waits(double connectTimeoutSeconds) {
-    return buckets.stream().map(b -> b < 3 ? connectTimeoutSeconds : b == 3
-        ? FaultServer.RESET_GRACE_MILLIS / 1000.0 : 0.0).toList();
+    return kinds.stream().map(k -> switch (k) {
+      case BLACKHOLED -> connectTimeoutSeconds;
+      case RESETS -> FaultServer.RESET_GRACE_MILLIS / 1000.0;
+      case ANSWERS -> 0.0;
+    }).toList();
   }
 
   /** How many sites cost a whole connect timeout. */
   int blackholed() {
-    return blackholed;
+    return (int) kinds.stream().filter(k -> k == Kind.BLACKHOLED).count();
   }
 
   @Override

@@ -58,7 +58,7 @@ final class CollectorBench {
    * @param collectorPeakRssMiB the collector process's peak resident memory (VmHWM)
    * @param collectorHeapAfterGcMiB its heap in use after a full GC once the ingest is over
    */
-  record IngestRow(String store, int batch, int uploaders, int measurements, double seconds, long retries,
+  record IngestRow(String store, int batch, int measurements, double seconds, long retries,
       long transactions, double collectorCpuSeconds, double postgresCpuSeconds, double uploadersCpuSeconds,
       int warmUp, double warmUpSeconds, long collectorPeakRssMiB, long collectorHeapAfterGcMiB) {}
 
@@ -171,7 +171,7 @@ final class CollectorBench {
         throw new IllegalStateException(kind + ": " + stats.accepted() + " accepted of " + (warm.size()
             + items.size()));
       }
-      return new IngestRow(kind, batch, uploaders, items.size(), seconds, retries.get(), stats.transactions(), cpu,
+      return new IngestRow(kind, batch, items.size(), seconds, retries.get(), stats.transactions(), cpu,
           pg, uploadersCpu, warm.size(), warmUpSeconds, rss, heap);
     } finally {
       pool.shutdown();

@@ -4,13 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.kuzet.schema.CanonicalJson;
 import org.kuzet.schema.MeasurementSignature;
-import org.kuzet.schema.upload.ProbeKey;
 import org.kuzet.schema.upload.UploadProtocol;
 
 /**
@@ -114,19 +112,6 @@ final class ItemVerifier {
     }
     return Checked.ok(new ReceivedMeasurement(uid, signature.keyId(), receivedAt, canonical, signatureJson,
         ReceivedMeasurement.Summary.of(m)));
-  }
-
-  /**
-   * Whether {@code value} (base64) is an Ed25519 signature of {@code message} by {@code publicKey} (RFC 8032, as
-   * {@link ProbeKey#verify}). Bouncy Castle's, not the JDK's: JDK 17's EdDSA takes over 1 ms per signature, which
-   * alone held a 2-core collector under 2,000 measurements/s; this one about a tenth of that, with the key decoded
-   * once ({@link ProbeKeys}). Never throws.
-   */
-  static boolean verifies(String value, byte[] publicKey, byte[] message) {
-    if (publicKey.length != ProbeKey.KEY_BYTES) {
-      return false;
-    }
-    return ProbeKeys.of(Base64.getEncoder().encodeToString(publicKey)).verifies(value, message);
   }
 
   private static String unknownMember(JsonNode object, Set<String> known) {

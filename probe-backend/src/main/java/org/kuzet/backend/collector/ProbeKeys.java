@@ -24,7 +24,11 @@ final class ProbeKeys {
    * public key (off the curve, not canonical, or of small order), so that nothing verifies under it.
    */
   record Key(String keyId, Ed25519.PublicPoint point) {
-    /** Whether {@code value} (base64) is this key's Ed25519 signature of {@code message} (RFC 8032). Never throws. */
+    /**
+     * Whether {@code value} (base64) is this key's Ed25519 signature of {@code message} (RFC 8032, as
+     * {@link ProbeKey#verify}). Bouncy Castle's, not the JDK's: JDK 17's EdDSA takes over 1 ms per signature, which
+     * alone held a 2-core collector under 2,000 measurements/s; this one about a tenth of that. Never throws.
+     */
     boolean verifies(String value, byte[] message) {
       if (point == null) {
         return false;

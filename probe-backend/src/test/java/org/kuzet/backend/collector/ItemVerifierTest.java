@@ -29,22 +29,21 @@ class ItemVerifierTest {
       ObjectNode m = TestUploads.measurement("v" + i);
       m.put("input", "https://site" + random.nextInt() + ".kz/");
       MeasurementSignature sig = key.sign(m);
-      byte[] pub = Base64.getDecoder().decode(sig.publicKey());
       byte[] bytes = CanonicalJson.encode(m);
 
       assertTrue(ProbeKey.verify(m, sig));
-      assertTrue(ItemVerifier.verifies(sig.value(), pub, bytes));
+      assertTrue(ProbeKeys.of(sig.publicKey()).verifies(sig.value(), bytes));
 
       byte[] flipped = Base64.getDecoder().decode(sig.value());
       flipped[random.nextInt(64)] ^= (byte) (1 << random.nextInt(8));
       String bad = Base64.getEncoder().encodeToString(flipped);
       assertEquals(ProbeKey.verify(m, new MeasurementSignature(sig.alg(), sig.publicKey(), sig.keyId(), bad)),
-          ItemVerifier.verifies(bad, pub, bytes));
-      assertFalse(ItemVerifier.verifies(bad, pub, bytes));
+          ProbeKeys.of(sig.publicKey()).verifies(bad, bytes));
+      assertFalse(ProbeKeys.of(sig.publicKey()).verifies(bad, bytes));
 
       byte[] changed = new String(bytes, StandardCharsets.UTF_8).replace("v" + i, "w" + i)
           .getBytes(StandardCharsets.UTF_8);
-      assertFalse(ItemVerifier.verifies(sig.value(), pub, changed));
+      assertFalse(ProbeKeys.of(sig.publicKey()).verifies(sig.value(), changed));
     }
   }
 
@@ -53,7 +52,6 @@ class ItemVerifierTest {
     ProbeKey key = ProbeKey.generate(new SecureRandom());
     ObjectNode m = TestUploads.measurement("malleated");
     MeasurementSignature sig = key.sign(m);
-    byte[] pub = Base64.getDecoder().decode(sig.publicKey());
     byte[] bytes = CanonicalJson.encode(m);
     byte[] value = Base64.getDecoder().decode(sig.value());
     // S + L verifies under the bare equation; RFC 8032 (and the JDK) require S < L.
@@ -68,10 +66,10 @@ class ItemVerifierTest {
     }
     String m2 = Base64.getEncoder().encodeToString(malleated);
     assertFalse(ProbeKey.verify(m, new MeasurementSignature(sig.alg(), sig.publicKey(), sig.keyId(), m2)));
-    assertFalse(ItemVerifier.verifies(m2, pub, bytes));
-    assertFalse(ItemVerifier.verifies("not base64!", pub, bytes));
-    assertFalse(ItemVerifier.verifies(Base64.getEncoder().encodeToString(new byte[63]), pub, bytes));
-    assertFalse(ItemVerifier.verifies(sig.value(), new byte[32], bytes));
+    assertFalse(ProbeKeys.of(sig.publicKey()).verifies(m2, bytes));
+    assertFalse(ProbeKeys.of(sig.publicKey()).verifies("not base64!", bytes));
+    assertFalse(ProbeKeys.of(sig.publicKey()).verifies(Base64.getEncoder().encodeToString(new byte[63]), bytes));
+    assertFalse(ProbeKeys.of(Base64.getEncoder().encodeToString(new byte[32])).verifies(sig.value(), bytes));
   }
 
   @Test
