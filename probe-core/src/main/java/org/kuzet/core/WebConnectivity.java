@@ -12,6 +12,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.kuzet.core.control.ControlClient;
@@ -86,22 +90,23 @@ public final class WebConnectivity implements AutoCloseable {
     this.listener = SafeListener.wrap(settings.listener());
     this.base = new OkHttpClient.Builder().build();
     this.sites = base.newBuilder().socketFactory(new PolicySocketFactory(settings.addressPolicy())).build();
-    this.steps = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "kuzet-step");
-      t.setDaemon(true);
-      return t;
-    });
+    this.steps = Executors.newCachedThreadPool(daemons("kuzet-step"));
     int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
-    this.finishers = new java.util.concurrent.ThreadPoolExecutor(cores, cores, 60,
-        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, "kuzet-finish");
-          t.setDaemon(true);
-          return t;
-        });
-    ((java.util.concurrent.ThreadPoolExecutor) finishers).allowCoreThreadTimeOut(true);
+    ThreadPoolExecutor finishing = new ThreadPoolExecutor(cores, cores, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), daemons("kuzet-finish"));
+    finishing.allowCoreThreadTimeOut(true);
+    this.finishers = finishing;
     this.systemResolvers = settings.systemResolvers() != null ? settings.systemResolvers()
         : ResolverConfig.getCurrentConfig().servers();
     this.control = new ControlClient(settings.controlUrls(), settings.controlTimeout(), settings.trustRoots(), base);
+  }
+
+  private static ThreadFactory daemons(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /** When a page that arrived whole counts as throttled; a run's {@link LocalBaseline} judges by these. */
@@ -154,7 +159,7 @@ public final class WebConnectivity implements AutoCloseable {
     CompletableFuture<Void> listened = waitNanos <= 0
         ? CompletableFuture.runAsync(run::stopListening, Runnable::run)
         : CompletableFuture.runAsync(run::stopListening,
-            CompletableFuture.delayedExecutor(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS, finishers));
+            CompletableFuture.delayedExecutor(waitNanos, TimeUnit.NANOSECONDS, finishers));
     CompletableFuture<ControlClient.Outcome> control = run.controlCall.handle((outcome, error) -> {
       if (error != null) {
         throw new IllegalStateException("the control request failed unexpectedly",
