@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -80,6 +79,8 @@ public final class CollectorServer implements AutoCloseable {
   private final long maxBodyBytes;
   private final long maxJsonBytes;
   private final int maxItems;
+  private final int maxInflight;
+  /** Upload slots: {@link #maxInflight} permits, one taken per upload being processed. */
   private final Semaphore inflight;
   private final GroupCommit writer;
   private final Duration queueWait;
@@ -87,13 +88,13 @@ public final class CollectorServer implements AutoCloseable {
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
-  private final AtomicInteger busy = new AtomicInteger();
 
   private CollectorServer(Builder b) throws IOException {
     this.clock = b.clock;
     this.maxBodyBytes = b.maxBodyBytes;
     this.maxJsonBytes = b.maxJsonBytes > 0 ? b.maxJsonBytes : defaultMaxJsonBytes(b.maxBodyBytes, b.maxInflight);
     this.maxItems = b.maxItems;
+    this.maxInflight = b.maxInflight;
     this.inflight = new Semaphore(b.maxInflight);
     this.tls = b.sslContext != null;
     this.queueWait = b.queueWait;
@@ -151,7 +152,8 @@ public final class CollectorServer implements AutoCloseable {
    * transactions (fewer than uploads when concurrent uploads were stored together).
    */
   public Stats stats() {
-    return new Stats(accepted.get(), duplicates.get(), rejected.get(), busy.get(), writer.transactions());
+    return new Stats(accepted.get(), duplicates.get(), rejected.get(), maxInflight - inflight.availablePermits(),
+        writer.transactions());
   }
 
   public record Stats(long accepted, long duplicates, long rejected, int inFlight, long transactions) {}
@@ -243,13 +245,11 @@ public final class CollectorServer implements AutoCloseable {
       error(exchange, 503, "busy: too many uploads in progress; retry later");
       return;
     }
-    busy.incrementAndGet();
     // The slot is given back just before the answer goes out, not after: an uploader that sends its next upload
     // the moment it has this answer must find its own slot free (at --max-inflight it was refused 503 otherwise).
     AtomicBoolean released = new AtomicBoolean();
     Runnable release = () -> {
       if (released.compareAndSet(false, true)) {
-        busy.decrementAndGet();
         inflight.release();
       }
     };
