@@ -45,7 +45,7 @@ public final class Main implements Runnable {
     int warmUpUrls;
 
     @Option(names = "--connect-timeout-ms", defaultValue = "1000",
-        description = "Connect timeout for both tools; the blackholed 30% each cost this much.")
+        description = "Connect timeout for both tools; the blackholed 30%% each cost this much.")
     long connectTimeoutMs;
 
     @Option(names = "--parallel", split = ",", defaultValue = "1,16,64") List<Integer> parallelisms;
@@ -56,6 +56,10 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if (warmUpUrls < 0) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--warm-up-urls " + warmUpUrls + ": use 0 (no warm-up) or more");
+      }
       List<ThroughputBench.Row> rows = new ThroughputBench(urls, warmUpUrls, Duration.ofMillis(connectTimeoutMs),
           parallelisms, controlParallelisms.stream().filter(p -> p > 0).toList(), System.err).run();
       System.out.println("## Whole-run throughput (" + urls + " URLs: 30% blackholed, 10% reset, 60% answer; "
@@ -271,6 +275,10 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if (warmUp < 0) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--warm-up " + warmUp + ": use 0 (no warm-up) or more");
+      }
       java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory(
           dir == null ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir")) : dir, "kuzet-collector-bench");
       try {
@@ -291,8 +299,9 @@ public final class Main implements Runnable {
             + " ms/measurement | collector peak RSS MiB | collector heap after GC MiB |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (CollectorBench.IngestRow r : ingestRows) {
-          System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.1f | %d | %.1f | %.2f | %s | %.2f | %d | %d |%n",
-              r.store(), r.batch(), r.measurements() / r.seconds(), r.warmUp() / r.warmUpSeconds(), r.seconds(),
+          System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %s | %.1f | %d | %.1f | %.2f | %s | %.2f | %d | %d |%n",
+              r.store(), r.batch(), r.measurements() / r.seconds(), r.warmUp() == 0 ? "-"
+                  : String.format(Locale.ROOT, "%.0f", r.warmUp() / r.warmUpSeconds()), r.seconds(),
               r.retries(), (double) (r.warmUp() + r.measurements()) / Math.max(1, r.transactions()),
               r.collectorCpuSeconds() * 1000 / r.measurements(),
               r.postgresCpuSeconds() < 0 ? "-"
